@@ -1,0 +1,26 @@
+package dev.ebb.spi;
+
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What a destination can do with one object, declared as data so that a sync can be checked without a call.
+ *
+ * @param object     the object's API name ({@code contacts}, {@code Contact}, {@code users})
+ * @param modes      the sync modes it supports
+ * @param removals   the {@code on_removed} behaviours it supports
+ * @param match      which fields can identify records
+ * @param limits     the most one write call may carry
+ * @param readBack   whether {@link Destination#read} works for this object
+ */
+public record ObjectCapabilities(
+        String object, Set<Mode> modes, Set<RemovalBehaviour> removals, MatchRule match, BatchLimits limits,
+        boolean readBack) {
+    public ObjectCapabilities {
+        Objects.requireNonNull(object, "object");
+        modes = Set.copyOf(modes);
+        removals = Set.copyOf(removals);
+        Objects.requireNonNull(match, "match");
+        Objects.requireNonNull(limits, "limits");
+    }
+}

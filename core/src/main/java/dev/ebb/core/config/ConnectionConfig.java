@@ -1,0 +1,17 @@
+package dev.ebb.core.config;
+
+import java.util.Map;
+
+/**
+ * An entry of {@code sources:} or {@code destinations:} in {@code ebb.yaml}.
+ *
+ * @param name     the entry's key
+ * @param type     the connector type ({@code duckdb}, {@code hubspot})
+ * @param settings the other keys, as written: secret references like {@code ${env:TOKEN}} are not resolved yet
+ * @param location where the entry starts
+ */
+public record ConnectionConfig(String name, String type, Map<String, String> settings, Location location) {
+    public ConnectionConfig {
+        settings = Map.copyOf(settings);
+    }
+}

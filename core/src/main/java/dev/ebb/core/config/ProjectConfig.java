@@ -1,0 +1,25 @@
+package dev.ebb.core.config;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A whole project, validated: every reference between its parts resolves.
+ *
+ * @param root         the project folder (absolute)
+ * @param name         {@code name:} of {@code ebb.yaml}
+ * @param state        where state lives
+ * @param sources      by name, in file order
+ * @param destinations by name, in file order
+ * @param models       by name, sorted
+ * @param syncs        by name, sorted
+ */
+public record ProjectConfig(Path root, String name, StateConfig state, Map<String, ConnectionConfig> sources,
+                            Map<String, ConnectionConfig> destinations, Map<String, ModelConfig> models,
+                            Map<String, SyncConfig> syncs) {
+
+    public Optional<SyncConfig> sync(String name) {
+        return Optional.ofNullable(syncs.get(name));
+    }
+}

@@ -1,0 +1,20 @@
+package dev.ebb.core.engine;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a dry run found: the counts, a few sample payloads per kind of change, a few invalid rows with their
+ * reasons, and warnings (a changed mapping, say).
+ */
+public record PlanReport(String sync, PlanCounts counts, List<Sample> samples, List<Invalid> invalid,
+                         List<String> warnings, long apiCalls) {
+
+    /** One planned write, as it would be sent. */
+    public record Sample(String key, String change, String operation, Map<String, Object> fields) {
+    }
+
+    /** One invalid row and why. */
+    public record Invalid(String key, String reason) {
+    }
+}

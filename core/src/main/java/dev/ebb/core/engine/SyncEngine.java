@@ -1,0 +1,768 @@
+package dev.ebb.core.engine;
+
+import dev.ebb.core.config.FieldMapping;
+import dev.ebb.core.config.FieldPolicy;
+import dev.ebb.core.config.ModelConfig;
+import dev.ebb.core.config.NullPolicy;
+import dev.ebb.core.config.ProjectConfig;
+import dev.ebb.core.config.SyncConfig;
+import dev.ebb.core.delivery.CallStats;
+import dev.ebb.core.delivery.Caller;
+import dev.ebb.core.delivery.RateBudgets;
+import dev.ebb.core.delivery.RetryPolicy;
+import dev.ebb.core.delivery.Waiter;
+import dev.ebb.core.state.Change;
+import dev.ebb.core.state.Outcome;
+import dev.ebb.core.state.RowOutcome;
+import dev.ebb.core.state.RunRecord;
+import dev.ebb.core.state.StateException;
+import dev.ebb.core.state.StateStore;
+import dev.ebb.spi.Column;
+import dev.ebb.spi.Destination;
+import dev.ebb.spi.FieldSpec;
+import dev.ebb.spi.Mode;
+import dev.ebb.spi.ObjectCapabilities;
+import dev.ebb.spi.ObjectSchema;
+import dev.ebb.spi.Operation;
+import dev.ebb.spi.OutboundRecord;
+import dev.ebb.spi.RecordResult;
+import dev.ebb.spi.RemovalBehaviour;
+import dev.ebb.spi.RowStream;
+import dev.ebb.spi.Source;
+import dev.ebb.spi.SourceException;
+import dev.ebb.spi.SourceRow;
+import dev.ebb.spi.WriteBatch;
+import dev.ebb.spi.WriteResult;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.random.RandomGenerator;
+
+/**
+ * Runs syncs: extract → fingerprint → diff → plan → deliver → commit (DESIGN §3).
+ *
+ * <p>The model's rows stream from the source into a scratch table of the state store (DuckDB), one row at a time:
+ * key, fingerprint, match value and the mapped values. The diff against the snapshot is one SQL join there, so a
+ * million rows never sit in the heap. Planned writes are batched within the object's limits and sent through a
+ * {@link Caller} that keeps to the account's rate budget; after every batch the acknowledged rows advance the
+ * snapshot in one transaction, so a crash resends at most the batch that was in flight.
+ *
+ * <p>Thread-safe for runs of different syncs; two runs of one sync are refused by {@link StateStore#lock}.
+ */
+public final class SyncEngine {
+    /** Consecutive batches that may fail outright before a run stops sending. */
+    private static final int MAX_FAILED_BATCHES_IN_A_ROW = 3;
+    private static final int MAX_PROBLEMS_REPORTED = 20;
+
+    private final ProjectConfig project;
+    private final StateStore state;
+    private final Connectors connectors;
+    private final RateBudgets budgets;
+    private final RetryPolicy retryPolicy;
+    private final Waiter waiter;
+    private final Clock clock;
+    private final RandomGenerator random;
+
+    public SyncEngine(ProjectConfig project, StateStore state, Connectors connectors, RateBudgets budgets,
+                      RetryPolicy retryPolicy, Waiter waiter, Clock clock, RandomGenerator random) {
+        this.project = project;
+        this.state = state;
+        this.connectors = connectors;
+        this.budgets = budgets;
+        this.retryPolicy = retryPolicy;
+        this.waiter = waiter;
+        this.clock = clock;
+        this.random = random;
+    }
+
+    // ---- public entry points ----------------------------------------------------------------------------------
+
+    /** A dry run: reads the model and the destination's schema, writes nothing anywhere. */
+    public PlanReport plan(String syncName, int samplesPerKind, Progress progress)
+            throws SyncException, InterruptedException {
+        SyncConfig sync = sync(syncName);
+        try (Prepared prepared = prepare(sync);
+             Connection scratch = state.connect()) {
+            List<String> warnings = new ArrayList<>();
+            boolean specChanged = specChanged(sync, prepared, warnings);
+            PlanCounts counts = extractAndDiff(prepared, scratch, specChanged, progress);
+            List<PlanReport.Sample> samples = new ArrayList<>();
+            for (String change : List.of("added", "changed", "removed")) {
+                try (PreparedStatement ps = scratch.prepareStatement(
+                        "SELECT key, payload, rematched FROM plan WHERE change = ? ORDER BY key LIMIT ?")) {
+                    ps.setString(1, change);
+                    ps.setInt(2, samplesPerKind);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            Change kind = Change.valueOf(change.toUpperCase(Locale.ROOT));
+                            Optional<Operation> op = operation(sync, kind, rs.getBoolean(3));
+                            Map<String, Object> fields = op.map(o -> fields(prepared, o, rs)).orElse(Map.of());
+                            samples.add(new PlanReport.Sample(rs.getString(1), change,
+                                    op.map(o -> o.name().toLowerCase(Locale.ROOT)).orElse("none"), fields));
+                        }
+                    }
+                }
+            }
+            List<PlanReport.Invalid> invalid = new ArrayList<>();
+            try (Statement st = scratch.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT key, invalid FROM cur WHERE invalid IS NOT NULL LIMIT "
+                         + samplesPerKind * 3)) {
+                while (rs.next()) invalid.add(new PlanReport.Invalid(rs.getString(1), rs.getString(2)));
+            }
+            return new PlanReport(sync.name(), counts, samples, invalid, warnings,
+                    prepared.caller.stats().calls.get());
+        } catch (SQLException e) {
+            throw stateFailure(e);
+        }
+    }
+
+    /** Runs the sync: plans, delivers, and commits what the destination acknowledged. */
+    public RunReport run(String syncName, Progress progress) throws SyncException, InterruptedException {
+        SyncConfig sync = sync(syncName);
+        if (state.readOnly()) throw new IllegalStateException("a run needs a writable state store");
+        try {
+            state.lock(sync.name());
+        } catch (StateException e) {
+            throw new SyncException(SyncException.Kind.UNAVAILABLE, e.getMessage(), e);
+        }
+        try (Prepared prepared = prepare(sync);
+             Connection scratch = state.connect()) {
+            state.closeAbandonedRuns(sync.name(), clock.instant());
+            List<String> warnings = new ArrayList<>();
+            boolean specChanged = specChanged(sync, prepared, warnings);
+            if (specChanged || state.specHash(sync.name()).isEmpty()) {
+                state.saveSpec(sync.name(), prepared.specHash, prepared.spec, specChanged, clock.instant());
+            }
+            long runId = state.startRun(sync.name(), clock.instant());
+            Delivery delivery = new Delivery(sync, prepared, runId, progress);
+            PlanCounts counts;
+            try {
+                counts = extractAndDiff(prepared, scratch, false, progress);
+                delivery.recordInvalid(scratch);
+                delivery.deliver(scratch, counts);
+            } catch (SyncException e) {
+                delivery.finish(null, "failed", e.getMessage());
+                throw e;
+            }
+            String status = delivery.stopReason != null ? "failed"
+                    : delivery.rejected + delivery.failed + delivery.invalid > 0 ? "completed_with_errors"
+                    : "succeeded";
+            if (delivery.stopReason != null) warnings.add("the run stopped sending: " + delivery.stopReason);
+            RunRecord record = delivery.finish(counts, status, delivery.stopReason);
+            return new RunReport(record, warnings, delivery.problems, delivery.unreachable);
+        } catch (SQLException e) {
+            throw stateFailure(e);
+        } finally {
+            state.unlock(sync.name());
+        }
+    }
+
+    // ---- preparation: config, source, destination ---------------------------------------------------------------
+
+    private SyncConfig sync(String name) throws SyncException {
+        return project.sync(name).orElseThrow(() -> new SyncException(SyncException.Kind.INVALID,
+                "there is no sync named '" + name + "'; the project has: "
+                        + (project.syncs().isEmpty() ? "none" : String.join(", ", project.syncs().keySet()))));
+    }
+
+    /** Everything a plan needs, opened and checked. */
+    private final class Prepared implements AutoCloseable {
+        SyncConfig sync;
+        ModelConfig model;
+        Source source;
+        Destination destination;
+        ObjectCapabilities capabilities;
+        ObjectSchema schema;
+        Caller caller;
+        int[] keyColumns;
+        int matchColumn;
+        List<Binding> bindings = new ArrayList<>();
+        List<String> fieldNames = new ArrayList<>();
+        String specHash;
+        String spec;
+
+        @Override
+        public void close() {
+            if (destination != null) destination.close();
+            if (source != null) {
+                try {
+                    source.close();
+                } catch (SourceException ignored) {
+                    // nothing was written through it; a failed close loses nothing
+                }
+            }
+        }
+    }
+
+    /** One field mapping, resolved: a column index (or -1 for a constant) and the destination field. */
+    private record Binding(FieldMapping mapping, int column, FieldSpec field) {
+    }
+
+    private Prepared prepare(SyncConfig sync) throws SyncException, InterruptedException {
+        Prepared p = new Prepared();
+        try {
+            p.sync = sync;
+            p.model = project.models().get(sync.model());
+            if (p.model == null) {
+                throw invalid(sync, "names model '" + sync.model() + "', which does not exist");
+            }
+            for (FieldMapping mapping : sync.fields()) {
+                if (mapping.policy() != FieldPolicy.OVERWRITE) {
+                    throw new SyncException(SyncException.Kind.INVALID, mapping.location() + ": field '"
+                            + mapping.field() + "': policy '" + mapping.policy().name().toLowerCase(Locale.ROOT)
+                            + "' is not available in this version of Ebb; use 'overwrite' (the default)");
+                }
+            }
+            p.destination = connectors.openDestination(sync.destination());
+            p.capabilities = p.destination.object(sync.object()).orElseThrow(() -> invalid(sync,
+                    "destination '" + sync.destination() + "' has no object '" + sync.object() + "'"));
+            if (!p.capabilities.modes().contains(sync.mode())) {
+                throw invalid(sync, "object '" + sync.object() + "' does not support mode '"
+                        + lower(sync.mode()) + "'; it supports: " + names(p.capabilities.modes()));
+            }
+            RemovalBehaviour removal = removal(sync);
+            if (!p.capabilities.removals().contains(removal)) {
+                throw invalid(sync, "object '" + sync.object() + "' does not support on_removed '" + lower(removal)
+                        + "'; it supports: " + names(p.capabilities.removals()));
+            }
+            p.caller = new Caller(budgets.forAccount(p.destination.accountId(), p.destination.rateLimits()),
+                    retryPolicy, waiter, random, new CallStats());
+
+            p.source = connectors.openSource(p.model.source());
+            List<Column> columns = p.source.describe(p.model.sql());
+            p.keyColumns = new int[sync.key().size()];
+            for (int i = 0; i < sync.key().size(); i++) {
+                p.keyColumns[i] = column(columns, sync.key().get(i), sync, "key");
+            }
+            p.matchColumn = column(columns, sync.match().column(), sync, "match column");
+
+            Caller.Result<ObjectSchema> described = p.caller.call(() -> p.destination.describe(sync.object()), null);
+            p.schema = switch (described) {
+                case Caller.Result.Done<ObjectSchema> done -> done.value();
+                case Caller.Result.GaveUp<ObjectSchema> gaveUp -> throw new SyncException(
+                        SyncException.Kind.UNAVAILABLE, "destination '" + sync.destination()
+                        + "' could not describe object '" + sync.object() + "': " + gaveUp.reason());
+            };
+            if (!p.capabilities.match().allows(sync.match().field(), p.schema)) {
+                throw new SyncException(SyncException.Kind.INVALID, sync.match().location() + ": match field '"
+                        + sync.match().field() + "' cannot identify records of '" + sync.object()
+                        + "': use one of " + matchable(p));
+            }
+            for (FieldMapping mapping : sync.fields()) {
+                FieldSpec field = p.schema.field(mapping.field()).orElseThrow(() -> new SyncException(
+                        SyncException.Kind.INVALID, mapping.location() + ": object '" + sync.object()
+                        + "' has no field '" + mapping.field() + "'" + suggestion(mapping.field(), p.schema)));
+                if (field.readOnly()) {
+                    throw new SyncException(SyncException.Kind.INVALID, mapping.location() + ": field '"
+                            + mapping.field() + "' of '" + sync.object() + "' is read-only");
+                }
+                int column = mapping.column() == null ? -1 : column(columns, mapping.column(), sync, "column");
+                p.bindings.add(new Binding(mapping, column, field));
+                p.fieldNames.add(mapping.field());
+            }
+            p.spec = spec(sync);
+            p.specHash = sha256(p.spec);
+            return p;
+        } catch (SourceException e) {
+            p.close();
+            throw new SyncException(e.unreachable() ? SyncException.Kind.UNAVAILABLE : SyncException.Kind.INVALID,
+                    "model '" + sync.model() + "' (" + project.models().get(sync.model()).location() + "): "
+                            + e.getMessage(), e);
+        } catch (SyncException | RuntimeException | InterruptedException e) {
+            p.close();
+            throw e;
+        }
+    }
+
+    private static RemovalBehaviour removal(SyncConfig sync) {
+        return sync.mode() == Mode.MIRROR ? RemovalBehaviour.DELETE : sync.onRemoved();
+    }
+
+    private static int column(List<Column> columns, String name, SyncConfig sync, String role)
+            throws SyncException {
+        for (int i = 0; i < columns.size(); i++) if (columns.get(i).name().equals(name)) return i;
+        for (int i = 0; i < columns.size(); i++) if (columns.get(i).name().equalsIgnoreCase(name)) return i;
+        throw invalid(sync, role + " '" + name + "' is not a column of model '" + sync.model() + "'; its columns: "
+                + String.join(", ", columns.stream().map(Column::name).toList()));
+    }
+
+    private static String matchable(Prepared p) {
+        List<String> names = new ArrayList<>(p.capabilities.match().fixed());
+        if (p.capabilities.match().anyUnique()) {
+            p.schema.fields().stream().filter(FieldSpec::unique).map(FieldSpec::name)
+                    .filter(n -> !names.contains(n)).forEach(names::add);
+        }
+        return names.isEmpty() ? "(none)" : String.join(", ", names);
+    }
+
+    private static String suggestion(String wanted, ObjectSchema schema) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (FieldSpec f : schema.fields()) {
+            int d = distance(wanted.toLowerCase(Locale.ROOT), f.name().toLowerCase(Locale.ROOT));
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = f.name();
+            }
+        }
+        return best != null && bestDistance <= Math.max(2, wanted.length() / 3) ? " (did you mean '" + best + "'?)"
+                : "; create it in the destination first, or map another field";
+    }
+
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) prev[j] = j;
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+
+    private static SyncException invalid(SyncConfig sync, String message) {
+        return new SyncException(SyncException.Kind.INVALID, sync.location() + ": sync '" + sync.name() + "' "
+                + message);
+    }
+
+    /** What, if changed, makes the snapshot's fingerprints meaningless: identity, mode and mapping. */
+    private static String spec(SyncConfig sync) {
+        StringBuilder spec = new StringBuilder("fingerprint=v").append(Fingerprint.VERSION)
+                .append("\nkey=").append(sync.key())
+                .append("\nobject=").append(sync.object())
+                .append("\nmode=").append(lower(sync.mode()))
+                .append("\non_removed=").append(lower(removal(sync)))
+                .append("\nmatch=").append(sync.match().column()).append("->").append(sync.match().field());
+        for (FieldMapping f : sync.fields()) {
+            spec.append("\nfield=").append(f.column() != null ? "column:" + f.column() : "value:" + f.value())
+                    .append("->").append(f.field()).append(" policy=").append(lower(f.policy()))
+                    .append(" nulls=").append(lower(f.nulls()));
+        }
+        return spec.toString();
+    }
+
+    private boolean specChanged(SyncConfig sync, Prepared p, List<String> warnings) throws SQLException {
+        Optional<String> stored = state.specHash(sync.name());
+        boolean changed = stored.isPresent() && !stored.get().equals(p.specHash);
+        if (changed) {
+            warnings.add("the mapping, mode or identifier of sync '" + sync.name() + "' changed since its last run: "
+                    + "every row is planned again under the new one");
+        }
+        return changed;
+    }
+
+    // ---- extract and diff ---------------------------------------------------------------------------------------
+
+    private PlanCounts extractAndDiff(Prepared p, Connection scratch, boolean ignoreSnapshotFingerprints,
+                                      Progress progress) throws SyncException, SQLException {
+        try (Statement st = scratch.createStatement()) {
+            st.execute("DROP TABLE IF EXISTS cur");
+            st.execute("DROP TABLE IF EXISTS plan");
+            st.execute("CREATE TEMP TABLE cur(key VARCHAR, fp VARCHAR, match VARCHAR, payload VARCHAR, "
+                    + "invalid VARCHAR)");
+        }
+        long rows = 0;
+        try (RowStream stream = p.source.query(p.model.sql());
+             var appender = ((org.duckdb.DuckDBConnection) scratch).createAppender("temp", "main", "cur")) {
+            List<Object> values = new ArrayList<>(p.bindings.size());
+            SourceRow row;
+            while ((row = stream.next()) != null) {
+                rows++;
+                values.clear();
+                String key = key(p, row);
+                Object matchRaw = row.value(p.matchColumn);
+                String match = matchRaw == null ? null : Values.text(matchRaw);
+                String invalid = null;
+                if (key == null) {
+                    invalid = "key " + p.sync.key() + " is null";
+                } else if (match == null) {
+                    invalid = "match column '" + p.sync.match().column() + "' is null";
+                } else {
+                    for (Binding b : p.bindings) {
+                        Object raw = b.column < 0 ? b.mapping.value() : row.value(b.column);
+                        try {
+                            values.add(Values.convert(raw, b.field));
+                        } catch (Values.Unfit unfit) {
+                            invalid = (b.column < 0 ? "value" : "column '" + b.mapping.column() + "'") + ": "
+                                    + unfit.getMessage();
+                            break;
+                        }
+                    }
+                }
+                appender.beginRow();
+                appender.append(key);
+                if (invalid == null) {
+                    appender.append(Fingerprint.of(p.fieldNames, values));
+                    appender.append(match);
+                    appender.append(Payload.encode(p.fieldNames, values));
+                    appender.append((String) null);
+                } else {
+                    appender.append((String) null);
+                    appender.append(match);
+                    appender.append((String) null);
+                    appender.append(invalid);
+                }
+                appender.endRow();
+                if (rows % 50_000 == 0) progress.extracted(rows);
+            }
+            progress.extracted(rows);
+        } catch (SourceException e) {
+            throw new SyncException(e.unreachable() ? SyncException.Kind.UNAVAILABLE : SyncException.Kind.INVALID,
+                    "model '" + p.model.name() + "' (" + p.model.location() + "): " + e.getMessage(), e);
+        }
+        try (Statement st = scratch.createStatement()) {
+            // A key or match value held by several rows cannot be delivered without guessing which row wins.
+            st.execute("""
+                    UPDATE cur SET invalid = 'duplicate key: ' || d.n || ' rows of the model share it', fp = NULL
+                    FROM (SELECT key, count(*) AS n FROM cur WHERE key IS NOT NULL GROUP BY key HAVING count(*) > 1) d
+                    WHERE cur.key = d.key""");
+            st.execute("""
+                    UPDATE cur SET invalid = 'duplicate match value: ' || d.n || ' rows of the model share it', fp = NULL
+                    FROM (SELECT match, count(*) AS n FROM cur WHERE match IS NOT NULL AND invalid IS NULL
+                          GROUP BY match HAVING count(*) > 1) d
+                    WHERE cur.match = d.match AND cur.invalid IS NULL""");
+        }
+        try (PreparedStatement ps = scratch.prepareStatement("""
+                CREATE TEMP TABLE plan AS
+                WITH snap AS (SELECT key, fp, match, dest_id FROM snapshot WHERE sync = $1)
+                SELECT c.key, c.fp, c.match, c.payload, s.dest_id,
+                       CASE WHEN s.key IS NULL THEN 'added' ELSE 'changed' END AS change, false AS rematched
+                FROM cur c LEFT JOIN snap s ON s.key = c.key
+                WHERE c.invalid IS NULL AND (s.key IS NULL OR $2 OR s.fp IS DISTINCT FROM c.fp)
+                UNION ALL
+                SELECT s.key, NULL, s.match, NULL, s.dest_id, 'removed',
+                       s.match IN (SELECT match FROM cur WHERE invalid IS NULL)
+                FROM snap s WHERE NOT EXISTS (SELECT 1 FROM cur c WHERE c.key = s.key)""")) {
+            ps.setString(1, p.sync.name());
+            ps.setBoolean(2, ignoreSnapshotFingerprints);
+            ps.execute();
+        }
+        try (Statement st = scratch.createStatement();
+             ResultSet rs = st.executeQuery("""
+                     SELECT (SELECT count(*) FROM cur),
+                            (SELECT count(*) FROM cur WHERE invalid IS NOT NULL),
+                            count(*) FILTER (WHERE change = 'added'),
+                            count(*) FILTER (WHERE change = 'changed'),
+                            count(*) FILTER (WHERE change = 'removed')
+                     FROM plan""")) {
+            rs.next();
+            long total = rs.getLong(1);
+            long invalid = rs.getLong(2);
+            long added = rs.getLong(3);
+            long changed = rs.getLong(4);
+            long removed = rs.getLong(5);
+            PlanCounts counts = new PlanCounts(total, added, changed, removed, total - invalid - added - changed,
+                    invalid);
+            progress.planned(counts);
+            return counts;
+        }
+    }
+
+    private static String key(Prepared p, SourceRow row) {
+        if (p.keyColumns.length == 1) {
+            Object value = row.value(p.keyColumns[0]);
+            return value == null ? null : Values.text(value);
+        }
+        StringBuilder key = new StringBuilder();
+        for (int i = 0; i < p.keyColumns.length; i++) {
+            Object value = row.value(p.keyColumns[i]);
+            if (value == null) return null;
+            // The unit separator cannot appear in ordinary text, so composite keys stay unambiguous.
+            if (i > 0) key.append('\u001F');
+            key.append(Values.text(value));
+        }
+        return key.toString();
+    }
+
+    /** The write a planned row becomes under the sync's mode, or empty when it needs no call. */
+    private static Optional<Operation> operation(SyncConfig sync, Change change, boolean rematched) {
+        return switch (change) {
+            case ADDED -> Optional.of(switch (sync.mode()) {
+                case UPSERT, MIRROR -> Operation.UPSERT;
+                case UPDATE -> Operation.UPDATE;
+                case INSERT -> Operation.CREATE;
+            });
+            case CHANGED -> switch (sync.mode()) {
+                case UPSERT, MIRROR -> Optional.of(Operation.UPSERT);
+                case UPDATE -> Optional.of(Operation.UPDATE);
+                case INSERT -> Optional.empty();
+            };
+            // A removed row whose match value now belongs to another row must not touch that row's record.
+            case REMOVED -> rematched ? Optional.empty() : switch (removal(sync)) {
+                case IGNORE -> Optional.empty();
+                case CLEAR_FIELDS -> Optional.of(Operation.UPDATE);
+                case DELETE -> Optional.of(Operation.DELETE);
+            };
+            case NONE -> Optional.empty();
+        };
+    }
+
+    /** The fields a planned row sends for {@code op}; reads {@code payload} from the plan row. */
+    private static Map<String, Object> fields(Prepared p, Operation op, ResultSet rs) {
+        try {
+            String payload = rs.getString("payload");
+            if (op == Operation.DELETE) return Map.of();
+            Map<String, Object> fields = new LinkedHashMap<>();
+            if (payload == null) {
+                // on_removed: clear_fields — every mapped field but the one that identifies the record.
+                for (Binding b : p.bindings) {
+                    if (!b.field.name().equals(p.sync.match().field())) fields.put(b.field.name(), null);
+                }
+                return fields;
+            }
+            Map<String, Object> values = Payload.decode(payload);
+            for (Binding b : p.bindings) {
+                Object value = values.get(b.field.name());
+                if (value == null && b.mapping.nulls() == NullPolicy.SKIP) continue;
+                fields.put(b.field.name(), value);
+            }
+            return fields;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ---- delivery -----------------------------------------------------------------------------------------------
+
+    /** One run's delivery: batching, calling, and committing outcomes batch by batch. */
+    private final class Delivery {
+        final SyncConfig sync;
+        final Prepared p;
+        final long runId;
+        final Progress progress;
+        final Map<Operation, Pending> pending = new EnumMap<>(Operation.class);
+        final List<String> problems = new ArrayList<>();
+        long delivered;
+        long rejected;
+        long failed;
+        long skipped;
+        long invalid;
+        long settled;
+        long total;
+        int failedBatchesInARow;
+        String stopReason;
+        boolean unreachable;
+
+        Delivery(SyncConfig sync, Prepared p, long runId, Progress progress) {
+            this.sync = sync;
+            this.p = p;
+            this.runId = runId;
+            this.progress = progress;
+        }
+
+        void recordInvalid(Connection scratch) throws SQLException {
+            List<RowOutcome> outcomes = new ArrayList<>();
+            try (Statement st = scratch.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT key, invalid FROM cur WHERE invalid IS NOT NULL")) {
+                while (rs.next()) {
+                    String key = rs.getString(1);
+                    invalid++;
+                    problem("invalid", key, rs.getString(2));
+                    outcomes.add(new RowOutcome(key == null ? "(null)" : key, Change.NONE, null, Outcome.INVALID,
+                            rs.getString(2), null, null, null));
+                    if (outcomes.size() == 1000) {
+                        state.commit(sync.name(), runId, outcomes, clock.instant());
+                        outcomes.clear();
+                    }
+                }
+            }
+            state.commit(sync.name(), runId, outcomes, clock.instant());
+        }
+
+        void deliver(Connection scratch, PlanCounts counts) throws SQLException, InterruptedException {
+            total = counts.toSend();
+            int maxRecords = p.capabilities.limits().maxRecords();
+            long maxBytes = p.capabilities.limits().maxBytes();
+            List<RowOutcome> noCall = new ArrayList<>();
+            try (Statement st = scratch.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT key, fp, match, payload, dest_id, change, rematched FROM plan "
+                         + "ORDER BY CASE change WHEN 'removed' THEN 1 ELSE 0 END, key")) {
+                while (rs.next()) {
+                    Change change = Change.valueOf(rs.getString("change").toUpperCase(Locale.ROOT));
+                    String key = rs.getString("key");
+                    String fp = rs.getString("fp");
+                    String match = rs.getString("match");
+                    String destId = rs.getString("dest_id");
+                    Optional<Operation> op = operation(sync, change, rs.getBoolean("rematched"));
+                    if (stopReason != null) {
+                        failed++;
+                        noCall.add(new RowOutcome(key, change, op.orElse(null), Outcome.FAILED,
+                                "not sent: " + stopReason, fp, match, destId));
+                    } else if (op.isEmpty()) {
+                        skipped++;
+                        noCall.add(new RowOutcome(key, change, null, Outcome.SKIPPED, skipReason(change), fp, match,
+                                destId));
+                    } else {
+                        Operation operation = op.get();
+                        Map<String, Object> fields = fields(p, operation, rs);
+                        OutboundRecord record = new OutboundRecord(key, match == null ? key : match, destId, fields);
+                        Pending batch = pending.computeIfAbsent(operation, o -> new Pending());
+                        int bytes = Payload.estimatedBytes(rs.getString("payload"));
+                        if (!batch.records.isEmpty()
+                                && (batch.records.size() >= maxRecords || batch.bytes + bytes > maxBytes)) {
+                            send(operation, batch);
+                        }
+                        batch.add(record, new RowOutcome(key, change, operation, Outcome.DELIVERED, null, fp, match,
+                                destId), bytes);
+                    }
+                    if (noCall.size() >= 1000) {
+                        flushNoCall(noCall);
+                    }
+                }
+            }
+            for (Map.Entry<Operation, Pending> e : pending.entrySet()) {
+                if (!e.getValue().records.isEmpty()) send(e.getKey(), e.getValue());
+            }
+            flushNoCall(noCall);
+        }
+
+        private String skipReason(Change change) {
+            return switch (change) {
+                case CHANGED -> "mode insert never updates a record it created";
+                case REMOVED -> removal(sync) == RemovalBehaviour.IGNORE ? "on_removed: ignore"
+                        : "another row of the model now has this match value";
+                case ADDED, NONE -> "nothing to send";
+            };
+        }
+
+        private void flushNoCall(List<RowOutcome> noCall) throws SQLException {
+            state.commit(sync.name(), runId, noCall, clock.instant());
+            settled += noCall.size();
+            noCall.clear();
+        }
+
+        /** Sends one batch (unless the run has stopped) and commits its outcomes. */
+        private void send(Operation operation, Pending batch) throws SQLException, InterruptedException {
+            List<RowOutcome> outcomes = new ArrayList<>(batch.outcomes.size());
+            if (stopReason != null) {
+                for (RowOutcome o : batch.outcomes) outcomes.add(withOutcome(o, Outcome.FAILED, "not sent: " + stopReason, null));
+                failed += outcomes.size();
+            } else {
+                WriteBatch write = new WriteBatch(sync.object(), operation, sync.match().field(), batch.records);
+                Caller.Result<WriteResult> result = p.caller.call(() -> p.destination.write(write), WriteResult::usage);
+                switch (result) {
+                    case Caller.Result.Done<WriteResult> done -> {
+                        failedBatchesInARow = 0;
+                        Map<String, RecordResult> byKey = new HashMap<>();
+                        for (RecordResult r : done.value().results()) byKey.putIfAbsent(r.key(), r);
+                        for (RowOutcome o : batch.outcomes) {
+                            RecordResult r = byKey.get(o.key());
+                            if (r == null) {
+                                failed++;
+                                problem("failed", o.key(), "the destination's answer did not mention this record");
+                                outcomes.add(withOutcome(o, Outcome.FAILED,
+                                        "the destination's answer did not mention this record", null));
+                            } else if (r.accepted()) {
+                                delivered++;
+                                outcomes.add(withOutcome(o, Outcome.DELIVERED, null, r.destinationId()));
+                            } else {
+                                rejected++;
+                                problem("rejected", o.key(), r.reason());
+                                outcomes.add(withOutcome(o, Outcome.REJECTED, r.reason(), null));
+                            }
+                        }
+                    }
+                    case Caller.Result.GaveUp<WriteResult> gaveUp -> {
+                        failedBatchesInARow++;
+                        if (gaveUp.stopRun() || failedBatchesInARow >= MAX_FAILED_BATCHES_IN_A_ROW) {
+                            stopReason = gaveUp.reason();
+                            unreachable = gaveUp.unreachable();
+                        }
+                        for (RowOutcome o : batch.outcomes) {
+                            failed++;
+                            problem("failed", o.key(), gaveUp.reason());
+                            outcomes.add(withOutcome(o, Outcome.FAILED, gaveUp.reason(), null));
+                        }
+                    }
+                }
+            }
+            state.commit(sync.name(), runId, outcomes, clock.instant());
+            settled += outcomes.size();
+            batch.clear();
+            CallStats stats = p.caller.stats();
+            progress.delivered(settled, total, stats.calls.get(), stats.throttles.get());
+        }
+
+        private void problem(String kind, String key, String reason) {
+            if (problems.size() < MAX_PROBLEMS_REPORTED) problems.add(kind + " " + key + ": " + reason);
+        }
+
+        RunRecord finish(PlanCounts counts, String status, String message) throws SQLException {
+            CallStats stats = p.caller.stats();
+            PlanCounts c = counts == null ? new PlanCounts(0, 0, 0, 0, 0, 0) : counts;
+            RunRecord record = new RunRecord(runId, sync.name(), null, clock.instant(), status, c.added(),
+                    c.changed(), c.removed(), c.unchanged(), c.invalid(), delivered, rejected, failed, skipped,
+                    stats.calls.get(), stats.throttles.get(), stats.retries.get(), message);
+            state.finishRun(record);
+            return state.run(runId).orElse(record);
+        }
+    }
+
+    private static RowOutcome withOutcome(RowOutcome o, Outcome outcome, String reason, String destinationId) {
+        return new RowOutcome(o.key(), o.change(), o.operation(), outcome, reason, o.fingerprint(), o.matchValue(),
+                destinationId != null ? destinationId : o.destinationId());
+    }
+
+    /** The records of one operation waiting to fill a batch. */
+    private static final class Pending {
+        final List<OutboundRecord> records = new ArrayList<>();
+        final List<RowOutcome> outcomes = new ArrayList<>();
+        long bytes;
+
+        void add(OutboundRecord record, RowOutcome outcome, int size) {
+            records.add(record);
+            outcomes.add(outcome);
+            bytes += size;
+        }
+
+        void clear() {
+            records.clear();
+            outcomes.clear();
+            bytes = 0;
+        }
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------------------------
+
+    private static SyncException stateFailure(SQLException e) {
+        return new SyncException(SyncException.Kind.UNAVAILABLE, "the state store failed: " + e.getMessage(), e);
+    }
+
+    private static String lower(Enum<?> value) {
+        return value.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static String names(java.util.Collection<? extends Enum<?>> values) {
+        return String.join(", ", values.stream().map(SyncEngine::lower).sorted().toList());
+    }
+
+    static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package dev.ebb.core.state;
+
+import dev.ebb.spi.Operation;
+
+/**
+ * One row's outcome, as the run log records it and the snapshot is advanced by.
+ *
+ * @param key           the row's key
+ * @param change        how it differed from the snapshot
+ * @param operation     the write it became, or {@code null} when none was sent
+ * @param outcome       what happened
+ * @param reason        why (the destination's reason, the invalid value, the failure); may be {@code null}
+ * @param fingerprint   the row's fingerprint in this run, or {@code null} for removed or invalid rows
+ * @param matchValue    the match value, or {@code null} when unknown
+ * @param destinationId the vendor's id, when known
+ */
+public record RowOutcome(String key, Change change, Operation operation, Outcome outcome, String reason,
+                         String fingerprint, String matchValue, String destinationId) {
+}

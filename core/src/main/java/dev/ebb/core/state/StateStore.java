@@ -1,0 +1,454 @@
+package dev.ebb.core.state;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The embedded state store: one DuckDB file (by default {@code .ebb/state.duckdb}) holding every sync's snapshot
+ * (keys and fingerprints, never values) and the run log (runs and per-row outcomes).
+ *
+ * <p>Thread-safe: each public method uses its own connection from {@link #connect()}. One process at a time may
+ * open the file for writing (DuckDB's own lock); within the process, {@link #lock(String)} keeps two runs of one
+ * sync from overlapping.
+ */
+public final class StateStore implements AutoCloseable {
+    /** The schema this version writes; a file with a newer one is refused rather than misread. */
+    public static final int SCHEMA_VERSION = 1;
+
+    private final Connection root;
+    private final String description;
+    private final boolean readOnly;
+    private final Set<String> running = ConcurrentHashMap.newKeySet();
+
+    private StateStore(Connection root, String description, boolean readOnly) {
+        this.root = root;
+        this.description = description;
+        this.readOnly = readOnly;
+    }
+
+    /**
+     * Opens (and for writing, creates) the store.
+     *
+     * @param file     the DuckDB file
+     * @param readOnly true for commands that only look ({@code plan}, {@code runs}, {@code explain}); a missing file
+     *                 then opens as an empty store in memory, and nothing is ever written
+     */
+    public static StateStore open(Path file, boolean readOnly) throws StateException {
+        String shown = file.getFileName() == null ? file.toString() : file.toString();
+        try {
+            Connection connection;
+            if (readOnly && !Files.exists(file)) {
+                connection = DriverManager.getConnection("jdbc:duckdb:");
+            } else {
+                if (!readOnly) Files.createDirectories(file.toAbsolutePath().getParent());
+                Properties properties = new Properties();
+                if (readOnly) properties.setProperty("duckdb.read_only", "true");
+                connection = DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath(), properties);
+            }
+            StateStore store = new StateStore(connection, shown, readOnly);
+            store.prepareSchema(readOnly && Files.exists(file));
+            return store;
+        } catch (SQLException e) {
+            String message = e.getMessage() == null ? "" : e.getMessage();
+            if (message.contains("lock")) {
+                throw new StateException("the state store " + shown + " is in use by another Ebb process; runs of "
+                        + "one project do not overlap: wait for it to finish, or stop it", e);
+            }
+            throw new StateException("cannot open the state store " + shown + ": " + firstLine(message), e);
+        } catch (java.io.IOException e) {
+            throw new StateException("cannot create the folder of the state store " + shown + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void prepareSchema(boolean existingReadOnly) throws SQLException, StateException {
+        try (Statement st = root.createStatement()) {
+            if (!existingReadOnly) {
+                st.execute("CREATE TABLE IF NOT EXISTS ebb_meta(name VARCHAR PRIMARY KEY, value VARCHAR)");
+            }
+            Optional<Integer> version = Optional.empty();
+            try (ResultSet rs = st.executeQuery("SELECT value FROM ebb_meta WHERE name = 'schema_version'")) {
+                if (rs.next()) version = Optional.of(Integer.parseInt(rs.getString(1)));
+            }
+            if (version.isPresent() && version.get() > SCHEMA_VERSION) {
+                throw new StateException("the state store " + description + " was written by a newer version of Ebb "
+                        + "(state schema v" + version.get() + "; this Ebb reads up to v" + SCHEMA_VERSION
+                        + "). Upgrade Ebb to use it; nothing was changed.", null);
+            }
+            if (existingReadOnly) return;
+            st.execute("""
+                    CREATE TABLE IF NOT EXISTS syncs(sync VARCHAR PRIMARY KEY, spec_hash VARCHAR, spec VARCHAR,
+                        updated_at TIMESTAMP)""");
+            st.execute("""
+                    CREATE TABLE IF NOT EXISTS snapshot(sync VARCHAR, key VARCHAR, fp VARCHAR, match VARCHAR,
+                        dest_id VARCHAR, run_id BIGINT, PRIMARY KEY (sync, key))""");
+            st.execute("CREATE SEQUENCE IF NOT EXISTS run_ids START 1");
+            st.execute("""
+                    CREATE TABLE IF NOT EXISTS runs(run_id BIGINT PRIMARY KEY, sync VARCHAR, started_at TIMESTAMP,
+                        finished_at TIMESTAMP, status VARCHAR, added BIGINT, changed BIGINT, removed BIGINT,
+                        unchanged BIGINT, invalid BIGINT, delivered BIGINT, rejected BIGINT, failed BIGINT,
+                        skipped BIGINT, api_calls BIGINT, throttles BIGINT, retries BIGINT, message VARCHAR)""");
+            st.execute("""
+                    CREATE TABLE IF NOT EXISTS outcomes(run_id BIGINT, sync VARCHAR, key VARCHAR, change VARCHAR,
+                        operation VARCHAR, outcome VARCHAR, reason VARCHAR, fp VARCHAR, logged_at TIMESTAMP)""");
+            if (version.isEmpty()) {
+                st.execute("INSERT INTO ebb_meta VALUES ('schema_version', '" + SCHEMA_VERSION + "')");
+            }
+        }
+    }
+
+    /** A new connection to the store, for a caller that needs its own (temporary tables are per connection). */
+    public Connection connect() throws SQLException {
+        return ((org.duckdb.DuckDBConnection) root).duplicate();
+    }
+
+    public boolean readOnly() {
+        return readOnly;
+    }
+
+    /** Marks {@code sync} as running in this process; a second caller is refused until {@link #unlock}. */
+    public void lock(String sync) throws StateException {
+        if (!running.add(sync)) {
+            throw new StateException("sync '" + sync + "' is already running; two runs of one sync never overlap",
+                    null);
+        }
+    }
+
+    public void unlock(String sync) {
+        running.remove(sync);
+    }
+
+    // ---- sync specs -------------------------------------------------------------------------------------------
+
+    /** The hash of the mapping, mode and identifier the snapshot was built with, if any. */
+    public Optional<String> specHash(String sync) throws SQLException {
+        try (Connection c = connect();
+             PreparedStatement ps = c.prepareStatement("SELECT spec_hash FROM syncs WHERE sync = ?")) {
+            ps.setString(1, sync);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
+    /**
+     * Records the sync's spec. When {@code invalidate} is set, every snapshot fingerprint of the sync is forgotten
+     * (keys and destination ids stay), so the next plan sends every row again under the new spec.
+     */
+    public void saveSpec(String sync, String specHash, String spec, boolean invalidate, Instant now)
+            throws SQLException {
+        try (Connection c = connect()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO syncs VALUES (?, ?, ?, ?) ON CONFLICT (sync) DO UPDATE
+                    SET spec_hash = excluded.spec_hash, spec = excluded.spec, updated_at = excluded.updated_at""")) {
+                ps.setString(1, sync);
+                ps.setString(2, specHash);
+                ps.setString(3, spec);
+                ps.setTimestamp(4, Timestamp.from(now));
+                ps.executeUpdate();
+            }
+            if (invalidate) {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE snapshot SET fp = NULL WHERE sync = ?")) {
+                    ps.setString(1, sync);
+                    ps.executeUpdate();
+                }
+            }
+            c.commit();
+        }
+    }
+
+    /** Forgets the sync's snapshot and spec: its next run is a full sync. Returns the entries forgotten. */
+    public long reset(String sync) throws SQLException {
+        try (Connection c = connect()) {
+            c.setAutoCommit(false);
+            long removed;
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM snapshot WHERE sync = ?")) {
+                ps.setString(1, sync);
+                removed = ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM syncs WHERE sync = ?")) {
+                ps.setString(1, sync);
+                ps.executeUpdate();
+            }
+            c.commit();
+            return removed;
+        }
+    }
+
+    // ---- runs -------------------------------------------------------------------------------------------------
+
+    /** Runs left {@code running} by a process that died are closed as {@code abandoned}. */
+    public int closeAbandonedRuns(String sync, Instant now) throws SQLException {
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement("""
+                UPDATE runs SET status = 'abandoned', finished_at = ?,
+                    message = 'the process stopped before the run finished; its undelivered rows are planned again'
+                WHERE sync = ? AND status = 'running'""")) {
+            ps.setTimestamp(1, Timestamp.from(now));
+            ps.setString(2, sync);
+            return ps.executeUpdate();
+        }
+    }
+
+    public long startRun(String sync, Instant now) throws SQLException {
+        try (Connection c = connect(); Statement st = c.createStatement()) {
+            long id;
+            try (ResultSet rs = st.executeQuery("SELECT nextval('run_ids')")) {
+                rs.next();
+                id = rs.getLong(1);
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO runs (run_id, sync, started_at, status) VALUES (?, ?, ?, 'running')")) {
+                ps.setLong(1, id);
+                ps.setString(2, sync);
+                ps.setTimestamp(3, Timestamp.from(now));
+                ps.executeUpdate();
+            }
+            return id;
+        }
+    }
+
+    public void finishRun(RunRecord run) throws SQLException {
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement("""
+                UPDATE runs SET finished_at = ?, status = ?, added = ?, changed = ?, removed = ?, unchanged = ?,
+                    invalid = ?, delivered = ?, rejected = ?, failed = ?, skipped = ?, api_calls = ?, throttles = ?,
+                    retries = ?, message = ?
+                WHERE run_id = ?""")) {
+            ps.setTimestamp(1, Timestamp.from(run.finishedAt()));
+            ps.setString(2, run.status());
+            long[] counts = {run.added(), run.changed(), run.removed(), run.unchanged(), run.invalid(),
+                    run.delivered(), run.rejected(), run.failed(), run.skipped(), run.apiCalls(), run.throttles(),
+                    run.retries()};
+            for (int i = 0; i < counts.length; i++) ps.setLong(3 + i, counts[i]);
+            ps.setString(15, run.message());
+            ps.setLong(16, run.runId());
+            ps.executeUpdate();
+        }
+    }
+
+    /** The newest runs first; {@code sync} may be null for all syncs. */
+    public List<RunRecord> runs(String sync, int limit) throws SQLException {
+        String sql = "SELECT * FROM runs" + (sync == null ? "" : " WHERE sync = ?") + " ORDER BY run_id DESC LIMIT ?";
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = 1;
+            if (sync != null) ps.setString(i++, sync);
+            ps.setInt(i, limit);
+            List<RunRecord> runs = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) runs.add(run(rs));
+            }
+            return runs;
+        }
+    }
+
+    public Optional<RunRecord> run(long runId) throws SQLException {
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement("SELECT * FROM runs WHERE run_id = ?")) {
+            ps.setLong(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(run(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    private static RunRecord run(ResultSet rs) throws SQLException {
+        Timestamp finished = rs.getTimestamp("finished_at");
+        return new RunRecord(rs.getLong("run_id"), rs.getString("sync"), rs.getTimestamp("started_at").toInstant(),
+                finished == null ? null : finished.toInstant(), rs.getString("status"), rs.getLong("added"),
+                rs.getLong("changed"), rs.getLong("removed"), rs.getLong("unchanged"), rs.getLong("invalid"),
+                rs.getLong("delivered"), rs.getLong("rejected"), rs.getLong("failed"), rs.getLong("skipped"),
+                rs.getLong("api_calls"), rs.getLong("throttles"), rs.getLong("retries"), rs.getString("message"));
+    }
+
+    // ---- snapshot and outcomes --------------------------------------------------------------------------------
+
+    /**
+     * Records the outcomes of one batch (or of rows that were never sent) and advances the snapshot for the rows the
+     * destination acknowledged, in one transaction: either all of it is stored or none.
+     *
+     * <p>Delivered rows with a fingerprint replace their snapshot entry; delivered removals, and removals that
+     * needed no call, drop it. Every other outcome leaves the entry as it was, so the next run plans the row again.
+     */
+    public void commit(String sync, long runId, List<RowOutcome> outcomes, Instant now) throws SQLException {
+        if (outcomes.isEmpty()) return;
+        try (Connection c = connect()) {
+            c.setAutoCommit(false);
+            try {
+                List<RowOutcome> upserts = new ArrayList<>();
+                List<RowOutcome> drops = new ArrayList<>();
+                for (RowOutcome o : outcomes) {
+                    boolean advance = o.outcome() == Outcome.DELIVERED
+                            || (o.outcome() == Outcome.SKIPPED && o.change() != Change.NONE);
+                    if (!advance) continue;
+                    if (o.change() == Change.REMOVED) drops.add(o);
+                    else upserts.add(o);
+                }
+                upsertSnapshot(c, sync, runId, upserts);
+                dropSnapshot(c, sync, drops);
+                appendOutcomes(c, sync, runId, outcomes, now);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    private static final int ROWS_PER_STATEMENT = 200;
+
+    private static void upsertSnapshot(Connection c, String sync, long runId, List<RowOutcome> rows)
+            throws SQLException {
+        for (int from = 0; from < rows.size(); from += ROWS_PER_STATEMENT) {
+            List<RowOutcome> chunk = rows.subList(from, Math.min(rows.size(), from + ROWS_PER_STATEMENT));
+            String sql = "INSERT INTO snapshot VALUES " + String.join(",", java.util.Collections.nCopies(chunk.size(),
+                    "(?, ?, ?, ?, ?, ?)")) + """
+                     ON CONFLICT (sync, key) DO UPDATE SET fp = excluded.fp, match = excluded.match,
+                        dest_id = COALESCE(excluded.dest_id, snapshot.dest_id), run_id = excluded.run_id""";
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int i = 1;
+                for (RowOutcome o : chunk) {
+                    ps.setString(i++, sync);
+                    ps.setString(i++, o.key());
+                    ps.setString(i++, o.fingerprint());
+                    ps.setString(i++, o.matchValue());
+                    ps.setString(i++, o.destinationId());
+                    ps.setLong(i++, runId);
+                }
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    private static void dropSnapshot(Connection c, String sync, List<RowOutcome> rows) throws SQLException {
+        for (int from = 0; from < rows.size(); from += ROWS_PER_STATEMENT) {
+            List<RowOutcome> chunk = rows.subList(from, Math.min(rows.size(), from + ROWS_PER_STATEMENT));
+            String sql = "DELETE FROM snapshot WHERE sync = ? AND key IN ("
+                    + String.join(",", java.util.Collections.nCopies(chunk.size(), "?")) + ")";
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setString(1, sync);
+                for (int i = 0; i < chunk.size(); i++) ps.setString(i + 2, chunk.get(i).key());
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    private static void appendOutcomes(Connection c, String sync, long runId, List<RowOutcome> rows, Instant now)
+            throws SQLException {
+        Timestamp at = Timestamp.from(now);
+        for (int from = 0; from < rows.size(); from += ROWS_PER_STATEMENT) {
+            List<RowOutcome> chunk = rows.subList(from, Math.min(rows.size(), from + ROWS_PER_STATEMENT));
+            String sql = "INSERT INTO outcomes VALUES "
+                    + String.join(",", java.util.Collections.nCopies(chunk.size(), "(?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int i = 1;
+                for (RowOutcome o : chunk) {
+                    ps.setLong(i++, runId);
+                    ps.setString(i++, sync);
+                    ps.setString(i++, o.key());
+                    ps.setString(i++, o.change().name().toLowerCase(java.util.Locale.ROOT));
+                    ps.setString(i++, o.operation() == null ? null
+                            : o.operation().name().toLowerCase(java.util.Locale.ROOT));
+                    ps.setString(i++, o.outcome().name().toLowerCase(java.util.Locale.ROOT));
+                    ps.setString(i++, o.reason());
+                    ps.setString(i++, o.fingerprint());
+                    ps.setTimestamp(i++, at);
+                }
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    public Optional<SnapshotEntry> snapshotEntry(String sync, String key) throws SQLException {
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(
+                "SELECT key, fp, match, dest_id, run_id FROM snapshot WHERE sync = ? AND key = ?")) {
+            ps.setString(1, sync);
+            ps.setString(2, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next()
+                        ? Optional.of(new SnapshotEntry(rs.getString(1), rs.getString(2), rs.getString(3),
+                        rs.getString(4), rs.getLong(5)))
+                        : Optional.empty();
+            }
+        }
+    }
+
+    public long snapshotSize(String sync) throws SQLException {
+        try (Connection c = connect();
+             PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM snapshot WHERE sync = ?")) {
+            ps.setString(1, sync);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** A key's outcome history, newest first. */
+    public List<LoggedOutcome> outcomes(String sync, String key, int limit) throws SQLException {
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement("""
+                SELECT run_id, change, operation, outcome, reason, fp, logged_at FROM outcomes
+                WHERE sync = ? AND key = ? ORDER BY run_id DESC, logged_at DESC LIMIT ?""")) {
+            ps.setString(1, sync);
+            ps.setString(2, key);
+            ps.setInt(3, limit);
+            List<LoggedOutcome> list = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    list.add(new LoggedOutcome(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5), rs.getString(6), rs.getTimestamp(7).toInstant()));
+                }
+            }
+            return list;
+        }
+    }
+
+    /** A row of the run log's per-row outcomes, as stored. */
+    public record LoggedOutcome(long runId, String change, String operation, String outcome, String reason,
+                                String fingerprint, Instant at) {
+    }
+
+    /** Outcome counts of one run, by outcome name, for reports. */
+    public List<LoggedOutcome> outcomesOfRun(long runId, String outcome, int limit) throws SQLException {
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement("""
+                SELECT run_id, change, operation, outcome, reason, fp, logged_at, key FROM outcomes
+                WHERE run_id = ? AND outcome = ? LIMIT ?""")) {
+            ps.setLong(1, runId);
+            ps.setString(2, outcome);
+            ps.setInt(3, limit);
+            List<LoggedOutcome> list = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    list.add(new LoggedOutcome(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getString(8) + ": " + rs.getString(5), rs.getString(6), rs.getTimestamp(7).toInstant()));
+                }
+            }
+            return list;
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            root.close();
+        } catch (SQLException ignored) {
+            // closing a DuckDB connection only fails if it is already closed
+        }
+    }
+
+    private static String firstLine(String message) {
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+}

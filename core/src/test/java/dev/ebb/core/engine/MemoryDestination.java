@@ -1,0 +1,136 @@
+package dev.ebb.core.engine;
+
+import dev.ebb.spi.BatchLimits;
+import dev.ebb.spi.Destination;
+import dev.ebb.spi.DestinationException;
+import dev.ebb.spi.FieldSpec;
+import dev.ebb.spi.FieldType;
+import dev.ebb.spi.MatchRule;
+import dev.ebb.spi.Mode;
+import dev.ebb.spi.ObjectCapabilities;
+import dev.ebb.spi.ObjectSchema;
+import dev.ebb.spi.Operation;
+import dev.ebb.spi.OutboundRecord;
+import dev.ebb.spi.RateLimits;
+import dev.ebb.spi.RateUsage;
+import dev.ebb.spi.RateWindow;
+import dev.ebb.spi.RecordResult;
+import dev.ebb.spi.RemovalBehaviour;
+import dev.ebb.spi.WriteBatch;
+import dev.ebb.spi.WriteResult;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+/**
+ * A destination that keeps records in memory, for engine tests: one object {@code people}, matched by
+ * {@code email}, with scripted faults and a predicate deciding which records it rejects.
+ */
+final class MemoryDestination implements Destination {
+    final Map<String, Map<String, Object>> records = new LinkedHashMap<>();
+    final Map<String, String> ids = new HashMap<>();
+    /** Thrown by the next writes, in order. */
+    final Queue<DestinationException> faults = new ArrayDeque<>();
+    /** Thrown by the next describe calls, in order. */
+    final Queue<DestinationException> describeFaults = new ArrayDeque<>();
+    final List<WriteBatch> writes = new ArrayList<>();
+    final AtomicInteger calls = new AtomicInteger();
+    final AtomicInteger nextId = new AtomicInteger(1);
+    Predicate<OutboundRecord> rejects = r -> false;
+    /** Set to throw after applying a batch, as a process dying after the vendor applied it would. */
+    RuntimeException crashAfterApply;
+    int batchSize = 3;
+
+    static final List<FieldSpec> FIELDS = List.of(
+            new FieldSpec("email", FieldType.STRING, true, false, List.of()),
+            FieldSpec.of("score", FieldType.NUMBER),
+            FieldSpec.of("plan", FieldType.STRING),
+            FieldSpec.of("active", FieldType.BOOLEAN),
+            new FieldSpec("id", FieldType.STRING, true, true, List.of()));
+
+    @Override
+    public String accountId() {
+        return "memory";
+    }
+
+    @Override
+    public RateLimits rateLimits() {
+        return new RateLimits(List.of(new RateWindow(1000, Duration.ofSeconds(1))), 1, Optional.empty());
+    }
+
+    @Override
+    public Optional<ObjectCapabilities> object(String object) {
+        if (!object.equals("people")) return Optional.empty();
+        return Optional.of(new ObjectCapabilities("people", EnumSet.allOf(Mode.class),
+                EnumSet.allOf(RemovalBehaviour.class), new MatchRule(Set.of("email"), true),
+                new BatchLimits(batchSize, 1_000_000), true));
+    }
+
+    @Override
+    public ObjectSchema describe(String object) throws DestinationException {
+        calls.incrementAndGet();
+        DestinationException fault = describeFaults.poll();
+        if (fault != null) throw fault;
+        return new ObjectSchema(object, FIELDS);
+    }
+
+    @Override
+    public synchronized WriteResult write(WriteBatch batch) throws DestinationException {
+        calls.incrementAndGet();
+        DestinationException fault = faults.poll();
+        if (fault != null) throw fault;
+        writes.add(batch);
+        List<RecordResult> results = new ArrayList<>();
+        for (OutboundRecord r : batch.records()) {
+            if (rejects.test(r)) {
+                results.add(RecordResult.rejected(r.key(), "INVALID: rejected by the test"));
+                continue;
+            }
+            String match = r.matchValue();
+            switch (batch.operation()) {
+                case UPSERT, CREATE, UPDATE -> {
+                    if (batch.operation() == Operation.UPDATE && !records.containsKey(match)) {
+                        results.add(RecordResult.rejected(r.key(), "OBJECT_NOT_FOUND: no record " + match));
+                        continue;
+                    }
+                    if (batch.operation() == Operation.CREATE && records.containsKey(match)) {
+                        results.add(RecordResult.rejected(r.key(), "CONFLICT: " + match + " exists"));
+                        continue;
+                    }
+                    Map<String, Object> fields = records.computeIfAbsent(match, m -> new LinkedHashMap<>());
+                    fields.put("email", match);
+                    r.fields().forEach((k, v) -> {
+                        if (v == null) fields.remove(k);
+                        else fields.put(k, v);
+                    });
+                    String id = ids.computeIfAbsent(match, m -> "id-" + nextId.getAndIncrement());
+                    results.add(RecordResult.accepted(r.key(), id));
+                }
+                case DELETE -> {
+                    records.remove(match);
+                    results.add(RecordResult.accepted(r.key(), ids.remove(match)));
+                }
+            }
+        }
+        if (crashAfterApply != null) {
+            RuntimeException crash = crashAfterApply;
+            crashAfterApply = null;
+            throw crash;
+        }
+        return new WriteResult(results, RateUsage.UNKNOWN);
+    }
+
+    @Override
+    public void close() {
+    }
+}

@@ -1,0 +1,229 @@
+package dev.ebb.core.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ebb.core.state.Outcome;
+import dev.ebb.spi.DestinationException;
+import dev.ebb.spi.Mode;
+import dev.ebb.spi.Operation;
+import dev.ebb.spi.RemovalBehaviour;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SyncEngineTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void firstRunSendsEverythingAndSecondRunOnlyTheChange() throws Exception {
+        try (EngineFixture f = new EngineFixture(dir)) {
+            for (int i = 0; i < 10; i++) f.row("p" + i + "@x.io", String.valueOf(i), "free");
+            RunReport first = f.engine().run("people", Progress.NONE);
+            assertThat(first.record().added()).isEqualTo(10);
+            assertThat(first.record().delivered()).isEqualTo(10);
+            assertThat(first.record().apiCalls()).isEqualTo(1 + 4); // describe + ceil(10 / 3)
+            assertThat(f.destination.records).hasSize(10);
+
+            f.set("p3@x.io", "33", "pro");
+            int callsBefore = f.destination.calls.get();
+            RunReport second = f.engine().run("people", Progress.NONE);
+            assertThat(second.record().changed()).isEqualTo(1);
+            assertThat(second.record().unchanged()).isEqualTo(9);
+            assertThat(f.destination.calls.get() - callsBefore).isEqualTo(2); // describe + one batch
+            assertThat(f.destination.records.get("p3@x.io")).containsEntry("score", new BigDecimal("33"))
+                    .containsEntry("plan", "pro");
+            assertThat(second.clean()).isTrue();
+
+            RunReport third = f.engine().run("people", Progress.NONE);
+            assertThat(third.record().delivered()).isZero();
+            assertThat(third.record().apiCalls()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void invalidRowsAreReportedNeverSentAndDoNotBlockValidOnes() throws Exception {
+        try (EngineFixture f = new EngineFixture(dir)) {
+            f.row("a@x.io", "1", "free");
+            f.row(null, "2", "free");
+            f.row("dup@x.io", "3", "free");
+            f.row("dup@x.io", "4", "pro");
+            f.source.rows.add(new Object[]{"bad@x.io", "not-a-number", "free"});
+            RunReport run = f.engine().run("people", Progress.NONE);
+            assertThat(run.record().invalid()).isEqualTo(4);
+            assertThat(run.record().delivered()).isEqualTo(1);
+            assertThat(f.destination.records).containsOnlyKeys("a@x.io");
+            assertThat(run.problems()).anyMatch(p -> p.contains("duplicate key"))
+                    .anyMatch(p -> p.contains("is null"))
+                    .anyMatch(p -> p.contains("'not-a-number' cannot go into field 'score'"));
+            assertThat(run.record().status()).isEqualTo("completed_with_errors");
+        }
+    }
+
+    @Test
+    void rejectedRowsKeepTheirSnapshotAndAreRetriedNextRun() throws Exception {
+        try (EngineFixture f = new EngineFixture(dir)) {
+            f.row("a@x.io", "1", "free");
+            f.row("b@x.io", "2", "free");
+            f.destination.rejects = r -> r.matchValue().equals("b@x.io");
+            RunReport first = f.engine().run("people", Progress.NONE);
+            assertThat(first.record().rejected()).isEqualTo(1);
+            assertThat(first.problems()).anyMatch(p -> p.contains("INVALID: rejected by the test"));
+            assertThat(f.state.snapshotEntry("people", "b@x.io")).isEmpty();
+
+            f.destination.rejects = r -> false;
+            RunReport second = f.engine().run("people", Progress.NONE);
+            assertThat(second.record().added()).isEqualTo(1);
+            assertThat(second.record().delivered()).isEqualTo(1);
+            assertThat(f.destination.records).containsOnlyKeys("a@x.io", "b@x.io");
+        }
+    }
+
+    @Test
+    void transientFailuresAreRetriedWithBackoffAndThrottlesHonourRetryAfter() throws Exception {
+        try (EngineFixture f = new EngineFixture(dir)) {
+            f.row("a@x.io", "1", "free");
+            f.destination.faults.add(new DestinationException.TransientException("503", null, false));
+            f.destination.faults.add(new DestinationException.TransientException("503", null, false));
+            f.destination.faults.add(new DestinationException.ThrottledException("429", Duration.ofSeconds(7), false));
+            RunReport run = f.engine().run("people", Progress.NONE);
+            assertThat(f.clock.waited).isGreaterThanOrEqualTo(Duration.ofSeconds(7));
+            assertThat(run.record().throttles()).isEqualTo(1);
+            assertThat(run.record().retries()).isEqualTo(3);
+            assertThat(run.record().apiCalls()).isEqualTo(1 + 4);
+            assertThat(f.destination.records).containsOnlyKeys("a@x.io");
+        }
+    }
+
+    @Test
+    void exhaustedRetriesLeaveRowsFailedForTheNextRun() throws Exception {
+        try (EngineFixture f = new EngineFixture(dir)) {
+            f.row("a@x.io", "1", "free");
+            f.row("b@x.io", "1", "free");
+            for (int i = 0; i < 2; i++) {
+                f.destination.faults.add(new DestinationException.TransientException("refused", null, true));
+            }
+            var policy = new dev.ebb.core.delivery.RetryPolicy(2, Duration.ofMillis(10), Duration.ofSeconds(1), 3);
+            RunReport down = f.engine(policy).run("people", Progress.NONE);
+            assertThat(down.unreachable()).isTrue();
+            assertThat(down.record().status()).isEqualTo("failed");
+            assertThat(down.record().failed()).isEqualTo(2);
+            assertThat(down.record().retries()).isEqualTo(1);
+            assertThat(f.state.snapshotSize("people")).isZero();
+
+            RunReport up = f.engine(policy).run("people", Progress.NONE);
+            assertThat(up.record().added()).isEqualTo(2);
+            assertThat(up.record().delivered()).isEqualTo(2);
+            assertThat(f.destination.records).containsOnlyKeys("a@x.io", "b@x.io");
+        }
+    }
+
+    @Test
+    void mirrorDeletesRemovedRowsAndClearFieldsEmptiesThem() throws Exception {
+        try (EngineFixture f = new EngineFixture(dir)) {
+            f.mode = Mode.MIRROR;
+            f.row("a@x.io", "1", "free");
+            f.row("b@x.io", "2", "free");
+            f.engine().run("people", Progress.NONE);
+            f.source.rows.removeIf(r -> r[0].equals("b@x.io"));
+            RunReport run = f.engine().run("people", Progress.NONE);
+            assertThat(run.record().removed()).isEqualTo(1);
+            assertThat(f.destination.records).containsOnlyKeys("a@x.io");
+            assertThat(f.destination.writes.getLast().operation()).isEqualTo(Operation.DELETE);
+            assertThat(f.state.snapshotSize("people")).isEqualTo(1);
+        }
+        try (EngineFixture f = new EngineFixture(dir.resolve("clear"))) {
+            f.onRemoved = RemovalBehaviour.CLEAR_FIELDS;
+            f.row("a@x.io", "1", "free");
+            f.engine().run("people", Progress.NONE);
+            f.source.rows.clear();
+            f.engine().run("people", Progress.NONE);
+            assertThat(f.destination.records.get("a@x.io")).containsOnlyKeys("email");
+        }
+    }
+
+    @Test
+    void aChangedMappingReplansEveryRowWithAWarning() throws Exception {
+        try (EngineFixture f = new EngineFixture(dir)) {
+            f.row("a@x.io", "1", "free");
+            f.row("b@x.io", "2", "free");
+            f.engine().run("people", Progress.NONE);
+            f.fields = java.util.List.of(EngineFixture.mapping("score", "score"));
+            RunReport run = f.engine().run("people", Progress.NONE);
+            assertThat(run.warnings()).anyMatch(w -> w.contains("changed since its last run"));
+            assertThat(run.record().changed()).isEqualTo(2);
+            assertThat(run.record().delivered()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aMappedFieldTheDestinationLacksIsAConfigErrorNamingTheFileAndLine() throws Exception {
+        try (EngineFixture f = new EngineFixture(dir)) {
+            f.fields = java.util.List.of(EngineFixture.mapping("score", "scroe"));
+            assertThatThrownBy(() -> f.engine().run("people", Progress.NONE))
+                    .isInstanceOf(SyncException.class)
+                    .hasMessageContaining("syncs/people.yaml:9")
+                    .hasMessageContaining("has no field 'scroe'")
+                    .hasMessageContaining("did you mean 'score'");
+        }
+    }
+
+    @Test
+    void aCrashAfterTheVendorAppliedABatchResendsOnlyThatBatch() throws Exception {
+        try (EngineFixture f = new EngineFixture(dir)) {
+            for (int i = 0; i < 9; i++) f.row("p" + i + "@x.io", "1", "free");
+            f.destination.crashAfterApply = null;
+            // Let two batches through, then die after the third was applied but before it was committed.
+            f.destination.rejects = new java.util.function.Predicate<>() {
+                int seen;
+
+                @Override
+                public boolean test(dev.ebb.spi.OutboundRecord r) {
+                    if (++seen == 7) f.destination.crashAfterApply = new IllegalStateException("killed");
+                    return false;
+                }
+            };
+            assertThatThrownBy(() -> f.engine().run("people", Progress.NONE)).hasMessageContaining("killed");
+            f.reopen();
+            assertThat(f.state.snapshotSize("people")).isEqualTo(6);
+            int writesBefore = f.destination.writes.size();
+            RunReport recovery = f.engine().run("people", Progress.NONE);
+            assertThat(recovery.record().added()).isEqualTo(3);
+            assertThat(f.destination.writes.size() - writesBefore).isEqualTo(1);
+            assertThat(f.destination.records).hasSize(9);
+            assertThat(f.state.runs("people", 10)).extracting(r -> r.status())
+                    .containsExactly("succeeded", "abandoned");
+        }
+    }
+
+    @Test
+    void planWritesNothing() throws Exception {
+        try (EngineFixture f = new EngineFixture(dir)) {
+            f.row("a@x.io", "1", "free");
+            PlanReport plan = f.engine().plan("people", 5, Progress.NONE);
+            assertThat(plan.counts().added()).isEqualTo(1);
+            assertThat(plan.samples()).singleElement().satisfies(s -> {
+                assertThat(s.operation()).isEqualTo("upsert");
+                assertThat(s.fields()).containsEntry("plan", "free");
+            });
+            assertThat(f.destination.writes).isEmpty();
+            assertThat(f.state.runs(null, 10)).isEmpty();
+            assertThat(f.state.snapshotSize("people")).isZero();
+        }
+    }
+
+    @Test
+    void updateModeRejectsRowsWithoutARecord() throws Exception {
+        try (EngineFixture f = new EngineFixture(dir)) {
+            f.mode = Mode.UPDATE;
+            f.row("a@x.io", "1", "free");
+            RunReport run = f.engine().run("people", Progress.NONE);
+            assertThat(run.record().rejected()).isEqualTo(1);
+            assertThat(f.state.outcomes("people", "a@x.io", 5)).first()
+                    .satisfies(o -> assertThat(o.outcome()).isEqualTo(Outcome.REJECTED.name().toLowerCase()));
+        }
+    }
+}

@@ -101,6 +101,10 @@ public final class StateStore implements AutoCloseable {
                         finished_at TIMESTAMP, status VARCHAR, added BIGINT, changed BIGINT, removed BIGINT,
                         unchanged BIGINT, invalid BIGINT, delivered BIGINT, rejected BIGINT, failed BIGINT,
                         skipped BIGINT, api_calls BIGINT, throttles BIGINT, retries BIGINT, message VARCHAR)""");
+            // Rows sent whose effect on the destination is not known: see markInFlight.
+            st.execute("""
+                    CREATE TABLE IF NOT EXISTS in_flight(sync VARCHAR, key VARCHAR, match VARCHAR, run_id BIGINT,
+                        PRIMARY KEY (sync, key))""");
             st.execute("""
                     CREATE TABLE IF NOT EXISTS outcomes(run_id BIGINT, sync VARCHAR, key VARCHAR, change VARCHAR,
                         operation VARCHAR, outcome VARCHAR, reason VARCHAR, fp VARCHAR, logged_at TIMESTAMP)""");
@@ -181,6 +185,10 @@ public final class StateStore implements AutoCloseable {
                 removed = ps.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM syncs WHERE sync = ?")) {
+                ps.setString(1, sync);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM in_flight WHERE sync = ?")) {
                 ps.setString(1, sync);
                 ps.executeUpdate();
             }
@@ -275,11 +283,47 @@ public final class StateStore implements AutoCloseable {
     // ---- snapshot and outcomes --------------------------------------------------------------------------------
 
     /**
+     * Records, before a batch is sent, that its rows are in flight: from now on the destination may hold what the
+     * batch carries whatever the snapshot says, until {@link #commit} advances the snapshot for them. A process that
+     * dies mid-call, or an answer that is lost after the vendor applied the write, leaves the marks behind, and the
+     * next plan sends those rows again (or removes their records) even if the model went back to the snapshot's
+     * values in the meantime, or dropped a row whose record the snapshot never knew.
+     *
+     * <p>A row already marked by an earlier run keeps that mark (and its match value): that attempt's effect is still
+     * unknown, whatever this one's turns out to be.
+     *
+     * @param rows the batch's rows: their keys and the match values they are sent with
+     */
+    public void markInFlight(String sync, long runId, List<RowOutcome> rows) throws SQLException {
+        if (rows.isEmpty()) return;
+        try (Connection c = connect()) {
+            for (int from = 0; from < rows.size(); from += ROWS_PER_STATEMENT) {
+                List<RowOutcome> chunk = rows.subList(from, Math.min(rows.size(), from + ROWS_PER_STATEMENT));
+                String sql = "INSERT INTO in_flight VALUES " + String.join(",",
+                        java.util.Collections.nCopies(chunk.size(), "(?, ?, ?, ?)")) + " ON CONFLICT DO NOTHING";
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    int i = 1;
+                    for (RowOutcome o : chunk) {
+                        ps.setString(i++, sync);
+                        ps.setString(i++, o.key());
+                        ps.setString(i++, o.matchValue());
+                        ps.setLong(i++, runId);
+                    }
+                    ps.executeUpdate();
+                }
+            }
+        }
+    }
+
+    /**
      * Records the outcomes of one batch (or of rows that were never sent) and advances the snapshot for the rows the
      * destination acknowledged, in one transaction: either all of it is stored or none.
      *
      * <p>Delivered rows with a fingerprint replace their snapshot entry; delivered removals, and removals that
      * needed no call, drop it. Every other outcome leaves the entry as it was, so the next run plans the row again.
+     * Where the snapshot advances, the row's {@linkplain #markInFlight in-flight} mark goes. A rejection settles
+     * only the mark this run made (the vendor refused this write, so it changed nothing); a failed row keeps its
+     * mark, since its call may have reached the destination.
      */
     public void commit(String sync, long runId, List<RowOutcome> outcomes, Instant now) throws SQLException {
         if (outcomes.isEmpty()) return;
@@ -288,7 +332,9 @@ public final class StateStore implements AutoCloseable {
             try {
                 List<RowOutcome> upserts = new ArrayList<>();
                 List<RowOutcome> drops = new ArrayList<>();
+                List<RowOutcome> refused = new ArrayList<>();
                 for (RowOutcome o : outcomes) {
+                    if (o.outcome() == Outcome.REJECTED) refused.add(o);
                     boolean advance = o.outcome() == Outcome.DELIVERED
                             || (o.outcome() == Outcome.SKIPPED && o.change() != Change.NONE);
                     if (!advance) continue;
@@ -296,7 +342,10 @@ public final class StateStore implements AutoCloseable {
                     else upserts.add(o);
                 }
                 upsertSnapshot(c, sync, runId, upserts);
-                dropSnapshot(c, sync, drops);
+                deleteEntries(c, "snapshot", sync, drops, null);
+                deleteEntries(c, "in_flight", sync, upserts, null);
+                deleteEntries(c, "in_flight", sync, drops, null);
+                deleteEntries(c, "in_flight", sync, refused, runId);
                 appendOutcomes(c, sync, runId, outcomes, now);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
@@ -331,14 +380,21 @@ public final class StateStore implements AutoCloseable {
         }
     }
 
-    private static void dropSnapshot(Connection c, String sync, List<RowOutcome> rows) throws SQLException {
+    /**
+     * Deletes the rows' entries from {@code table} ({@code snapshot} or {@code in_flight}); with {@code runId}, only
+     * the entries that run wrote.
+     */
+    private static void deleteEntries(Connection c, String table, String sync, List<RowOutcome> rows, Long runId)
+            throws SQLException {
         for (int from = 0; from < rows.size(); from += ROWS_PER_STATEMENT) {
             List<RowOutcome> chunk = rows.subList(from, Math.min(rows.size(), from + ROWS_PER_STATEMENT));
-            String sql = "DELETE FROM snapshot WHERE sync = ? AND key IN ("
-                    + String.join(",", java.util.Collections.nCopies(chunk.size(), "?")) + ")";
+            String sql = "DELETE FROM " + table + " WHERE sync = ? AND key IN ("
+                    + String.join(",", java.util.Collections.nCopies(chunk.size(), "?")) + ")"
+                    + (runId == null ? "" : " AND run_id = ?");
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setString(1, sync);
                 for (int i = 0; i < chunk.size(); i++) ps.setString(i + 2, chunk.get(i).key());
+                if (runId != null) ps.setLong(chunk.size() + 2, runId);
                 ps.executeUpdate();
             }
         }

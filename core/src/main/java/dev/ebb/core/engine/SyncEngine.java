@@ -131,6 +131,22 @@ public final class SyncEngine {
         }
     }
 
+    /**
+     * Checks a sync against its source and destination without reading a row: the model compiles and has the
+     * key, match and mapped columns; the object, mode, match field and mapped fields exist at the destination.
+     * One discovery call. Returns warnings (e.g. a mapping changed since the last run).
+     */
+    public List<String> check(String syncName) throws SyncException, InterruptedException {
+        SyncConfig sync = sync(syncName);
+        try (Prepared prepared = prepare(sync)) {
+            List<String> warnings = new ArrayList<>();
+            specChanged(sync, prepared, warnings);
+            return warnings;
+        } catch (SQLException e) {
+            throw stateFailure(e);
+        }
+    }
+
     /** Runs the sync: plans, delivers, and commits what the destination acknowledged. */
     public RunReport run(String syncName, Progress progress) throws SyncException, InterruptedException {
         SyncConfig sync = sync(syncName);

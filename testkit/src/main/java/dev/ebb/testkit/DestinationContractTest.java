@@ -500,8 +500,9 @@ public abstract class DestinationContractTest {
     @Test
     void aServerErrorIsTransient() throws Exception {
         assumeSupported(Behavior.SERVER_ERROR_FAULT);
-        sandbox().inject(Fault.status(503, 1));
+        // Built first: building samples may call describe, which must not take the fault.
         WriteBatch batch = batch(anyWriteOperation(), records(0, 2, 1));
+        sandbox().inject(Fault.status(503, 1));
         assertThatThrownBy(() -> destination.write(batch)).isInstanceOf(TransientException.class);
         assertAllAccepted(results(batch, destination.write(batch)));
     }
@@ -509,8 +510,9 @@ public abstract class DestinationContractTest {
     @Test
     void aThrottledCallIsThrottled() throws Exception {
         assumeSupported(Behavior.THROTTLE_FAULT);
-        sandbox().inject(Fault.throttle(1));
+        // Built first: building samples may call describe, which must not take the fault.
         WriteBatch batch = batch(anyWriteOperation(), records(0, 2, 1));
+        sandbox().inject(Fault.throttle(1));
         assertThatThrownBy(() -> destination.write(batch))
                 .isInstanceOfSatisfying(ThrottledException.class,
                         e -> assertThat(e.dailyLimit()).as("a short-window throttle").isFalse());
@@ -520,8 +522,9 @@ public abstract class DestinationContractTest {
     @Test
     void aDroppedConnectionIsTransient() throws Exception {
         assumeSupported(Behavior.DROPPED_CONNECTION_FAULT);
-        sandbox().inject(Fault.drop(1));
+        // Built first: building samples may call describe, which must not take the fault.
         WriteBatch batch = batch(anyWriteOperation(), records(0, 2, 1));
+        sandbox().inject(Fault.drop(1));
         assertThatThrownBy(() -> destination.write(batch))
                 .isInstanceOfSatisfying(TransientException.class,
                         e -> assertThat(e.unreachable()).as("the server was reached").isFalse());

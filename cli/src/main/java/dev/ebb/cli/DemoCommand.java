@@ -57,7 +57,7 @@ final class DemoCommand extends BaseCommand {
             say(String.format("1. Generated a lakehouse: %,d customers in gold_customer_metrics "
                     + "(data/lakehouse.duckdb)", rows));
             SandboxProvider provider = SandboxProvider.find("hubspot").orElseThrow();
-            try (SandboxServer sandbox = provider.start(0, Map.of("tier", "professional", "token", TOKEN))) {
+            try (SandboxServer sandbox = provider.start(0, Map.of("tier", "professional", "tokens", TOKEN))) {
                 createProperties(sandbox.baseUrl());
                 writeProject(root, sandbox.baseUrl());
                 say("2. Started a HubSpot sandbox on " + sandbox.baseUrl()

@@ -13,8 +13,9 @@ final class InitCommand extends BaseCommand {
         Path root = options.project.toAbsolutePath().normalize();
         try {
             ProjectScaffold.write(root);
-        } catch (IllegalStateException e) {
-            throw new Session.Failure(ExitCode.INVALID, e.getMessage(), e);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw new Session.Failure(ExitCode.INVALID, root + " already holds a project (" + e.getMessage()
+                    + "); nothing was changed", e);
         } catch (IOException e) {
             throw new Session.Failure(ExitCode.UNAVAILABLE, "cannot write the project: " + e.getMessage(), e);
         }

@@ -461,7 +461,8 @@ public final class SyncEngine {
         }
         try (PreparedStatement ps = scratch.prepareStatement("""
                 CREATE TEMP TABLE plan AS
-                WITH snap AS (SELECT key, fp, match, dest_id FROM snapshot WHERE sync = $1)
+                WITH snap AS (""" + StateStore.CURRENT_SNAPSHOT + """
+                )
                 SELECT c.key, c.fp, c.match, c.payload, s.dest_id,
                        CASE WHEN s.key IS NULL THEN 'added' ELSE 'changed' END AS change, false AS rematched
                 FROM cur c LEFT JOIN snap s ON s.key = c.key

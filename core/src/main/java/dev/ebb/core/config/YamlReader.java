@@ -114,7 +114,8 @@ final class YamlReader {
             case START_ARRAY -> sequence(line);
             case VALUE_STRING, VALUE_EMBEDDED_OBJECT -> {
                 if (parser instanceof YAMLParser yaml && yaml.isCurrentAlias()) {
-                    problems.error(here(), "aliases (*" + parser.getText() + ") are not supported; write the value out");
+                    problems.error(here(), "aliases (*" + parser.getText() + ") are not supported; write the value"
+                            + " out");
                 }
                 yield new YamlNode.Scalar(parser.getText(), parser.getText(), line);
             }

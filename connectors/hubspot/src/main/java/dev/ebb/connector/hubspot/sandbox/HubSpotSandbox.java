@@ -498,7 +498,9 @@ public final class HubSpotSandbox extends SandboxServer {
         ObjectNode body = JSON.createObjectNode();
         ArrayNode results = body.putArray("results");
         synchronized (data) {
-            List<Stored> records = type.records();
+            // Archived records are gone from the sandbox, so an archived listing is empty.
+            List<Stored> records = request.queryParam("archived").map(Boolean::parseBoolean).orElse(false)
+                    ? List.of() : type.records();
             int start = 0;
             if (after != null) {
                 while (start < records.size() && compareIds(records.get(start).id, after) < 0) start++;

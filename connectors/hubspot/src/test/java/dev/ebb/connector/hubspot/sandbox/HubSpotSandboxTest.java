@@ -480,6 +480,7 @@ class HubSpotSandboxTest {
         } while (after != null);
         assertThat(pages).isEqualTo(3);
         assertThat(seen).hasSize(25);
+        assertThat(call("GET", CONTACTS + "?archived=true", null).body().path("results")).isEmpty();
     }
 
     @Test

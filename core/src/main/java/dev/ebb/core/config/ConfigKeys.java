@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * The keys and values the project format accepts: the one table the loader checks against and that the JSON Schema
- * ({@code ebb-project.schema.json}) must agree with, which {@code ProjectSchemaTest} proves.
+ * ({@code ebb-project.schema.json}) must agree with, which {@code ProjectSchemaTest} proves. Immutable.
  */
 final class ConfigKeys {
     static final List<String> PROJECT = List.of("name", "state", "default_source", "sources", "destinations");

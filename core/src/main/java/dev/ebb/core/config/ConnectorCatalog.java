@@ -54,8 +54,9 @@ public final class ConnectorCatalog {
         for (C connector : connectors) {
             C previous = byType.putIfAbsent(type.apply(connector), connector);
             if (previous != null) {
-                throw new IllegalArgumentException("connector type '" + type.apply(connector) + "' is registered twice: "
-                        + previous.getClass().getName() + " and " + connector.getClass().getName());
+                throw new IllegalArgumentException("connector type '" + type.apply(connector)
+                        + "' is registered twice: " + previous.getClass().getName() + " and "
+                        + connector.getClass().getName());
             }
         }
         return byType;

@@ -53,7 +53,8 @@ final class YamlReader {
             }
             return Optional.of(root);
         } catch (JsonProcessingException e) {
-            problems.error(new Location(file, line(e)), "malformed YAML: " + describe(e));
+            int line = line(e);
+            problems.error(new Location(file, line), "malformed YAML: " + describe(e) + hint(text, line));
             return Optional.empty();
         } catch (IOException e) {
             // Reading from a String cannot fail with anything but a parse error; keep the compiler honest.
@@ -90,6 +91,18 @@ final class YamlReader {
         return e.getOriginalMessage();
     }
 
+    /** The commonest cause, named: in a flow mapping, YAML reads the braces of an unquoted reference. */
+    private static String hint(String text, int line) {
+        String[] lines = text.split("\n", -1);
+        // The parser stops on the reference's line, or on the next when the reference ends its line.
+        for (int index = line - 2; index <= line - 1; index++) {
+            if (index >= 0 && index < lines.length && lines[index].contains("${")) {
+                return "; inside { … }, quote secret references: token: \"${env:NAME}\"";
+            }
+        }
+        return "";
+    }
+
     private Location here() {
         return new Location(file, parser.currentTokenLocation().getLineNr());
     }
@@ -101,7 +114,8 @@ final class YamlReader {
             case START_ARRAY -> sequence(line);
             case VALUE_STRING, VALUE_EMBEDDED_OBJECT -> {
                 if (parser instanceof YAMLParser yaml && yaml.isCurrentAlias()) {
-                    problems.error(here(), "aliases (*" + parser.getText() + ") are not supported; write the value out");
+                    problems.error(here(), "aliases (*" + parser.getText() + ") are not supported; write the value"
+                            + " out");
                 }
                 yield new YamlNode.Scalar(parser.getText(), parser.getText(), line);
             }

@@ -198,6 +198,16 @@ class ProjectLoaderTest {
         }
 
         @Test
+        void anUnquotedReferenceInAFlowMappingGetsAHint() {
+            ConfigProblem problem = TestingProject.valid(root).file("ebb.yaml", TestingProject.EBB_YAML
+                    .replace("\"${env:HUBSPOT_TOKEN}\"", "${env:HUBSPOT_TOKEN}")).problem();
+
+            assertThat(problem.location()).isEqualTo(new Location(EBB, 5));
+            assertThat(problem.message()).startsWith("malformed YAML")
+                    .endsWith("; inside { … }, quote secret references: token: \"${env:NAME}\"");
+        }
+
+        @Test
         void aDuplicateKeyIsAProblem() {
             ConfigProblem problem = TestingProject.valid(root)
                     .file("syncs/churn_to_hubspot.yaml", TestingProject.SYNC_YAML + "object: companies\n").problem();

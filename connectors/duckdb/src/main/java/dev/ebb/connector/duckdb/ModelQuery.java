@@ -49,10 +49,15 @@ final class ModelQuery {
             throw new SourceException("source '" + source + "': Parser Error: " + parsed.message()
                     + excerpt(statement, parsed.position()), null);
         }
-        throw new SourceException("source '" + source + "': a model must be a single query (SELECT, WITH … SELECT,"
-                + " FROM …, VALUES, or a PIVOT that lists its values: PIVOT t ON c IN (…)); DuckDB reads this SQL as"
-                + " another kind of statement. Models run read-only: they cannot create, insert, update, delete,"
-                + " copy or attach", null);
+        if (!"not implemented".equals(parsed.errorType())) {
+            throw new SourceException("source '" + source + "': DuckDB cannot check the model's SQL ("
+                    + parsed.errorType() + "): " + parsed.message(), null);
+        }
+        // "Only SELECT statements can be serialized": the SQL holds a statement of another kind.
+        throw new SourceException("source '" + source + "': a model must be a single query (SELECT, WITH …"
+                + " SELECT, FROM …, VALUES, or a PIVOT that lists its values: PIVOT t ON c IN (…)); DuckDB reads this"
+                + " SQL as another kind of statement. Models run read-only: they cannot create, insert, update,"
+                + " delete, copy or attach", null);
     }
 
     private static Parsed parse(Connection connection, String source, String sql) throws SourceException {

@@ -68,7 +68,8 @@ public final class HubSpotSandbox extends SandboxServer {
 
     /** The option keys {@link #fromOptions} accepts. */
     public static final Set<String> OPTIONS =
-            Set.of("tokens", "token", "tier", "per_10s", "daily", "portal_id", "time_zone", "custom_objects");
+            Set.of("tokens", "token", "tier", "per_10s", "daily", "portal_id", "time_zone", "custom_objects",
+                    "properties");
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String DOCS = "https://developers.hubspot.com/docs/methods/auth/oauth-overview";
@@ -91,6 +92,7 @@ public final class HubSpotSandbox extends SandboxServer {
         types.add(contacts());
         types.add(companies());
         builder.customObjects.forEach((name, properties) -> createCustomObject(name, properties));
+        builder.properties.forEach(p -> createProperty(p.getKey(), p.getValue()));
     }
 
     /** A builder with HubSpot's defaults: token {@value #DEFAULT_TOKEN}, the starter tier, a random port. */
@@ -102,7 +104,8 @@ public final class HubSpotSandbox extends SandboxServer {
      * A sandbox configured from {@code ebb sandbox hubspot} options: {@code tokens} (comma-separated; {@code token}
      * for one), {@code tier} (free|starter|professional|enterprise), {@code per_10s} and {@code daily} (override the
      * tier), {@code portal_id}, {@code time_zone} (when the daily count resets; default UTC) and
-     * {@code custom_objects} ({@code cars:vin,pets}: object names, each with an optional unique property).
+     * {@code custom_objects} ({@code cars:vin,pets}: object names, each with an optional unique property) and
+     * {@code properties} ({@code contacts.ltv:number,contacts.external_id:string:unique}: extra properties).
      *
      * @throws IllegalArgumentException for an unknown option or a malformed value, naming the fix
      */
@@ -138,6 +141,20 @@ public final class HubSpotSandbox extends SandboxServer {
                         builder.customObject(parts[0].trim(), properties);
                     }
                 }
+                case "properties" -> {
+                    for (String spec : value.split(",")) {
+                        if (spec.isBlank()) continue;
+                        String[] parts = spec.trim().split(":");
+                        int dot = parts[0].indexOf('.');
+                        if (dot < 1 || parts.length < 2 || parts.length > 3
+                                || (parts.length == 3 && !parts[2].equals("unique"))) {
+                            throw new IllegalArgumentException("properties entry '" + spec.trim()
+                                    + "' should read object.name:type or object.name:type:unique, e.g. contacts.ltv:number");
+                        }
+                        HubSpotProperty property = HubSpotProperty.of(parts[0].substring(dot + 1), parts[1]);
+                        builder.property(parts[0].substring(0, dot), parts.length == 3 ? property.unique() : property);
+                    }
+                }
                 default -> throw new IllegalArgumentException("unknown hubspot sandbox option '" + key
                         + "'; use " + OPTIONS.stream().sorted().toList());
             }
@@ -166,6 +183,7 @@ public final class HubSpotSandbox extends SandboxServer {
         private ZoneId timeZone = ZoneOffset.UTC;
         private Clock clock = Clock.systemUTC();
         private final Map<String, List<HubSpotProperty>> customObjects = new LinkedHashMap<>();
+        private final List<Map.Entry<String, HubSpotProperty>> properties = new ArrayList<>();
 
         private Builder() {
         }
@@ -221,6 +239,12 @@ public final class HubSpotSandbox extends SandboxServer {
         /** A custom object to create at start. */
         public Builder customObject(String name, List<HubSpotProperty> properties) {
             customObjects.put(name, List.copyOf(properties));
+            return this;
+        }
+
+        /** A property to create at start on an object type (after the custom objects exist). */
+        public Builder property(String objectType, HubSpotProperty property) {
+            properties.add(Map.entry(objectType, property));
             return this;
         }
 
@@ -498,7 +522,9 @@ public final class HubSpotSandbox extends SandboxServer {
         ObjectNode body = JSON.createObjectNode();
         ArrayNode results = body.putArray("results");
         synchronized (data) {
-            List<Stored> records = type.records();
+            // Archived records are gone from the sandbox, so an archived listing is empty.
+            List<Stored> records = request.queryParam("archived").map(Boolean::parseBoolean).orElse(false)
+                    ? List.of() : type.records();
             int start = 0;
             if (after != null) {
                 while (start < records.size() && compareIds(records.get(start).id, after) < 0) start++;

@@ -43,6 +43,8 @@ public final class HubSpotSandboxProvider implements SandboxProvider {
                 ConnectorOption.optional("time_zone", "the account time zone whose midnight resets the daily count "
                         + "(default UTC)"),
                 ConnectorOption.optional("custom_objects", "custom objects to create, e.g. cars:vin,pets "
-                        + "(name, and an optional unique property)"));
+                        + "(name, and an optional unique property)"),
+                ConnectorOption.optional("properties", "extra properties, e.g. contacts.ltv:number,"
+                        + "contacts.external_id:string:unique (types: string, number, bool, date, datetime)"));
     }
 }

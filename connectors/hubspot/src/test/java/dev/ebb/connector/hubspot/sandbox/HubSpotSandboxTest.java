@@ -207,11 +207,20 @@ class HubSpotSandboxTest {
     void theProviderIsFoundByVendorAndStartsASandbox() throws Exception {
         SandboxProvider provider = SandboxProvider.find("hubspot").orElseThrow();
         assertThat(provider.options()).extracting(o -> o.name()).contains("tier", "per_10s", "daily", "tokens");
-        server = provider.start(0, Map.of("custom_objects", "cars:vin", "per_10s", "7"));
+        server = provider.start(0, Map.of("custom_objects", "cars:vin", "per_10s", "7",
+                "properties", "contacts.churn_risk_score:number, cars.colour:string, contacts.external_id:string:unique"));
         Answer answer = call("GET", "/crm/v3/properties/cars", null);
         assertThat(answer.status()).isEqualTo(200);
         assertThat(answer.header("X-HubSpot-RateLimit-Max")).isEqualTo("7");
-        assertThat(answer.body().path("results").findValuesAsText("name")).contains("vin", "name", "hs_object_id");
+        assertThat(answer.body().path("results").findValuesAsText("name")).contains("vin", "name", "hs_object_id", "colour");
+        Answer upserted = call("POST", CONTACTS + "/batch/upsert",
+                inputs(upsert("external_id", "x-1", "churn_risk_score", "0.7")));
+        assertThat(upserted.status()).isEqualTo(200);
+
+        assertThatThrownBy(() -> provider.start(0, Map.of("properties", "ltv:number")))
+                .hasMessageContaining("object.name:type");
+        assertThatThrownBy(() -> provider.start(0, Map.of("properties", "contacts.ltv:money")))
+                .hasMessageContaining("unknown type 'money'");
     }
 
     // ---- batch limits and shapes ----
@@ -480,6 +489,7 @@ class HubSpotSandboxTest {
         } while (after != null);
         assertThat(pages).isEqualTo(3);
         assertThat(seen).hasSize(25);
+        assertThat(call("GET", CONTACTS + "?archived=true", null).body().path("results")).isEmpty();
     }
 
     @Test

@@ -33,6 +33,21 @@ public final class StateStore implements AutoCloseable {
     private final String description;
     private final boolean readOnly;
     private final Set<String> running = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicLong seq = new java.util.concurrent.atomic.AtomicLong();
+
+    /**
+     * A sync's current snapshot as a query with one parameter (the sync): the compacted table, overridden by the
+     * newest log entry of each key, without the keys the log dropped.
+     */
+    public static final String CURRENT_SNAPSHOT = """
+            SELECT key, fp, match, dest_id, run_id FROM (
+                SELECT key, fp, match, dest_id, run_id, dropped,
+                       row_number() OVER (PARTITION BY key ORDER BY seq DESC) AS newest
+                FROM (SELECT key, fp, match, dest_id, run_id, -1 AS seq, false AS dropped FROM snapshot
+                      WHERE sync = $1
+                      UNION ALL
+                      SELECT key, fp, match, dest_id, run_id, seq, dropped FROM snapshot_log WHERE sync = $1))
+            WHERE newest = 1 AND NOT dropped""";
 
     private StateStore(Connection root, String description, boolean readOnly) {
         this.root = root;
@@ -92,24 +107,34 @@ public final class StateStore implements AutoCloseable {
             st.execute("""
                     CREATE TABLE IF NOT EXISTS syncs(sync VARCHAR PRIMARY KEY, spec_hash VARCHAR, spec VARCHAR,
                         updated_at TIMESTAMP)""");
+            // The snapshot is two tables: a compacted one, and a log that batch commits append to (appending is
+            // what DuckDB does fast; an update per batch is not). The log is folded in when a run finishes, and
+            // until then every reader sees both through current().
             st.execute("""
                     CREATE TABLE IF NOT EXISTS snapshot(sync VARCHAR, key VARCHAR, fp VARCHAR, match VARCHAR,
-                        dest_id VARCHAR, run_id BIGINT, PRIMARY KEY (sync, key))""");
+                        dest_id VARCHAR, run_id BIGINT)""");
+            st.execute("""
+                    CREATE TABLE IF NOT EXISTS snapshot_log(sync VARCHAR, key VARCHAR, fp VARCHAR, match VARCHAR,
+                        dest_id VARCHAR, run_id BIGINT, seq BIGINT, dropped BOOLEAN)""");
             st.execute("CREATE SEQUENCE IF NOT EXISTS run_ids START 1");
             st.execute("""
                     CREATE TABLE IF NOT EXISTS runs(run_id BIGINT PRIMARY KEY, sync VARCHAR, started_at TIMESTAMP,
                         finished_at TIMESTAMP, status VARCHAR, added BIGINT, changed BIGINT, removed BIGINT,
                         unchanged BIGINT, invalid BIGINT, delivered BIGINT, rejected BIGINT, failed BIGINT,
                         skipped BIGINT, api_calls BIGINT, throttles BIGINT, retries BIGINT, message VARCHAR)""");
-            // Rows sent whose effect on the destination is not known: see markInFlight.
+            // Rows sent whose effect on the destination is not known: see markInFlight. Appended before each call,
+            // deleted as outcomes settle, so it holds little more than the batch in flight.
             st.execute("""
-                    CREATE TABLE IF NOT EXISTS in_flight(sync VARCHAR, key VARCHAR, match VARCHAR, run_id BIGINT,
-                        PRIMARY KEY (sync, key))""");
+                    CREATE TABLE IF NOT EXISTS in_flight(sync VARCHAR, key VARCHAR, match VARCHAR, run_id BIGINT)""");
             st.execute("""
                     CREATE TABLE IF NOT EXISTS outcomes(run_id BIGINT, sync VARCHAR, key VARCHAR, change VARCHAR,
                         operation VARCHAR, outcome VARCHAR, reason VARCHAR, fp VARCHAR, logged_at TIMESTAMP)""");
             if (version.isEmpty()) {
                 st.execute("INSERT INTO ebb_meta VALUES ('schema_version', '" + SCHEMA_VERSION + "')");
+            }
+            try (ResultSet rs = st.executeQuery("SELECT coalesce(max(seq), 0) FROM snapshot_log")) {
+                rs.next();
+                seq.set(rs.getLong(1));
             }
         }
     }
@@ -166,6 +191,7 @@ public final class StateStore implements AutoCloseable {
                 ps.executeUpdate();
             }
             if (invalidate) {
+                fold(c, sync);
                 try (PreparedStatement ps = c.prepareStatement("UPDATE snapshot SET fp = NULL WHERE sync = ?")) {
                     ps.setString(1, sync);
                     ps.executeUpdate();
@@ -180,6 +206,7 @@ public final class StateStore implements AutoCloseable {
         try (Connection c = connect()) {
             c.setAutoCommit(false);
             long removed;
+            fold(c, sync);
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM snapshot WHERE sync = ?")) {
                 ps.setString(1, sync);
                 removed = ps.executeUpdate();
@@ -229,7 +256,18 @@ public final class StateStore implements AutoCloseable {
         }
     }
 
+    /** Closes a run in the run log, and folds the snapshot entries its batches appended into the compacted table. */
     public void finishRun(RunRecord run) throws SQLException {
+        synchronized (writerLock) {
+            Connection c = writer();
+            try {
+                fold(c, run.sync());
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        }
         try (Connection c = connect(); PreparedStatement ps = c.prepareStatement("""
                 UPDATE runs SET finished_at = ?, status = ?, added = ?, changed = ?, removed = ?, unchanged = ?,
                     invalid = ?, delivered = ?, rejected = ?, failed = ?, skipped = ?, api_calls = ?, throttles = ?,
@@ -289,31 +327,40 @@ public final class StateStore implements AutoCloseable {
      * next plan sends those rows again (or removes their records) even if the model went back to the snapshot's
      * values in the meantime, or dropped a row whose record the snapshot never knew.
      *
-     * <p>A row already marked by an earlier run keeps that mark (and its match value): that attempt's effect is still
-     * unknown, whatever this one's turns out to be.
+     * <p>A row already marked by an earlier run keeps that mark: that attempt's effect is still unknown, whatever
+     * this one's turns out to be.
      *
      * @param rows the batch's rows: their keys and the match values they are sent with
      */
     public void markInFlight(String sync, long runId, List<RowOutcome> rows) throws SQLException {
         if (rows.isEmpty()) return;
-        try (Connection c = connect()) {
-            for (int from = 0; from < rows.size(); from += ROWS_PER_STATEMENT) {
-                List<RowOutcome> chunk = rows.subList(from, Math.min(rows.size(), from + ROWS_PER_STATEMENT));
-                String sql = "INSERT INTO in_flight VALUES " + String.join(",",
-                        java.util.Collections.nCopies(chunk.size(), "(?, ?, ?, ?)")) + " ON CONFLICT DO NOTHING";
-                try (PreparedStatement ps = c.prepareStatement(sql)) {
-                    int i = 1;
-                    for (RowOutcome o : chunk) {
-                        ps.setString(i++, sync);
-                        ps.setString(i++, o.key());
-                        ps.setString(i++, o.matchValue());
-                        ps.setLong(i++, runId);
+        synchronized (writerLock) {
+            Connection c = writer();
+            try {
+                try (var appender = ((org.duckdb.DuckDBConnection) c).createAppender("main", "in_flight")) {
+                    for (RowOutcome o : rows) {
+                        appender.beginRow();
+                        appender.append(sync);
+                        appender.append(o.key());
+                        appender.append(o.matchValue());
+                        appender.append(runId);
+                        appender.endRow();
                     }
-                    ps.executeUpdate();
                 }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
             }
         }
     }
+
+    /**
+     * A sync's rows in flight as a query with one parameter (the sync): key, and the match value of the earliest
+     * unsettled attempt (the one whose effect has been unknown longest).
+     */
+    public static final String IN_FLIGHT = """
+            SELECT key, arg_min(match, run_id) AS match FROM in_flight WHERE sync = $1 GROUP BY key""";
 
     /**
      * Records the outcomes of one batch (or of rows that were never sent) and advances the snapshot for the rows the
@@ -327,25 +374,11 @@ public final class StateStore implements AutoCloseable {
      */
     public void commit(String sync, long runId, List<RowOutcome> outcomes, Instant now) throws SQLException {
         if (outcomes.isEmpty()) return;
-        try (Connection c = connect()) {
-            c.setAutoCommit(false);
+        synchronized (writerLock) {
+            Connection c = writer();
             try {
-                List<RowOutcome> upserts = new ArrayList<>();
-                List<RowOutcome> drops = new ArrayList<>();
-                List<RowOutcome> refused = new ArrayList<>();
-                for (RowOutcome o : outcomes) {
-                    if (o.outcome() == Outcome.REJECTED) refused.add(o);
-                    boolean advance = o.outcome() == Outcome.DELIVERED
-                            || (o.outcome() == Outcome.SKIPPED && o.change() != Change.NONE);
-                    if (!advance) continue;
-                    if (o.change() == Change.REMOVED) drops.add(o);
-                    else upserts.add(o);
-                }
-                upsertSnapshot(c, sync, runId, upserts);
-                deleteEntries(c, "snapshot", sync, drops, null);
-                deleteEntries(c, "in_flight", sync, upserts, null);
-                deleteEntries(c, "in_flight", sync, drops, null);
-                deleteEntries(c, "in_flight", sync, refused, runId);
+                appendSnapshotLog(c, sync, runId, outcomes);
+                settleInFlight(c, sync, runId, outcomes);
                 appendOutcomes(c, sync, runId, outcomes, now);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
@@ -355,80 +388,125 @@ public final class StateStore implements AutoCloseable {
         }
     }
 
-    private static final int ROWS_PER_STATEMENT = 200;
+    private final Object writerLock = new Object();
+    private Connection writer;
 
-    private static void upsertSnapshot(Connection c, String sync, long runId, List<RowOutcome> rows)
+    /** The connection batch commits go through: one, kept open, because commits come after every batch. */
+    private Connection writer() throws SQLException {
+        if (writer == null) {
+            writer = connect();
+            writer.setAutoCommit(false);
+        }
+        return writer;
+    }
+
+    private void appendSnapshotLog(Connection c, String sync, long runId, List<RowOutcome> outcomes)
             throws SQLException {
-        for (int from = 0; from < rows.size(); from += ROWS_PER_STATEMENT) {
-            List<RowOutcome> chunk = rows.subList(from, Math.min(rows.size(), from + ROWS_PER_STATEMENT));
-            String sql = "INSERT INTO snapshot VALUES " + String.join(",", java.util.Collections.nCopies(chunk.size(),
-                    "(?, ?, ?, ?, ?, ?)")) + """
-                     ON CONFLICT (sync, key) DO UPDATE SET fp = excluded.fp, match = excluded.match,
-                        dest_id = COALESCE(excluded.dest_id, snapshot.dest_id), run_id = excluded.run_id""";
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                int i = 1;
-                for (RowOutcome o : chunk) {
-                    ps.setString(i++, sync);
-                    ps.setString(i++, o.key());
-                    ps.setString(i++, o.fingerprint());
-                    ps.setString(i++, o.matchValue());
-                    ps.setString(i++, o.destinationId());
-                    ps.setLong(i++, runId);
-                }
-                ps.executeUpdate();
+        try (var appender = ((org.duckdb.DuckDBConnection) c).createAppender("main", "snapshot_log")) {
+            for (RowOutcome o : outcomes) {
+                if (!advances(o)) continue;
+                appender.beginRow();
+                appender.append(sync);
+                appender.append(o.key());
+                appender.append(o.fingerprint());
+                appender.append(o.matchValue());
+                appender.append(o.destinationId());
+                appender.append(runId);
+                appender.append(seq.incrementAndGet());
+                appender.append(o.change() == Change.REMOVED);
+                appender.endRow();
             }
         }
     }
 
     /**
-     * Deletes the rows' entries from {@code table} ({@code snapshot} or {@code in_flight}); with {@code runId}, only
-     * the entries that run wrote.
+     * Drops the in-flight marks that {@code outcomes} settle: every mark of a row whose snapshot advanced, and this
+     * run's mark of a row the destination rejected.
      */
-    private static void deleteEntries(Connection c, String table, String sync, List<RowOutcome> rows, Long runId)
+    private static void settleInFlight(Connection c, String sync, long runId, List<RowOutcome> outcomes)
             throws SQLException {
-        for (int from = 0; from < rows.size(); from += ROWS_PER_STATEMENT) {
-            List<RowOutcome> chunk = rows.subList(from, Math.min(rows.size(), from + ROWS_PER_STATEMENT));
-            String sql = "DELETE FROM " + table + " WHERE sync = ? AND key IN ("
+        List<String> advanced = new ArrayList<>();
+        List<String> rejected = new ArrayList<>();
+        for (RowOutcome o : outcomes) {
+            if (advances(o)) advanced.add(o.key());
+            else if (o.outcome() == Outcome.REJECTED) rejected.add(o.key());
+        }
+        deleteMarks(c, sync, advanced, null);
+        deleteMarks(c, sync, rejected, runId);
+    }
+
+    private static void deleteMarks(Connection c, String sync, List<String> keys, Long runId) throws SQLException {
+        final int keysPerStatement = 500;
+        for (int from = 0; from < keys.size(); from += keysPerStatement) {
+            List<String> chunk = keys.subList(from, Math.min(keys.size(), from + keysPerStatement));
+            String sql = "DELETE FROM in_flight WHERE sync = ? AND key IN ("
                     + String.join(",", java.util.Collections.nCopies(chunk.size(), "?")) + ")"
                     + (runId == null ? "" : " AND run_id = ?");
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setString(1, sync);
-                for (int i = 0; i < chunk.size(); i++) ps.setString(i + 2, chunk.get(i).key());
+                for (int i = 0; i < chunk.size(); i++) ps.setString(i + 2, chunk.get(i));
                 if (runId != null) ps.setLong(chunk.size() + 2, runId);
                 ps.executeUpdate();
             }
         }
     }
 
+    /** Whether an outcome advances the snapshot: a delivery, or a planned change that needed no call. */
+    private static boolean advances(RowOutcome o) {
+        return o.outcome() == Outcome.DELIVERED || (o.outcome() == Outcome.SKIPPED && o.change() != Change.NONE);
+    }
+
+    /** Folds a sync's log into the compacted snapshot table, inside the caller's transaction. */
+    private static void fold(Connection c, String sync) throws SQLException {
+        try (PreparedStatement count = c.prepareStatement("SELECT count(*) FROM snapshot_log WHERE sync = ?")) {
+            count.setString(1, sync);
+            try (ResultSet rs = count.executeQuery()) {
+                rs.next();
+                if (rs.getLong(1) == 0) return;
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("CREATE OR REPLACE TEMP TABLE folded AS "
+                + CURRENT_SNAPSHOT)) {
+            ps.setString(1, sync);
+            ps.execute();
+        }
+        for (String sql : List.of("DELETE FROM snapshot WHERE sync = ?",
+                "INSERT INTO snapshot SELECT ?, key, fp, match, dest_id, run_id FROM folded",
+                "DELETE FROM snapshot_log WHERE sync = ?")) {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setString(1, sync);
+                ps.executeUpdate();
+            }
+        }
+        try (Statement st = c.createStatement()) {
+            st.execute("DROP TABLE folded");
+        }
+    }
+
     private static void appendOutcomes(Connection c, String sync, long runId, List<RowOutcome> rows, Instant now)
             throws SQLException {
-        Timestamp at = Timestamp.from(now);
-        for (int from = 0; from < rows.size(); from += ROWS_PER_STATEMENT) {
-            List<RowOutcome> chunk = rows.subList(from, Math.min(rows.size(), from + ROWS_PER_STATEMENT));
-            String sql = "INSERT INTO outcomes VALUES "
-                    + String.join(",", java.util.Collections.nCopies(chunk.size(), "(?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                int i = 1;
-                for (RowOutcome o : chunk) {
-                    ps.setLong(i++, runId);
-                    ps.setString(i++, sync);
-                    ps.setString(i++, o.key());
-                    ps.setString(i++, o.change().name().toLowerCase(java.util.Locale.ROOT));
-                    ps.setString(i++, o.operation() == null ? null
-                            : o.operation().name().toLowerCase(java.util.Locale.ROOT));
-                    ps.setString(i++, o.outcome().name().toLowerCase(java.util.Locale.ROOT));
-                    ps.setString(i++, o.reason());
-                    ps.setString(i++, o.fingerprint());
-                    ps.setTimestamp(i++, at);
-                }
-                ps.executeUpdate();
+        // The appender is DuckDB's fast path for rows; it joins the connection's open transaction.
+        try (var appender = ((org.duckdb.DuckDBConnection) c).createAppender("main", "outcomes")) {
+            java.time.LocalDateTime at = java.time.LocalDateTime.ofInstant(now, java.time.ZoneOffset.UTC);
+            for (RowOutcome o : rows) {
+                appender.beginRow();
+                appender.append(runId);
+                appender.append(sync);
+                appender.append(o.key());
+                appender.append(o.change().name().toLowerCase(java.util.Locale.ROOT));
+                appender.append(o.operation() == null ? null : o.operation().name().toLowerCase(java.util.Locale.ROOT));
+                appender.append(o.outcome().name().toLowerCase(java.util.Locale.ROOT));
+                appender.append(o.reason());
+                appender.append(o.fingerprint());
+                appender.append(at);
+                appender.endRow();
             }
         }
     }
 
     public Optional<SnapshotEntry> snapshotEntry(String sync, String key) throws SQLException {
         try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(
-                "SELECT key, fp, match, dest_id, run_id FROM snapshot WHERE sync = ? AND key = ?")) {
+                "SELECT key, fp, match, dest_id, run_id FROM (" + CURRENT_SNAPSHOT + ") WHERE key = $2")) {
             ps.setString(1, sync);
             ps.setString(2, key);
             try (ResultSet rs = ps.executeQuery()) {
@@ -442,7 +520,7 @@ public final class StateStore implements AutoCloseable {
 
     public long snapshotSize(String sync) throws SQLException {
         try (Connection c = connect();
-             PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM snapshot WHERE sync = ?")) {
+             PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM (" + CURRENT_SNAPSHOT + ")")) {
             ps.setString(1, sync);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -497,6 +575,9 @@ public final class StateStore implements AutoCloseable {
     @Override
     public void close() {
         try {
+            synchronized (writerLock) {
+                if (writer != null) writer.close();
+            }
             root.close();
         } catch (SQLException ignored) {
             // closing a DuckDB connection only fails if it is already closed

@@ -1,0 +1,96 @@
+package dev.ebb.cli;
+
+import dev.ebb.core.state.RunRecord;
+import dev.ebb.core.state.SnapshotEntry;
+import dev.ebb.core.state.StateStore.LoggedOutcome;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "explain", description = "Why a row was or was not sent: its fingerprint history, last outcome "
+        + "and snapshot entry.")
+final class ExplainCommand extends BaseCommand {
+    @Parameters(index = "0", paramLabel = "SYNC")
+    String sync;
+
+    @Parameters(index = "1", paramLabel = "KEY", description = "The row's key (composite keys: values joined by "
+            + "commas).")
+    String key;
+
+    @Override
+    int execute() throws Session.Failure {
+        try (Session session = Session.open(options.project, true, env)) {
+            if (session.project.sync(sync).isEmpty()) {
+                throw new Session.Failure(ExitCode.INVALID, "there is no sync named '" + sync + "'", null);
+            }
+            String stored = key.contains(",") && session.project.syncs().get(sync).key().size() > 1
+                    ? key.replace(',', '\u001F') : key;
+            Optional<SnapshotEntry> entry = session.state.snapshotEntry(sync, stored);
+            List<LoggedOutcome> history = session.state.outcomes(sync, stored, 20);
+            List<RunRecord> runs = session.state.runs(sync, 1);
+            String why = why(entry, history, runs);
+            if (output.json) {
+                Map<String, Object> doc = new LinkedHashMap<>();
+                doc.put("sync", sync);
+                doc.put("key", key);
+                doc.put("snapshot", entry.orElse(null));
+                doc.put("history", history.stream().map(o -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("run_id", o.runId());
+                    m.put("change", o.change());
+                    m.put("operation", o.operation());
+                    m.put("outcome", o.outcome());
+                    m.put("reason", o.reason());
+                    m.put("fingerprint", o.fingerprint());
+                    m.put("at", o.at().toString());
+                    return m;
+                }).toList());
+                doc.put("explanation", why);
+                output.json(doc);
+                return ExitCode.OK;
+            }
+            output.line("Row " + key + " of sync " + sync);
+            output.line(entry.map(e -> "  snapshot: fingerprint " + e.fingerprint() + ", destination id "
+                    + e.destinationId() + ", delivered by run " + e.runId())
+                    .orElse("  snapshot: no entry (never delivered, removed, or reset)"));
+            if (history.isEmpty()) output.line("  history: never planned (unchanged in every run since delivery)");
+            for (LoggedOutcome o : history) {
+                output.line("  run " + o.runId() + ": " + o.change() + " -> " + (o.operation() == null ? "no call"
+                        : o.operation()) + ", " + o.outcome() + (o.reason() == null ? "" : " (" + o.reason() + ")")
+                        + (o.fingerprint() == null ? "" : ", fingerprint " + o.fingerprint()));
+            }
+            output.line("  why: " + why);
+            return ExitCode.OK;
+        } catch (SQLException e) {
+            throw new Session.Failure(ExitCode.UNAVAILABLE, "cannot read the run log: " + e.getMessage(), e);
+        }
+    }
+
+    private static String why(Optional<SnapshotEntry> entry, List<LoggedOutcome> history, List<RunRecord> runs) {
+        if (runs.isEmpty()) return "the sync has not run yet";
+        long lastRun = runs.getFirst().runId();
+        LoggedOutcome last = history.isEmpty() ? null : history.getFirst();
+        if (last == null || last.runId() != lastRun) {
+            if (entry.isPresent()) {
+                return "not sent by the last run (" + lastRun + "): its fingerprint equals the snapshot's, so the "
+                        + "destination already has these values";
+            }
+            return "not in the last run's model, and nothing is known about it";
+        }
+        return switch (last.outcome()) {
+            case "delivered" -> "sent by run " + lastRun + " because it was " + last.change() + "; the destination "
+                    + "acknowledged it";
+            case "rejected" -> "sent by run " + lastRun + " but the destination refused it (" + last.reason()
+                    + "); the next run sends it again";
+            case "invalid" -> "not sent by run " + lastRun + ": " + last.reason();
+            case "failed" -> "run " + lastRun + " could not deliver it (" + last.reason() + "); the next run sends "
+                    + "it again";
+            case "skipped" -> "left alone by run " + lastRun + ": " + last.reason();
+            default -> last.outcome();
+        };
+    }
+}

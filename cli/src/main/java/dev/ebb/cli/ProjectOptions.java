@@ -1,0 +1,14 @@
+package dev.ebb.cli;
+
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Options every command that works on a project shares. */
+final class ProjectOptions {
+    @Option(names = {"-p", "--project"}, paramLabel = "DIR", description = "The project folder (default: the "
+            + "current folder).", defaultValue = ".")
+    Path project;
+
+    @Option(names = "--json", description = "Print one JSON document instead of text, for scripts.")
+    boolean json;
+}

@@ -1,0 +1,81 @@
+package dev.ebb.cli;
+
+import dev.ebb.core.engine.Progress;
+import dev.ebb.core.engine.RunReport;
+import dev.ebb.core.engine.SyncException;
+import dev.ebb.core.state.RunRecord;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "run", description = "Run a sync (or every sync with --all): plan, deliver, commit.")
+final class RunCommand extends BaseCommand {
+    @ArgGroup(multiplicity = "1")
+    Target target;
+
+    static final class Target {
+        @Parameters(paramLabel = "SYNC", description = "The sync to run.")
+        String sync;
+
+        @picocli.CommandLine.Option(names = "--all", description = "Run every sync of the project, one after another.")
+        boolean all;
+    }
+
+    @Override
+    int execute() throws Session.Failure, InterruptedException {
+        try (Session session = Session.open(options.project, false, env)) {
+            List<String> syncs = target.all ? List.copyOf(session.project.syncs().keySet()) : List.of(target.sync);
+            int worst = ExitCode.OK;
+            List<Object> documents = new ArrayList<>();
+            for (String sync : syncs) {
+                ProgressLine progress = new ProgressLine(err, terminal(), sync);
+                try {
+                    RunReport report = session.engine.run(sync, options.json ? Progress.NONE : progress);
+                    progress.done();
+                    report.warnings().forEach(output::warn);
+                    int code = report.unreachable() ? ExitCode.UNAVAILABLE
+                            : report.clean() ? ExitCode.OK : ExitCode.ROWS_FAILED;
+                    worst = Math.max(worst, code);
+                    documents.add(document(report));
+                    print(report);
+                } catch (SyncException e) {
+                    // One sync's failure never blocks another: report it and go on with the rest.
+                    progress.done();
+                    Session.Failure failure = Failures.of(e);
+                    output.error(sync + ": " + e.getMessage());
+                    documents.add(Map.of("sync", sync, "error", e.getMessage(), "exit_code", failure.exitCode));
+                    worst = Math.max(worst, failure.exitCode);
+                }
+            }
+            if (output.json) output.json(target.all ? Map.of("runs", documents) : documents.getFirst());
+            return worst;
+        }
+    }
+
+    private void print(RunReport report) {
+        RunRecord r = report.record();
+        Duration took = Duration.between(r.startedAt(), r.finishedAt());
+        output.line(String.format("Run %d of %s: %s in %.1f s", r.runId(), r.sync(), r.status(),
+                took.toMillis() / 1000.0));
+        output.line(String.format("  planned: %,d added, %,d changed, %,d removed, %,d unchanged, %,d invalid",
+                r.added(), r.changed(), r.removed(), r.unchanged(), r.invalid()));
+        output.line(String.format("  outcome: %,d delivered, %,d rejected, %,d failed, %,d skipped",
+                r.delivered(), r.rejected(), r.failed(), r.skipped()));
+        output.line(String.format("  API calls: %,d (throttled %,d, retried %,d)", r.apiCalls(), r.throttles(),
+                r.retries()));
+        for (String problem : report.problems()) output.line("  " + problem);
+    }
+
+    static Map<String, Object> document(RunReport report) {
+        RunRecord r = report.record();
+        Map<String, Object> doc = RunsCommand.document(r);
+        doc.put("warnings", report.warnings());
+        doc.put("problems", report.problems());
+        return doc;
+    }
+}

@@ -1,0 +1,80 @@
+package dev.ebb.cli;
+
+import dev.ebb.core.state.RunRecord;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "runs", description = "The run history, newest first, with counts and durations.")
+final class RunsCommand extends BaseCommand {
+    @Parameters(paramLabel = "SYNC", arity = "0..1", description = "Only this sync's runs.")
+    String sync;
+
+    @Option(names = "--limit", defaultValue = "20", description = "How many runs (default 20).")
+    int limit;
+
+    @Override
+    int execute() throws Session.Failure {
+        try (Session session = Session.open(options.project, true, env)) {
+            if (sync != null && session.project.sync(sync).isEmpty()) {
+                throw new Session.Failure(ExitCode.INVALID, "there is no sync named '" + sync + "'", null);
+            }
+            List<RunRecord> runs = session.state.runs(sync, limit);
+            if (output.json) {
+                output.json(Map.of("runs", runs.stream().map(RunsCommand::document).toList()));
+                return ExitCode.OK;
+            }
+            if (runs.isEmpty()) {
+                output.line("No runs yet.");
+                return ExitCode.OK;
+            }
+            output.line(String.format("%-6s %-24s %-22s %-21s %9s %8s %8s %8s %8s %8s %7s %9s", "RUN", "SYNC",
+                    "STARTED", "STATUS", "ADDED", "CHANGED", "REMOVED", "DELIVER", "REJECT", "INVALID", "FAILED",
+                    "DURATION"));
+            for (RunRecord r : runs) {
+                output.line(String.format("%-6d %-24s %-22s %-21s %,9d %,8d %,8d %,8d %,8d %,8d %,7d %9s", r.runId(),
+                        r.sync(), r.startedAt().toString().replaceFirst("\\.\\d+Z$", "Z"), r.status(), r.added(),
+                        r.changed(), r.removed(), r.delivered(), r.rejected(), r.invalid(), r.failed(),
+                        duration(r)));
+            }
+            return ExitCode.OK;
+        } catch (SQLException e) {
+            throw new Session.Failure(ExitCode.UNAVAILABLE, "cannot read the run log: " + e.getMessage(), e);
+        }
+    }
+
+    private static String duration(RunRecord r) {
+        if (r.finishedAt() == null) return "-";
+        return String.format("%.1fs", Duration.between(r.startedAt(), r.finishedAt()).toMillis() / 1000.0);
+    }
+
+    static Map<String, Object> document(RunRecord r) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("run_id", r.runId());
+        doc.put("sync", r.sync());
+        doc.put("status", r.status());
+        doc.put("started_at", String.valueOf(r.startedAt()));
+        doc.put("finished_at", r.finishedAt() == null ? null : r.finishedAt().toString());
+        doc.put("duration_ms", r.finishedAt() == null ? null
+                : Duration.between(r.startedAt(), r.finishedAt()).toMillis());
+        doc.put("added", r.added());
+        doc.put("changed", r.changed());
+        doc.put("removed", r.removed());
+        doc.put("unchanged", r.unchanged());
+        doc.put("invalid", r.invalid());
+        doc.put("delivered", r.delivered());
+        doc.put("rejected", r.rejected());
+        doc.put("failed", r.failed());
+        doc.put("skipped", r.skipped());
+        doc.put("api_calls", r.apiCalls());
+        doc.put("throttles", r.throttles());
+        doc.put("retries", r.retries());
+        doc.put("message", r.message());
+        return doc;
+    }
+}

@@ -1,0 +1,78 @@
+package dev.ebb.cli;
+
+import dev.ebb.core.config.ConfigException;
+import dev.ebb.core.config.ConnectorCatalog;
+import dev.ebb.core.config.ProjectConfig;
+import dev.ebb.core.config.ProjectLoader;
+import dev.ebb.core.delivery.RateBudgets;
+import dev.ebb.core.delivery.RetryPolicy;
+import dev.ebb.core.delivery.Waiter;
+import dev.ebb.core.engine.CatalogConnectors;
+import dev.ebb.core.engine.SyncEngine;
+import dev.ebb.core.state.StateException;
+import dev.ebb.core.state.StateStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+
+/** A loaded project with its state store and engine, for one command. */
+final class Session implements AutoCloseable {
+    final ProjectConfig project;
+    final StateStore state;
+    final SyncEngine engine;
+
+    private Session(ProjectConfig project, StateStore state, SyncEngine engine) {
+        this.project = project;
+        this.state = state;
+        this.engine = engine;
+    }
+
+    /** Thrown with the exit code a command should end with and the message to print. */
+    static final class Failure extends Exception {
+        final int exitCode;
+
+        Failure(int exitCode, String message, Throwable cause) {
+            super(message, cause);
+            this.exitCode = exitCode;
+        }
+    }
+
+    static ProjectConfig load(Path root) throws Failure {
+        Path dir = root.toAbsolutePath().normalize();
+        if (!Files.isRegularFile(dir.resolve("ebb.yaml"))) {
+            throw new Failure(ExitCode.INVALID, dir + " is not an Ebb project: it has no ebb.yaml (run 'ebb init' "
+                    + "to create one, or pass --project DIR)", null);
+        }
+        try {
+            return ProjectLoader.load(dir, ConnectorCatalog.fromServiceLoader());
+        } catch (ConfigException e) {
+            throw new Failure(ExitCode.INVALID, "the project's configuration is invalid:\n" + e.getMessage(), e);
+        }
+    }
+
+    static Session open(Path root, boolean readOnly, Map<String, String> env) throws Failure {
+        ProjectConfig project = load(root);
+        Path stateFile = project.root().resolve(project.state().path());
+        StateStore state;
+        try {
+            state = StateStore.open(stateFile, readOnly);
+        } catch (StateException e) {
+            throw new Failure(ExitCode.UNAVAILABLE, e.getMessage(), e);
+        }
+        Clock clock = Clock.systemUTC();
+        SyncEngine engine = new SyncEngine(project, state, new CatalogConnectors(project,
+                ConnectorCatalog.fromServiceLoader(), env, clock), SHARED_BUDGETS, RetryPolicy.DEFAULT, Waiter.SYSTEM,
+                clock, RandomGenerator.getDefault());
+        return new Session(project, state, engine);
+    }
+
+    /** Every sync in this process shares one budget per destination account. */
+    private static final RateBudgets SHARED_BUDGETS = new RateBudgets(Clock.systemUTC());
+
+    @Override
+    public void close() {
+        state.close();
+    }
+}

@@ -1,0 +1,139 @@
+package dev.ebb.connector.duckdb;
+
+import dev.ebb.spi.SourceException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/** Prepares a fresh DuckDB connection for a project: search path, limits, file views. Stateless. */
+final class DuckDbSession {
+    /** File kinds that DuckDB reads by extension alone (its replacement scans), optionally compressed. */
+    private static final Pattern DATA_FILE = Pattern.compile(
+            "(?i).+\\.(parquet|csv|tsv|json|jsonl|ndjson)(\\.gz|\\.zst)?");
+    /** A path from a file system's root: POSIX, UNC, or a Windows drive. */
+    private static final Pattern ABSOLUTE = Pattern.compile("([/\\\\]|[A-Za-z]:[/\\\\]).*");
+    private static final Pattern WHOLE_NUMBER = Pattern.compile("[1-9][0-9]{0,5}");
+
+    private DuckDbSession() {
+    }
+
+    static void prepare(Connection connection, String name, Path root, String threads, String memoryLimit,
+                        String files) throws SourceException {
+        // DuckDB resolves a relative path in SQL against its search path; a file of the same relative path in the
+        // process's working directory wins for a plain path (not for a glob). The CLI runs in the project root, where
+        // the two agree. The setting is a comma-separated list, hence no comma in the root.
+        if (root.toString().contains(",")) {
+            throw new SourceException("source '" + name + "': the project folder's path contains a comma, which"
+                    + " DuckDB's file search path cannot hold; move the project", null);
+        }
+        set(connection, name, "file_search_path", root.toString());
+        if (!threads.isBlank()) {
+            if (!WHOLE_NUMBER.matcher(threads.strip()).matches()) {
+                throw new SourceException("source '" + name + "': threads must be a whole number of at least 1,"
+                        + " found '" + threads + "'", null);
+            }
+            set(connection, name, "threads", threads.strip());
+        }
+        if (!memoryLimit.isBlank()) {
+            set(connection, name, "memory_limit", memoryLimit.strip());
+        }
+        if (!files.isBlank()) {
+            createViews(connection, name, root, files.strip());
+        }
+    }
+
+    private static void set(Connection connection, String name, String setting, String value)
+            throws SourceException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SET " + setting + " = " + literal(value));
+        } catch (SQLException e) {
+            throw new SourceException("source '" + name + "': " + setting.replace("file_search_path",
+                    "the project root") + " '" + value + "' is not accepted by DuckDB: " + e.getMessage(), e);
+        }
+    }
+
+    /** One temporary view per data file, named after the file: {@code data/customers.csv.gz} is {@code customers}. */
+    private static void createViews(Connection connection, String name, Path root, String files)
+            throws SourceException {
+        Map<String, Path> views = new LinkedHashMap<>();
+        for (Path file : dataFiles(connection, name, root, files)) {
+            String fileName = file.getFileName().toString();
+            String view = fileName.substring(0, fileName.indexOf('.'));
+            Path previous = views.putIfAbsent(view.toLowerCase(Locale.ROOT), file);
+            if (previous != null) {
+                throw new SourceException("source '" + name + "': files '" + root.relativize(previous) + "' and '"
+                        + root.relativize(file) + "' would both be the view " + view + "; rename one, or narrow"
+                        + " files: to a glob that matches one of them", null);
+            }
+            // Temporary: the catalog of a read-only database takes no view, and the session's own does.
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("CREATE TEMPORARY VIEW " + identifier(view) + " AS SELECT * FROM "
+                        + literal(file.toString()));
+            } catch (SQLException e) {
+                throw new SourceException("source '" + name + "': cannot read " + root.relativize(file) + ": "
+                        + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static List<Path> dataFiles(Connection connection, String name, Path root, String files)
+            throws SourceException {
+        Path folder = null;
+        try {
+            folder = root.resolve(files).normalize();
+        } catch (InvalidPathException notAPath) {
+            // A glob character that this platform's paths do not allow: it is a glob, DuckDB expands it.
+        }
+        List<Path> found = new ArrayList<>();
+        if (folder != null && Files.isDirectory(folder)) {
+            try (Stream<Path> listing = Files.list(folder)) {
+                listing.filter(Files::isRegularFile)
+                        .filter(f -> DATA_FILE.matcher(f.getFileName().toString()).matches())
+                        .sorted()
+                        .forEach(found::add);
+            } catch (IOException e) {
+                throw new SourceException("source '" + name + "': cannot list files '" + files + "': " + e, e);
+            }
+        } else {
+            String pattern = ABSOLUTE.matcher(files).matches() ? files
+                    : root + root.getFileSystem().getSeparator() + files;
+            try (PreparedStatement glob = connection.prepareStatement("SELECT file FROM glob(?) ORDER BY file")) {
+                glob.setString(1, pattern);
+                try (ResultSet matches = glob.executeQuery()) {
+                    while (matches.next()) {
+                        found.add(Path.of(matches.getString(1)));
+                    }
+                }
+            } catch (SQLException e) {
+                throw new SourceException("source '" + name + "': files '" + files + "' is not a usable glob: "
+                        + e.getMessage(), e);
+            }
+        }
+        if (found.isEmpty()) {
+            throw new SourceException("source '" + name + "': files '" + files + "' matches no Parquet, CSV or JSON"
+                    + " file under the project root", null, true);
+        }
+        return found;
+    }
+
+    static String literal(String value) {
+        return "'" + value.replace("'", "''") + "'";
+    }
+
+    static String identifier(String name) {
+        return "\"" + name.replace("\"", "\"\"") + "\"";
+    }
+}

@@ -1,0 +1,58 @@
+package dev.ebb.core.config;
+
+import dev.ebb.spi.Mode;
+import dev.ebb.spi.RemovalBehaviour;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The keys and values the project format accepts: the one table the loader checks against and that the JSON Schema
+ * ({@code ebb-project.schema.json}) must agree with, which {@code ProjectSchemaTest} proves. Immutable.
+ */
+final class ConfigKeys {
+    static final List<String> PROJECT = List.of("name", "state", "default_source", "sources", "destinations");
+    static final List<String> STATE = List.of("store", "path");
+    /** A {@code sources:} or {@code destinations:} entry's own keys; the connector's options come on top. */
+    static final List<String> CONNECTION = List.of("type");
+    static final List<String> MODEL = List.of("source", "key", "description");
+    static final List<String> SYNC = List.of(
+            "model", "key", "destination", "object", "mode", "on_removed", "match", "fields", "schedule");
+    static final List<String> MATCH = List.of("column", "field");
+    static final List<String> FIELD = List.of("column", "value", "field", "policy", "nulls");
+    static final List<String> SCHEDULE = List.of("every", "cron");
+
+    /** Which {@code $defs} entry of the schema describes each mapping above. */
+    static final Map<String, List<String>> BY_SCHEMA_DEFINITION = Map.of(
+            "project", PROJECT,
+            "state", STATE,
+            "connection", CONNECTION,
+            "model", MODEL,
+            "sync", SYNC,
+            "match", MATCH,
+            "fieldMapping", FIELD,
+            "scheduleMapping", SCHEDULE);
+
+    static final List<String> STORES = List.of("embedded");
+    /** Stores the design names that this version does not ship; they get their own message. */
+    static final List<String> PLANNED_STORES = List.of("postgres", "warehouse");
+    static final String MANUAL = "manual";
+
+    static final List<String> MODES = spellings(Mode.class);
+    static final List<String> REMOVALS = spellings(RemovalBehaviour.class);
+    static final List<String> POLICIES = spellings(FieldPolicy.class);
+    static final List<String> NULLS = spellings(NullPolicy.class);
+
+    private ConfigKeys() {
+    }
+
+    /** How an enum constant is written in YAML: {@code RESPECT_MANUAL_EDITS} is {@code respect_manual_edits}. */
+    static String spelling(Enum<?> constant) {
+        return constant.name().toLowerCase(Locale.ROOT);
+    }
+
+    static <E extends Enum<E>> List<String> spellings(Class<E> type) {
+        return Arrays.stream(type.getEnumConstants()).map(ConfigKeys::spelling).toList();
+    }
+}

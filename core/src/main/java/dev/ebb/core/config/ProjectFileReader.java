@@ -1,0 +1,258 @@
+package dev.ebb.core.config;
+
+import dev.ebb.spi.ConnectorOption;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** Reads {@code ebb.yaml}: the project's name, state store, sources and destinations. Not thread-safe. */
+final class ProjectFileReader {
+    static final Path FILE = Path.of("ebb.yaml");
+
+    /**
+     * What {@code ebb.yaml} says, as far as it could be read.
+     *
+     * @param sourcesKnown      false when the sources could not be read (a malformed file, a misspelt
+     *                          {@code sources:}): other files' references to them are then not checked, so that one
+     *                          mistake is reported once
+     * @param destinationsKnown the same for destinations
+     * @param defaultSource     {@code null} when not set or invalid
+     */
+    record ProjectSection(boolean sourcesKnown, boolean destinationsKnown, String name, StateConfig state,
+                          String defaultSource, Map<String, ConnectionConfig> sources,
+                          Map<String, ConnectionConfig> destinations) {
+        static ProjectSection unreadable() {
+            return new ProjectSection(false, false, null, StateConfig.embeddedDefault(), null, Map.of(), Map.of());
+        }
+    }
+
+    /** Which side of {@code ebb.yaml} an entry is on. */
+    enum Kind {
+        SOURCE("source", "sources", "duckdb", "{ type: duckdb, path: data/lakehouse.duckdb }"),
+        DESTINATION("destination", "destinations", "hubspot", "{ type: hubspot, token: \"${env:HUBSPOT_TOKEN}\" }");
+
+        final String noun;
+        final String section;
+        final String exampleType;
+        final String example;
+
+        Kind(String noun, String section, String exampleType, String example) {
+            this.noun = noun;
+            this.section = section;
+            this.exampleType = exampleType;
+            this.example = example;
+        }
+
+        Set<String> types(ConnectorCatalog catalog) {
+            return switch (this) {
+                case SOURCE -> catalog.sourceTypes();
+                case DESTINATION -> catalog.destinationTypes();
+            };
+        }
+
+        Optional<List<ConnectorOption>> options(ConnectorCatalog catalog, String type) {
+            return switch (this) {
+                case SOURCE -> catalog.sourceOptions(type);
+                case DESTINATION -> catalog.destinationOptions(type);
+            };
+        }
+
+        Kind other() {
+            return switch (this) {
+                case SOURCE -> DESTINATION;
+                case DESTINATION -> SOURCE;
+            };
+        }
+    }
+
+    private final NodeReader reader;
+    private final ConnectorCatalog catalog;
+
+    ProjectFileReader(Problems problems, ConnectorCatalog catalog) {
+        this.reader = new NodeReader(FILE, problems);
+        this.catalog = catalog;
+    }
+
+    ProjectSection read(YamlNode root) {
+        Optional<YamlNode.Mapping> top = reader.mapping(root, "ebb.yaml's top level", "name: my-project");
+        if (top.isEmpty()) {
+            return ProjectSection.unreadable();
+        }
+        YamlNode.Mapping project = top.get();
+        reader.allowOnly(project, ConfigKeys.PROJECT, "in ebb.yaml");
+        String name = reader.required(project, "name", "in ebb.yaml", "name: my-project")
+                .flatMap(reader::string).orElse(null);
+        StateConfig state = project.entry("state").map(this::state).orElse(StateConfig.embeddedDefault());
+        Map<String, ConnectionConfig> sources = project.entry("sources")
+                .map(e -> connections(e, Kind.SOURCE)).orElse(Map.of());
+        Map<String, ConnectionConfig> destinations = project.entry("destinations")
+                .map(e -> connections(e, Kind.DESTINATION)).orElse(Map.of());
+        String defaultSource = project.entry("default_source").flatMap(e -> defaultSource(e, sources)).orElse(null);
+        return new ProjectSection(known(project, Kind.SOURCE), known(project, Kind.DESTINATION), name, state,
+                defaultSource, sources, destinations);
+    }
+
+    /** Whether the section was read: present and a mapping, or absent without a misspelt key that meant it. */
+    private static boolean known(YamlNode.Mapping project, Kind kind) {
+        Optional<YamlNode.Entry> section = project.entry(kind.section);
+        if (section.isPresent()) {
+            return section.get().value() instanceof YamlNode.Mapping
+                    || section.get().value() instanceof YamlNode.Scalar scalar && scalar.isNull();
+        }
+        return project.entries().stream()
+                .filter(entry -> !ConfigKeys.PROJECT.contains(entry.key()))
+                .noneMatch(entry -> Suggestions.nearest(entry.key(), ConfigKeys.PROJECT).orElse("")
+                        .equals(kind.section));
+    }
+
+    private StateConfig state(YamlNode.Entry entry) {
+        StateConfig defaults = StateConfig.embeddedDefault();
+        Optional<YamlNode.Mapping> state = reader.mapping(entry.value(), "'state'", "state: { store: embedded }");
+        if (state.isEmpty()) {
+            return defaults;
+        }
+        reader.allowOnly(state.get(), ConfigKeys.STATE, "in state:");
+        String store = defaults.store();
+        Optional<YamlNode.Entry> storeEntry = state.get().entry("store");
+        if (storeEntry.isPresent()) {
+            Optional<String> written = reader.string(storeEntry.get());
+            if (written.isPresent() && ConfigKeys.PLANNED_STORES.contains(written.get())) {
+                reader.error(storeEntry.get().value().line(), "state store '" + written.get() + "' is not"
+                        + " available in this version: postgres and warehouse stores are not available in this"
+                        + " version; use store: embedded");
+            } else if (written.isPresent() && !ConfigKeys.STORES.contains(written.get())) {
+                reader.error(storeEntry.get().value().line(), "'store' cannot be '" + written.get() + "'"
+                        + Suggestions.hint(written.get(), ConfigKeys.STORES, "values"));
+            } else if (written.isPresent()) {
+                store = written.get();
+            }
+        }
+        Path path = defaults.path();
+        Optional<YamlNode.Entry> pathEntry = state.get().entry("path");
+        if (pathEntry.isPresent()) {
+            Optional<String> written = reader.string(pathEntry.get());
+            if (written.isPresent()) {
+                try {
+                    path = Path.of(written.get());
+                } catch (InvalidPathException e) {
+                    reader.error(pathEntry.get().value().line(), "'path': '" + written.get()
+                            + "' is not a valid file path");
+                }
+            }
+        }
+        return new StateConfig(store, path);
+    }
+
+    private Optional<String> defaultSource(YamlNode.Entry entry, Map<String, ConnectionConfig> sources) {
+        Optional<String> name = reader.string(entry);
+        if (name.isPresent() && !sources.containsKey(name.get())) {
+            reader.error(entry.value().line(), "default_source '" + name.get() + "' is not one of the sources"
+                    + Suggestions.hint(name.get(), sources.keySet(), "sources"));
+            return Optional.empty();
+        }
+        return name;
+    }
+
+    private Map<String, ConnectionConfig> connections(YamlNode.Entry section, Kind kind) {
+        if (section.value() instanceof YamlNode.Scalar scalar && scalar.isNull()) {
+            return Map.of();
+        }
+        Optional<YamlNode.Mapping> entries = reader.mapping(section.value(), "'" + kind.section + "'",
+                kind.section + ": { my_" + kind.noun + ": " + kind.example + " }");
+        if (entries.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, ConnectionConfig> connections = new LinkedHashMap<>();
+        for (YamlNode.Entry entry : entries.get().entries()) {
+            if (!NodeReader.NAME.matcher(entry.key()).matches()) {
+                reader.error(entry.line(), kind.noun + " name '" + entry.key() + "' is not valid; use "
+                        + NodeReader.NAME_RULE);
+            }
+            connections.put(entry.key(), connection(entry, kind));
+        }
+        return Collections.unmodifiableMap(connections);
+    }
+
+    private ConnectionConfig connection(YamlNode.Entry entry, Kind kind) {
+        String name = entry.key();
+        String subject = kind.noun + " '" + name + "'";
+        Location location = reader.at(entry.line());
+        Optional<YamlNode.Mapping> body = reader.mapping(entry.value(), subject, name + ": " + kind.example);
+        if (body.isEmpty()) {
+            return new ConnectionConfig(name, null, Map.of(), location);
+        }
+        Optional<YamlNode.Entry> typeEntry = reader.required(body.get(), "type", "in " + subject,
+                "type: " + kind.exampleType);
+        String type = typeEntry.flatMap(reader::string).orElse(null);
+        Optional<List<ConnectorOption>> options = type == null ? Optional.empty() : kind.options(catalog, type);
+        if (type != null && options.isEmpty()) {
+            reader.error(typeEntry.get().value().line(), unknownType(type, kind));
+        }
+
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (YamlNode.Entry setting : body.get().entries()) {
+            if (ConfigKeys.CONNECTION.contains(setting.key())) {
+                continue;
+            }
+            Optional<ConnectorOption> declared = options.flatMap(all -> all.stream()
+                    .filter(o -> o.name().equals(setting.key())).findFirst());
+            if (options.isPresent() && declared.isEmpty()) {
+                List<String> names = options.get().stream().map(ConnectorOption::name).toList();
+                reader.error(setting.line(), "unknown setting '" + setting.key() + "' for " + subject + " (type "
+                        + type + ")" + Suggestions.hint(setting.key(), names, "settings of " + type));
+                continue;
+            }
+            Optional<String> value = settingValue(setting, subject);
+            if (value.isEmpty()) {
+                continue;
+            }
+            for (String problem : SecretTemplate.parse(value.get()).errors()) {
+                reader.error(setting.line(), "setting '" + setting.key() + "' of " + subject + ": " + problem);
+            }
+            if (declared.isPresent() && declared.get().secret() && !Secrets.hasReference(value.get())) {
+                reader.warning(setting.line(), "setting '" + setting.key() + "' of " + subject + " is a secret"
+                        + " written in plain text; write " + setting.key() + ": \"${env:"
+                        + (name + "_" + setting.key()).toUpperCase(Locale.ROOT).replace('-', '_')
+                        + "}\" (or ${file:path}) to keep it out of the project's files");
+            }
+            settings.put(setting.key(), value.get());
+        }
+        for (ConnectorOption option : options.orElse(List.of())) {
+            if (option.required() && body.get().entry(option.name()).isEmpty()) {
+                reader.error(entry.line(), subject + " (type " + type + ") is missing required setting '"
+                        + option.name() + "': " + option.description());
+            }
+        }
+        return new ConnectionConfig(name, type, settings, location);
+    }
+
+    private Optional<String> settingValue(YamlNode.Entry setting, String subject) {
+        if (setting.value() instanceof YamlNode.Scalar scalar) {
+            if (scalar.isNull()) {
+                reader.error(setting.line(), "setting '" + setting.key() + "' of " + subject + " has no value;"
+                        + " give it one or remove the line");
+                return Optional.empty();
+            }
+            return Optional.of(scalar.text());
+        }
+        reader.error(setting.line(), "setting '" + setting.key() + "' of " + subject + " must be a single value"
+                + " (a string, number or boolean), found " + setting.value().kind());
+        return Optional.empty();
+    }
+
+    private String unknownType(String type, Kind kind) {
+        if (kind.other().types(catalog).contains(type)) {
+            return "'" + type + "' is a " + kind.other().noun + " type, not a " + kind.noun + " type; move this"
+                    + " entry under " + kind.other().section + ":";
+        }
+        Set<String> available = kind.types(catalog);
+        return "unknown " + kind.noun + " type '" + type + "'" + Suggestions.hint(type, available,
+                kind.noun + " types") + (available.isEmpty() ? " (no " + kind.noun + " connector is installed)" : "");
+    }
+}

@@ -34,10 +34,13 @@ public final class Caller {
          * It failed for good in this run.
          *
          * @param reason      what went wrong, in the vendor's words where there are any
-         * @param stopRun     whether the run should stop sending (daily limit, bad credentials, unreachable)
+         * @param stopRun     whether the run should stop sending (daily limit, unreachable)
          * @param unreachable whether the destination could not be reached at all
+         * @param permanent   whether the vendor refused the call as such (retrying the same call cannot help, but
+         *                    a smaller batch might)
          */
-        record GaveUp<T>(String reason, boolean stopRun, boolean unreachable) implements Result<T> {
+        record GaveUp<T>(String reason, boolean stopRun, boolean unreachable, boolean permanent)
+                implements Result<T> {
         }
     }
 
@@ -68,46 +71,51 @@ public final class Caller {
         int failures = 0;
         int throttles = 0;
         while (true) {
+            Duration backoff = Duration.ZERO;
             waiter.await(budget.reserve());
             stats.calls.incrementAndGet();
+            budget.enter();
             try {
                 T value = call.call();
-                if (usage != null) budget.observe(usage.apply(value));
+                budget.observe(usage != null ? usage.apply(value) : RateUsage.UNKNOWN);
                 return new Result.Done<>(value);
             } catch (DestinationException failure) {
                 switch (failure) {
                     case ThrottledException e -> {
                         stats.throttles.incrementAndGet();
                         if (e.dailyLimit()) {
-                            return new Result.GaveUp<>("daily limit reached: " + e.getMessage(), true, false);
+                            return new Result.GaveUp<>("daily limit reached: " + e.getMessage(), true, false, false);
                         }
                         throttles++;
                         if (throttles > policy.maxThrottleWaits()) {
                             return new Result.GaveUp<>("still throttled after " + throttles + " waits: "
-                                    + e.getMessage(), false, false);
+                                    + e.getMessage(), false, false, false);
                         }
                         Duration hint = e.retryAfter();
                         // Without a hint, back off from a window's length, growing with repeated throttles.
                         Duration wait = hint != null ? hint
                                 : max(budget.longestWindow().dividedBy(4), policy.backoff(throttles, random));
-                        budget.pauseFor(wait);
+                        budget.throttled(wait);
                         stats.retries.incrementAndGet();
                     }
                     case TransientException e -> {
                         failures++;
                         if (failures >= policy.maxAttempts()) {
                             return new Result.GaveUp<>(e.getMessage() + " (gave up after " + failures + " attempts)",
-                                    e.unreachable(), e.unreachable());
+                                    e.unreachable(), e.unreachable(), false);
                         }
                         stats.retries.incrementAndGet();
-                        waiter.await(policy.backoff(failures, random));
+                        backoff = policy.backoff(failures, random);
                     }
                     // A whole batch refused for good; the run goes on, and stops after several in a row.
                     case PermanentException e -> {
-                        return new Result.GaveUp<>(e.getMessage(), false, false);
+                        return new Result.GaveUp<>(e.getMessage(), false, false, true);
                     }
                 }
+            } finally {
+                budget.leave();
             }
+            waiter.await(backoff);
         }
     }
 

@@ -9,24 +9,43 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Semaphore;
 
 /**
  * The request budget of one destination account, shared by every sync and thread that writes to it.
  *
  * <p>Each {@link RateWindow} is kept as a sliding log of the instants calls were granted: a call is granted only
- * when fewer than {@code requests} calls were granted within the last {@code per}, so the account never sees more
- * than its limit in any window, bursts included. Throttle signals from the vendor pause the whole budget.
+ * when fewer than the window's allowance were granted within the last window, so the account never sees more than
+ * its limit in any window, bursts included.
+ *
+ * <p>The budget adapts to what the vendor says (additive increase, multiplicative decrease, as TCP does): every
+ * throttle cuts the allowance of every window to {@value #CUT} of what it was (never below {@value #FLOOR} of the
+ * declared limit) and pauses everyone for the vendor's wait; every successful call wins back a little, so the
+ * budget recovers gradually. A response that says the window is spent pauses the budget briefly, and one that
+ * reports a lower limit than declared lowers the budget to it. A neighbour using part of the same account therefore
+ * squeezes Ebb's pace instead of drawing a storm of 429s.
+ *
+ * <p>Concurrency is bounded per account by {@link RateLimits#maxConcurrency()}: {@link #enter()} and
+ * {@link #leave()} bracket every call.
  *
  * <p>Thread-safe. It never sleeps itself: {@link #reserve()} says how long the caller must wait.
  */
 public final class RateBudget {
+    static final double CUT = 0.7;
+    static final double FLOOR = 0.1;
+    /** Successful calls it takes to win back the whole allowance after a cut to the floor. */
+    private static final double RECOVERY_CALLS = 200;
+
     private final List<Log> logs = new ArrayList<>();
     private final Clock clock;
+    private final Semaphore slots;
     private Instant pausedUntil = Instant.MIN;
     private Instant lastGrant = Instant.MIN;
+    private double factor = 1.0;
 
     public RateBudget(RateLimits limits, Clock clock) {
         this.clock = clock;
+        this.slots = new Semaphore(limits.maxConcurrency(), true);
         for (RateWindow window : limits.windows()) logs.add(new Log(window));
     }
 
@@ -40,48 +59,83 @@ public final class RateBudget {
         Instant before;
         do {
             before = at;
-            for (Log log : logs) at = log.earliest(at);
+            for (Log log : logs) at = log.earliest(at, factor);
         } while (!at.equals(before));
         for (Log log : logs) log.granted.addLast(at);
         lastGrant = at;
         return Duration.between(now, at);
     }
 
-    /** Takes in what a response said about the account's budget: none left in the window pauses until it rolls. */
+    /** Waits for a free call slot of the account. */
+    public void enter() throws InterruptedException {
+        slots.acquire();
+    }
+
+    public void leave() {
+        slots.release();
+    }
+
+    /** Takes in a successful call and what its response said about the account's budget. */
     public synchronized void observe(RateUsage usage) {
+        factor = Math.min(1.0, factor + (1.0 - FLOOR) / RECOVERY_CALLS);
+        if (usage.windowMax() != null && usage.window() != null) {
+            for (Log log : logs) log.lowerTo(usage.windowMax(), usage.window());
+        }
         if (usage.windowRemaining() != null && usage.windowRemaining() <= 0 && usage.window() != null) {
-            pauseFor(usage.window());
+            // The window is spent (a neighbour, or another process on the account): calls leave a rolling
+            // window one by one, so wait for about one call's share of it rather than the whole window.
+            long max = usage.windowMax() != null && usage.windowMax() > 0 ? usage.windowMax() : 10;
+            pauseFor(usage.window().dividedBy(max).multipliedBy(2));
         }
     }
 
-    /** The vendor throttled a call: nobody calls again before {@code wait} has passed. */
+    /** The vendor throttled a call: cut the allowance, and nobody calls again before {@code wait} has passed. */
+    public synchronized void throttled(Duration wait) {
+        factor = Math.max(FLOOR, factor * CUT);
+        pauseFor(wait);
+    }
+
+    /** Nobody calls again before {@code wait} has passed. */
     public synchronized void pauseFor(Duration wait) {
         Instant until = clock.instant().plus(wait);
         if (until.isAfter(pausedUntil)) pausedUntil = until;
     }
 
+    /** The share of the declared allowance the budget grants now, between {@value #FLOOR} and 1. */
+    public synchronized double allowance() {
+        return factor;
+    }
+
     /** The longest window of the account's limits, the natural wait when a throttle comes without a hint. */
     public synchronized Duration longestWindow() {
-        return logs.stream().map(l -> l.window.per()).max(Duration::compareTo).orElse(Duration.ofSeconds(1));
+        return logs.stream().map(l -> l.per).max(Duration::compareTo).orElse(Duration.ofSeconds(1));
     }
 
     private static final class Log {
-        final RateWindow window;
+        int requests;
+        final Duration per;
         final ArrayDeque<Instant> granted = new ArrayDeque<>();
 
         Log(RateWindow window) {
-            this.window = window;
+            this.requests = window.requests();
+            this.per = window.per();
+        }
+
+        /** A vendor that reports a lower limit for this window than was declared is believed. */
+        void lowerTo(long vendorMax, Duration vendorWindow) {
+            if (vendorWindow.equals(per) && vendorMax > 0 && vendorMax < requests) requests = (int) vendorMax;
         }
 
         /** The earliest instant at or after {@code candidate} at which one more call fits the window. */
-        Instant earliest(Instant candidate) {
+        Instant earliest(Instant candidate, double factor) {
+            int allowed = Math.max(1, (int) Math.floor(requests * factor));
             // A grant counts against a call at `candidate` while it is within (candidate - per, candidate].
-            Instant horizon = candidate.minus(window.per());
+            Instant horizon = candidate.minus(per);
             while (!granted.isEmpty() && !granted.peekFirst().isAfter(horizon)) granted.removeFirst();
-            if (granted.size() < window.requests()) return candidate;
+            if (granted.size() < allowed) return candidate;
             // Wait until enough of the oldest grants have left the window to make room for one more.
-            Instant blocking = granted.stream().skip(granted.size() - window.requests()).findFirst().orElseThrow();
-            return blocking.plus(window.per());
+            Instant blocking = granted.stream().skip(granted.size() - allowed).findFirst().orElseThrow();
+            return blocking.plus(per);
         }
     }
 

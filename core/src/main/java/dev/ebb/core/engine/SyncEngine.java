@@ -72,6 +72,8 @@ public final class SyncEngine {
     /** Consecutive batches that may fail outright before a run stops sending. */
     private static final int MAX_FAILED_BATCHES_IN_A_ROW = 3;
     private static final int MAX_PROBLEMS_REPORTED = 20;
+    /** Batches one run keeps in flight at most (fewer if the account allows fewer concurrent calls). */
+    private static final int MAX_BATCHES_IN_FLIGHT = 4;
 
     private final ProjectConfig project;
     private final StateStore state;
@@ -180,7 +182,7 @@ public final class SyncEngine {
                 throw e;
             }
             String status = delivery.stopReason != null ? "failed"
-                    : delivery.rejected + delivery.failed + delivery.invalid > 0 ? "completed_with_errors"
+                    : delivery.rejected.get() + delivery.failed.get() + delivery.invalid > 0 ? "completed_with_errors"
                     : "succeeded";
             if (delivery.stopReason != null) warnings.add("the run stopped sending: " + delivery.stopReason);
             RunRecord record = delivery.finish(counts, status, delivery.stopReason);
@@ -576,30 +578,46 @@ public final class SyncEngine {
 
     // ---- delivery -----------------------------------------------------------------------------------------------
 
-    /** One run's delivery: batching, calling, and committing outcomes batch by batch. */
+    /**
+     * One run's delivery: batching, calling, and committing outcomes batch by batch.
+     *
+     * <p>The plan is read on the run's thread, which fills batches; full batches go out on virtual threads, up to
+     * {@link #inFlight} at once, each through the account's budget, and each commits its own outcomes when it is
+     * answered. A key appears once in a plan, so batches in flight never hold two writes to one record, and the
+     * writes to any one record stay in order from run to run.
+     */
     private final class Delivery {
         final SyncConfig sync;
         final Prepared p;
         final long runId;
         final Progress progress;
         final Map<Operation, Pending> pending = new EnumMap<>(Operation.class);
-        final List<String> problems = new ArrayList<>();
-        long delivered;
-        long rejected;
-        long failed;
-        long skipped;
+        final List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
+        final java.util.concurrent.atomic.AtomicLong delivered = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.atomic.AtomicLong rejected = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.atomic.AtomicLong failed = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.atomic.AtomicLong skipped = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.atomic.AtomicLong settled = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.atomic.AtomicInteger failedBatchesInARow =
+                new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicLong bisections = new java.util.concurrent.atomic.AtomicLong();
+        final int inFlight;
+        final java.util.concurrent.Semaphore slots;
+        final java.util.concurrent.ExecutorService senders = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+        final java.util.concurrent.atomic.AtomicReference<Throwable> broken =
+                new java.util.concurrent.atomic.AtomicReference<>();
         long invalid;
-        long settled;
         long total;
-        int failedBatchesInARow;
-        String stopReason;
-        boolean unreachable;
+        volatile String stopReason;
+        volatile boolean unreachable;
 
         Delivery(SyncConfig sync, Prepared p, long runId, Progress progress) {
             this.sync = sync;
             this.p = p;
             this.runId = runId;
             this.progress = progress;
+            this.inFlight = Math.max(1, Math.min(MAX_BATCHES_IN_FLIGHT, p.destination.rateLimits().maxConcurrency()));
+            this.slots = new java.util.concurrent.Semaphore(inFlight);
         }
 
         void recordInvalid(Connection scratch) throws SQLException {
@@ -630,7 +648,7 @@ public final class SyncEngine {
             try (Statement st = scratch.createStatement();
                  ResultSet rs = st.executeQuery("SELECT key, fp, match, payload, dest_id, change, rematched FROM plan "
                          + "ORDER BY CASE change WHEN 'removed' THEN 1 ELSE 0 END, key")) {
-                while (rs.next()) {
+                while (rs.next() && broken.get() == null) {
                     Change change = Change.valueOf(rs.getString("change").toUpperCase(Locale.ROOT));
                     String key = rs.getString("key");
                     String fp = rs.getString("fp");
@@ -638,11 +656,11 @@ public final class SyncEngine {
                     String destId = rs.getString("dest_id");
                     Optional<Operation> op = operation(sync, change, rs.getBoolean("rematched"));
                     if (stopReason != null) {
-                        failed++;
+                        failed.incrementAndGet();
                         noCall.add(new RowOutcome(key, change, op.orElse(null), Outcome.FAILED,
                                 "not sent: " + stopReason, fp, match, destId));
                     } else if (op.isEmpty()) {
-                        skipped++;
+                        skipped.incrementAndGet();
                         noCall.add(new RowOutcome(key, change, null, Outcome.SKIPPED, skipReason(change), fp, match,
                                 destId));
                     } else {
@@ -654,7 +672,7 @@ public final class SyncEngine {
                         dev.ebb.spi.BatchLimits limits = change == Change.REMOVED ? removeLimits : writeLimits;
                         if (!batch.records.isEmpty() && (batch.records.size() >= limits.maxRecords()
                                 || batch.bytes + bytes > limits.maxBytes())) {
-                            send(operation, batch);
+                            dispatch(operation, batch);
                         }
                         batch.add(record, new RowOutcome(key, change, operation, Outcome.DELIVERED, null, fp, match,
                                 destId), bytes);
@@ -663,11 +681,22 @@ public final class SyncEngine {
                         flushNoCall(noCall);
                     }
                 }
+                for (Map.Entry<Operation, Pending> e : pending.entrySet()) {
+                    if (!e.getValue().records.isEmpty() && broken.get() == null) dispatch(e.getKey(), e.getValue());
+                }
+                flushNoCall(noCall);
+            } finally {
+                // Every batch in flight is answered and committed (or has failed) before the run is closed.
+                slots.acquire(inFlight);
+                slots.release(inFlight);
+                senders.shutdown();
             }
-            for (Map.Entry<Operation, Pending> e : pending.entrySet()) {
-                if (!e.getValue().records.isEmpty()) send(e.getKey(), e.getValue());
-            }
-            flushNoCall(noCall);
+            Throwable failure = broken.get();
+            if (failure instanceof SQLException e) throw e;
+            if (failure instanceof RuntimeException e) throw e;
+            if (failure instanceof Error e) throw e;
+            if (failure instanceof InterruptedException e) throw e;
+            if (failure != null) throw new IllegalStateException(failure);
         }
 
         private dev.ebb.spi.BatchLimits limits(long records) {
@@ -686,62 +715,104 @@ public final class SyncEngine {
 
         private void flushNoCall(List<RowOutcome> noCall) throws SQLException {
             state.commit(sync.name(), runId, noCall, clock.instant());
-            settled += noCall.size();
+            settled.addAndGet(noCall.size());
             noCall.clear();
         }
 
-        /** Sends one batch (unless the run has stopped) and commits its outcomes. */
-        private void send(Operation operation, Pending batch) throws SQLException, InterruptedException {
-            List<RowOutcome> outcomes = new ArrayList<>(batch.outcomes.size());
-            if (stopReason != null) {
-                for (RowOutcome o : batch.outcomes) outcomes.add(withOutcome(o, Outcome.FAILED, "not sent: " + stopReason, null));
-                failed += outcomes.size();
-            } else {
-                // Before the call: if the process dies or the answer is lost, the next run knows what may have landed.
-                state.markInFlight(sync.name(), runId, batch.outcomes);
-                WriteBatch write = new WriteBatch(sync.object(), operation, sync.match().field(), batch.records);
-                Caller.Result<WriteResult> result = write(write);
-                switch (result) {
-                    case Caller.Result.Done<WriteResult> done -> {
-                        failedBatchesInARow = 0;
-                        Map<String, RecordResult> byKey = new HashMap<>();
-                        for (RecordResult r : done.value().results()) byKey.putIfAbsent(r.key(), r);
-                        for (RowOutcome o : batch.outcomes) {
-                            RecordResult r = byKey.get(o.key());
-                            if (r == null) {
-                                failed++;
-                                problem("failed", o.key(), "the destination's answer did not mention this record");
-                                outcomes.add(withOutcome(o, Outcome.FAILED,
-                                        "the destination's answer did not mention this record", null));
-                            } else if (r.accepted()) {
-                                delivered++;
-                                outcomes.add(withOutcome(o, Outcome.DELIVERED, null, r.destinationId()));
-                            } else {
-                                rejected++;
-                                problem("rejected", o.key(), r.reason());
-                                outcomes.add(withOutcome(o, Outcome.REJECTED, r.reason(), null));
-                            }
-                        }
+        /** Hands a full batch to a sender, waiting while {@link #inFlight} batches are out. */
+        private void dispatch(Operation operation, Pending batch) throws InterruptedException {
+            List<OutboundRecord> records = List.copyOf(batch.records);
+            List<RowOutcome> outcomes = List.copyOf(batch.outcomes);
+            batch.clear();
+            slots.acquire();
+            senders.execute(() -> {
+                try {
+                    List<RowOutcome> answered;
+                    if (stopReason != null) {
+                        answered = notSent(outcomes, stopReason);
+                    } else {
+                        // Before the call: if the process dies or the answer is lost, the next run knows what may
+                        // have landed.
+                        state.markInFlight(sync.name(), runId, outcomes);
+                        answered = deliverBatch(operation, records, outcomes);
                     }
-                    case Caller.Result.GaveUp<WriteResult> gaveUp -> {
-                        failedBatchesInARow++;
-                        if (gaveUp.stopRun() || failedBatchesInARow >= MAX_FAILED_BATCHES_IN_A_ROW) {
-                            stopReason = gaveUp.reason();
-                            unreachable = gaveUp.unreachable();
-                        }
-                        for (RowOutcome o : batch.outcomes) {
-                            failed++;
-                            problem("failed", o.key(), gaveUp.reason());
-                            outcomes.add(withOutcome(o, Outcome.FAILED, gaveUp.reason(), null));
+                    state.commit(sync.name(), runId, answered, clock.instant());
+                    settled.addAndGet(answered.size());
+                    CallStats stats = p.caller.stats();
+                    progress.delivered(settled.get(), total, stats.calls.get(), stats.throttles.get());
+                } catch (Throwable t) {
+                    broken.compareAndSet(null, t);
+                } finally {
+                    slots.release();
+                }
+            });
+        }
+
+        private List<RowOutcome> notSent(List<RowOutcome> outcomes, String reason) {
+            List<RowOutcome> answered = new ArrayList<>(outcomes.size());
+            for (RowOutcome o : outcomes) answered.add(withOutcome(o, Outcome.FAILED, "not sent: " + reason, null));
+            failed.addAndGet(answered.size());
+            return answered;
+        }
+
+        /**
+         * Writes one batch and says what happened to each row. A batch the destination refuses as a whole is split
+         * in halves until the records that poison it are alone: the good ones are delivered, and each bad one is
+         * rejected with the vendor's reason.
+         */
+        private List<RowOutcome> deliverBatch(Operation operation, List<OutboundRecord> records,
+                                              List<RowOutcome> outcomes) throws InterruptedException {
+            WriteBatch write = new WriteBatch(sync.object(), operation, sync.match().field(), records);
+            List<RowOutcome> answered = new ArrayList<>(outcomes.size());
+            switch (write(write)) {
+                case Caller.Result.Done<WriteResult> done -> {
+                    failedBatchesInARow.set(0);
+                    Map<String, RecordResult> byKey = new HashMap<>();
+                    for (RecordResult r : done.value().results()) byKey.putIfAbsent(r.key(), r);
+                    for (RowOutcome o : outcomes) {
+                        RecordResult r = byKey.get(o.key());
+                        if (r == null) {
+                            failed.incrementAndGet();
+                            problem("failed", o.key(), "the destination's answer did not mention this record");
+                            answered.add(withOutcome(o, Outcome.FAILED,
+                                    "the destination's answer did not mention this record", null));
+                        } else if (r.accepted()) {
+                            delivered.incrementAndGet();
+                            answered.add(withOutcome(o, Outcome.DELIVERED, null, r.destinationId()));
+                        } else {
+                            rejected.incrementAndGet();
+                            problem("rejected", o.key(), r.reason());
+                            answered.add(withOutcome(o, Outcome.REJECTED, r.reason(), null));
                         }
                     }
                 }
+                case Caller.Result.GaveUp<WriteResult> gaveUp when gaveUp.permanent() && records.size() > 1 -> {
+                    bisections.incrementAndGet();
+                    int half = records.size() / 2;
+                    answered.addAll(deliverBatch(operation, records.subList(0, half), outcomes.subList(0, half)));
+                    answered.addAll(deliverBatch(operation, records.subList(half, records.size()),
+                            outcomes.subList(half, outcomes.size())));
+                }
+                case Caller.Result.GaveUp<WriteResult> gaveUp when gaveUp.permanent() -> {
+                    // Alone in its batch and still refused: this record is what the vendor objects to.
+                    rejected.incrementAndGet();
+                    RowOutcome o = outcomes.getFirst();
+                    problem("rejected", o.key(), gaveUp.reason());
+                    answered.add(withOutcome(o, Outcome.REJECTED, gaveUp.reason(), null));
+                }
+                case Caller.Result.GaveUp<WriteResult> gaveUp -> {
+                    if (gaveUp.stopRun() || failedBatchesInARow.incrementAndGet() >= MAX_FAILED_BATCHES_IN_A_ROW) {
+                        if (stopReason == null) stopReason = gaveUp.reason();
+                        unreachable |= gaveUp.unreachable();
+                    }
+                    for (RowOutcome o : outcomes) {
+                        failed.incrementAndGet();
+                        problem("failed", o.key(), gaveUp.reason());
+                        answered.add(withOutcome(o, Outcome.FAILED, gaveUp.reason(), null));
+                    }
+                }
             }
-            state.commit(sync.name(), runId, outcomes, clock.instant());
-            settled += outcomes.size();
-            batch.clear();
-            CallStats stats = p.caller.stats();
-            progress.delivered(settled, total, stats.calls.get(), stats.throttles.get());
+            return answered;
         }
 
         /**
@@ -753,16 +824,17 @@ public final class SyncEngine {
             while (true) {
                 switch (step) {
                     case Caller.Result.GaveUp<WriteStep> gaveUp -> {
-                        return new Caller.Result.GaveUp<>(gaveUp.reason(), gaveUp.stopRun(), gaveUp.unreachable());
+                        return new Caller.Result.GaveUp<>(gaveUp.reason(), gaveUp.stopRun(), gaveUp.unreachable(),
+                                gaveUp.permanent());
                     }
                     case Caller.Result.Done<WriteStep> done -> {
                         switch (done.value()) {
                             case WriteStep.Done finished -> {
                                 return new Caller.Result.Done<>(finished.result());
                             }
-                            case WriteStep.Pending pending -> {
-                                waiter.await(pending.after());
-                                step = p.caller.call(() -> p.destination.resume(pending), Delivery::usage);
+                            case WriteStep.Pending pendingStep -> {
+                                waiter.await(pendingStep.after());
+                                step = p.caller.call(() -> p.destination.resume(pendingStep), Delivery::usage);
                             }
                         }
                     }
@@ -782,8 +854,9 @@ public final class SyncEngine {
             CallStats stats = p.caller.stats();
             PlanCounts c = counts == null ? new PlanCounts(0, 0, 0, 0, 0, 0) : counts;
             RunRecord record = new RunRecord(runId, sync.name(), null, clock.instant(), status, c.added(),
-                    c.changed(), c.removed(), c.unchanged(), c.invalid(), delivered, rejected, failed, skipped,
-                    stats.calls.get(), stats.throttles.get(), stats.retries.get(), message);
+                    c.changed(), c.removed(), c.unchanged(), c.invalid(), delivered.get(), rejected.get(),
+                    failed.get(), skipped.get(), stats.calls.get(), stats.throttles.get(), stats.retries.get(),
+                    message);
             state.finishRun(record);
             return state.run(runId).orElse(record);
         }

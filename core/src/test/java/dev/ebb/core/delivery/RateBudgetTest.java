@@ -70,15 +70,39 @@ class RateBudgetTest {
     }
 
     @Test
-    void aThrottlePausesEveryoneAndASpentWindowReportedByTheVendorToo() {
+    void aSpentWindowReportedByTheVendorPausesForAboutOneCallsShare() {
         RateBudget budget = new RateBudget(limits(new RateWindow(100, Duration.ofSeconds(10))), clock);
-        budget.pauseFor(Duration.ofSeconds(3));
-        assertThat(budget.reserve()).isEqualTo(Duration.ofSeconds(3));
-        clock.advance(Duration.ofSeconds(3));
         budget.observe(new RateUsage(100L, 0L, Duration.ofSeconds(10), null));
-        assertThat(budget.reserve()).isEqualTo(Duration.ofSeconds(10));
-        budget.observe(new RateUsage(100L, 42L, Duration.ofSeconds(10), null));
-        assertThat(budget.longestWindow()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(budget.reserve()).isEqualTo(Duration.ofMillis(200));
+    }
+
+    @Test
+    void aThrottleCutsTheAllowanceAndPausesEveryoneThenSuccessesWinItBackGradually() {
+        RateBudget budget = new RateBudget(limits(new RateWindow(100, Duration.ofSeconds(10))), clock);
+        budget.throttled(Duration.ofSeconds(3));
+        assertThat(budget.reserve()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(budget.allowance()).isEqualTo(RateBudget.CUT);
+        for (int i = 0; i < 10; i++) budget.throttled(Duration.ZERO);
+        assertThat(budget.allowance()).isEqualTo(RateBudget.FLOOR);
+
+        // At the floor, only 10 of the declared 100 calls fit a window.
+        clock.advance(Duration.ofSeconds(20));
+        List<Instant> calls = take(budget, 11);
+        assertThat(Duration.between(calls.getFirst(), calls.getLast())).isEqualTo(Duration.ofSeconds(10));
+
+        double before = budget.allowance();
+        budget.observe(RateUsage.UNKNOWN);
+        assertThat(budget.allowance()).isGreaterThan(before).isLessThan(before + 0.01);
+        for (int i = 0; i < 1000; i++) budget.observe(RateUsage.UNKNOWN);
+        assertThat(budget.allowance()).isEqualTo(1.0);
+    }
+
+    @Test
+    void aLowerLimitReportedByTheVendorIsBelieved() {
+        RateBudget budget = new RateBudget(limits(new RateWindow(190, Duration.ofSeconds(10))), clock);
+        budget.observe(new RateUsage(100L, 99L, Duration.ofSeconds(10), null));
+        List<Instant> calls = take(budget, 101);
+        assertNoWindowExceeded(calls, 100, Duration.ofSeconds(10));
     }
 
     static RateLimits limits(RateWindow... windows) {

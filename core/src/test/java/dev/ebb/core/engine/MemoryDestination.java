@@ -53,6 +53,8 @@ final class MemoryDestination implements Destination {
     final AtomicInteger calls = new AtomicInteger();
     final AtomicInteger nextId = new AtomicInteger(1);
     Predicate<OutboundRecord> rejects = r -> false;
+    /** Records whose presence makes the destination refuse the whole batch (no per-record answer). */
+    Predicate<OutboundRecord> poisons = r -> false;
     /** Set to throw after applying a batch, as a process dying after the vendor applied it would. */
     RuntimeException crashAfterApply;
     private int crashOnWrite;
@@ -114,6 +116,12 @@ final class MemoryDestination implements Destination {
         DestinationException fault = faults.poll();
         if (fault != null) throw fault;
         if (writeCalls == crashOnWrite && !crashAfterApplying) throw crash;
+        for (OutboundRecord r : batch.records()) {
+            if (poisons.test(r)) {
+                throw new DestinationException.PermanentException("VALIDATION_ERROR: " + r.matchValue()
+                        + " poisons the whole batch", null);
+            }
+        }
         writes.add(batch);
         List<RecordResult> results = new ArrayList<>();
         for (OutboundRecord r : batch.records()) {

@@ -215,6 +215,24 @@ class SyncEngineTest {
     }
 
     @Test
+    void aBatchPoisonedByOneRecordIsBisectedUntilTheGoodRecordsAreDelivered() throws Exception {
+        try (EngineFixture f = new EngineFixture(dir)) {
+            f.destination.batchSize = 8;
+            for (int i = 0; i < 8; i++) f.row("p" + i + "@x.io", "1", "free");
+            f.destination.poisons = r -> r.matchValue().equals("p5@x.io");
+            RunReport run = f.engine().run("people", Progress.NONE);
+            assertThat(run.record().delivered()).isEqualTo(7);
+            assertThat(run.record().rejected()).isEqualTo(1);
+            assertThat(run.problems()).containsExactly(
+                    "rejected p5@x.io: VALIDATION_ERROR: p5@x.io poisons the whole batch");
+            assertThat(f.destination.records).hasSize(7).doesNotContainKey("p5@x.io");
+            // 8 -> 4 + 4 -> (2 + 2) -> (1 + 1): describe + 1 + 2 + 2 + 2 calls
+            assertThat(run.record().apiCalls()).isEqualTo(1 + 1 + 2 + 2 + 2);
+            assertThat(f.state.snapshotEntry("people", "p5@x.io")).isEmpty();
+        }
+    }
+
+    @Test
     void planWritesNothing() throws Exception {
         try (EngineFixture f = new EngineFixture(dir)) {
             f.row("a@x.io", "1", "free");

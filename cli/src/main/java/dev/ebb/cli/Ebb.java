@@ -33,7 +33,7 @@ public final class Ebb implements Runnable {
         cli.setErr(new java.io.PrintWriter(err, true));
         // Usage errors (unknown option, missing argument) are exit code 2, like invalid configuration.
         cli.setParameterExceptionHandler((e, a) -> {
-            err.println("error: " + e.getMessage());
+            err.println("error: " + e.getMessage().replaceFirst("^Error: ", ""));
             e.getCommandLine().usage(err);
             return ExitCode.INVALID;
         });

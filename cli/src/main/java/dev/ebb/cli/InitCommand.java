@@ -14,8 +14,8 @@ final class InitCommand extends BaseCommand {
         try {
             ProjectScaffold.write(root);
         } catch (java.nio.file.FileAlreadyExistsException e) {
-            throw new Session.Failure(ExitCode.INVALID, root + " already holds a project (" + e.getMessage()
-                    + "); nothing was changed", e);
+            throw new Session.Failure(ExitCode.INVALID, root + " already holds a project (it has an ebb.yaml); "
+                    + "nothing was changed: choose an empty folder", e);
         } catch (IOException e) {
             throw new Session.Failure(ExitCode.UNAVAILABLE, "cannot write the project: " + e.getMessage(), e);
         }

@@ -19,7 +19,7 @@ final class ValidateCommand extends BaseCommand {
     int execute() throws Session.Failure, InterruptedException {
         if (offline) {
             ProjectConfig project = Session.load(options.project);
-            report(project.syncs().size(), Map.of());
+            report(project.syncs().size(), Map.of(), true);
             return ExitCode.OK;
         }
         try (Session session = Session.open(options.project, true, env)) {
@@ -37,14 +37,17 @@ final class ValidateCommand extends BaseCommand {
                     worst = Math.max(worst, failure.exitCode);
                 }
             }
-            report(session.project.syncs().size(), syncs);
+            report(session.project.syncs().size(), syncs, worst == ExitCode.OK);
             return worst;
         }
     }
 
-    private void report(int syncCount, Map<String, Object> syncs) {
+    private void report(int syncCount, Map<String, Object> syncs, boolean valid) {
         if (output.json) {
-            output.json(Map.of("valid", true, "syncs", syncs.isEmpty() ? new ArrayList<>() : syncs));
+            output.json(Map.of("valid", valid, "syncs", syncs.isEmpty() ? new ArrayList<>() : syncs));
+        } else if (!valid) {
+            output.line("The project's files are valid, but some syncs do not fit their source or destination "
+                    + "(see the errors above).");
         } else {
             output.line("The project is valid (" + syncCount + " sync" + (syncCount == 1 ? "" : "s") + ")"
                     + (offline ? "; connections were not checked (--offline)." : "."));

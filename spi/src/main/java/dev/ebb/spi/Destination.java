@@ -16,7 +16,7 @@ import java.util.Optional;
  *   <li>It calls {@link #close()} once, after every call has returned.</li>
  * </ol>
  *
- * <p>One call of {@link #write} or {@link #read} is one API call (or one database transaction): no loops over
+ * <p>One call of {@link #write}, {@link #start}, {@link #resume} or {@link #read} is one API call (or one database transaction): no loops over
  * pages that hide calls from the runtime's rate budget, no sleeping, no retrying.
  */
 public interface Destination extends AutoCloseable {
@@ -47,6 +47,26 @@ public interface Destination extends AutoCloseable {
      * @throws DestinationException when the call as a whole failed (no record of it may be assumed written)
      */
     WriteResult write(WriteBatch batch) throws DestinationException;
+
+    /**
+     * Starts writing one batch with one call. Synchronous APIs need not override it: the default is {@link #write}.
+     * An asynchronous API returns a {@link WriteStep.Pending} step, and the runtime calls {@link #resume} until a
+     * {@link WriteStep.Done} step carries every record's answer.
+     *
+     * @throws DestinationException when the call as a whole failed
+     */
+    default WriteStep start(WriteBatch batch) throws DestinationException {
+        return new WriteStep.Done(write(batch));
+    }
+
+    /**
+     * Takes a pending write one call further (upload, close, poll, fetch results).
+     *
+     * @throws DestinationException when the call failed; a transient failure may be retried with the same step
+     */
+    default WriteStep resume(WriteStep.Pending pending) throws DestinationException {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " has no asynchronous writes");
+    }
 
     /**
      * Reads the current values of records, in one call, for objects whose capabilities declare

@@ -12,15 +12,23 @@ import java.util.Set;
  * @param match      which fields can identify records
  * @param limits     the most one write call may carry
  * @param readBack   whether {@link Destination#read} works for this object
+ * @param bulk       a bulk path for large plans, if the object has one
  */
 public record ObjectCapabilities(
         String object, Set<Mode> modes, Set<RemovalBehaviour> removals, MatchRule match, BatchLimits limits,
-        boolean readBack) {
+        boolean readBack, java.util.Optional<BulkLimits> bulk) {
     public ObjectCapabilities {
         Objects.requireNonNull(object, "object");
         modes = Set.copyOf(modes);
         removals = Set.copyOf(removals);
         Objects.requireNonNull(match, "match");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(bulk, "bulk");
+    }
+
+    /** An object without a bulk path. */
+    public ObjectCapabilities(String object, Set<Mode> modes, Set<RemovalBehaviour> removals, MatchRule match,
+                              BatchLimits limits, boolean readBack) {
+        this(object, modes, removals, match, limits, readBack, java.util.Optional.empty());
     }
 }

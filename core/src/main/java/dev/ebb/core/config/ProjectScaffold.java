@@ -57,8 +57,7 @@ public final class ProjectScaffold {
                 match: { column: customer_email, field: email }
                 fields:
                   - { column: churn_risk_score, field: churn_risk_score }
-                  - { column: lifetime_value,   field: ltv, policy: respect_manual_edits }
-                  - { value: warehouse,         field: lead_source, policy: if_empty }
+                  - { column: lifetime_value,   field: ltv }
                 schedule: manual
                 """);
         FILES.put(Path.of(".gitignore"), """

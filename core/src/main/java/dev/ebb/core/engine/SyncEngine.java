@@ -33,6 +33,7 @@ import dev.ebb.spi.SourceException;
 import dev.ebb.spi.SourceRow;
 import dev.ebb.spi.WriteBatch;
 import dev.ebb.spi.WriteResult;
+import dev.ebb.spi.WriteStep;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -609,8 +610,9 @@ public final class SyncEngine {
 
         void deliver(Connection scratch, PlanCounts counts) throws SQLException, InterruptedException {
             total = counts.toSend();
-            int maxRecords = p.capabilities.limits().maxRecords();
-            long maxBytes = p.capabilities.limits().maxBytes();
+            // Large plans take the object's bulk path where it has one (e.g. Salesforce Bulk API 2.0).
+            dev.ebb.spi.BatchLimits writeLimits = limits(counts.added() + counts.changed());
+            dev.ebb.spi.BatchLimits removeLimits = limits(counts.removed());
             List<RowOutcome> noCall = new ArrayList<>();
             try (Statement st = scratch.createStatement();
                  ResultSet rs = st.executeQuery("SELECT key, fp, match, payload, dest_id, change, rematched FROM plan "
@@ -636,8 +638,9 @@ public final class SyncEngine {
                         OutboundRecord record = new OutboundRecord(key, match == null ? key : match, destId, fields);
                         Pending batch = pending.computeIfAbsent(operation, o -> new Pending());
                         int bytes = Payload.estimatedBytes(rs.getString("payload"));
-                        if (!batch.records.isEmpty()
-                                && (batch.records.size() >= maxRecords || batch.bytes + bytes > maxBytes)) {
+                        dev.ebb.spi.BatchLimits limits = change == Change.REMOVED ? removeLimits : writeLimits;
+                        if (!batch.records.isEmpty() && (batch.records.size() >= limits.maxRecords()
+                                || batch.bytes + bytes > limits.maxBytes())) {
                             send(operation, batch);
                         }
                         batch.add(record, new RowOutcome(key, change, operation, Outcome.DELIVERED, null, fp, match,
@@ -652,6 +655,11 @@ public final class SyncEngine {
                 if (!e.getValue().records.isEmpty()) send(e.getKey(), e.getValue());
             }
             flushNoCall(noCall);
+        }
+
+        private dev.ebb.spi.BatchLimits limits(long records) {
+            return p.capabilities.bulk().filter(b -> records >= b.fromRecords()).map(dev.ebb.spi.BulkLimits::limits)
+                    .orElse(p.capabilities.limits());
         }
 
         private String skipReason(Change change) {
@@ -677,7 +685,7 @@ public final class SyncEngine {
                 failed += outcomes.size();
             } else {
                 WriteBatch write = new WriteBatch(sync.object(), operation, sync.match().field(), batch.records);
-                Caller.Result<WriteResult> result = p.caller.call(() -> p.destination.write(write), WriteResult::usage);
+                Caller.Result<WriteResult> result = write(write);
                 switch (result) {
                     case Caller.Result.Done<WriteResult> done -> {
                         failedBatchesInARow = 0;
@@ -719,6 +727,36 @@ public final class SyncEngine {
             batch.clear();
             CallStats stats = p.caller.stats();
             progress.delivered(settled, total, stats.calls.get(), stats.throttles.get());
+        }
+
+        /**
+         * One batch, through as many calls as the destination needs: one for a synchronous API; start, then resume
+         * after each pending step's wait for an asynchronous one. Every call goes through the rate budget.
+         */
+        private Caller.Result<WriteResult> write(WriteBatch batch) throws InterruptedException {
+            Caller.Result<WriteStep> step = p.caller.call(() -> p.destination.start(batch), Delivery::usage);
+            while (true) {
+                switch (step) {
+                    case Caller.Result.GaveUp<WriteStep> gaveUp -> {
+                        return new Caller.Result.GaveUp<>(gaveUp.reason(), gaveUp.stopRun(), gaveUp.unreachable());
+                    }
+                    case Caller.Result.Done<WriteStep> done -> {
+                        switch (done.value()) {
+                            case WriteStep.Done finished -> {
+                                return new Caller.Result.Done<>(finished.result());
+                            }
+                            case WriteStep.Pending pending -> {
+                                waiter.await(pending.after());
+                                step = p.caller.call(() -> p.destination.resume(pending), Delivery::usage);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        private static dev.ebb.spi.RateUsage usage(WriteStep step) {
+            return step instanceof WriteStep.Done done ? done.result().usage() : dev.ebb.spi.RateUsage.UNKNOWN;
         }
 
         private void problem(String kind, String key, String reason) {

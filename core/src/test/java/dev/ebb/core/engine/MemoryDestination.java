@@ -130,6 +130,28 @@ final class MemoryDestination implements Destination {
         return new WriteResult(results, RateUsage.UNKNOWN);
     }
 
+    /** When above zero, writes are asynchronous: this many pending steps, each asking for a 2-second wait. */
+    int pendingSteps;
+    final AtomicInteger resumes = new AtomicInteger();
+
+    @Override
+    public dev.ebb.spi.WriteStep start(WriteBatch batch) throws DestinationException {
+        if (pendingSteps == 0) return new dev.ebb.spi.WriteStep.Done(write(batch));
+        calls.incrementAndGet();
+        return new dev.ebb.spi.WriteStep.Pending(batch, 1, Duration.ofSeconds(2), "job queued");
+    }
+
+    @Override
+    public dev.ebb.spi.WriteStep resume(dev.ebb.spi.WriteStep.Pending pending) throws DestinationException {
+        resumes.incrementAndGet();
+        int step = (Integer) pending.state();
+        if (step < pendingSteps) {
+            calls.incrementAndGet();
+            return new dev.ebb.spi.WriteStep.Pending(pending.batch(), step + 1, Duration.ofSeconds(2), "job running");
+        }
+        return new dev.ebb.spi.WriteStep.Done(write(pending.batch()));
+    }
+
     @Override
     public void close() {
     }

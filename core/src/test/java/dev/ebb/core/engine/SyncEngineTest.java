@@ -200,6 +200,21 @@ class SyncEngineTest {
     }
 
     @Test
+    void asynchronousWritesAreResumedThroughTheBudgetUntilDone() throws Exception {
+        try (EngineFixture f = new EngineFixture(dir)) {
+            f.destination.pendingSteps = 2;
+            for (int i = 0; i < 4; i++) f.row("p" + i + "@x.io", "1", "free");
+            RunReport run = f.engine().run("people", Progress.NONE);
+            assertThat(run.record().delivered()).isEqualTo(4);
+            // two batches (3 + 1), each: start, two pending polls, and the call that finishes it
+            assertThat(f.destination.resumes.get()).isEqualTo(2 * 2);
+            assertThat(run.record().apiCalls()).isEqualTo(1 + 2 * 3);
+            assertThat(f.clock.waited).isGreaterThanOrEqualTo(Duration.ofSeconds(2 * 2 * 2));
+            assertThat(f.destination.records).hasSize(4);
+        }
+    }
+
+    @Test
     void planWritesNothing() throws Exception {
         try (EngineFixture f = new EngineFixture(dir)) {
             f.row("a@x.io", "1", "free");

@@ -1,0 +1,2 @@
+/** The Marketo destination and its sandbox. */
+package dev.ebb.connector.marketo;

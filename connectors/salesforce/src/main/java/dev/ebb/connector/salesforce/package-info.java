@@ -1,0 +1,2 @@
+/** The Salesforce destination and its sandbox. */
+package dev.ebb.connector.salesforce;

@@ -1,0 +1,2 @@
+/** The Zendesk destination and its sandbox. */
+package dev.ebb.connector.zendesk;

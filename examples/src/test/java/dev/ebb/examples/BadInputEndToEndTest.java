@@ -496,7 +496,7 @@ class BadInputEndToEndTest {
     void usageErrorsAreExit2AndTouchNothing() throws IOException {
         CliRunner.Result noSync = ebb.run("run", "-p", p);
         assertThat(noSync.exitCode()).as(noSync.toString()).isEqualTo(2);
-        assertThat(noSync.err()).contains("Missing required argument").contains("(SYNC | --all)")
+        assertThat(noSync.err()).contains("error: Missing required argument").contains("(SYNC | --all)")
                 .contains("Usage: ebb run");
 
         CliRunner.Result unknownSync = ebb.run("run", "-p", p, "churn_to_hubsopt");
@@ -536,7 +536,7 @@ class BadInputEndToEndTest {
 
         CliRunner.Result result = ebb.run("init", "-p", p);
         assertThat(result.exitCode()).as(result.toString()).isEqualTo(2);
-        assertThat(result.err()).contains("already holds a project").contains("never overwrites")
+        assertThat(result.err()).contains("already holds a project").contains("empty folder")
                 .contains("nothing was changed");
         assertThat(tree(project)).as("every file as it was, none added").containsExactlyInAnyOrderEntriesOf(files);
 

@@ -52,6 +52,7 @@ final class MemoryDestination implements Destination {
     /** Set to throw after applying a batch, as a process dying after the vendor applied it would. */
     RuntimeException crashAfterApply;
     int batchSize = 3;
+    Optional<dev.ebb.spi.Quota> dailyQuota = Optional.empty();
 
     static final List<FieldSpec> FIELDS = List.of(
             new FieldSpec("email", FieldType.STRING, true, false, List.of()),
@@ -67,7 +68,7 @@ final class MemoryDestination implements Destination {
 
     @Override
     public RateLimits rateLimits() {
-        return new RateLimits(List.of(new RateWindow(1000, Duration.ofSeconds(1))), 1, Optional.empty());
+        return new RateLimits(List.of(new RateWindow(1000, Duration.ofSeconds(1))), 1, dailyQuota);
     }
 
     @Override

@@ -65,7 +65,10 @@ import java.util.random.RandomGenerator;
  * key, fingerprint, match value and the mapped values. The diff against the snapshot is one SQL join there, so a
  * million rows never sit in the heap. Planned writes are batched within the object's limits and sent through a
  * {@link Caller} that keeps to the account's rate budget; after every batch the acknowledged rows advance the
- * snapshot in one transaction, so a crash resends at most the batch that was in flight.
+ * snapshot in one transaction, so a crash resends at most the batch that was in flight. Before each call the batch's
+ * rows are marked in flight ({@link StateStore#markInFlight}): a write the vendor applied but Ebb never heard back
+ * about is sent again, or its record removed, by the next run, even when the model has meanwhile gone back to what
+ * the snapshot holds.
  *
  * <p>Thread-safe for runs of different syncs; two runs of one sync are refused by {@link StateStore#lock}.
  */
@@ -548,18 +551,28 @@ public final class SyncEngine {
                           GROUP BY match HAVING count(*) > 1) d
                     WHERE cur.match = d.match AND cur.invalid IS NULL""");
         }
+        // A row still in flight (sent, outcome unknown: see StateStore.markInFlight) may have reached the
+        // destination, so the snapshot's fingerprint does not vouch for it: it is sent again, or, when it left the
+        // model, removed even if the snapshot never knew it.
         try (PreparedStatement ps = scratch.prepareStatement("""
                 CREATE TEMP TABLE plan AS
                 WITH snap AS (""" + StateStore.CURRENT_SNAPSHOT + """
+                ),
+                     flight AS (""" + StateStore.IN_FLIGHT + """
                 )
                 SELECT c.key, c.fp, c.match, c.payload, s.dest_id,
                        CASE WHEN s.key IS NULL THEN 'added' ELSE 'changed' END AS change, false AS rematched
-                FROM cur c LEFT JOIN snap s ON s.key = c.key
-                WHERE c.invalid IS NULL AND (s.key IS NULL OR $2 OR s.fp IS DISTINCT FROM c.fp)
+                FROM cur c LEFT JOIN snap s ON s.key = c.key LEFT JOIN flight f ON f.key = c.key
+                WHERE c.invalid IS NULL AND (s.key IS NULL OR $2 OR s.fp IS DISTINCT FROM c.fp OR f.key IS NOT NULL)
                 UNION ALL
                 SELECT s.key, NULL, s.match, NULL, s.dest_id, 'removed',
                        s.match IN (SELECT match FROM cur WHERE invalid IS NULL)
-                FROM snap s WHERE NOT EXISTS (SELECT 1 FROM cur c WHERE c.key = s.key)""")) {
+                FROM snap s WHERE NOT EXISTS (SELECT 1 FROM cur c WHERE c.key = s.key)
+                UNION ALL
+                SELECT f.key, NULL, f.match, NULL, NULL, 'removed',
+                       f.match IN (SELECT match FROM cur WHERE invalid IS NULL)
+                FROM flight f WHERE NOT EXISTS (SELECT 1 FROM snap s WHERE s.key = f.key)
+                                AND NOT EXISTS (SELECT 1 FROM cur c WHERE c.key = f.key)""")) {
             ps.setString(1, p.sync.name());
             ps.setBoolean(2, ignoreSnapshotFingerprints);
             ps.execute();
@@ -801,9 +814,15 @@ public final class SyncEngine {
             slots.acquire();
             senders.execute(() -> {
                 try {
-                    List<RowOutcome> answered = stopReason != null
-                            ? notSent(outcomes, stopReason)
-                            : deliverBatch(operation, records, outcomes);
+                    List<RowOutcome> answered;
+                    if (stopReason != null) {
+                        answered = notSent(outcomes, stopReason);
+                    } else {
+                        // Before the call: if the process dies or the answer is lost, the next run knows what may
+                        // have landed.
+                        state.markInFlight(sync.name(), runId, outcomes);
+                        answered = deliverBatch(operation, records, outcomes);
+                    }
                     state.commit(sync.name(), runId, answered, clock.instant());
                     p.caller.flushQuota();
                     settled.addAndGet(answered.size());

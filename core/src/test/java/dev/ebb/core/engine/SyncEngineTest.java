@@ -344,4 +344,74 @@ class SyncEngineTest {
                     .satisfies(o -> assertThat(o.outcome()).isEqualTo(Outcome.REJECTED.name().toLowerCase()));
         }
     }
+
+    @Test
+    void aChangeRevertedAfterACrashMidDeliveryIsSentAgain() throws Exception {
+        try (EngineFixture f = new EngineFixture(dir)) {
+            f.row("a@x.io", "1", "free");
+            f.engine().run("people", Progress.NONE);
+            f.set("a@x.io", "2", "free");
+            // The vendor applies score 2, then the process dies before the snapshot learns of it.
+            f.destination.crashOn(f.destination.writeCalls + 1, true, new IllegalStateException("killed"));
+            assertThatThrownBy(() -> f.engine().run("people", Progress.NONE)).hasMessageContaining("killed");
+            f.reopen();
+            // The model goes back to what the snapshot holds; the destination still has 2.
+            f.set("a@x.io", "1", "free");
+            RunReport run = f.engine().run("people", Progress.NONE);
+            assertThat(run.record().changed()).isEqualTo(1);
+            assertThat(f.destination.records.get("a@x.io")).containsEntry("score", new BigDecimal("1"));
+            assertThat(f.engine().run("people", Progress.NONE).record().delivered()).isZero();
+        }
+    }
+
+    @Test
+    void aChangeRevertedAfterItsAnswersWereLostIsSentAgain() throws Exception {
+        try (EngineFixture f = new EngineFixture(dir)) {
+            f.row("a@x.io", "1", "free");
+            f.engine().run("people", Progress.NONE);
+            f.set("a@x.io", "2", "free");
+            var policy = new dev.ebb.core.delivery.RetryPolicy(2, Duration.ofMillis(10), Duration.ofSeconds(1), 3);
+            for (int i = 0; i < 2; i++) {
+                f.destination.faultsAfterApply.add(new DestinationException.TransientException("timeout", null, false));
+            }
+            RunReport lost = f.engine(policy).run("people", Progress.NONE);
+            assertThat(lost.record().failed()).isEqualTo(1);
+            assertThat(f.destination.records.get("a@x.io")).containsEntry("score", new BigDecimal("2"));
+            f.set("a@x.io", "1", "free");
+            f.engine().run("people", Progress.NONE);
+            assertThat(f.destination.records.get("a@x.io")).containsEntry("score", new BigDecimal("1"));
+        }
+    }
+
+    @Test
+    void mirrorDeletesARecordWhoseCreationCrashedBeforeItWasCommitted() throws Exception {
+        try (EngineFixture f = new EngineFixture(dir)) {
+            f.mode = Mode.MIRROR;
+            f.row("a@x.io", "1", "free");
+            f.destination.crashOn(1, true, new IllegalStateException("killed"));
+            assertThatThrownBy(() -> f.engine().run("people", Progress.NONE)).hasMessageContaining("killed");
+            f.reopen();
+            assertThat(f.state.snapshotSize("people")).isZero();
+            f.source.rows.clear();
+            RunReport run = f.engine().run("people", Progress.NONE);
+            assertThat(run.record().removed()).isEqualTo(1);
+            assertThat(f.destination.records).isEmpty();
+            assertThat(f.engine().run("people", Progress.NONE).record().apiCalls()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aRejectedRowThatLeavesTheModelCostsNoCall() throws Exception {
+        try (EngineFixture f = new EngineFixture(dir)) {
+            f.mode = Mode.MIRROR;
+            f.row("a@x.io", "1", "free");
+            f.destination.rejects = r -> true;
+            f.engine().run("people", Progress.NONE);
+            f.destination.rejects = r -> false;
+            f.source.rows.clear();
+            RunReport run = f.engine().run("people", Progress.NONE);
+            assertThat(run.record().removed()).isZero();
+            assertThat(run.record().apiCalls()).isEqualTo(1);
+        }
+    }
 }

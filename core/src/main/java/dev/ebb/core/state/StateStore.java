@@ -436,18 +436,15 @@ public final class StateStore implements AutoCloseable {
     }
 
     private static void deleteMarks(Connection c, String sync, List<String> keys, Long runId) throws SQLException {
-        final int keysPerStatement = 500;
-        for (int from = 0; from < keys.size(); from += keysPerStatement) {
-            List<String> chunk = keys.subList(from, Math.min(keys.size(), from + keysPerStatement));
-            String sql = "DELETE FROM in_flight WHERE sync = ? AND key IN ("
-                    + String.join(",", java.util.Collections.nCopies(chunk.size(), "?")) + ")"
-                    + (runId == null ? "" : " AND run_id = ?");
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setString(1, sync);
-                for (int i = 0; i < chunk.size(); i++) ps.setString(i + 2, chunk.get(i));
-                if (runId != null) ps.setLong(chunk.size() + 2, runId);
-                ps.executeUpdate();
-            }
+        if (keys.isEmpty()) return;
+        // One array parameter: a statement with a placeholder per key costs several times more to prepare than to run.
+        String sql = "DELETE FROM in_flight WHERE sync = ? AND key IN (SELECT unnest(?))"
+                + (runId == null ? "" : " AND run_id = ?");
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, sync);
+            ps.setArray(2, c.createArrayOf("VARCHAR", keys.toArray()));
+            if (runId != null) ps.setLong(3, runId);
+            ps.executeUpdate();
         }
     }
 

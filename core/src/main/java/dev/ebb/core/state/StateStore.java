@@ -75,7 +75,13 @@ public final class StateStore implements AutoCloseable {
                 connection = DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath(), properties);
             }
             StateStore store = new StateStore(connection, shown, readOnly);
-            store.prepareSchema(readOnly && Files.exists(file));
+            try {
+                store.prepareSchema(readOnly && Files.exists(file));
+            } catch (SQLException | StateException | RuntimeException e) {
+                // Refused (a newer schema) or broken: let go of the file, so the next opener sees the same answer.
+                store.close();
+                throw e;
+            }
             return store;
         } catch (SQLException e) {
             String message = e.getMessage() == null ? "" : e.getMessage();
@@ -122,6 +128,12 @@ public final class StateStore implements AutoCloseable {
                         finished_at TIMESTAMP, status VARCHAR, added BIGINT, changed BIGINT, removed BIGINT,
                         unchanged BIGINT, invalid BIGINT, delivered BIGINT, rejected BIGINT, failed BIGINT,
                         skipped BIGINT, api_calls BIGINT, throttles BIGINT, retries BIGINT, message VARCHAR)""");
+            st.execute("ALTER TABLE runs ADD COLUMN IF NOT EXISTS plan_hash VARCHAR");
+            st.execute("ALTER TABLE runs ADD COLUMN IF NOT EXISTS decision VARCHAR");
+            st.execute("ALTER TABLE runs ADD COLUMN IF NOT EXISTS decided_at TIMESTAMP");
+            st.execute("""
+                    CREATE TABLE IF NOT EXISTS quota_usage(account VARCHAR, day DATE, calls BIGINT,
+                        PRIMARY KEY (account, day))""");
             // Rows sent whose effect on the destination is not known: see markInFlight. Appended before each call,
             // deleted as outcomes settle, so it holds little more than the batch in flight.
             st.execute("""
@@ -297,6 +309,79 @@ public final class StateStore implements AutoCloseable {
                 while (rs.next()) runs.add(run(rs));
             }
             return runs;
+        }
+    }
+
+    // ---- held plans (the blast-radius guard) -------------------------------------------------------------------
+
+    /** Marks a run as held for approval: nothing of its plan was delivered; {@code planHash} identifies the plan. */
+    public void hold(long runId, String planHash) throws SQLException {
+        try (Connection c = connect();
+             PreparedStatement ps = c.prepareStatement("UPDATE runs SET plan_hash = ? WHERE run_id = ?")) {
+            ps.setString(1, planHash);
+            ps.setLong(2, runId);
+            ps.executeUpdate();
+        }
+    }
+
+    /** The identity of the plan a held run stands for, if the run was held. */
+    public Optional<String> heldPlan(long runId) throws SQLException {
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(
+                "SELECT plan_hash FROM runs WHERE run_id = ? AND status = 'awaiting_approval'")) {
+            ps.setLong(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
+    /** Records the decision on a held run: its status becomes {@code decision} and the message says more. */
+    public void decide(long runId, String decision, String message, Instant now) throws SQLException {
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement("""
+                UPDATE runs SET status = ?, decision = ?, decided_at = ?, message = ?
+                WHERE run_id = ? AND status = 'awaiting_approval'""")) {
+            ps.setString(1, decision);
+            ps.setString(2, decision);
+            ps.setTimestamp(3, Timestamp.from(now));
+            ps.setString(4, message);
+            ps.setLong(5, runId);
+            if (ps.executeUpdate() != 1) {
+                throw new SQLException("run " + runId + " is not awaiting approval");
+            }
+        }
+    }
+
+    // ---- daily quotas -------------------------------------------------------------------------------------------
+
+    /** Calls made to {@code account} on {@code day} (in the quota's time zone), as recorded. */
+    public long quotaUsed(String account, java.time.LocalDate day) throws SQLException {
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(
+                "SELECT calls FROM quota_usage WHERE account = ? AND day = ?")) {
+            ps.setString(1, account);
+            ps.setObject(2, day);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        }
+    }
+
+    /** Adds {@code calls} to the account's count for {@code day}. */
+    public void addQuotaUsage(String account, java.time.LocalDate day, long calls) throws SQLException {
+        if (calls == 0 || readOnly) return;
+        synchronized (writerLock) {
+            Connection c = writer();
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO quota_usage VALUES (?, ?, ?)
+                    ON CONFLICT (account, day) DO UPDATE SET calls = quota_usage.calls + excluded.calls""")) {
+                ps.setString(1, account);
+                ps.setObject(2, day);
+                ps.setLong(3, calls);
+                ps.executeUpdate();
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
         }
     }
 

@@ -61,6 +61,7 @@ final class MemoryDestination implements Destination {
     private boolean crashAfterApplying;
     private RuntimeException crash;
     int batchSize = 3;
+    Optional<dev.ebb.spi.Quota> dailyQuota = Optional.empty();
 
     static final List<FieldSpec> FIELDS = List.of(
             new FieldSpec("email", FieldType.STRING, true, false, List.of()),
@@ -90,7 +91,7 @@ final class MemoryDestination implements Destination {
 
     @Override
     public RateLimits rateLimits() {
-        return new RateLimits(List.of(new RateWindow(1000, Duration.ofSeconds(1))), 1, Optional.empty());
+        return new RateLimits(List.of(new RateWindow(1000, Duration.ofSeconds(1))), 1, dailyQuota);
     }
 
     @Override

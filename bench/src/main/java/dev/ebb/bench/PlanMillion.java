@@ -3,6 +3,7 @@ package dev.ebb.bench;
 import dev.ebb.connector.duckdb.DuckDbConnector;
 import dev.ebb.core.config.FieldMapping;
 import dev.ebb.core.config.FieldPolicy;
+import dev.ebb.core.config.Guard;
 import dev.ebb.core.config.Location;
 import dev.ebb.core.config.Match;
 import dev.ebb.core.config.ModelConfig;
@@ -278,7 +279,9 @@ final class PlanMillion implements Benchmark {
         }
         SyncConfig sync = new SyncConfig(SYNC, "customer_health", List.of("customer_email"), "accepting",
                 AcceptingDestination.OBJECT, Mode.UPSERT, RemovalBehaviour.IGNORE,
-                new Match("customer_email", "email", here), fields, Schedule.MANUAL, here);
+                new Match("customer_email", "email", here), fields, Schedule.MANUAL, here,
+                // A full sync of a million rows is what the blast-radius guard exists to hold; here it is the setup.
+                Guard.none(here));
         ModelConfig model = new ModelConfig("customer_health", MODEL_SQL, "lake", List.of(), here);
         ProjectConfig project = new ProjectConfig(work, "bench", StateConfig.embeddedDefault(), Map.of(), Map.of(),
                 Map.of(model.name(), model), new TreeMap<>(Map.of(SYNC, sync)));

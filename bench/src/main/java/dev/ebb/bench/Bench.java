@@ -19,6 +19,7 @@ public final class Bench {
 
     static {
         register(new PlanMillion());
+        register(new DeliverHubSpot());
     }
 
     private Bench() {

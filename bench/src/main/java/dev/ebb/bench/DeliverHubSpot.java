@@ -1,0 +1,480 @@
+package dev.ebb.bench;
+
+import dev.ebb.connector.hubspot.HubSpotTier;
+import dev.ebb.connector.hubspot.sandbox.HubSpotProperty;
+import dev.ebb.connector.hubspot.sandbox.HubSpotRecord;
+import dev.ebb.connector.hubspot.sandbox.HubSpotSandbox;
+import dev.ebb.core.config.ConnectorCatalog;
+import dev.ebb.core.config.ProjectConfig;
+import dev.ebb.core.config.ProjectLoader;
+import dev.ebb.core.delivery.RateBudgets;
+import dev.ebb.core.delivery.RetryPolicy;
+import dev.ebb.core.delivery.Waiter;
+import dev.ebb.core.engine.CatalogConnectors;
+import dev.ebb.core.engine.Progress;
+import dev.ebb.core.engine.RunReport;
+import dev.ebb.core.engine.SyncEngine;
+import dev.ebb.core.state.RunRecord;
+import dev.ebb.core.state.StateStore;
+import dev.ebb.testkit.sandbox.LoggedRequest;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
+
+/**
+ * {@code deliver-hubspot}: how close Ebb gets to a HubSpot account's rate limit when it delivers a large plan, and
+ * whether it stays inside it.
+ *
+ * <p>Every scenario is a fresh project (as a user writes it: {@code ebb.yaml}, a model, a sync; loaded and run through
+ * the same classes as {@code ebb run}, with the real HubSpot connector over HTTP) and a fresh in-process HubSpot
+ * sandbox with Professional limits: 190 requests per rolling 10 s, 100 inputs per batch; its daily limit is raised
+ * so that it never interferes. A fresh snapshot means every row is added: {@code rows / 100} upsert calls.
+ *
+ * <ol>
+ *   <li><b>own</b>: Ebb owns the budget. The ceiling is 190 calls × 100 records per 10 s = 1,900 records/s.</li>
+ *   <li><b>neighbour</b>: another integration on the same token makes 57 calls per 10 s (30%), evenly spaced, from
+ *       a window before Ebb starts until it ends. The ceiling is what remains: 133 calls per 10 s, 1,330
+ *       records/s.</li>
+ *   <li><b>shared</b>: two syncs to the same account, each of half the rows, run at once in one process (one
+ *       engine, one budget per account, as {@code ebb serve} or two threads of one CLI process would). Their
+ *       calls together must stay inside the one budget.</li>
+ * </ol>
+ *
+ * <p>Per scenario it prints the run's wall time, the records per second it achieved and the ratio to the ceiling,
+ * the 429s Ebb received (from the sandbox's request log), Ebb's calls, the most calls the sandbox received in any
+ * 10-second window, and the rows lost (model rows whose contact is missing or holds other values). The ratio can
+ * slightly exceed 1 on short runs: a rolling window lets the first 190 calls go at once.
+ */
+final class DeliverHubSpot implements Benchmark {
+    static final HubSpotTier TIER = HubSpotTier.PROFESSIONAL;
+    static final int BATCH = 100;
+    static final Duration WINDOW = HubSpotTier.WINDOW;
+    static final String TOKEN = "bench-token";
+    static final String UPSERT = "/crm/v3/objects/contacts/batch/upsert";
+    static final String DESCRIBE = "/crm/v3/properties/contacts";
+    /** The neighbour's call: one property definition, cheap for the sandbox at any record count. */
+    static final String NEIGHBOUR_PATH = "/crm/v3/properties/contacts/email";
+
+    @Override
+    public String name() {
+        return "deliver-hubspot";
+    }
+
+    @Override
+    public String description() {
+        return "200,000 added rows into a HubSpot sandbox with Professional limits: records/s vs 1,900, 429s; "
+                + "alone, beside a neighbour using 30%, and as two syncs at once";
+    }
+
+    @Override
+    public Result run(String[] args, Consumer<String> progress) throws Exception {
+        Options options = Options.parse(args);
+        Path work = options.work != null ? Files.createDirectories(options.work)
+                : Files.createTempDirectory("ebb-bench-deliver-hubspot");
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("rows", options.rows);
+        figures.put("limit_per_10s", TIER.requestsPerWindow());
+        figures.put("batch", BATCH);
+        figures.put("ceiling_records_per_s", ceiling(TIER.requestsPerWindow()));
+        boolean ok = true;
+        Map<String, Boolean> targets = new LinkedHashMap<>();
+        try {
+            for (String scenario : options.scenarios) {
+                Map<String, Object> f = switch (scenario) {
+                    case "own" -> own(work.resolve("own"), options.rows, progress);
+                    case "neighbour" -> neighbour(work.resolve("neighbour"), options.rows, progress);
+                    case "shared" -> shared(work.resolve("shared"), options.rows, progress);
+                    default -> throw new IllegalStateException(scenario);
+                };
+                figures.put(scenario, f);
+                ok &= (long) f.get("rows_lost") == 0 && (long) f.get("failed") == 0;
+                switch (scenario) {
+                    case "own" -> targets.put("own: ratio >= 0.95 and no 429",
+                            (double) f.get("ratio") >= 0.95 && (long) f.get("ebb_429s") == 0);
+                    case "neighbour" -> targets.put("neighbour: ratio to what remains >= 0.90, no row lost",
+                            (double) f.get("ratio_to_remaining") >= 0.90 && (long) f.get("rows_lost") == 0);
+                    case "shared" -> targets.put("shared: at most 190 calls in any 10 s",
+                            (long) f.get("max_calls_in_10s") <= TIER.requestsPerWindow());
+                    default -> throw new IllegalStateException(scenario);
+                }
+            }
+            figures.put("targets", targets);
+            figures.put("java", Runtime.version().toString());
+            figures.put("cores", Runtime.getRuntime().availableProcessors());
+            if (!ok) progress.accept("CHECK FAILED: every row must be delivered, none lost");
+            return new Result(ok, figures);
+        } finally {
+            if (options.work == null) deleteTree(work);
+        }
+    }
+
+    // ---- scenarios ----------------------------------------------------------------------------------------------
+
+    private Map<String, Object> own(Path dir, long rows, Consumer<String> progress) throws Exception {
+        progress.accept(String.format(Locale.ROOT, "own: %,d rows, Ebb alone on the account", rows));
+        try (HubSpotSandbox sandbox = sandbox();
+             Project project = Project.write(dir, sandbox, Map.of("contacts", new long[]{0, rows}))) {
+            Instant start = Instant.now();
+            RunRecord run = project.run("contacts", progress, sandbox, start);
+            Duration took = Duration.between(start, Instant.now());
+            Map<String, Object> f = figures(run.delivered(), took, TIER.requestsPerWindow(), sandbox, start);
+            f.put("failed", run.failed());
+            f.put("throttles_counted", run.throttles());
+            f.put("rows_lost", lost(sandbox, project, rows));
+            report("own", f, progress);
+            return f;
+        }
+    }
+
+    private Map<String, Object> neighbour(Path dir, long rows, Consumer<String> progress) throws Exception {
+        int share = (int) Math.round(TIER.requestsPerWindow() * 0.3);
+        int remaining = TIER.requestsPerWindow() - share;
+        progress.accept(String.format(Locale.ROOT, "neighbour: %,d rows, beside %d calls per 10 s on the same token "
+                + "(first a window of the neighbour alone)", rows, share));
+        try (HubSpotSandbox sandbox = sandbox();
+             Project project = Project.write(dir, sandbox, Map.of("contacts", new long[]{0, rows}));
+             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            AtomicLong calls = new AtomicLong();
+            AtomicLong throttled = new AtomicLong();
+            HttpRequest read = HttpRequest.newBuilder(URI.create(sandbox.baseUrl() + NEIGHBOUR_PATH))
+                    .header("Authorization", "Bearer " + TOKEN).build();
+            ScheduledExecutorService neighbour = Executors.newSingleThreadScheduledExecutor();
+            long every = WINDOW.toNanos() / share;
+            neighbour.scheduleAtFixedRate(() -> {
+                try {
+                    int status = http.send(read, HttpResponse.BodyHandlers.discarding()).statusCode();
+                    calls.incrementAndGet();
+                    if (status == 429) throttled.incrementAndGet();
+                } catch (IOException e) {
+                    calls.incrementAndGet();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, 0, every, TimeUnit.NANOSECONDS);
+            try {
+                Thread.sleep(WINDOW.toMillis());
+                Instant start = Instant.now();
+                RunRecord run = project.run("contacts", progress, sandbox, start);
+                Duration took = Duration.between(start, Instant.now());
+                Map<String, Object> f = figures(run.delivered(), took, TIER.requestsPerWindow(), sandbox, start);
+                double rate = (double) f.get("records_per_s");
+                f.put("neighbour_calls_per_10s", share);
+                f.put("remaining_records_per_s", ceiling(remaining));
+                f.put("ratio_to_remaining", round(rate / ceiling(remaining)));
+                f.put("neighbour_calls", calls.get());
+                f.put("neighbour_429s", throttled.get());
+                f.put("failed", run.failed());
+                f.put("throttles_counted", run.throttles());
+                f.put("rows_lost", lost(sandbox, project, rows));
+                report("neighbour", f, progress);
+                progress.accept(String.format(Locale.ROOT, "  ratio to the %,d records/s that remain: %.3f; the "
+                        + "neighbour made %,d calls, %,d of them throttled", ceiling(remaining),
+                        (double) f.get("ratio_to_remaining"), calls.get(), throttled.get()));
+                return f;
+            } finally {
+                neighbour.shutdownNow();
+                neighbour.awaitTermination(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private Map<String, Object> shared(Path dir, long rows, Consumer<String> progress) throws Exception {
+        long half = rows / 2;
+        progress.accept(String.format(Locale.ROOT, "shared: two syncs of %,d and %,d rows to the same account at once",
+                half, rows - half));
+        try (HubSpotSandbox sandbox = sandbox();
+             Project project = Project.write(dir, sandbox, Map.of("contacts_a", new long[]{0, half},
+                     "contacts_b", new long[]{half, rows}))) {
+            Instant start = Instant.now();
+            List<RunRecord> runs = new ArrayList<>();
+            try (ExecutorService both = Executors.newFixedThreadPool(2)) {
+                Future<RunRecord> a = both.submit(() -> project.run("contacts_a", progress, sandbox, start));
+                Future<RunRecord> b = both.submit(() -> project.run("contacts_b", line -> { }, sandbox, start));
+                runs.add(a.get());
+                runs.add(b.get());
+            }
+            Duration took = Duration.between(start, Instant.now());
+            long delivered = runs.stream().mapToLong(RunRecord::delivered).sum();
+            Map<String, Object> f = figures(delivered, took, TIER.requestsPerWindow(), sandbox, start);
+            f.put("failed", runs.stream().mapToLong(RunRecord::failed).sum());
+            f.put("throttles_counted", runs.stream().mapToLong(RunRecord::throttles).sum());
+            f.put("per_sync_s", runs.stream().map(r -> round(Duration.between(r.startedAt(), r.finishedAt())
+                    .toMillis() / 1000.0)).toList());
+            f.put("rows_lost", lost(sandbox, project, rows));
+            report("shared", f, progress);
+            return f;
+        }
+    }
+
+    // ---- measuring ----------------------------------------------------------------------------------------------
+
+    /** Records per second, the ratio to the ceiling, and what the sandbox saw of Ebb since {@code start}. */
+    private static Map<String, Object> figures(long delivered, Duration took, int perWindow, HubSpotSandbox sandbox,
+                                               Instant start) {
+        List<LoggedRequest> log = sandbox.requests().stream().filter(r -> !r.time().isBefore(start)).toList();
+        List<LoggedRequest> ebb = log.stream().filter(r -> !r.path().equals(NEIGHBOUR_PATH)).toList();
+        // Windows that straddle the start hold the neighbour's calls from before it.
+        List<Instant> windowed = sandbox.requests().stream().map(LoggedRequest::time)
+                .filter(t -> t.isAfter(start.minus(WINDOW))).toList();
+        double seconds = took.toMillis() / 1000.0;
+        double rate = delivered / seconds;
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("elapsed_s", round(seconds));
+        f.put("delivered", delivered);
+        f.put("records_per_s", round(rate));
+        f.put("ratio", round(rate / ceiling(perWindow)));
+        f.put("ebb_429s", ebb.stream().filter(r -> r.status() == 429).count());
+        f.put("ebb_calls", (long) ebb.size());
+        f.put("max_calls_in_10s", maxInWindow(windowed));
+        f.put("max_ebb_calls_in_10s", maxInWindow(ebb.stream().map(LoggedRequest::time).toList()));
+        f.put("statuses", statuses(log));
+        return f;
+    }
+
+    private static void report(String scenario, Map<String, Object> f, Consumer<String> progress) {
+        progress.accept(String.format(Locale.ROOT, "  %s: %,d rows in %.1f s = %,.0f records/s, ratio %.3f to %,d; "
+                        + "429s %d; calls %,d; most calls in 10 s %d; rows lost %d", scenario, (long) f.get("delivered"),
+                (double) f.get("elapsed_s"), (double) f.get("records_per_s"), (double) f.get("ratio"),
+                ceiling(TIER.requestsPerWindow()), (long) f.get("ebb_429s"), (long) f.get("ebb_calls"),
+                (long) f.get("max_calls_in_10s"), (long) f.get("rows_lost")));
+    }
+
+    /** The most requests whose arrival falls in any window (t - 10 s, t], as the sandbox's limiter counts them. */
+    static long maxInWindow(List<Instant> times) {
+        List<Instant> sorted = times.stream().sorted().toList();
+        long max = 0;
+        int from = 0;
+        for (int to = 0; to < sorted.size(); to++) {
+            while (!sorted.get(from).isAfter(sorted.get(to).minus(WINDOW))) from++;
+            max = Math.max(max, to - from + 1);
+        }
+        return max;
+    }
+
+    private static Map<String, Long> statuses(List<LoggedRequest> log) {
+        Map<String, Long> byStatus = new java.util.TreeMap<>();
+        for (LoggedRequest r : log) byStatus.merge(String.valueOf(r.status()), 1L, Long::sum);
+        return byStatus;
+    }
+
+    /**
+     * Model rows whose contact is missing or holds other values than the model's: the model is queried again in
+     * DuckDB and compared field by field with the sandbox's records.
+     */
+    private static long lost(HubSpotSandbox sandbox, Project project, long rows) throws Exception {
+        Map<String, HubSpotRecord> contacts = new HashMap<>();
+        for (HubSpotRecord r : sandbox.records("contacts")) contacts.put(r.property("email").orElse(""), r);
+        long lost = 0;
+        long seen = 0;
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+             Statement st = c.createStatement()) {
+            for (String sql : project.models.values()) {
+                try (ResultSet rs = st.executeQuery(sql)) {
+                    while (rs.next()) {
+                        seen++;
+                        HubSpotRecord r = contacts.get(rs.getString("email"));
+                        BigDecimal score = rs.getBigDecimal("score");
+                        boolean same = r != null
+                                && r.property("firstname").orElse("").equals(rs.getString("first_name"))
+                                && r.property("lastname").orElse("").equals(rs.getString("last_name"))
+                                && r.property("churn_risk_score").map(BigDecimal::new)
+                                        .map(v -> v.compareTo(score) == 0).orElse(false);
+                        if (!same) lost++;
+                    }
+                }
+            }
+        }
+        if (seen != rows) throw new IllegalStateException("the models hold " + seen + " rows, meant " + rows);
+        if (contacts.size() != rows) lost += Math.abs(contacts.size() - rows);
+        return lost;
+    }
+
+    private static HubSpotSandbox sandbox() throws IOException {
+        HubSpotSandbox sandbox = HubSpotSandbox.builder().tokens(TOKEN).tier(TIER)
+                // The daily limit must not be what the benchmark measures.
+                .daily(100_000_000L)
+                .property("contacts", HubSpotProperty.of("churn_risk_score", "number"))
+                .build();
+        sandbox.start();
+        return sandbox;
+    }
+
+    static long ceiling(int callsPerWindow) {
+        return callsPerWindow * (long) BATCH * 1000 / WINDOW.toMillis();
+    }
+
+    static double round(double value) {
+        return Math.round(value * 1000) / 1000.0;
+    }
+
+    // ---- the project ----------------------------------------------------------------------------------------
+
+    /**
+     * A project on disk, as a user writes one, loaded and run like {@code ebb run SYNC}. Concurrent runs share one
+     * state store and one engine, hence one budget per account. Thread-safe.
+     */
+    private static final class Project implements AutoCloseable {
+        final Path root;
+        final Map<String, String> models;
+        final ProjectConfig config;
+        final Map<String, String> env;
+        private StateStore state;
+        private SyncEngine engine;
+
+        private Project(Path root, Map<String, String> models, ProjectConfig config, Map<String, String> env) {
+            this.root = root;
+            this.models = models;
+            this.config = config;
+            this.env = env;
+        }
+
+        /** One model and one sync per entry: name → [first row, end row). */
+        static Project write(Path root, HubSpotSandbox sandbox, Map<String, long[]> syncs) throws Exception {
+            deleteTree(root);
+            Files.createDirectories(root.resolve("models"));
+            Files.createDirectories(root.resolve("syncs"));
+            Files.writeString(root.resolve("ebb.yaml"), """
+                    name: deliver-hubspot
+                    state: { store: embedded }
+                    sources:
+                      lake: { type: duckdb }
+                    destinations:
+                      hubspot:
+                        type: hubspot
+                        token: "${env:HUBSPOT_TOKEN}"
+                        base_url: "${env:HUBSPOT_BASE_URL}"
+                        tier: %s
+                    """.formatted(TIER.optionValue()));
+            Map<String, String> models = new LinkedHashMap<>();
+            for (Map.Entry<String, long[]> sync : syncs.entrySet()) {
+                String sql = """
+                        SELECT 'bench' || lpad(i::VARCHAR, 8, '0') || '@example.com' AS email,
+                               'First' || i AS first_name,
+                               'Last' || (i %% 997) AS last_name,
+                               ((hash(i) %% 10000) / 10000.0)::DECIMAL(5,4) AS score
+                        FROM range(%d, %d) t(i)""".formatted(sync.getValue()[0], sync.getValue()[1]);
+                models.put(sync.getKey(), sql);
+                Files.writeString(root.resolve("models").resolve(sync.getKey() + ".sql"), sql + "\n");
+                Files.writeString(root.resolve("syncs").resolve(sync.getKey() + ".yaml"), """
+                        model: %s
+                        key: email
+                        destination: hubspot
+                        object: contacts
+                        mode: upsert
+                        match: { column: email, field: email }
+                        fields:
+                          - { column: first_name, field: firstname }
+                          - { column: last_name,  field: lastname }
+                          - { column: score,      field: churn_risk_score }
+                        """.formatted(sync.getKey()));
+            }
+            ProjectConfig config = ProjectLoader.load(root, ConnectorCatalog.fromServiceLoader());
+            return new Project(root, models, config, Map.of("HUBSPOT_TOKEN", TOKEN,
+                    "HUBSPOT_BASE_URL", sandbox.baseUrl()));
+        }
+
+        /** Runs one sync with the classes {@code ebb run} uses. */
+        RunRecord run(String sync, Consumer<String> progress, HubSpotSandbox sandbox, Instant start)
+                throws Exception {
+            RunReport report = engine().run(sync, new Progress() {
+                Instant shown = start;
+
+                @Override
+                public void delivered(long rows, long total, long calls, long throttles) {
+                    Instant now = Instant.now();
+                    if (Duration.between(shown, now).toSeconds() >= 10 || rows == total) {
+                        shown = now;
+                        double seconds = Duration.between(start, now).toMillis() / 1000.0;
+                        progress.accept(String.format(Locale.ROOT, "  %s t=%.0fs: %,d of %,d rows, %,.0f records/s,"
+                                        + " %,d calls, %d throttled", sync, seconds, rows, total, rows / seconds,
+                                calls, throttles));
+                    }
+                }
+            });
+            return report.record();
+        }
+
+        private synchronized SyncEngine engine() throws Exception {
+            if (engine == null) {
+                Clock clock = Clock.systemUTC();
+                state = StateStore.open(root.resolve(config.state().path()), false);
+                engine = new SyncEngine(config, state, new CatalogConnectors(config,
+                        ConnectorCatalog.fromServiceLoader(), env, clock), new RateBudgets(clock),
+                        RetryPolicy.DEFAULT, Waiter.SYSTEM, clock, RandomGenerator.of("L64X128MixRandom"));
+            }
+            return engine;
+        }
+
+        @Override
+        public synchronized void close() {
+            if (state != null) state.close();
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) return;
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
+    }
+
+    /** {@code --rows N --scenarios own,neighbour,shared --work DIR}. */
+    private record Options(long rows, List<String> scenarios, Path work) {
+        static Options parse(String[] args) {
+            long rows = 200_000;
+            List<String> scenarios = List.of("own", "neighbour", "shared");
+            Path work = null;
+            for (int i = 0; i < args.length; i++) {
+                String option = args[i];
+                if (i + 1 >= args.length) throw new IllegalArgumentException(option + " needs a value");
+                String value = args[++i];
+                switch (option) {
+                    case "--rows" -> {
+                        try {
+                            rows = Long.parseLong(value.replace("_", "").replace(",", ""));
+                        } catch (NumberFormatException e) {
+                            throw new IllegalArgumentException("--rows takes a whole number, not '" + value + "'");
+                        }
+                    }
+                    case "--scenarios" -> scenarios = List.of(value.split(","));
+                    case "--work" -> work = Path.of(value);
+                    default -> throw new IllegalArgumentException("unknown option " + option
+                            + "; options: --rows N, --scenarios own,neighbour,shared, --work DIR");
+                }
+            }
+            if (rows < 2 * BATCH) throw new IllegalArgumentException("--rows must be at least " + 2 * BATCH);
+            for (String s : scenarios) {
+                if (!List.of("own", "neighbour", "shared").contains(s)) {
+                    throw new IllegalArgumentException("unknown scenario '" + s + "'; use own, neighbour, shared");
+                }
+            }
+            return new Options(rows, scenarios, work);
+        }
+    }
+}

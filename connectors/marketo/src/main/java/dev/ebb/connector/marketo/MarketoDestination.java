@@ -95,7 +95,9 @@ final class MarketoDestination implements Destination {
     /** "Concurrency Limit: Maximum of ten concurrent API calls" (best-practices page). */
     static final int MAX_CONCURRENCY = 10;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Decimals stay decimals: a currency read back as a double could come back as another number. */
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
     private static final String SYNC = "/rest/v1/leads.json";
     private static final String DELETE = "/rest/v1/leads/delete.json";
     private static final String DESCRIBE = "/rest/v1/leads/describe2.json";
@@ -175,7 +177,8 @@ final class MarketoDestination implements Destination {
     /**
      * One call to Describe Lead2 ({@code GET /rest/v1/leads/describe2.json}), which gives each field's type and
      * updateability and, in one answer, the searchable fields that may identify leads (Describe Lead gives no such
-     * list, and a second call would break "one API call").
+     * list, and a second call would break "one API call"). Being a GET, the JDK's client may send it once more on
+     * a dropped connection; a describe changes nothing, so that hidden retry costs at most one call.
      */
     @Override
     public ObjectSchema describe(String object) throws DestinationException {
@@ -422,8 +425,11 @@ final class MarketoDestination implements Destination {
     }
 
     /**
-     * {@code GET <Identity URL>/oauth/token?grant_type=client_credentials&client_id=…&client_secret=…}
-     * (authentication page). Messages name the Identity URL and the client id, never the query or the secret.
+     * {@code POST <Identity URL>/oauth/token?grant_type=client_credentials&client_id=…&client_secret=…}: "Create an
+     * access token using an HTTP GET (or POST)" (authentication page; identityUsingPOST takes the same query
+     * parameters in swagger-identity.json). POST, because the JDK's client silently sends an idempotent GET again
+     * when its connection drops, and a connector never retries. Messages name the Identity URL and the client id,
+     * never the query or the secret.
      */
     private AccessTokens.Grant requestToken() throws DestinationException {
         String query = "grant_type=client_credentials&client_id=" + encode(clientId)
@@ -432,10 +438,10 @@ final class MarketoDestination implements Destination {
                 .timeout(timeout)
                 .header("Accept", "application/json")
                 .header("User-Agent", "ebb-marketo")
-                .GET()
+                .POST(HttpRequest.BodyPublishers.noBody())
                 .build();
         String what = "access token request for client id " + clientId + " at " + identityUrl;
-        Answer answer = send(request, "GET " + identityUrl.getPath() + "/oauth/token");
+        Answer answer = send(request, "POST " + identityUrl.getPath() + "/oauth/token");
         JsonNode body = answer.body();
         if (answer.status() == 200 && body.hasNonNull("access_token")) {
             return new AccessTokens.Grant(body.get("access_token").asText(), body.path("expires_in").asLong(0));

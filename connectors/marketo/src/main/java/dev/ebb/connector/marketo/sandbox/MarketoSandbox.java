@@ -426,6 +426,16 @@ public final class MarketoSandbox extends SandboxServer {
         }
     }
 
+    /** REST calls counted in the current 20-second window. */
+    public long callsInWindow() {
+        return gate.usage()[0];
+    }
+
+    /** REST calls counted against today's quota. */
+    public long callsToday() {
+        return gate.usage()[1];
+    }
+
     /** Clears the window and the daily count, as if a new day had begun. */
     public void resetLimits() {
         gate.reset();

@@ -61,6 +61,7 @@ final class MemoryDestination implements Destination {
     private boolean crashAfterApplying;
     private RuntimeException crash;
     int batchSize = 3;
+    Optional<dev.ebb.spi.Quota> dailyQuota = Optional.empty();
 
     static final List<FieldSpec> FIELDS = List.of(
             new FieldSpec("email", FieldType.STRING, true, false, List.of()),
@@ -90,7 +91,7 @@ final class MemoryDestination implements Destination {
 
     @Override
     public RateLimits rateLimits() {
-        return new RateLimits(List.of(new RateWindow(1000, Duration.ofSeconds(1))), 1, Optional.empty());
+        return new RateLimits(List.of(new RateWindow(1000, Duration.ofSeconds(1))), 1, dailyQuota);
     }
 
     @Override
@@ -166,6 +167,42 @@ final class MemoryDestination implements Destination {
         DestinationException lostAnswer = faultsAfterApply.poll();
         if (lostAnswer != null) throw lostAnswer;
         return new WriteResult(results, RateUsage.UNKNOWN);
+    }
+
+    final AtomicInteger reads = new AtomicInteger();
+
+    /** Reads current values back, as text, the way HTTP APIs return them. */
+    @Override
+    public synchronized List<dev.ebb.spi.RemoteRecord> read(String object, String matchField,
+                                                            java.util.Collection<String> matchValues,
+                                                            java.util.Collection<String> fields) {
+        calls.incrementAndGet();
+        reads.incrementAndGet();
+        List<dev.ebb.spi.RemoteRecord> found = new ArrayList<>();
+        for (String match : matchValues) {
+            Map<String, Object> record = records.get(match);
+            if (record == null) continue;
+            Map<String, Object> values = new LinkedHashMap<>();
+            for (String field : fields) {
+                Object value = record.get(field);
+                values.put(field, value == null ? null : value instanceof java.math.BigDecimal d
+                        ? d.toPlainString() : value.toString());
+            }
+            found.add(new dev.ebb.spi.RemoteRecord(match, ids.get(match), values));
+        }
+        return found;
+    }
+
+    /** A person editing a record in the tool. */
+    synchronized void personSets(String match, String field, Object value) {
+        Map<String, Object> record = records.computeIfAbsent(match, m -> {
+            ids.put(m, "id-" + nextId.getAndIncrement());
+            Map<String, Object> fresh = new LinkedHashMap<>();
+            fresh.put("email", m);
+            return fresh;
+        });
+        if (value == null) record.remove(field);
+        else record.put(field, value);
     }
 
     /** When above zero, writes are asynchronous: this many pending steps, each asking for a 2-second wait. */

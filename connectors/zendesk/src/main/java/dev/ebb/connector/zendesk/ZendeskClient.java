@@ -27,7 +27,6 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -157,8 +156,7 @@ final class ZendeskClient implements AutoCloseable {
         List<String> details = new ArrayList<>();
         JsonNode detailNode = body.path("details");
         if (detailNode.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = detailNode.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> attribute = it.next();
+            for (Map.Entry<String, JsonNode> attribute : detailNode.properties()) {
                 for (JsonNode problem : attribute.getValue()) {
                     String text = problem.path("description").asText("");
                     if (!text.isEmpty()) details.add(text);

@@ -16,7 +16,6 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -160,7 +159,7 @@ final class Directory {
         long id = record.get("id").asLong();
         shown.put("id", id);
         shown.put("url", baseUrl + "/api/v2/" + kind.plural + "/" + id + ".json");
-        record.fields().forEachRemaining(e -> {
+        record.properties().forEach(e -> {
             if (!e.getKey().equals("id")) shown.set(e.getKey(), e.getValue().deepCopy());
         });
         if (kind == Kind.USERS) {
@@ -174,10 +173,10 @@ final class Directory {
     ZendeskRecord flatten(Kind kind, ObjectNode record) {
         ObjectNode shown = render(kind, record, "");
         Map<String, String> flat = new LinkedHashMap<>();
-        shown.fields().forEachRemaining(e -> {
+        shown.properties().forEach(e -> {
             if (e.getKey().equals("id") || e.getKey().equals("url")) return;
             if (e.getKey().equals(kind.customFields)) {
-                e.getValue().fields().forEachRemaining(c -> text(c.getValue())
+                e.getValue().properties().forEach(c -> text(c.getValue())
                         .ifPresent(t -> flat.put(kind.customFields + "." + c.getKey(), t)));
             } else {
                 text(e.getValue()).ifPresent(t -> flat.put(e.getKey(), t));
@@ -308,8 +307,7 @@ final class Directory {
     }
 
     private void applyUser(ObjectNode user, JsonNode changes, long self, boolean creating, List<Problem> problems) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = changes.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> change = it.next();
+        for (Map.Entry<String, JsonNode> change : changes.properties()) {
             String name = change.getKey();
             JsonNode value = change.getValue();
             switch (name) {
@@ -443,8 +441,7 @@ final class Directory {
     }
 
     private void applyOrganization(ObjectNode organization, JsonNode changes, long self, List<Problem> problems) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = changes.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> change = it.next();
+        for (Map.Entry<String, JsonNode> change : changes.properties()) {
             String name = change.getKey();
             JsonNode value = change.getValue();
             switch (name) {
@@ -553,8 +550,7 @@ final class Directory {
             return;
         }
         ObjectNode target = (ObjectNode) record.get(kind.customFields);
-        for (Iterator<Map.Entry<String, JsonNode>> it = values.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = it.next();
+        for (Map.Entry<String, JsonNode> entry : values.properties()) {
             Optional<StoredField> stored = field(kind, entry.getKey());
             if (stored.isEmpty() || !stored.get().field().active()) continue;
             CustomField field = stored.get().field();

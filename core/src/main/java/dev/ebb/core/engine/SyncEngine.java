@@ -6,7 +6,10 @@ import dev.ebb.core.config.ModelConfig;
 import dev.ebb.core.config.NullPolicy;
 import dev.ebb.core.config.ProjectConfig;
 import dev.ebb.core.config.SyncConfig;
+import dev.ebb.core.config.Guard;
+import dev.ebb.core.config.Threshold;
 import dev.ebb.core.delivery.CallStats;
+import dev.ebb.core.delivery.QuotaGate;
 import dev.ebb.core.delivery.Caller;
 import dev.ebb.core.delivery.RateBudgets;
 import dev.ebb.core.delivery.RetryPolicy;
@@ -25,6 +28,7 @@ import dev.ebb.spi.ObjectCapabilities;
 import dev.ebb.spi.ObjectSchema;
 import dev.ebb.spi.Operation;
 import dev.ebb.spi.OutboundRecord;
+import dev.ebb.spi.RateLimits;
 import dev.ebb.spi.RecordResult;
 import dev.ebb.spi.RemovalBehaviour;
 import dev.ebb.spi.RowStream;
@@ -61,7 +65,10 @@ import java.util.random.RandomGenerator;
  * key, fingerprint, match value and the mapped values. The diff against the snapshot is one SQL join there, so a
  * million rows never sit in the heap. Planned writes are batched within the object's limits and sent through a
  * {@link Caller} that keeps to the account's rate budget; after every batch the acknowledged rows advance the
- * snapshot in one transaction, so a crash resends at most the batch that was in flight.
+ * snapshot in one transaction, so a crash resends at most the batch that was in flight. Before each call the batch's
+ * rows are marked in flight ({@link StateStore#markInFlight}): a write the vendor applied but Ebb never heard back
+ * about is sent again, or its record removed, by the next run, even when the model has meanwhile gone back to what
+ * the snapshot holds.
  *
  * <p>Thread-safe for runs of different syncs; two runs of one sync are refused by {@link StateStore#lock}.
  */
@@ -80,6 +87,9 @@ public final class SyncEngine {
     private final Waiter waiter;
     private final Clock clock;
     private final RandomGenerator random;
+    /** One daily-quota gate per destination account, shared by every sync this engine runs. */
+    private final java.util.concurrent.ConcurrentMap<String, QuotaGate> quotas =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public SyncEngine(ProjectConfig project, StateStore state, Connectors connectors, RateBudgets budgets,
                       RetryPolicy retryPolicy, Waiter waiter, Clock clock, RandomGenerator random) {
@@ -127,8 +137,9 @@ public final class SyncEngine {
                          + samplesPerKind * 3)) {
                 while (rs.next()) invalid.add(new PlanReport.Invalid(rs.getString(1), rs.getString(2)));
             }
+            String breach = breach(sync, counts, state.snapshotSize(sync.name()));
             return new PlanReport(sync.name(), counts, samples, invalid, warnings,
-                    prepared.caller.stats().calls.get());
+                    prepared.caller.stats().calls.get(), breach);
         } catch (SQLException e) {
             throw stateFailure(e);
         }
@@ -150,9 +161,56 @@ public final class SyncEngine {
         }
     }
 
-    /** Runs the sync: plans, delivers, and commits what the destination acknowledged. */
+    /**
+     * Runs the sync: plans, delivers, and commits what the destination acknowledged. A plan over the sync's
+     * blast-radius guard is not delivered: the run ends {@code awaiting_approval}.
+     */
     public RunReport run(String syncName, Progress progress) throws SyncException, InterruptedException {
-        SyncConfig sync = sync(syncName);
+        return execute(sync(syncName), progress, null);
+    }
+
+    /**
+     * Delivers the plan a run held for approval. The model is planned again and must give the very plan that was
+     * held (same rows, same changes, same values); otherwise nothing is sent and the user is told to run again.
+     * The approval and the run that delivered it are recorded in the run log.
+     */
+    public RunReport approve(long heldRunId, Progress progress) throws SyncException, InterruptedException {
+        RunRecord held = heldRun(heldRunId);
+        return execute(sync(held.sync()), progress, held.runId());
+    }
+
+    /** Drops the plan a run held for approval: nothing is delivered, and the decision is recorded. */
+    public RunRecord reject(long heldRunId) throws SyncException {
+        RunRecord held = heldRun(heldRunId);
+        try {
+            state.decide(held.runId(), "rejected", "rejected: its plan was not delivered", clock.instant());
+            return state.run(held.runId()).orElseThrow();
+        } catch (SQLException e) {
+            throw stateFailure(e);
+        }
+    }
+
+    private RunRecord heldRun(long runId) throws SyncException {
+        try {
+            RunRecord run = state.run(runId).orElseThrow(() -> new SyncException(SyncException.Kind.INVALID,
+                    "there is no run " + runId));
+            if (!run.status().equals("awaiting_approval")) {
+                throw new SyncException(SyncException.Kind.INVALID, "run " + runId + " of " + run.sync() + " is "
+                        + run.status() + ", not awaiting approval");
+            }
+            long newest = state.runs(run.sync(), 1).getFirst().runId();
+            if (newest != runId) {
+                throw new SyncException(SyncException.Kind.INVALID, "run " + runId + " of " + run.sync()
+                        + " was overtaken by run " + newest + "; only the newest held plan can be approved");
+            }
+            return run;
+        } catch (SQLException e) {
+            throw stateFailure(e);
+        }
+    }
+
+    private RunReport execute(SyncConfig sync, Progress progress, Long approving)
+            throws SyncException, InterruptedException {
         if (state.readOnly()) throw new IllegalStateException("a run needs a writable state store");
         try {
             state.lock(sync.name());
@@ -171,18 +229,44 @@ public final class SyncEngine {
             Delivery delivery = new Delivery(sync, prepared, runId, progress);
             PlanCounts counts;
             try {
+                long delivered = state.snapshotSize(sync.name());
                 counts = extractAndDiff(prepared, scratch, false, progress);
                 delivery.recordInvalid(scratch);
+                String identity = planIdentity(scratch);
+                if (approving != null) {
+                    String held = state.heldPlan(approving).orElse("");
+                    if (!held.equals(identity)) {
+                        throw new SyncException(SyncException.Kind.INVALID, "the plan of run " + approving
+                                + " no longer stands: the model or what was delivered changed since it was held, "
+                                + "so nothing was sent. Run 'ebb run " + sync.name() + "' for a new plan.");
+                    }
+                } else {
+                    String breach = breach(sync, counts, delivered);
+                    if (breach != null) {
+                        state.hold(runId, identity);
+                        String message = "held for approval: " + breach;
+                        warnings.add("run " + runId + " is held for approval, nothing was sent: " + breach
+                                + ". Review it with 'ebb plan " + sync.name() + "', then 'ebb approve " + runId
+                                + "' or 'ebb reject " + runId + "'.");
+                        RunRecord record = delivery.finish(counts, "awaiting_approval", message);
+                        return new RunReport(record, warnings, delivery.problems, false);
+                    }
+                }
                 delivery.deliver(scratch, counts);
             } catch (SyncException e) {
                 delivery.finish(null, "failed", e.getMessage());
                 throw e;
             }
-            String status = delivery.stopReason != null ? "failed"
+            String status = delivery.quotaSpent ? "quota_exhausted"
+                    : delivery.stopReason != null ? "failed"
                     : delivery.rejected.get() + delivery.failed.get() + delivery.invalid > 0 ? "completed_with_errors"
                     : "succeeded";
             if (delivery.stopReason != null) warnings.add("the run stopped sending: " + delivery.stopReason);
             RunRecord record = delivery.finish(counts, status, delivery.stopReason);
+            if (approving != null) {
+                state.decide(approving, "approved", "approved: delivered by run " + runId, clock.instant());
+                warnings.add("run " + approving + " approved: its plan was delivered by run " + runId);
+            }
             return new RunReport(record, warnings, delivery.problems, delivery.unreachable);
         } catch (SQLException e) {
             throw stateFailure(e);
@@ -259,8 +343,13 @@ public final class SyncEngine {
                 throw invalid(sync, "object '" + sync.object() + "' does not support on_removed '" + lower(removal)
                         + "'; it supports: " + names(p.capabilities.removals()));
             }
-            p.caller = new Caller(budgets.forAccount(p.destination.accountId(), p.destination.rateLimits()),
-                    retryPolicy, waiter, random, new CallStats());
+            RateLimits limits = Limits.lowered(p.destination.rateLimits(), Optional.ofNullable(
+                    project.destinations().get(sync.destination())).map(c -> c.limits()).orElse(null));
+            String account = p.destination.accountId();
+            QuotaGate quota = limits.dailyQuota().map(q -> quotas.computeIfAbsent(account,
+                    a -> new QuotaGate(a, q, new StateLedger(), clock))).orElse(null);
+            p.caller = new Caller(budgets.forAccount(account, limits), quota, retryPolicy, waiter, random,
+                    new CallStats());
 
             p.source = connectors.openSource(p.model.source());
             List<Column> columns = p.source.describe(p.model.sql());
@@ -462,18 +551,28 @@ public final class SyncEngine {
                           GROUP BY match HAVING count(*) > 1) d
                     WHERE cur.match = d.match AND cur.invalid IS NULL""");
         }
+        // A row still in flight (sent, outcome unknown: see StateStore.markInFlight) may have reached the
+        // destination, so the snapshot's fingerprint does not vouch for it: it is sent again, or, when it left the
+        // model, removed even if the snapshot never knew it.
         try (PreparedStatement ps = scratch.prepareStatement("""
                 CREATE TEMP TABLE plan AS
                 WITH snap AS (""" + StateStore.CURRENT_SNAPSHOT + """
+                ),
+                     flight AS (""" + StateStore.IN_FLIGHT + """
                 )
                 SELECT c.key, c.fp, c.match, c.payload, s.dest_id,
                        CASE WHEN s.key IS NULL THEN 'added' ELSE 'changed' END AS change, false AS rematched
-                FROM cur c LEFT JOIN snap s ON s.key = c.key
-                WHERE c.invalid IS NULL AND (s.key IS NULL OR $2 OR s.fp IS DISTINCT FROM c.fp)
+                FROM cur c LEFT JOIN snap s ON s.key = c.key LEFT JOIN flight f ON f.key = c.key
+                WHERE c.invalid IS NULL AND (s.key IS NULL OR $2 OR s.fp IS DISTINCT FROM c.fp OR f.key IS NOT NULL)
                 UNION ALL
                 SELECT s.key, NULL, s.match, NULL, s.dest_id, 'removed',
                        s.match IN (SELECT match FROM cur WHERE invalid IS NULL)
-                FROM snap s WHERE NOT EXISTS (SELECT 1 FROM cur c WHERE c.key = s.key)""")) {
+                FROM snap s WHERE NOT EXISTS (SELECT 1 FROM cur c WHERE c.key = s.key)
+                UNION ALL
+                SELECT f.key, NULL, f.match, NULL, NULL, 'removed',
+                       f.match IN (SELECT match FROM cur WHERE invalid IS NULL)
+                FROM flight f WHERE NOT EXISTS (SELECT 1 FROM snap s WHERE s.key = f.key)
+                                AND NOT EXISTS (SELECT 1 FROM cur c WHERE c.key = f.key)""")) {
             ps.setString(1, p.sync.name());
             ps.setBoolean(2, ignoreSnapshotFingerprints);
             ps.execute();
@@ -597,6 +696,7 @@ public final class SyncEngine {
         long total;
         volatile String stopReason;
         volatile boolean unreachable;
+        volatile boolean quotaSpent;
 
         Delivery(SyncConfig sync, Prepared p, long runId, Progress progress) {
             this.sync = sync;
@@ -714,10 +814,17 @@ public final class SyncEngine {
             slots.acquire();
             senders.execute(() -> {
                 try {
-                    List<RowOutcome> answered = stopReason != null
-                            ? notSent(outcomes, stopReason)
-                            : deliverBatch(operation, records, outcomes);
+                    List<RowOutcome> answered;
+                    if (stopReason != null) {
+                        answered = notSent(outcomes, stopReason);
+                    } else {
+                        // Before the call: if the process dies or the answer is lost, the next run knows what may
+                        // have landed.
+                        state.markInFlight(sync.name(), runId, outcomes);
+                        answered = deliverBatch(operation, records, outcomes);
+                    }
                     state.commit(sync.name(), runId, answered, clock.instant());
+                    p.caller.flushQuota();
                     settled.addAndGet(answered.size());
                     CallStats stats = p.caller.stats();
                     progress.delivered(settled.get(), total, stats.calls.get(), stats.throttles.get());
@@ -785,6 +892,7 @@ public final class SyncEngine {
                     if (gaveUp.stopRun() || failedBatchesInARow.incrementAndGet() >= MAX_FAILED_BATCHES_IN_A_ROW) {
                         if (stopReason == null) stopReason = gaveUp.reason();
                         unreachable |= gaveUp.unreachable();
+                        quotaSpent |= gaveUp.why() == Caller.Why.QUOTA;
                     }
                     for (RowOutcome o : outcomes) {
                         failed.incrementAndGet();
@@ -805,8 +913,7 @@ public final class SyncEngine {
             while (true) {
                 switch (step) {
                     case Caller.Result.GaveUp<WriteStep> gaveUp -> {
-                        return new Caller.Result.GaveUp<>(gaveUp.reason(), gaveUp.stopRun(), gaveUp.unreachable(),
-                                gaveUp.permanent());
+                        return new Caller.Result.GaveUp<>(gaveUp.reason(), gaveUp.why());
                     }
                     case Caller.Result.Done<WriteStep> done -> {
                         switch (done.value()) {
@@ -832,6 +939,7 @@ public final class SyncEngine {
         }
 
         RunRecord finish(PlanCounts counts, String status, String message) throws SQLException {
+            p.caller.flushQuota();
             CallStats stats = p.caller.stats();
             PlanCounts c = counts == null ? new PlanCounts(0, 0, 0, 0, 0, 0) : counts;
             RunRecord record = new RunRecord(runId, sync.name(), null, clock.instant(), status, c.added(),
@@ -864,6 +972,68 @@ public final class SyncEngine {
             records.clear();
             outcomes.clear();
             bytes = 0;
+        }
+    }
+
+    /** Daily-quota counts kept in the state store. */
+    private final class StateLedger implements QuotaGate.Ledger {
+        @Override
+        public long used(String account, java.time.LocalDate day) {
+            try {
+                return state.quotaUsed(account, day);
+            } catch (SQLException e) {
+                throw new IllegalStateException("the state store failed: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void add(String account, java.time.LocalDate day, long calls) {
+            try {
+                state.addQuotaUsage(account, day, calls);
+            } catch (SQLException e) {
+                throw new IllegalStateException("the state store failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    // ---- the blast-radius guard ---------------------------------------------------------------------------------
+
+    /** Share of a snapshot that a sync which deletes or clears records may remove without approval by default. */
+    static final Threshold DEFAULT_MAX_REMOVED = new Threshold(java.math.BigDecimal.TEN, true);
+
+    /** The guard in force: the sync's own, else the safe default for syncs that delete or clear records. */
+    static Guard guard(SyncConfig sync) {
+        if (sync.guard() != null) return sync.guard();
+        boolean destructive = removal(sync) != RemovalBehaviour.IGNORE;
+        return new Guard(destructive ? DEFAULT_MAX_REMOVED : null, null, sync.location());
+    }
+
+    /**
+     * Why the plan must wait for approval, or {@code null} when it may go. Shares are of the records the sync has
+     * delivered; a first run (an empty snapshot) is never held, since it changes and removes nothing.
+     */
+    static String breach(SyncConfig sync, PlanCounts counts, long snapshotSize) {
+        Guard guard = guard(sync);
+        if (snapshotSize == 0) return null;
+        List<String> over = new ArrayList<>();
+        if (guard.maxRemoved() != null && guard.maxRemoved().exceededBy(counts.removed(), snapshotSize)) {
+            over.add("it removes " + counts.removed() + " of " + snapshotSize + " records ("
+                    + Threshold.share(counts.removed(), snapshotSize) + "), over max_removed " + guard.maxRemoved());
+        }
+        if (guard.maxChanged() != null && guard.maxChanged().exceededBy(counts.changed(), snapshotSize)) {
+            over.add("it changes " + counts.changed() + " of " + snapshotSize + " records ("
+                    + Threshold.share(counts.changed(), snapshotSize) + "), over max_changed " + guard.maxChanged());
+        }
+        return over.isEmpty() ? null : String.join("; ", over) + " (" + guard.location() + ")";
+    }
+
+    /** An identity of the plan in the scratch tables: what a held run stands for, checked again on approval. */
+    private static String planIdentity(Connection scratch) throws SQLException {
+        try (Statement st = scratch.createStatement(); ResultSet rs = st.executeQuery("""
+                SELECT count(*), coalesce(bit_xor(hash(key || chr(31) || change || chr(31) || coalesce(fp, ''))), 0)
+                FROM plan""")) {
+            rs.next();
+            return rs.getLong(1) + ":" + Long.toHexString(rs.getLong(2));
         }
     }
 

@@ -75,7 +75,13 @@ public final class StateStore implements AutoCloseable {
                 connection = DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath(), properties);
             }
             StateStore store = new StateStore(connection, shown, readOnly);
-            store.prepareSchema(readOnly && Files.exists(file));
+            try {
+                store.prepareSchema(readOnly && Files.exists(file));
+            } catch (SQLException | StateException | RuntimeException e) {
+                // Refused (a newer schema) or broken: let go of the file, so the next opener sees the same answer.
+                store.close();
+                throw e;
+            }
             return store;
         } catch (SQLException e) {
             String message = e.getMessage() == null ? "" : e.getMessage();
@@ -122,6 +128,16 @@ public final class StateStore implements AutoCloseable {
                         finished_at TIMESTAMP, status VARCHAR, added BIGINT, changed BIGINT, removed BIGINT,
                         unchanged BIGINT, invalid BIGINT, delivered BIGINT, rejected BIGINT, failed BIGINT,
                         skipped BIGINT, api_calls BIGINT, throttles BIGINT, retries BIGINT, message VARCHAR)""");
+            st.execute("ALTER TABLE runs ADD COLUMN IF NOT EXISTS plan_hash VARCHAR");
+            st.execute("ALTER TABLE runs ADD COLUMN IF NOT EXISTS decision VARCHAR");
+            st.execute("ALTER TABLE runs ADD COLUMN IF NOT EXISTS decided_at TIMESTAMP");
+            st.execute("""
+                    CREATE TABLE IF NOT EXISTS quota_usage(account VARCHAR, day DATE, calls BIGINT,
+                        PRIMARY KEY (account, day))""");
+            // Rows sent whose effect on the destination is not known: see markInFlight. Appended before each call,
+            // deleted as outcomes settle, so it holds little more than the batch in flight.
+            st.execute("""
+                    CREATE TABLE IF NOT EXISTS in_flight(sync VARCHAR, key VARCHAR, match VARCHAR, run_id BIGINT)""");
             st.execute("""
                     CREATE TABLE IF NOT EXISTS outcomes(run_id BIGINT, sync VARCHAR, key VARCHAR, change VARCHAR,
                         operation VARCHAR, outcome VARCHAR, reason VARCHAR, fp VARCHAR, logged_at TIMESTAMP)""");
@@ -211,6 +227,10 @@ public final class StateStore implements AutoCloseable {
                 ps.setString(1, sync);
                 ps.executeUpdate();
             }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM in_flight WHERE sync = ?")) {
+                ps.setString(1, sync);
+                ps.executeUpdate();
+            }
             c.commit();
             return removed;
         }
@@ -292,6 +312,79 @@ public final class StateStore implements AutoCloseable {
         }
     }
 
+    // ---- held plans (the blast-radius guard) -------------------------------------------------------------------
+
+    /** Marks a run as held for approval: nothing of its plan was delivered; {@code planHash} identifies the plan. */
+    public void hold(long runId, String planHash) throws SQLException {
+        try (Connection c = connect();
+             PreparedStatement ps = c.prepareStatement("UPDATE runs SET plan_hash = ? WHERE run_id = ?")) {
+            ps.setString(1, planHash);
+            ps.setLong(2, runId);
+            ps.executeUpdate();
+        }
+    }
+
+    /** The identity of the plan a held run stands for, if the run was held. */
+    public Optional<String> heldPlan(long runId) throws SQLException {
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(
+                "SELECT plan_hash FROM runs WHERE run_id = ? AND status = 'awaiting_approval'")) {
+            ps.setLong(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
+    /** Records the decision on a held run: its status becomes {@code decision} and the message says more. */
+    public void decide(long runId, String decision, String message, Instant now) throws SQLException {
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement("""
+                UPDATE runs SET status = ?, decision = ?, decided_at = ?, message = ?
+                WHERE run_id = ? AND status = 'awaiting_approval'""")) {
+            ps.setString(1, decision);
+            ps.setString(2, decision);
+            ps.setTimestamp(3, Timestamp.from(now));
+            ps.setString(4, message);
+            ps.setLong(5, runId);
+            if (ps.executeUpdate() != 1) {
+                throw new SQLException("run " + runId + " is not awaiting approval");
+            }
+        }
+    }
+
+    // ---- daily quotas -------------------------------------------------------------------------------------------
+
+    /** Calls made to {@code account} on {@code day} (in the quota's time zone), as recorded. */
+    public long quotaUsed(String account, java.time.LocalDate day) throws SQLException {
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(
+                "SELECT calls FROM quota_usage WHERE account = ? AND day = ?")) {
+            ps.setString(1, account);
+            ps.setObject(2, day);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        }
+    }
+
+    /** Adds {@code calls} to the account's count for {@code day}. */
+    public void addQuotaUsage(String account, java.time.LocalDate day, long calls) throws SQLException {
+        if (calls == 0 || readOnly) return;
+        synchronized (writerLock) {
+            Connection c = writer();
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO quota_usage VALUES (?, ?, ?)
+                    ON CONFLICT (account, day) DO UPDATE SET calls = quota_usage.calls + excluded.calls""")) {
+                ps.setString(1, account);
+                ps.setObject(2, day);
+                ps.setLong(3, calls);
+                ps.executeUpdate();
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
     public Optional<RunRecord> run(long runId) throws SQLException {
         try (Connection c = connect(); PreparedStatement ps = c.prepareStatement("SELECT * FROM runs WHERE run_id = ?")) {
             ps.setLong(1, runId);
@@ -313,11 +406,56 @@ public final class StateStore implements AutoCloseable {
     // ---- snapshot and outcomes --------------------------------------------------------------------------------
 
     /**
+     * Records, before a batch is sent, that its rows are in flight: from now on the destination may hold what the
+     * batch carries whatever the snapshot says, until {@link #commit} advances the snapshot for them. A process that
+     * dies mid-call, or an answer that is lost after the vendor applied the write, leaves the marks behind, and the
+     * next plan sends those rows again (or removes their records) even if the model went back to the snapshot's
+     * values in the meantime, or dropped a row whose record the snapshot never knew.
+     *
+     * <p>A row already marked by an earlier run keeps that mark: that attempt's effect is still unknown, whatever
+     * this one's turns out to be.
+     *
+     * @param rows the batch's rows: their keys and the match values they are sent with
+     */
+    public void markInFlight(String sync, long runId, List<RowOutcome> rows) throws SQLException {
+        if (rows.isEmpty()) return;
+        synchronized (writerLock) {
+            Connection c = writer();
+            try {
+                try (var appender = ((org.duckdb.DuckDBConnection) c).createAppender("main", "in_flight")) {
+                    for (RowOutcome o : rows) {
+                        appender.beginRow();
+                        appender.append(sync);
+                        appender.append(o.key());
+                        appender.append(o.matchValue());
+                        appender.append(runId);
+                        appender.endRow();
+                    }
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * A sync's rows in flight as a query with one parameter (the sync): key, and the match value of the earliest
+     * unsettled attempt (the one whose effect has been unknown longest).
+     */
+    public static final String IN_FLIGHT = """
+            SELECT key, arg_min(match, run_id) AS match FROM in_flight WHERE sync = $1 GROUP BY key""";
+
+    /**
      * Records the outcomes of one batch (or of rows that were never sent) and advances the snapshot for the rows the
      * destination acknowledged, in one transaction: either all of it is stored or none.
      *
      * <p>Delivered rows with a fingerprint replace their snapshot entry; delivered removals, and removals that
      * needed no call, drop it. Every other outcome leaves the entry as it was, so the next run plans the row again.
+     * Where the snapshot advances, the row's {@linkplain #markInFlight in-flight} mark goes. A rejection settles
+     * only the mark this run made (the vendor refused this write, so it changed nothing); a failed row keeps its
+     * mark, since its call may have reached the destination.
      */
     public void commit(String sync, long runId, List<RowOutcome> outcomes, Instant now) throws SQLException {
         if (outcomes.isEmpty()) return;
@@ -325,6 +463,7 @@ public final class StateStore implements AutoCloseable {
             Connection c = writer();
             try {
                 appendSnapshotLog(c, sync, runId, outcomes);
+                settleInFlight(c, sync, runId, outcomes);
                 appendOutcomes(c, sync, runId, outcomes, now);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
@@ -350,9 +489,7 @@ public final class StateStore implements AutoCloseable {
             throws SQLException {
         try (var appender = ((org.duckdb.DuckDBConnection) c).createAppender("main", "snapshot_log")) {
             for (RowOutcome o : outcomes) {
-                boolean advance = o.outcome() == Outcome.DELIVERED
-                        || (o.outcome() == Outcome.SKIPPED && o.change() != Change.NONE);
-                if (!advance) continue;
+                if (!advances(o)) continue;
                 appender.beginRow();
                 appender.append(sync);
                 appender.append(o.key());
@@ -365,6 +502,43 @@ public final class StateStore implements AutoCloseable {
                 appender.endRow();
             }
         }
+    }
+
+    /**
+     * Drops the in-flight marks that {@code outcomes} settle: every mark of a row whose snapshot advanced, and this
+     * run's mark of a row the destination rejected.
+     */
+    private static void settleInFlight(Connection c, String sync, long runId, List<RowOutcome> outcomes)
+            throws SQLException {
+        List<String> advanced = new ArrayList<>();
+        List<String> rejected = new ArrayList<>();
+        for (RowOutcome o : outcomes) {
+            if (advances(o)) advanced.add(o.key());
+            else if (o.outcome() == Outcome.REJECTED) rejected.add(o.key());
+        }
+        deleteMarks(c, sync, advanced, null);
+        deleteMarks(c, sync, rejected, runId);
+    }
+
+    private static void deleteMarks(Connection c, String sync, List<String> keys, Long runId) throws SQLException {
+        final int keysPerStatement = 500;
+        for (int from = 0; from < keys.size(); from += keysPerStatement) {
+            List<String> chunk = keys.subList(from, Math.min(keys.size(), from + keysPerStatement));
+            String sql = "DELETE FROM in_flight WHERE sync = ? AND key IN ("
+                    + String.join(",", java.util.Collections.nCopies(chunk.size(), "?")) + ")"
+                    + (runId == null ? "" : " AND run_id = ?");
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setString(1, sync);
+                for (int i = 0; i < chunk.size(); i++) ps.setString(i + 2, chunk.get(i));
+                if (runId != null) ps.setLong(chunk.size() + 2, runId);
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    /** Whether an outcome advances the snapshot: a delivery, or a planned change that needed no call. */
+    private static boolean advances(RowOutcome o) {
+        return o.outcome() == Outcome.DELIVERED || (o.outcome() == Outcome.SKIPPED && o.change() != Change.NONE);
     }
 
     /** Folds a sync's log into the compacted snapshot table, inside the caller's transaction. */

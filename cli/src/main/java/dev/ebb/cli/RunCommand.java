@@ -76,8 +76,13 @@ final class RunCommand extends BaseCommand {
                 r.added(), r.changed(), r.removed(), r.unchanged(), r.invalid()));
         output.line(String.format("  outcome: %,d delivered, %,d rejected, %,d failed, %,d skipped",
                 r.delivered(), r.rejected(), r.failed(), r.skipped()));
-        output.line(String.format("  API calls: %,d (throttled %,d, retried %,d)", r.apiCalls(), r.throttles(),
-                r.retries()));
+        output.line(String.format("  API calls: %,d (throttled %,d, retried %,d%s)", r.apiCalls(), r.throttles(),
+                r.retries(), r.readCalls() > 0 ? String.format(", %,d to read current values back", r.readCalls())
+                        : ""));
+        if (r.conflicts() > 0) {
+            output.line(String.format("  conflicts: %,d fields a person changed were kept (see 'ebb conflicts %s')",
+                    r.conflicts(), r.sync()));
+        }
         for (String problem : report.problems()) output.line("  " + problem);
         if (r.message() != null && !r.status().equals("succeeded")) output.line("  " + r.message());
     }

@@ -15,6 +15,8 @@ import dev.ebb.core.delivery.RateBudgets;
 import dev.ebb.core.delivery.RetryPolicy;
 import dev.ebb.core.delivery.Waiter;
 import dev.ebb.core.state.Change;
+import dev.ebb.core.state.Conflict;
+import dev.ebb.core.state.FieldHashes;
 import dev.ebb.core.state.Outcome;
 import dev.ebb.core.state.RowOutcome;
 import dev.ebb.core.state.RunRecord;
@@ -190,6 +192,54 @@ public final class SyncEngine {
         }
     }
 
+    /**
+     * Resolves a conflict (respect_manual_edits): {@code takeWarehouse} writes the model's value over the person's
+     * (one call) and makes it Ebb's again; otherwise the person's value stays and becomes the base, so that Ebb
+     * writes the field again only when the warehouse value changes while the person leaves it alone.
+     */
+    public Conflict resolve(String syncName, String key, String field, boolean takeWarehouse)
+            throws SyncException, InterruptedException {
+        SyncConfig sync = sync(syncName);
+        try (Prepared p = prepare(sync)) {
+            Conflict conflict = state.conflicts(sync.name(), key, true).stream()
+                    .filter(c -> c.field().equals(field)).findFirst()
+                    .orElseThrow(() -> new SyncException(SyncException.Kind.INVALID, "there is no open conflict on "
+                            + "field '" + field + "' of row " + key + " in sync '" + sync.name() + "' (see 'ebb "
+                            + "conflicts " + sync.name() + "')"));
+            FieldSpec spec = p.schema.field(field).orElseThrow(() -> new SyncException(SyncException.Kind.INVALID,
+                    "object '" + sync.object() + "' no longer has field '" + field + "'"));
+            String chosen = takeWarehouse ? conflict.warehouseValue() : conflict.destinationValue();
+            Object value = lenient(chosen, spec);
+            if (takeWarehouse) {
+                var entry = state.snapshotEntry(sync.name(), key).orElseThrow(() -> new SyncException(
+                        SyncException.Kind.INVALID, "row " + key + " is no longer in the snapshot of '"
+                        + sync.name() + "'; run the sync first"));
+                Map<String, Object> fields = new LinkedHashMap<>();
+                fields.put(field, value);
+                WriteBatch write = new WriteBatch(sync.object(), Operation.UPDATE, sync.match().field(),
+                        List.of(new OutboundRecord(key, entry.matchValue() == null ? key : entry.matchValue(),
+                                entry.destinationId(), fields)));
+                Caller.Result<WriteResult> result = p.caller.call(() -> p.destination.write(write), WriteResult::usage);
+                String refusal = switch (result) {
+                    case Caller.Result.GaveUp<WriteResult> gaveUp -> gaveUp.reason();
+                    case Caller.Result.Done<WriteResult> done -> done.value().results().stream()
+                            .filter(r -> !r.accepted()).map(RecordResult::reason).findFirst()
+                            .orElse(done.value().results().isEmpty() ? "no answer for the record" : null);
+                };
+                if (refusal != null) {
+                    throw new SyncException(SyncException.Kind.UNAVAILABLE, "the destination did not take the "
+                            + "warehouse value, so the conflict stays open: " + refusal);
+                }
+            }
+            state.resolveConflict(sync.name(), key, field, takeWarehouse ? "warehouse" : "destination",
+                    valueHash(value), clock.instant());
+            return state.conflicts(sync.name(), key, false).stream().filter(c -> c.field().equals(field))
+                    .findFirst().orElseThrow();
+        } catch (SQLException e) {
+            throw stateFailure(e);
+        }
+    }
+
     private RunRecord heldRun(long runId) throws SyncException {
         try {
             RunRecord run = state.run(runId).orElseThrow(() -> new SyncException(SyncException.Kind.INVALID,
@@ -295,6 +345,8 @@ public final class SyncEngine {
         int[] keyColumns;
         int matchColumn;
         List<Binding> bindings = new ArrayList<>();
+        /** Whether any mapping has a policy other than overwrite, so batches are read back before writing. */
+        boolean ownsFields;
         List<String> fieldNames = new ArrayList<>();
         String specHash;
         String spec;
@@ -324,16 +376,17 @@ public final class SyncEngine {
             if (p.model == null) {
                 throw invalid(sync, "names model '" + sync.model() + "', which does not exist");
             }
-            for (FieldMapping mapping : sync.fields()) {
-                if (mapping.policy() != FieldPolicy.OVERWRITE) {
-                    throw new SyncException(SyncException.Kind.INVALID, mapping.location() + ": field '"
-                            + mapping.field() + "': policy '" + mapping.policy().name().toLowerCase(Locale.ROOT)
-                            + "' is not available in this version of Ebb; use 'overwrite' (the default)");
-                }
-            }
             p.destination = connectors.openDestination(sync.destination());
             p.capabilities = p.destination.object(sync.object()).orElseThrow(() -> invalid(sync,
                     "destination '" + sync.destination() + "' has no object '" + sync.object() + "'"));
+            for (FieldMapping mapping : sync.fields()) {
+                if (mapping.policy() != FieldPolicy.OVERWRITE && !p.capabilities.readBack()) {
+                    throw new SyncException(SyncException.Kind.INVALID, mapping.location() + ": field '"
+                            + mapping.field() + "': policy '" + lower(mapping.policy()) + "' needs to read the "
+                            + "record's current values, and object '" + sync.object() + "' of destination '"
+                            + sync.destination() + "' cannot be read back; use 'overwrite'");
+                }
+            }
             if (!p.capabilities.modes().contains(sync.mode())) {
                 throw invalid(sync, "object '" + sync.object() + "' does not support mode '"
                         + lower(sync.mode()) + "'; it supports: " + names(p.capabilities.modes()));
@@ -383,6 +436,7 @@ public final class SyncEngine {
                 p.bindings.add(new Binding(mapping, column, field));
                 p.fieldNames.add(mapping.field());
             }
+            p.ownsFields = p.bindings.stream().anyMatch(b -> b.mapping.policy() != FieldPolicy.OVERWRITE);
             p.spec = spec(sync);
             p.specHash = sha256(p.spec);
             return p;
@@ -561,16 +615,17 @@ public final class SyncEngine {
                      flight AS (""" + StateStore.IN_FLIGHT + """
                 )
                 SELECT c.key, c.fp, c.match, c.payload, s.dest_id,
-                       CASE WHEN s.key IS NULL THEN 'added' ELSE 'changed' END AS change, false AS rematched
+                       CASE WHEN s.key IS NULL THEN 'added' ELSE 'changed' END AS change, false AS rematched,
+                       s.field_hashes
                 FROM cur c LEFT JOIN snap s ON s.key = c.key LEFT JOIN flight f ON f.key = c.key
                 WHERE c.invalid IS NULL AND (s.key IS NULL OR $2 OR s.fp IS DISTINCT FROM c.fp OR f.key IS NOT NULL)
                 UNION ALL
                 SELECT s.key, NULL, s.match, NULL, s.dest_id, 'removed',
-                       s.match IN (SELECT match FROM cur WHERE invalid IS NULL)
+                       s.match IN (SELECT match FROM cur WHERE invalid IS NULL), s.field_hashes
                 FROM snap s WHERE NOT EXISTS (SELECT 1 FROM cur c WHERE c.key = s.key)
                 UNION ALL
                 SELECT f.key, NULL, f.match, NULL, NULL, 'removed',
-                       f.match IN (SELECT match FROM cur WHERE invalid IS NULL)
+                       f.match IN (SELECT match FROM cur WHERE invalid IS NULL), NULL
                 FROM flight f WHERE NOT EXISTS (SELECT 1 FROM snap s WHERE s.key = f.key)
                                 AND NOT EXISTS (SELECT 1 FROM cur c WHERE c.key = f.key)""")) {
             ps.setString(1, p.sync.name());
@@ -697,6 +752,8 @@ public final class SyncEngine {
         volatile String stopReason;
         volatile boolean unreachable;
         volatile boolean quotaSpent;
+        final java.util.concurrent.atomic.AtomicLong readCalls = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.atomic.AtomicLong conflictCount = new java.util.concurrent.atomic.AtomicLong();
 
         Delivery(SyncConfig sync, Prepared p, long runId, Progress progress) {
             this.sync = sync;
@@ -733,7 +790,8 @@ public final class SyncEngine {
             dev.ebb.spi.BatchLimits removeLimits = limits(counts.removed());
             List<RowOutcome> noCall = new ArrayList<>();
             try (Statement st = scratch.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT key, fp, match, payload, dest_id, change, rematched FROM plan "
+                 ResultSet rs = st.executeQuery("SELECT key, fp, match, payload, dest_id, change, rematched, field_hashes "
+                         + "FROM plan "
                          + "ORDER BY CASE change WHEN 'removed' THEN 1 ELSE 0 END, key")) {
                 while (rs.next() && broken.get() == null) {
                     Change change = Change.valueOf(rs.getString("change").toUpperCase(Locale.ROOT));
@@ -741,15 +799,16 @@ public final class SyncEngine {
                     String fp = rs.getString("fp");
                     String match = rs.getString("match");
                     String destId = rs.getString("dest_id");
+                    String hashes = rs.getString("field_hashes");
                     Optional<Operation> op = operation(sync, change, rs.getBoolean("rematched"));
                     if (stopReason != null) {
                         failed.incrementAndGet();
                         noCall.add(new RowOutcome(key, change, op.orElse(null), Outcome.FAILED,
-                                "not sent: " + stopReason, fp, match, destId));
+                                "not sent: " + stopReason, fp, match, destId, hashes));
                     } else if (op.isEmpty()) {
                         skipped.incrementAndGet();
                         noCall.add(new RowOutcome(key, change, null, Outcome.SKIPPED, skipReason(change), fp, match,
-                                destId));
+                                destId, hashes));
                     } else {
                         Operation operation = op.get();
                         Map<String, Object> fields = fields(p, operation, rs);
@@ -762,7 +821,7 @@ public final class SyncEngine {
                             dispatch(operation, batch);
                         }
                         batch.add(record, new RowOutcome(key, change, operation, Outcome.DELIVERED, null, fp, match,
-                                destId), bytes);
+                                destId, hashes), bytes);
                     }
                     if (noCall.size() >= 1000) {
                         flushNoCall(noCall);
@@ -821,7 +880,15 @@ public final class SyncEngine {
                         // Before the call: if the process dies or the answer is lost, the next run knows what may
                         // have landed.
                         state.markInFlight(sync.name(), runId, outcomes);
-                        answered = deliverBatch(operation, records, outcomes);
+                        answered = new ArrayList<>();
+                        Ownership owned = operation == Operation.DELETE || !p.ownsFields ? null
+                                : ownership(operation, records, outcomes, answered);
+                        if (owned == null) {
+                            answered.addAll(deliverBatch(operation, records, outcomes));
+                        } else if (!owned.records.isEmpty()) {
+                            answered.addAll(deliverBatch(operation, owned.records, owned.outcomes));
+                        }
+                        if (owned != null) state.recordConflicts(owned.conflicts, clock.instant());
                     }
                     state.commit(sync.name(), runId, answered, clock.instant());
                     p.caller.flushQuota();
@@ -834,6 +901,108 @@ public final class SyncEngine {
                     slots.release();
                 }
             });
+        }
+
+        /** A batch after its field policies were applied: what is still to write, and the conflicts found. */
+        private record Ownership(List<OutboundRecord> records, List<RowOutcome> outcomes, List<Conflict> conflicts) {
+        }
+
+        /**
+         * Applies the field policies to a batch (DESIGN §6): reads the records' current values back in one call,
+         * inside the same budget, then per owned field decides whether to write it. Records left with nothing to
+         * write are settled into {@code settledHere} as skipped; a failed read-back fails the whole batch, because
+         * writing blind could overwrite a person's edit.
+         */
+        private Ownership ownership(Operation operation, List<OutboundRecord> records, List<RowOutcome> outcomes,
+                                    List<RowOutcome> settledHere) throws InterruptedException {
+            List<String> owned = p.bindings.stream().filter(b -> b.mapping.policy() != FieldPolicy.OVERWRITE)
+                    .map(b -> b.field.name()).toList();
+            List<String> matchValues = records.stream().map(OutboundRecord::matchValue).toList();
+            readCalls.incrementAndGet();
+            Caller.Result<List<dev.ebb.spi.RemoteRecord>> read = p.caller.call(
+                    () -> p.destination.read(sync.object(), sync.match().field(), matchValues, owned), null);
+            Map<String, dev.ebb.spi.RemoteRecord> current = new HashMap<>();
+            switch (read) {
+                case Caller.Result.Done<List<dev.ebb.spi.RemoteRecord>> done ->
+                        done.value().forEach(r -> current.put(r.matchValue(), r));
+                case Caller.Result.GaveUp<List<dev.ebb.spi.RemoteRecord>> gaveUp -> {
+                    String reason = "could not read the current values back, so nothing was written: "
+                            + gaveUp.reason();
+                    for (RowOutcome o : outcomes) {
+                        failed.incrementAndGet();
+                        problem("failed", o.key(), reason);
+                        settledHere.add(withOutcome(o, Outcome.FAILED, reason, null));
+                    }
+                    if (gaveUp.stopRun() && stopReason == null) {
+                        stopReason = gaveUp.reason();
+                        unreachable |= gaveUp.unreachable();
+                    }
+                    return new Ownership(List.of(), List.of(), List.of());
+                }
+            }
+            List<OutboundRecord> toWrite = new ArrayList<>();
+            List<RowOutcome> toWriteOutcomes = new ArrayList<>();
+            List<Conflict> conflicts = new ArrayList<>();
+            for (int i = 0; i < records.size(); i++) {
+                OutboundRecord record = records.get(i);
+                RowOutcome outcome = outcomes.get(i);
+                dev.ebb.spi.RemoteRecord remote = current.get(record.matchValue());
+                Map<String, Object> fields = new LinkedHashMap<>(record.fields());
+                Map<String, String> hashes = FieldHashes.decode(outcome.fieldHashes());
+                for (Binding b : p.bindings) {
+                    String name = b.field.name();
+                    if (b.mapping.policy() == FieldPolicy.OVERWRITE || !fields.containsKey(name)) continue;
+                    Object ours = fields.get(name);
+                    Object theirs = remote == null ? null : lenient(remote.fields().get(name), b.field);
+                    switch (b.mapping.policy()) {
+                        case OVERWRITE -> {
+                        }
+                        case IF_EMPTY -> {
+                            if (remote != null && !empty(theirs)) fields.remove(name);
+                        }
+                        case CREATE_ONLY -> {
+                            if (remote != null) fields.remove(name);
+                        }
+                        case RESPECT_MANUAL_EDITS -> {
+                            String oursHash = valueHash(ours);
+                            if (remote == null) {
+                                hashes.put(name, oursHash);
+                                continue;
+                            }
+                            String theirsHash = valueHash(theirs);
+                            String base = hashes.get(name);
+                            if (theirsHash.equals(oursHash)) {
+                                fields.remove(name); // already what the warehouse says
+                                hashes.put(name, oursHash);
+                            } else if (base == null ? empty(theirs) : base.equals(theirsHash)) {
+                                hashes.put(name, oursHash); // untouched since Ebb wrote it: Ebb's to change
+                            } else {
+                                // A person changed it: keep theirs, keep the old base, and say so.
+                                fields.remove(name);
+                                conflicts.add(new Conflict(sync.name(), record.key(), name, base,
+                                        theirs == null ? null : Values.text(theirs),
+                                        ours == null ? null : Values.text(ours), runId, clock.instant(), "open", null));
+                            }
+                        }
+                    }
+                }
+                RowOutcome decided = new RowOutcome(outcome.key(), outcome.change(), outcome.operation(),
+                        outcome.outcome(), outcome.reason(), outcome.fingerprint(), outcome.matchValue(),
+                        remote != null && outcome.destinationId() == null ? remote.destinationId()
+                                : outcome.destinationId(), FieldHashes.encode(hashes));
+                boolean nothingLeft = fields.isEmpty() && !record.fields().isEmpty();
+                if (nothingLeft && remote != null) {
+                    skipped.incrementAndGet();
+                    settledHere.add(new RowOutcome(decided.key(), decided.change(), null, Outcome.SKIPPED,
+                            "nothing to write: every field is kept by its policy", decided.fingerprint(),
+                            decided.matchValue(), decided.destinationId(), decided.fieldHashes()));
+                    continue;
+                }
+                toWrite.add(new OutboundRecord(record.key(), record.matchValue(), record.destinationId(), fields));
+                toWriteOutcomes.add(decided);
+            }
+            conflictCount.addAndGet(conflicts.size());
+            return new Ownership(toWrite, toWriteOutcomes, conflicts);
         }
 
         private List<RowOutcome> notSent(List<RowOutcome> outcomes, String reason) {
@@ -945,7 +1114,7 @@ public final class SyncEngine {
             RunRecord record = new RunRecord(runId, sync.name(), null, clock.instant(), status, c.added(),
                     c.changed(), c.removed(), c.unchanged(), c.invalid(), delivered.get(), rejected.get(),
                     failed.get(), skipped.get(), stats.calls.get(), stats.throttles.get(), stats.retries.get(),
-                    message);
+                    message, readCalls.get(), conflictCount.get());
             state.finishRun(record);
             return state.run(runId).orElse(record);
         }
@@ -953,7 +1122,26 @@ public final class SyncEngine {
 
     private static RowOutcome withOutcome(RowOutcome o, Outcome outcome, String reason, String destinationId) {
         return new RowOutcome(o.key(), o.change(), o.operation(), outcome, reason, o.fingerprint(), o.matchValue(),
-                destinationId != null ? destinationId : o.destinationId());
+                destinationId != null ? destinationId : o.destinationId(), o.fieldHashes());
+    }
+
+    /** The hash Ebb keeps of a value it wrote: the fingerprint of that value alone. */
+    static String valueHash(Object converted) {
+        return Fingerprint.of(List.of(""), java.util.Collections.singletonList(converted));
+    }
+
+    /** A value read back, converted like the warehouse's value so that the two compare; as text if it does not fit. */
+    private static Object lenient(Object raw, FieldSpec field) {
+        if (raw == null) return null;
+        try {
+            return Values.convert(raw, field);
+        } catch (Values.Unfit unfit) {
+            return Values.text(raw);
+        }
+    }
+
+    private static boolean empty(Object value) {
+        return value == null || (value instanceof String text && text.isEmpty());
     }
 
     /** The records of one operation waiting to fill a batch. */

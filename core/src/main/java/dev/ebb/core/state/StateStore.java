@@ -40,13 +40,14 @@ public final class StateStore implements AutoCloseable {
      * newest log entry of each key, without the keys the log dropped.
      */
     public static final String CURRENT_SNAPSHOT = """
-            SELECT key, fp, match, dest_id, run_id FROM (
-                SELECT key, fp, match, dest_id, run_id, dropped,
+            SELECT key, fp, match, dest_id, run_id, field_hashes FROM (
+                SELECT key, fp, match, dest_id, run_id, field_hashes, dropped,
                        row_number() OVER (PARTITION BY key ORDER BY seq DESC) AS newest
-                FROM (SELECT key, fp, match, dest_id, run_id, -1 AS seq, false AS dropped FROM snapshot
+                FROM (SELECT key, fp, match, dest_id, run_id, field_hashes, -1 AS seq, false AS dropped FROM snapshot
                       WHERE sync = $1
                       UNION ALL
-                      SELECT key, fp, match, dest_id, run_id, seq, dropped FROM snapshot_log WHERE sync = $1))
+                      SELECT key, fp, match, dest_id, run_id, field_hashes, seq, dropped FROM snapshot_log
+                      WHERE sync = $1))
             WHERE newest = 1 AND NOT dropped""";
 
     private StateStore(Connection root, String description, boolean readOnly) {
@@ -122,6 +123,13 @@ public final class StateStore implements AutoCloseable {
             st.execute("""
                     CREATE TABLE IF NOT EXISTS snapshot_log(sync VARCHAR, key VARCHAR, fp VARCHAR, match VARCHAR,
                         dest_id VARCHAR, run_id BIGINT, seq BIGINT, dropped BOOLEAN)""");
+            // Per field of a respect_manual_edits mapping, a hash of the value Ebb last wrote (never the value).
+            st.execute("ALTER TABLE snapshot ADD COLUMN IF NOT EXISTS field_hashes VARCHAR");
+            st.execute("ALTER TABLE snapshot_log ADD COLUMN IF NOT EXISTS field_hashes VARCHAR");
+            st.execute("""
+                    CREATE TABLE IF NOT EXISTS conflicts(sync VARCHAR, key VARCHAR, field VARCHAR, base_hash VARCHAR,
+                        destination_value VARCHAR, warehouse_value VARCHAR, run_id BIGINT, detected_at TIMESTAMP,
+                        status VARCHAR, resolution VARCHAR, resolved_at TIMESTAMP)""");
             st.execute("CREATE SEQUENCE IF NOT EXISTS run_ids START 1");
             st.execute("""
                     CREATE TABLE IF NOT EXISTS runs(run_id BIGINT PRIMARY KEY, sync VARCHAR, started_at TIMESTAMP,
@@ -129,6 +137,8 @@ public final class StateStore implements AutoCloseable {
                         unchanged BIGINT, invalid BIGINT, delivered BIGINT, rejected BIGINT, failed BIGINT,
                         skipped BIGINT, api_calls BIGINT, throttles BIGINT, retries BIGINT, message VARCHAR)""");
             st.execute("ALTER TABLE runs ADD COLUMN IF NOT EXISTS plan_hash VARCHAR");
+            st.execute("ALTER TABLE runs ADD COLUMN IF NOT EXISTS read_calls BIGINT");
+            st.execute("ALTER TABLE runs ADD COLUMN IF NOT EXISTS conflicts BIGINT");
             st.execute("ALTER TABLE runs ADD COLUMN IF NOT EXISTS decision VARCHAR");
             st.execute("ALTER TABLE runs ADD COLUMN IF NOT EXISTS decided_at TIMESTAMP");
             st.execute("""
@@ -283,7 +293,7 @@ public final class StateStore implements AutoCloseable {
         try (Connection c = connect(); PreparedStatement ps = c.prepareStatement("""
                 UPDATE runs SET finished_at = ?, status = ?, added = ?, changed = ?, removed = ?, unchanged = ?,
                     invalid = ?, delivered = ?, rejected = ?, failed = ?, skipped = ?, api_calls = ?, throttles = ?,
-                    retries = ?, message = ?
+                    retries = ?, message = ?, read_calls = ?, conflicts = ?
                 WHERE run_id = ?""")) {
             ps.setTimestamp(1, Timestamp.from(run.finishedAt()));
             ps.setString(2, run.status());
@@ -292,7 +302,9 @@ public final class StateStore implements AutoCloseable {
                     run.retries()};
             for (int i = 0; i < counts.length; i++) ps.setLong(3 + i, counts[i]);
             ps.setString(15, run.message());
-            ps.setLong(16, run.runId());
+            ps.setLong(16, run.readCalls());
+            ps.setLong(17, run.conflicts());
+            ps.setLong(18, run.runId());
             ps.executeUpdate();
         }
     }
@@ -351,6 +363,117 @@ public final class StateStore implements AutoCloseable {
         }
     }
 
+    // ---- field ownership: conflicts ------------------------------------------------------------------------------
+
+    /** Records conflicts found by a run: a field already open for a key is updated, not repeated. */
+    public void recordConflicts(List<Conflict> found, Instant now) throws SQLException {
+        if (found.isEmpty()) return;
+        synchronized (writerLock) {
+            Connection c = writer();
+            try {
+                for (Conflict conflict : found) {
+                    try (PreparedStatement ps = c.prepareStatement("""
+                            DELETE FROM conflicts WHERE sync = ? AND key = ? AND field = ? AND status = 'open'""")) {
+                        ps.setString(1, conflict.sync());
+                        ps.setString(2, conflict.key());
+                        ps.setString(3, conflict.field());
+                        ps.executeUpdate();
+                    }
+                    try (PreparedStatement ps = c.prepareStatement(
+                            "INSERT INTO conflicts VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', NULL, NULL)")) {
+                        ps.setString(1, conflict.sync());
+                        ps.setString(2, conflict.key());
+                        ps.setString(3, conflict.field());
+                        ps.setString(4, conflict.baseHash());
+                        ps.setString(5, conflict.destinationValue());
+                        ps.setString(6, conflict.warehouseValue());
+                        ps.setLong(7, conflict.runId());
+                        ps.setTimestamp(8, Timestamp.from(now));
+                        ps.executeUpdate();
+                    }
+                }
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /** Conflicts, newest first; {@code sync} and {@code key} may be null for all. */
+    public List<Conflict> conflicts(String sync, String key, boolean openOnly) throws SQLException {
+        String sql = "SELECT * FROM conflicts WHERE (CAST(? AS VARCHAR) IS NULL OR sync = ?) "
+                + "AND (CAST(? AS VARCHAR) IS NULL OR key = ?)" + (openOnly ? " AND status = 'open'" : "")
+                + " ORDER BY detected_at DESC, sync, key, field";
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, sync);
+            ps.setString(2, sync);
+            ps.setString(3, key);
+            ps.setString(4, key);
+            List<Conflict> list = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    list.add(new Conflict(rs.getString("sync"), rs.getString("key"), rs.getString("field"),
+                            rs.getString("base_hash"), rs.getString("destination_value"),
+                            rs.getString("warehouse_value"), rs.getLong("run_id"),
+                            rs.getTimestamp("detected_at").toInstant(), rs.getString("status"),
+                            rs.getString("resolution")));
+                }
+            }
+            return list;
+        }
+    }
+
+    /**
+     * Closes an open conflict with the user's choice, and makes {@code newBaseHash} the field's hash in the
+     * snapshot: the value Ebb now counts as its own for that field.
+     */
+    public void resolveConflict(String sync, String key, String field, String resolution, String newBaseHash,
+                                Instant now) throws SQLException {
+        synchronized (writerLock) {
+            Connection c = writer();
+            try {
+                try (PreparedStatement ps = c.prepareStatement("""
+                        UPDATE conflicts SET status = 'resolved', resolution = ?, resolved_at = ?
+                        WHERE sync = ? AND key = ? AND field = ? AND status = 'open'""")) {
+                    ps.setString(1, resolution);
+                    ps.setTimestamp(2, Timestamp.from(now));
+                    ps.setString(3, sync);
+                    ps.setString(4, key);
+                    ps.setString(5, field);
+                    if (ps.executeUpdate() == 0) throw new SQLException("no open conflict for " + key + " " + field);
+                }
+                try (PreparedStatement ps = c.prepareStatement("SELECT * FROM (" + CURRENT_SNAPSHOT
+                        + ") WHERE key = $2")) {
+                    ps.setString(1, sync);
+                    ps.setString(2, key);
+                    try (ResultSet rs = ps.executeQuery(); var appender = ((org.duckdb.DuckDBConnection) c)
+                            .createAppender("main", "snapshot_log")) {
+                        if (rs.next()) {
+                            java.util.Map<String, String> hashes = FieldHashes.decode(rs.getString("field_hashes"));
+                            hashes.put(field, newBaseHash);
+                            appender.beginRow();
+                            appender.append(sync);
+                            appender.append(key);
+                            appender.append(rs.getString("fp"));
+                            appender.append(rs.getString("match"));
+                            appender.append(rs.getString("dest_id"));
+                            appender.append(rs.getLong("run_id"));
+                            appender.append(seq.incrementAndGet());
+                            appender.append(false);
+                            appender.append(FieldHashes.encode(hashes));
+                            appender.endRow();
+                        }
+                    }
+                }
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
     // ---- daily quotas -------------------------------------------------------------------------------------------
 
     /** Calls made to {@code account} on {@code day} (in the quota's time zone), as recorded. */
@@ -400,7 +523,8 @@ public final class StateStore implements AutoCloseable {
                 finished == null ? null : finished.toInstant(), rs.getString("status"), rs.getLong("added"),
                 rs.getLong("changed"), rs.getLong("removed"), rs.getLong("unchanged"), rs.getLong("invalid"),
                 rs.getLong("delivered"), rs.getLong("rejected"), rs.getLong("failed"), rs.getLong("skipped"),
-                rs.getLong("api_calls"), rs.getLong("throttles"), rs.getLong("retries"), rs.getString("message"));
+                rs.getLong("api_calls"), rs.getLong("throttles"), rs.getLong("retries"), rs.getString("message"),
+                rs.getLong("read_calls"), rs.getLong("conflicts"));
     }
 
     // ---- snapshot and outcomes --------------------------------------------------------------------------------
@@ -499,6 +623,7 @@ public final class StateStore implements AutoCloseable {
                 appender.append(runId);
                 appender.append(seq.incrementAndGet());
                 appender.append(o.change() == Change.REMOVED);
+                appender.append(o.fieldHashes());
                 appender.endRow();
             }
         }
@@ -521,18 +646,15 @@ public final class StateStore implements AutoCloseable {
     }
 
     private static void deleteMarks(Connection c, String sync, List<String> keys, Long runId) throws SQLException {
-        final int keysPerStatement = 500;
-        for (int from = 0; from < keys.size(); from += keysPerStatement) {
-            List<String> chunk = keys.subList(from, Math.min(keys.size(), from + keysPerStatement));
-            String sql = "DELETE FROM in_flight WHERE sync = ? AND key IN ("
-                    + String.join(",", java.util.Collections.nCopies(chunk.size(), "?")) + ")"
-                    + (runId == null ? "" : " AND run_id = ?");
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setString(1, sync);
-                for (int i = 0; i < chunk.size(); i++) ps.setString(i + 2, chunk.get(i));
-                if (runId != null) ps.setLong(chunk.size() + 2, runId);
-                ps.executeUpdate();
-            }
+        if (keys.isEmpty()) return;
+        // One array parameter: a statement with a placeholder per key costs several times more to prepare than to run.
+        String sql = "DELETE FROM in_flight WHERE sync = ? AND key IN (SELECT unnest(?))"
+                + (runId == null ? "" : " AND run_id = ?");
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, sync);
+            ps.setArray(2, c.createArrayOf("VARCHAR", keys.toArray()));
+            if (runId != null) ps.setLong(3, runId);
+            ps.executeUpdate();
         }
     }
 
@@ -556,7 +678,7 @@ public final class StateStore implements AutoCloseable {
             ps.execute();
         }
         for (String sql : List.of("DELETE FROM snapshot WHERE sync = ?",
-                "INSERT INTO snapshot SELECT ?, key, fp, match, dest_id, run_id FROM folded",
+                "INSERT INTO snapshot SELECT ?, key, fp, match, dest_id, run_id, field_hashes FROM folded",
                 "DELETE FROM snapshot_log WHERE sync = ?")) {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setString(1, sync);

@@ -169,6 +169,42 @@ final class MemoryDestination implements Destination {
         return new WriteResult(results, RateUsage.UNKNOWN);
     }
 
+    final AtomicInteger reads = new AtomicInteger();
+
+    /** Reads current values back, as text, the way HTTP APIs return them. */
+    @Override
+    public synchronized List<dev.ebb.spi.RemoteRecord> read(String object, String matchField,
+                                                            java.util.Collection<String> matchValues,
+                                                            java.util.Collection<String> fields) {
+        calls.incrementAndGet();
+        reads.incrementAndGet();
+        List<dev.ebb.spi.RemoteRecord> found = new ArrayList<>();
+        for (String match : matchValues) {
+            Map<String, Object> record = records.get(match);
+            if (record == null) continue;
+            Map<String, Object> values = new LinkedHashMap<>();
+            for (String field : fields) {
+                Object value = record.get(field);
+                values.put(field, value == null ? null : value instanceof java.math.BigDecimal d
+                        ? d.toPlainString() : value.toString());
+            }
+            found.add(new dev.ebb.spi.RemoteRecord(match, ids.get(match), values));
+        }
+        return found;
+    }
+
+    /** A person editing a record in the tool. */
+    synchronized void personSets(String match, String field, Object value) {
+        Map<String, Object> record = records.computeIfAbsent(match, m -> {
+            ids.put(m, "id-" + nextId.getAndIncrement());
+            Map<String, Object> fresh = new LinkedHashMap<>();
+            fresh.put("email", m);
+            return fresh;
+        });
+        if (value == null) record.remove(field);
+        else record.put(field, value);
+    }
+
     /** When above zero, writes are asynchronous: this many pending steps, each asking for a 2-second wait. */
     int pendingSteps;
     final AtomicInteger resumes = new AtomicInteger();

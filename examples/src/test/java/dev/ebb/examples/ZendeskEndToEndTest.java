@@ -128,4 +128,57 @@ class ZendeskEndToEndTest {
                 .readValue(ExamplesEndToEndTest.json(runs).get("runs"));
         assertThat(history).hasSize(3);
     }
+
+    /**
+     * A sync that owns churn_risk only while nobody touched it ({@code respect_manual_edits}), matched by external
+     * id: each batch reads the users back with one show_many before its job, and an agent's edit in Zendesk is kept
+     * and reported as a conflict.
+     */
+    @Test
+    void anAgentsEditOfAZendeskUserIsKeptAndReportedAsAConflict() throws IOException {
+        Path project = ExamplesEndToEndTest.copyExample("zendesk-churn", scratch);
+        String p = project.toString();
+        Files.writeString(project.resolve("syncs/owned_scores.yaml"), """
+                model: customer_health
+                destination: zendesk
+                object: users
+                mode: upsert
+                match: { column: customer_id, field: external_id }
+                fields:
+                  - { column: full_name,  field: name }
+                  - { column: churn_risk, field: user_fields.churn_risk, policy: respect_manual_edits }
+                """);
+        CliRunner.Result first = ebb.run("run", "-p", p, "owned_scores", "--json");
+        assertThat(first.exitCode()).as(first.toString()).isZero();
+        assertThat(ExamplesEndToEndTest.json(first).get("delivered").asLong()).isEqualTo(40);
+        assertThat(sandbox.requestCount("/api/v2/users/show_many")).as("read back before writing").isEqualTo(1);
+
+        // An agent lowers one customer's risk by hand in Zendesk.
+        ZendeskRecord edited = sandbox.findUserByExternalId("C-0005").orElseThrow();
+        sandbox.updateUser(edited.id(), Map.of("user_fields", Map.of("churn_risk", 0.01)));
+        ExamplesEndToEndTest.rewriteCsv(project.resolve("data/customers.csv"), lines -> {
+            for (int i : new int[]{5, 6}) {
+                String[] cols = lines.get(i).split(",");
+                cols[3] = "0.999";
+                lines.set(i, String.join(",", cols));
+            }
+            return lines;
+        });
+        sandbox.clearRequests();
+        CliRunner.Result second = ebb.run("run", "-p", p, "owned_scores", "--json");
+        assertThat(second.exitCode()).as(second.toString()).isZero();
+        assertThat(sandbox.findUserByExternalId("C-0005").orElseThrow().field("user_fields.churn_risk"))
+                .as("the agent's value stays").contains("0.01");
+        assertThat(sandbox.findUserByExternalId("C-0006").orElseThrow().field("user_fields.churn_risk"))
+                .contains("0.999");
+        assertThat(sandbox.requestCount("/api/v2/users/show_many")).isEqualTo(1);
+
+        CliRunner.Result conflicts = ebb.run("conflicts", "-p", p, "owned_scores", "--json");
+        JsonNode open = ExamplesEndToEndTest.json(conflicts).get("conflicts");
+        assertThat(open).hasSize(1);
+        assertThat(open.get(0).get("key").asText()).isEqualTo("C-0005");
+        assertThat(open.get(0).get("field").asText()).isEqualTo("user_fields.churn_risk");
+        assertThat(open.get(0).get("destination_value").asText()).isEqualTo("0.01");
+        assertThat(open.get(0).get("warehouse_value").asText()).isEqualTo("0.999");
+    }
 }

@@ -224,7 +224,7 @@ final class ZendeskDestination implements Destination {
             case UPDATE, DELETE -> {
                 for (int i = 0; i < records.size(); i++) {
                     OutboundRecord record = records.get(i);
-                    if (record.destinationId() != null) {
+                    if (record.destinationId() != null && record.destinationId().matches("\\d{1,18}")) {
                         ids.put(i, record.destinationId());
                     } else if (byExternalId) {
                         if (lookable(record, i, answered)) lookup.add(i);
@@ -420,7 +420,7 @@ final class ZendeskDestination implements Destination {
         for (int position = 0; position < results.size(); position++) {
             JsonNode item = results.get(position);
             Integer record = null;
-            if (item.path("index").canConvertToInt() && item.has("index")) {
+            if (item.hasNonNull("index") && item.get("index").canConvertToInt()) {
                 int index = item.get("index").asInt();
                 if (index >= 0 && index < job.records().size()) record = job.records().get(index);
             }

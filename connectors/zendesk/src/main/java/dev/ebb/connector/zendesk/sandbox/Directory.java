@@ -15,7 +15,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -703,9 +702,5 @@ final class Directory {
     /** Parses a JSON map for the Java API's person edits. */
     static JsonNode toJson(Map<String, ?> values) {
         return JSON.valueToTree(values);
-    }
-
-    static Collection<String> userFlags() {
-        return USER_FLAGS;
     }
 }

@@ -2,6 +2,7 @@ package dev.ebb.core.engine;
 
 import dev.ebb.core.config.FieldMapping;
 import dev.ebb.core.config.FieldPolicy;
+import dev.ebb.core.config.Location;
 import dev.ebb.core.config.ModelConfig;
 import dev.ebb.core.config.NullPolicy;
 import dev.ebb.core.config.ProjectConfig;
@@ -408,9 +409,9 @@ public final class SyncEngine {
             List<Column> columns = p.source.describe(p.model.sql());
             p.keyColumns = new int[sync.key().size()];
             for (int i = 0; i < sync.key().size(); i++) {
-                p.keyColumns[i] = column(columns, sync.key().get(i), sync, "key");
+                p.keyColumns[i] = column(columns, sync.key().get(i), sync, "key", sync.keyLocation());
             }
-            p.matchColumn = column(columns, sync.match().column(), sync, "match column");
+            p.matchColumn = column(columns, sync.match().column(), sync, "match column", sync.match().location());
 
             Caller.Result<ObjectSchema> described = p.caller.call(() -> p.destination.describe(sync.object()), null);
             p.schema = switch (described) {
@@ -432,7 +433,8 @@ public final class SyncEngine {
                     throw new SyncException(SyncException.Kind.INVALID, mapping.location() + ": field '"
                             + mapping.field() + "' of '" + sync.object() + "' is read-only");
                 }
-                int column = mapping.column() == null ? -1 : column(columns, mapping.column(), sync, "column");
+                int column = mapping.column() == null ? -1
+                        : column(columns, mapping.column(), sync, "column", mapping.location());
                 p.bindings.add(new Binding(mapping, column, field));
                 p.fieldNames.add(mapping.field());
             }
@@ -455,12 +457,26 @@ public final class SyncEngine {
         return sync.mode() == Mode.MIRROR ? RemovalBehaviour.DELETE : sync.onRemoved();
     }
 
-    private static int column(List<Column> columns, String name, SyncConfig sync, String role)
+    /** The column's index, or an error at the place that names it, with the nearest column as a suggestion. */
+    private static int column(List<Column> columns, String name, SyncConfig sync, String role, Location where)
             throws SyncException {
         for (int i = 0; i < columns.size(); i++) if (columns.get(i).name().equals(name)) return i;
         for (int i = 0; i < columns.size(); i++) if (columns.get(i).name().equalsIgnoreCase(name)) return i;
-        throw invalid(sync, role + " '" + name + "' is not a column of model '" + sync.model() + "'; its columns: "
-                + String.join(", ", columns.stream().map(Column::name).toList()));
+        List<String> names = columns.stream().map(Column::name).toList();
+        String nearest = null;
+        int best = Integer.MAX_VALUE;
+        for (String candidate : names) {
+            int d = distance(name.toLowerCase(Locale.ROOT), candidate.toLowerCase(Locale.ROOT));
+            if (d < best) {
+                best = d;
+                nearest = candidate;
+            }
+        }
+        String hint = nearest != null && best <= Math.max(2, name.length() / 3)
+                ? " (did you mean '" + nearest + "'?)" : "";
+        throw new SyncException(SyncException.Kind.INVALID, (where == null ? sync.location() : where) + ": " + role
+                + " '" + name + "' is not a column of model '" + sync.model() + "'" + hint + "; its columns: "
+                + String.join(", ", names));
     }
 
     private static String matchable(Prepared p) {

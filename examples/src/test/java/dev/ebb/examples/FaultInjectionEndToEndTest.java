@@ -376,6 +376,35 @@ class FaultInjectionEndToEndTest {
                 "1 completed_with_errors delivered=499 failed=0 retries=0 throttles=0");
     }
 
+    /**
+     * The other whole-batch refusal the sandbox models: two inputs with the same id. Emails that differ only in case
+     * are one contact to HubSpot (it matches them case-blind), so two model rows spelling one address two ways
+     * poison their batch with a 400 "Duplicate IDs found in batch input". Neither row can be delivered without
+     * guessing which one wins: both must be invalid (a duplicate match value), never sent, and the others delivered.
+     */
+    @Disabled("Product bug (core/engine SyncEngine, the duplicate match value check, with connectors/hubspot): match "
+            + "values are compared exactly, but HubSpot matches emails case-blind. Two rows 'x@example.com' and "
+            + "'X@example.com' are both sent; in one batch they draw a 400 'Duplicate IDs found in batch input', "
+            + "bisection splits them and both upserts succeed on the same contact; in different batches the second "
+            + "simply overwrites the first. Either way the run says 500 delivered and succeeded, the next run finds "
+            + "nothing to do, and one row's values are silently lost. The connector should declare that its match "
+            + "on email is case-insensitive, and the engine's duplicate check should compare as the destination does.")
+    @Test
+    void emailsThatDifferOnlyInCaseAreDuplicatesNotTwoDeliveries() throws IOException {
+        startSandbox(10_000);
+        List<ChurnCsv.Row> rows = new ArrayList<>(ChurnCsv.read(project.resolve(CSV)));
+        ChurnCsv.Row twin = rows.get(2).withEmail("customer3@EXAMPLE.com").withScore("0.9999");
+        rows.add(3, twin);
+        writeRows(rows);
+
+        JsonNode run = run(1);
+        assertThat(run.get("invalid").asLong()).isEqualTo(2);
+        assertThat(run.get("delivered").asLong()).isEqualTo(ROWS - 1);
+        assertThat(problems(run)).hasSize(2).allMatch(s -> s.startsWith("invalid customer3@")
+                && s.contains("duplicate match value"));
+        assertThat(sandbox.findRecord("contacts", "email", "customer3@example.com")).isEmpty();
+    }
+
     // ---------------------------------------------------------------------------------------------------------
     // (h) A neighbour using part of the same budget
 

@@ -1035,9 +1035,15 @@ public final class SyncEngine {
          */
         private List<RowOutcome> deliverBatch(Operation operation, List<OutboundRecord> records,
                                               List<RowOutcome> outcomes) throws InterruptedException {
-            WriteBatch write = new WriteBatch(sync.object(), operation, sync.match().field(), records);
+            return deliverBatch(operation, records, outcomes, write(new WriteBatch(sync.object(), operation,
+                    sync.match().field(), records)));
+        }
+
+        private List<RowOutcome> deliverBatch(Operation operation, List<OutboundRecord> records,
+                                              List<RowOutcome> outcomes, Caller.Result<WriteResult> result)
+                throws InterruptedException {
             List<RowOutcome> answered = new ArrayList<>(outcomes.size());
-            switch (write(write)) {
+            switch (result) {
                 case Caller.Result.Done<WriteResult> done -> {
                     failedBatchesInARow.set(0);
                     Map<String, RecordResult> byKey = new HashMap<>();
@@ -1062,9 +1068,28 @@ public final class SyncEngine {
                 case Caller.Result.GaveUp<WriteResult> gaveUp when gaveUp.permanent() && records.size() > 1 -> {
                     bisections.incrementAndGet();
                     int half = records.size() / 2;
-                    answered.addAll(deliverBatch(operation, records.subList(0, half), outcomes.subList(0, half)));
-                    answered.addAll(deliverBatch(operation, records.subList(half, records.size()),
-                            outcomes.subList(half, outcomes.size())));
+                    List<OutboundRecord> left = records.subList(0, half);
+                    List<OutboundRecord> right = records.subList(half, records.size());
+                    Caller.Result<WriteResult> leftResult = write(new WriteBatch(sync.object(), operation,
+                            sync.match().field(), left));
+                    Caller.Result<WriteResult> rightResult = write(new WriteBatch(sync.object(), operation,
+                            sync.match().field(), right));
+                    if (sameRefusal(gaveUp, leftResult) && sameRefusal(gaveUp, rightResult)) {
+                        // Both halves refused for the very same reason: the account refuses the writes (imports
+                        // disabled, a permission), not one record. Splitting further would cost ~2n calls for
+                        // nothing; the rows are left failed for a later run.
+                        failedBatchesInARow.incrementAndGet();
+                        for (RowOutcome o : outcomes) {
+                            failed.incrementAndGet();
+                            problem("failed", o.key(), gaveUp.reason());
+                            answered.add(withOutcome(o, Outcome.FAILED, "refused with its whole batch: "
+                                    + gaveUp.reason(), null));
+                        }
+                    } else {
+                        answered.addAll(deliverBatch(operation, left, outcomes.subList(0, half), leftResult));
+                        answered.addAll(deliverBatch(operation, right, outcomes.subList(half, outcomes.size()),
+                                rightResult));
+                    }
                 }
                 case Caller.Result.GaveUp<WriteResult> gaveUp when gaveUp.permanent() -> {
                     // Alone in its batch and still refused: this record is what the vendor objects to.
@@ -1087,6 +1112,11 @@ public final class SyncEngine {
                 }
             }
             return answered;
+        }
+
+        private static boolean sameRefusal(Caller.Result.GaveUp<WriteResult> parent, Caller.Result<WriteResult> child) {
+            return child instanceof Caller.Result.GaveUp<WriteResult> refused && refused.permanent()
+                    && refused.reason().equals(parent.reason());
         }
 
         /**

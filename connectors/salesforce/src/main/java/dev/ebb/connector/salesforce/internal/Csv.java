@@ -16,18 +16,23 @@ public final class Csv {
 
     /** One row, values in order, ending with LF. */
     public static String line(List<String> values) {
+        return line(values, ',', "\n");
+    }
+
+    /** One row with this delimiter and line ending. */
+    public static String line(List<String> values, char delimiter, String lineEnding) {
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < values.size(); i++) {
-            if (i > 0) out.append(',');
-            out.append(quote(values.get(i)));
+            if (i > 0) out.append(delimiter);
+            out.append(quote(values.get(i), delimiter));
         }
-        return out.append('\n').toString();
+        return out.append(lineEnding).toString();
     }
 
     /** A value, quoted when it must be; {@code null} is written as an empty value. */
-    public static String quote(String value) {
+    public static String quote(String value, char delimiter) {
         if (value == null || value.isEmpty()) return "";
-        boolean needs = value.indexOf(',') >= 0 || value.indexOf('"') >= 0 || value.indexOf('\n') >= 0
+        boolean needs = value.indexOf(delimiter) >= 0 || value.indexOf('"') >= 0 || value.indexOf('\n') >= 0
                 || value.indexOf('\r') >= 0;
         return needs ? '"' + value.replace("\"", "\"\"") + '"' : value;
     }
@@ -39,6 +44,11 @@ public final class Csv {
      * @throws IllegalArgumentException when a quoted value is not closed, or a quote appears inside an unquoted value
      */
     public static List<List<String>> parse(String text) {
+        return parse(text, ',');
+    }
+
+    /** {@link #parse(String)} with another delimiter (Bulk API 2.0 also takes backquote, caret, pipe, semicolon, tab). */
+    public static List<List<String>> parse(String text, char delimiter) {
         List<List<String>> rows = new ArrayList<>();
         if (text.isEmpty()) return rows;
         List<String> row = new ArrayList<>();
@@ -74,12 +84,6 @@ public final class Csv {
                     wasQuoted = true;
                     i++;
                 }
-                case ',' -> {
-                    row.add(value.toString());
-                    value.setLength(0);
-                    wasQuoted = false;
-                    i++;
-                }
                 case '\r', '\n' -> {
                     row.add(value.toString());
                     value.setLength(0);
@@ -90,6 +94,13 @@ public final class Csv {
                     line++;
                 }
                 default -> {
+                    if (c == delimiter) {
+                        row.add(value.toString());
+                        value.setLength(0);
+                        wasQuoted = false;
+                        i++;
+                        continue;
+                    }
                     if (wasQuoted) {
                         throw new IllegalArgumentException("text after a closing quote on line " + line);
                     }

@@ -588,7 +588,8 @@ final class SalesforceDestination implements Destination {
                 return pending(new Step.Poll(step.plan(), step.jobId(), polls, step.waited().plus(wait)), wait);
             }
             case "JobComplete", "Failed", "Aborted" -> {
-                JobCounts counts = new JobCounts(state, rows(step.plan()).size(),
+                // rows() holds the header first.
+                JobCounts counts = new JobCounts(state, rows(step.plan()).size() - 1,
                         info.path("numberRecordsProcessed").asLong(0), info.path("numberRecordsFailed").asLong(0),
                         info.path("errorMessage").asText(""));
                 return nextFile(step.plan(), step.jobId(), null, counts, Map.of(), usage);

@@ -441,40 +441,27 @@ final class SalesforceDestination implements Destination {
         WriteBatch batch = plan.batch();
         List<OutboundRecord> records = plan.toSend();
         String base = settings.dataPath() + "/composite/sobjects";
-        Answer answer;
-        // One entry per element of the request, in order: Salesforce answers "in the same order".
+        // One entry per element of the request, in order: Salesforce answers "in the same order". A delete names
+        // each Salesforce record once, whatever rows share it.
         List<List<OutboundRecord>> sent = new ArrayList<>();
-        switch (plan.kind()) {
-            case DELETE_BY_ID -> {
-                Map<String, List<OutboundRecord>> byId = new LinkedHashMap<>();
-                for (OutboundRecord record : records) {
-                    byId.computeIfAbsent(plan.ids().get(record.key()), k -> new ArrayList<>()).add(record);
-                }
-                sent.addAll(byId.values());
-                String ids = String.join(",", byId.keySet().stream().map(SalesforceSession::encode).toList());
-                answer = session.call("DELETE", base + "?ids=" + ids + "&allOrNone=false", null, null,
-                        "application/json");
+        if (plan.kind() == Kind.DELETE_BY_ID) {
+            Map<String, List<OutboundRecord>> byId = new LinkedHashMap<>();
+            for (OutboundRecord record : records) {
+                byId.computeIfAbsent(plan.ids().get(record.key()), k -> new ArrayList<>()).add(record);
             }
-            case UPSERT_BY_EXTERNAL_ID, CREATE, UPDATE_BY_ID -> {
-                ObjectNode body = JSON.createObjectNode().put("allOrNone", false);
-                ArrayNode array = body.putArray("records");
-                for (OutboundRecord record : records) {
-                    ObjectNode node = array.addObject();
-                    node.putObject("attributes").put("type", batch.object());
-                    if (plan.kind() == Kind.UPDATE_BY_ID) node.put("id", plan.ids().get(record.key()));
-                    record.fields().forEach((field, value) -> putJson(node, field, value));
-                    if (plan.kind() != Kind.UPDATE_BY_ID) node.put(batch.matchField(), record.matchValue());
-                    sent.add(List.of(record));
-                }
-                answer = switch (plan.kind()) {
-                    case UPSERT_BY_EXTERNAL_ID -> session.json("PATCH", base + "/" + batch.object() + "/"
-                            + batch.matchField(), body);
-                    case CREATE -> session.json("POST", base, body);
-                    default -> session.json("PATCH", base, body);
-                };
-            }
-            default -> throw new IllegalStateException(plan.kind().toString());
+            sent.addAll(byId.values());
+        } else {
+            records.forEach(record -> sent.add(List.of(record)));
         }
+        Answer answer = switch (plan.kind()) {
+            case UPSERT_BY_EXTERNAL_ID -> session.json("PATCH", base + "/" + batch.object() + "/" + batch.matchField(),
+                    recordsBody(plan, records));
+            case CREATE -> session.json("POST", base, recordsBody(plan, records));
+            case UPDATE_BY_ID -> session.json("PATCH", base, recordsBody(plan, records));
+            case DELETE_BY_ID -> session.call("DELETE", base + "?ids=" + String.join(",", sent.stream()
+                    .map(group -> SalesforceSession.encode(plan.ids().get(group.getFirst().key()))).toList())
+                    + "&allOrNone=false", null, null, "application/json");
+        };
         String what = switch (plan.kind()) {
             case UPSERT_BY_EXTERNAL_ID -> "upsert";
             case CREATE -> "create";
@@ -518,6 +505,21 @@ final class SalesforceDestination implements Destination {
                     + "a whole", null, false);
         }
         return new WriteStep.Done(result(plan, answered, SalesforceSession.usage(answer.headers())));
+    }
+
+    /** {@code {"allOrNone": false, "records": [{"attributes": {"type": …}, …}]}}. */
+    private static ObjectNode recordsBody(Plan plan, List<OutboundRecord> records) {
+        WriteBatch batch = plan.batch();
+        ObjectNode body = JSON.createObjectNode().put("allOrNone", false);
+        ArrayNode array = body.putArray("records");
+        for (OutboundRecord record : records) {
+            ObjectNode node = array.addObject();
+            node.putObject("attributes").put("type", batch.object());
+            if (plan.kind() == Kind.UPDATE_BY_ID) node.put("id", plan.ids().get(record.key()));
+            record.fields().forEach((field, value) -> putJson(node, field, value));
+            if (plan.kind() != Kind.UPDATE_BY_ID) node.put(batch.matchField(), record.matchValue());
+        }
+        return body;
     }
 
     // ---- Bulk API 2.0 -------------------------------------------------------------------------------------

@@ -51,10 +51,9 @@ final class FieldValues {
         if (node == null || node.isNull() || node.isMissingNode()) return null;
         Type type = field.type();
         if (node.isContainerNode()) throw new Unparsable(node.isArray() ? "START_ARRAY" : "START_OBJECT", "");
-        if (type.textual()) return node.asText();
         String token = node.isTextual() ? "VALUE_STRING" : node.isBoolean() ? (node.booleanValue() ? "VALUE_TRUE"
                 : "VALUE_FALSE") : node.isIntegralNumber() ? "VALUE_NUMBER_INT" : "VALUE_NUMBER_FLOAT";
-        switch (type) {
+        return switch (type) {
             case DOUBLE, CURRENCY, PERCENT, INT -> {
                 BigDecimal number;
                 if (node.isNumber()) number = node.decimalValue();
@@ -63,26 +62,26 @@ final class FieldValues {
                 if (number == null || (type == Type.INT && number.stripTrailingZeros().scale() > 0)) {
                     throw new Unparsable(token, node.asText());
                 }
-                return number;
+                yield number;
             }
             case BOOLEAN -> {
-                if (node.isBoolean()) return node.booleanValue();
-                if (node.isTextual() && node.asText().equalsIgnoreCase("true")) return true;
-                if (node.isTextual() && node.asText().equalsIgnoreCase("false")) return false;
+                if (node.isBoolean()) yield node.booleanValue();
+                if (node.isTextual() && node.asText().equalsIgnoreCase("true")) yield true;
+                if (node.isTextual() && node.asText().equalsIgnoreCase("false")) yield false;
                 throw new Unparsable(token, node.asText());
             }
             case DATE -> {
                 LocalDate date = node.isTextual() ? parseDate(node.asText()) : null;
                 if (date == null) throw new Unparsable(token, node.asText());
-                return date;
+                yield date;
             }
             case DATETIME -> {
                 Instant instant = node.isTextual() ? parseInstant(node.asText()) : null;
                 if (instant == null) throw new Unparsable(token, node.asText());
-                return instant;
+                yield instant;
             }
-            default -> throw new IllegalStateException(type.toString());
-        }
+            case ID, REFERENCE, STRING, EMAIL, PHONE, URL, TEXTAREA, PICKLIST, MULTIPICKLIST -> node.asText();
+        };
     }
 
     /**
@@ -105,7 +104,7 @@ final class FieldValues {
             };
             case DATE -> parseDate(text);
             case DATETIME -> parseInstant(text);
-            default -> null;
+            case ID, REFERENCE, STRING, EMAIL, PHONE, URL, TEXTAREA, PICKLIST, MULTIPICKLIST -> text;
         };
         if (value == null) throw new SaveErrorException(SaveError.wrongType(field, text));
         return value;

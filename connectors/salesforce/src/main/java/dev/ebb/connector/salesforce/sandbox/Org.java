@@ -108,10 +108,6 @@ final class Org {
         locksToRaise += count;
     }
 
-    int locksPending() {
-        return locksToRaise;
-    }
-
     // ---- saves --------------------------------------------------------------------------------------------
 
     /** Creates a record from parsed values (field API name to value, null clears). */

@@ -2,7 +2,6 @@ package dev.ebb.connector.salesforce.sandbox;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
@@ -57,9 +56,5 @@ final class RollingAllowance {
     @Override
     public String toString() {
         return used() + "/" + limit;
-    }
-
-    Instant now() {
-        return clock.instant();
     }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -233,11 +232,5 @@ final class SObjectType {
 
     static String fold(String text) {
         return text.toLowerCase(Locale.ROOT);
-    }
-
-    /** When a record was last written; for sorting and display. */
-    static Instant modified(Stored stored) {
-        Object value = stored.values.get("LastModifiedDate");
-        return value instanceof Instant instant ? instant : Instant.EPOCH;
     }
 }

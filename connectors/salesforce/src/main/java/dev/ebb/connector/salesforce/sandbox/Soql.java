@@ -285,30 +285,31 @@ final class Soql {
 
         private Object literal(SalesforceField field) throws SoqlException {
             Token token = next();
-            switch (token.kind()) {
+            return switch (token.kind()) {
                 case STRING -> {
                     if (!field.type().textual()) {
                         throw new SoqlException("INVALID_QUERY_FILTER_OPERATOR", "value of filter criterion for field '"
                                 + field.name() + "' must be of type " + field.type().describeName()
                                 + " and should not be enclosed in quotes");
                     }
-                    return token.text();
+                    yield token.text();
                 }
-                case NUMBER -> {
-                    return switch (field.type()) {
-                        case DATE -> require(FieldValues.parseDate(token.text()), token);
-                        case DATETIME -> require(FieldValues.parseInstant(token.text()), token);
-                        default -> require(FieldValues.parseNumber(token.text()), token);
-                    };
-                }
+                case NUMBER -> switch (field.type()) {
+                    case DATE -> require(FieldValues.parseDate(token.text()), token);
+                    case DATETIME -> require(FieldValues.parseInstant(token.text()), token);
+                    case DOUBLE, CURRENCY, PERCENT, INT -> require(FieldValues.parseNumber(token.text()), token);
+                    case ID, REFERENCE, STRING, EMAIL, PHONE, URL, TEXTAREA, PICKLIST, MULTIPICKLIST, BOOLEAN ->
+                            throw new SoqlException("INVALID_QUERY_FILTER_OPERATOR", "value of filter criterion "
+                                    + "for field '" + field.name() + "' must be of type " + field.type().describeName());
+                };
                 case WORD -> {
-                    if (token.is("NULL")) return null;
-                    if (token.is("TRUE")) return Boolean.TRUE;
-                    if (token.is("FALSE")) return Boolean.FALSE;
+                    if (token.is("NULL")) yield null;
+                    if (token.is("TRUE")) yield Boolean.TRUE;
+                    if (token.is("FALSE")) yield Boolean.FALSE;
                     throw unexpected(token);
                 }
-                default -> throw unexpected(token);
-            }
+                case SYMBOL, END -> throw unexpected(token);
+            };
         }
 
         private Object require(Object value, Token token) throws SoqlException {

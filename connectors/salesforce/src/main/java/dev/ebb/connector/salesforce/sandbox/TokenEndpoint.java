@@ -9,7 +9,6 @@ import dev.ebb.testkit.sandbox.SandboxResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.Signature;
@@ -18,7 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -264,15 +262,6 @@ final class TokenEndpoint {
             return Long.parseLong(text.trim());
         } catch (NumberFormatException e) {
             return -1;
-        }
-    }
-
-    /** A short fingerprint of a key, for listing configured keys without printing them. */
-    static String fingerprint(PublicKey key) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getEncoded()), 0, 8);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

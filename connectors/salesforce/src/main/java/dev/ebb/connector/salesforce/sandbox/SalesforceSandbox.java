@@ -73,7 +73,7 @@ public final class SalesforceSandbox extends SandboxServer {
     public static final String DEFAULT_CLIENT_SECRET = "ebb-sandbox-secret";
     public static final String DEFAULT_USERNAME = "integration@ebb-sandbox.example";
     public static final String DEFAULT_REFRESH_TOKEN = "ebb-sandbox-refresh-token";
-    public static final String DEFAULT_ORG_ID = "00D8d0000001EbbEAA";
+    public static final String DEFAULT_ORG_ID = "00D8d0000001EbbEAE";
     /** The daily API request allocation of an Enterprise Edition org before per-license additions (LIMITS §2). */
     public static final long DEFAULT_DAILY_LIMIT = 100_000;
     /** "15,000 batches per rolling 24 hours", shared by Bulk API and Bulk API 2.0 (LIMITS §2). */

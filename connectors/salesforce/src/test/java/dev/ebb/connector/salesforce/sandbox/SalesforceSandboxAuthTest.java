@@ -64,7 +64,7 @@ class SalesforceSandboxAuthTest {
 
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
         JsonNode body = answer.json();
-        assertThat(body.get("access_token").asText()).startsWith(sandbox.orgId().substring(0, 15) + "!");
+        assertThat(body.get("access_token").asText()).startsWith("00D8d0000001Ebb!");
         assertThat(body.get("instance_url").asText()).isEqualTo(sandbox.baseUrl());
         assertThat(body.get("token_type").asText()).isEqualTo("Bearer");
         assertThat(body.get("id").asText()).isEqualTo(sandbox.baseUrl() + "/id/" + sandbox.orgId() + "/"

@@ -464,6 +464,8 @@ class SalesforceSandboxTest {
                 .contains("001d000000iqhslAAA");
         assertThat(SalesforceIds.normalize("001D000000IqhSL999")).as("not a suffix").isEmpty();
         assertThat(SalesforceIds.normalize("001D000000IqhS")).as("too short").isEmpty();
+        assertThat(SalesforceIds.normalize(SalesforceSandbox.DEFAULT_ORG_ID)).as("the default org id is well formed")
+                .contains(SalesforceSandbox.DEFAULT_ORG_ID);
         List<String> made = new ArrayList<>();
         for (int i = 0; i < 100; i++) made.add(SalesforceIds.make("003", i));
         assertThat(made).doesNotHaveDuplicates().allSatisfy(id -> assertThat(SalesforceIds.normalize(id)).contains(id));

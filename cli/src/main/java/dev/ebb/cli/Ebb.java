@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         description = "Keeps operational tools in sync with warehouse models: diffs each run against what was "
                 + "delivered before and sends only the change, within each API's limits.",
         subcommands = {InitCommand.class, ValidateCommand.class, PlanCommand.class, RunCommand.class,
-                RunsCommand.class, ExplainCommand.class, ResetCommand.class, SandboxCommand.class,
+                RunsCommand.class, ApproveCommand.class, RejectCommand.class, ExplainCommand.class, ConflictsCommand.class, ResetCommand.class, SandboxCommand.class,
                 SchemaCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:the run finished with rejected, invalid or failed rows",

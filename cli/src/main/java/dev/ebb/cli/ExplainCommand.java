@@ -33,6 +33,7 @@ final class ExplainCommand extends BaseCommand {
             List<LoggedOutcome> history = session.state.outcomes(sync, stored, 20);
             List<RunRecord> runs = session.state.runs(sync, 1);
             String why = why(entry, history, runs);
+            List<dev.ebb.core.state.Conflict> conflicts = session.state.conflicts(sync, stored, false);
             if (output.json) {
                 Map<String, Object> doc = new LinkedHashMap<>();
                 doc.put("sync", sync);
@@ -50,6 +51,7 @@ final class ExplainCommand extends BaseCommand {
                     return m;
                 }).toList());
                 doc.put("explanation", why);
+                doc.put("conflicts", conflicts.stream().map(ConflictsCommand::document).toList());
                 output.json(doc);
                 return ExitCode.OK;
             }
@@ -64,6 +66,11 @@ final class ExplainCommand extends BaseCommand {
                         + (o.fingerprint() == null ? "" : ", fingerprint " + o.fingerprint()));
             }
             output.line("  why: " + why);
+            for (dev.ebb.core.state.Conflict c : conflicts) {
+                output.line("  conflict on " + c.field() + " (" + c.status() + (c.resolution() == null ? ""
+                        : ", took the " + c.resolution() + " value") + "): a person set '" + c.destinationValue()
+                        + "', the warehouse says '" + c.warehouseValue() + "'");
+            }
             return ExitCode.OK;
         } catch (SQLException e) {
             throw new Session.Failure(ExitCode.UNAVAILABLE, "cannot read the run log: " + e.getMessage(), e);

@@ -33,6 +33,7 @@ final class PlanCommand extends BaseCommand {
                 doc.put("invalid", plan.invalid());
                 doc.put("warnings", plan.warnings());
                 doc.put("api_calls", plan.apiCalls());
+                doc.put("guard", plan.guardBreach());
                 output.json(doc);
             } else {
                 var c = plan.counts();
@@ -43,6 +44,11 @@ final class PlanCommand extends BaseCommand {
                     output.line("  " + s.change() + " " + s.key() + " -> " + s.operation() + " " + s.fields());
                 }
                 for (PlanReport.Invalid i : plan.invalid()) output.line("  invalid " + i.key() + ": " + i.reason());
+                if (plan.guardBreach() != null) {
+                    output.line("GUARD: " + plan.guardBreach() + ".");
+                    output.line("  'ebb run " + plan.sync() + "' will hold this plan for approval instead of "
+                            + "delivering it; then 'ebb approve RUN' delivers it or 'ebb reject RUN' drops it.");
+                }
                 output.line("Nothing was sent or written (" + plan.apiCalls() + " API call to read the schema).");
             }
             return ExitCode.OK;

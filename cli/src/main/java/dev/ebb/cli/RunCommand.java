@@ -38,11 +38,9 @@ final class RunCommand extends BaseCommand {
                     RunReport report = session.engine.run(sync, options.json ? Progress.NONE : progress);
                     progress.done();
                     report.warnings().forEach(output::warn);
-                    int code = report.unreachable() ? ExitCode.UNAVAILABLE
-                            : report.clean() ? ExitCode.OK : ExitCode.ROWS_FAILED;
-                    worst = Math.max(worst, code);
+                    worst = Math.max(worst, exitCode(report));
                     documents.add(document(report));
-                    print(report);
+                    print(report, output);
                 } catch (SyncException e) {
                     // One sync's failure never blocks another: report it and go on with the rest.
                     progress.done();
@@ -57,7 +55,19 @@ final class RunCommand extends BaseCommand {
         }
     }
 
-    private void print(RunReport report) {
+    /** Prints one run's report (unless --json) and says which exit code it deserves. */
+    static int report(RunReport report, Output output) {
+        report.warnings().forEach(output::warn);
+        if (output.json) output.json(document(report));
+        else print(report, output);
+        return exitCode(report);
+    }
+
+    static int exitCode(RunReport report) {
+        return report.unreachable() ? ExitCode.UNAVAILABLE : report.clean() ? ExitCode.OK : ExitCode.ROWS_FAILED;
+    }
+
+    private static void print(RunReport report, Output output) {
         RunRecord r = report.record();
         Duration took = Duration.between(r.startedAt(), r.finishedAt());
         output.line(String.format("Run %d of %s: %s in %.1f s", r.runId(), r.sync(), r.status(),
@@ -66,9 +76,15 @@ final class RunCommand extends BaseCommand {
                 r.added(), r.changed(), r.removed(), r.unchanged(), r.invalid()));
         output.line(String.format("  outcome: %,d delivered, %,d rejected, %,d failed, %,d skipped",
                 r.delivered(), r.rejected(), r.failed(), r.skipped()));
-        output.line(String.format("  API calls: %,d (throttled %,d, retried %,d)", r.apiCalls(), r.throttles(),
-                r.retries()));
+        output.line(String.format("  API calls: %,d (throttled %,d, retried %,d%s)", r.apiCalls(), r.throttles(),
+                r.retries(), r.readCalls() > 0 ? String.format(", %,d to read current values back", r.readCalls())
+                        : ""));
+        if (r.conflicts() > 0) {
+            output.line(String.format("  conflicts: %,d fields a person changed were kept (see 'ebb conflicts %s')",
+                    r.conflicts(), r.sync()));
+        }
         for (String problem : report.problems()) output.line("  " + problem);
+        if (r.message() != null && !r.status().equals("succeeded")) output.line("  " + r.message());
     }
 
     static Map<String, Object> document(RunReport report) {

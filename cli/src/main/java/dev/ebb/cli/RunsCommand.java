@@ -74,6 +74,8 @@ final class RunsCommand extends BaseCommand {
         doc.put("api_calls", r.apiCalls());
         doc.put("throttles", r.throttles());
         doc.put("retries", r.retries());
+        doc.put("read_calls", r.readCalls());
+        doc.put("conflicts", r.conflicts());
         doc.put("message", r.message());
         return doc;
     }

@@ -15,10 +15,13 @@ final class ConfigKeys {
     static final List<String> PROJECT = List.of("name", "state", "default_source", "sources", "destinations");
     static final List<String> STATE = List.of("store", "path");
     /** A {@code sources:} or {@code destinations:} entry's own keys; the connector's options come on top. */
-    static final List<String> CONNECTION = List.of("type");
+    static final List<String> CONNECTION = List.of("type", "limits");
     static final List<String> MODEL = List.of("source", "key", "description");
     static final List<String> SYNC = List.of(
-            "model", "key", "destination", "object", "mode", "on_removed", "match", "fields", "schedule");
+            "model", "key", "destination", "object", "mode", "on_removed", "match", "fields", "schedule", "guard");
+    static final List<String> GUARD = List.of("max_removed", "max_changed");
+    /** {@code limits:} of a destination entry. */
+    static final List<String> LIMITS = List.of("share", "max_concurrency", "daily_quota");
     static final List<String> MATCH = List.of("column", "field");
     static final List<String> FIELD = List.of("column", "value", "field", "policy", "nulls");
     static final List<String> SCHEDULE = List.of("every", "cron");
@@ -32,7 +35,9 @@ final class ConfigKeys {
             "sync", SYNC,
             "match", MATCH,
             "fieldMapping", FIELD,
-            "scheduleMapping", SCHEDULE);
+            "scheduleMapping", SCHEDULE,
+            "guard", GUARD,
+            "limits", LIMITS);
 
     static final List<String> STORES = List.of("embedded");
     /** Stores the design names that this version does not ship; they get their own message. */

@@ -9,9 +9,16 @@ import java.util.Map;
  * @param type     the connector type ({@code duckdb}, {@code hubspot})
  * @param settings the other keys, as written: secret references like {@code ${env:TOKEN}} are not resolved yet
  * @param location where the entry starts
+ * @param limits   {@code limits:} of a destination, lowering its declared limits; {@code null} when not set
  */
-public record ConnectionConfig(String name, String type, Map<String, String> settings, Location location) {
+public record ConnectionConfig(String name, String type, Map<String, String> settings, Location location,
+                               DestinationLimits limits) {
     public ConnectionConfig {
         settings = Map.copyOf(settings);
+    }
+
+    /** An entry without {@code limits:}. */
+    public ConnectionConfig(String name, String type, Map<String, String> settings, Location location) {
+        this(name, type, settings, location, null);
     }
 }

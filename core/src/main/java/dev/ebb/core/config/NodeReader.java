@@ -64,7 +64,10 @@ final class NodeReader {
     /** The entry, or a "missing required key" problem at the mapping's line. */
     Optional<YamlNode.Entry> required(YamlNode.Mapping mapping, String key, String where, String example) {
         Optional<YamlNode.Entry> entry = mapping.entry(key);
-        if (entry.isEmpty()) {
+        // A misspelt key (feilds:) is already reported as unknown, with the suggestion: one mistake, one problem.
+        boolean misspelt = mapping.entries().stream()
+                .anyMatch(e -> Suggestions.nearest(e.key(), List.of(key)).isPresent() && !e.key().equals(key));
+        if (entry.isEmpty() && !misspelt) {
             error(mapping.line(), "missing required key '" + key + "' " + where + "; add e.g. " + example);
         }
         return entry;
@@ -84,6 +87,34 @@ final class NodeReader {
             return Optional.of(scalar.text());
         }
         error(node.line(), what + " must be a string, found " + node.kind());
+        return Optional.empty();
+    }
+
+    /** A whole number of at least {@code min}. */
+    Optional<Long> count(YamlNode.Entry entry, long min, String example) {
+        if (entry.value() instanceof YamlNode.Scalar scalar && scalar.value() instanceof Number n
+                && new java.math.BigDecimal(scalar.text()).stripTrailingZeros().scale() <= 0
+                && n.longValue() >= min) {
+            return Optional.of(n.longValue());
+        }
+        error(entry.value().line(), "'" + entry.key() + "' must be a whole number of at least " + min + ", e.g. "
+                + example);
+        return Optional.empty();
+    }
+
+    /** A percentage written {@code 5%}, above 0 and at most {@code max}. */
+    Optional<java.math.BigDecimal> percent(YamlNode.Entry entry, java.math.BigDecimal max, String example) {
+        if (entry.value() instanceof YamlNode.Scalar scalar && scalar.value() instanceof String text
+                && text.strip().endsWith("%")) {
+            try {
+                java.math.BigDecimal value = new java.math.BigDecimal(text.strip().replace("%", "").strip());
+                if (value.signum() > 0 && value.compareTo(max) <= 0) return Optional.of(value);
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+        }
+        error(entry.value().line(), "'" + entry.key() + "' must be a percentage above 0% and at most "
+                + max.toPlainString() + "%, e.g. " + example);
         return Optional.empty();
     }
 

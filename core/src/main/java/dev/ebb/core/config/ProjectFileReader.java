@@ -229,7 +229,30 @@ final class ProjectFileReader {
                         + option.name() + "': " + option.description());
             }
         }
-        return new ConnectionConfig(name, type, settings, location);
+        DestinationLimits limits = body.get().entry("limits").flatMap(e -> limits(e, kind, subject)).orElse(null);
+        return new ConnectionConfig(name, type, settings, location, limits);
+    }
+
+    /** {@code limits: { share: 80%, max_concurrency: 4, daily_quota: 400000 }} of a destination. */
+    private Optional<DestinationLimits> limits(YamlNode.Entry entry, Kind kind, String subject) {
+        String example = "limits: { share: 80%, max_concurrency: 4, daily_quota: 400000 }";
+        if (kind != Kind.DESTINATION) {
+            reader.error(entry.line(), "'limits' is a setting of destinations; remove it from " + subject);
+            return Optional.empty();
+        }
+        Optional<YamlNode.Mapping> found = reader.mapping(entry.value(), "'limits' of " + subject, example);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        reader.allowOnly(found.get(), ConfigKeys.LIMITS, "in limits:");
+        YamlNode.Mapping limits = found.get();
+        Optional<java.math.BigDecimal> share = limits.entry("share")
+                .flatMap(e -> reader.percent(e, java.math.BigDecimal.valueOf(100), "share: 80%"));
+        Optional<Long> concurrency = limits.entry("max_concurrency").flatMap(e -> reader.count(e, 1,
+                "max_concurrency: 4"));
+        Optional<Long> quota = limits.entry("daily_quota").flatMap(e -> reader.count(e, 1, "daily_quota: 400000"));
+        return Optional.of(new DestinationLimits(share.orElse(null), concurrency.map(Long::intValue).orElse(null),
+                quota.orElse(null), reader.at(entry.line())));
     }
 
     private Optional<String> settingValue(YamlNode.Entry setting, String subject) {

@@ -66,13 +66,21 @@ final class SyncReader {
                 + MAPPING_EXAMPLE + " ]").flatMap(entry -> fields(reader, entry, mode.orElse(Mode.UPSERT)));
         Optional<Schedule> schedule = sync.entry("schedule").map(entry -> schedule(reader, entry))
                 .orElse(Optional.of(Schedule.MANUAL));
+        Optional<Guard> guard = sync.entry("guard").map(entry -> guard(reader, entry))
+                .orElse(Optional.of(Guard.none(new Location(file, 0))));
+        boolean guardWritten = sync.entry("guard").isPresent();
 
         if (model.isEmpty() || destination.isEmpty() || object.isEmpty() || key.isEmpty() || mode.isEmpty()
-                || onRemoved.isEmpty() || match.isEmpty() || fields.isEmpty() || schedule.isEmpty()) {
+                || onRemoved.isEmpty() || match.isEmpty() || fields.isEmpty() || schedule.isEmpty()
+                || guard.isEmpty()) {
             return Optional.empty();
         }
+        Location keyLocation = sync.entry("key").map(entry -> reader.at(entry.line()))
+                .or(() -> Optional.ofNullable(models.get(model.get()).keyLocation()))
+                .orElse(new Location(file, 0));
         return Optional.of(new SyncConfig(name, model.get(), key.get(), destination.get(), object.get(), mode.get(),
-                onRemoved.get(), match.get(), fields.get(), schedule.get(), new Location(file, 0)));
+                onRemoved.get(), match.get(), fields.get(), schedule.get(), new Location(file, 0),
+                guardWritten ? guard.get() : null, keyLocation));
     }
 
     private Optional<String> model(NodeReader reader, YamlNode.Entry entry) {
@@ -165,6 +173,38 @@ final class SyncReader {
                         + " on_removed: " + ConfigKeys.spelling(onRemoved));
             };
         };
+    }
+
+    /** {@code guard: { max_removed: 5%, max_changed: 50% }}; each a percentage of the snapshot or a row count. */
+    private Optional<Guard> guard(NodeReader reader, YamlNode.Entry entry) {
+        String example = "guard: { max_removed: 5%, max_changed: 50% }";
+        Optional<YamlNode.Mapping> found = reader.mapping(entry.value(), "'guard'", example);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        reader.allowOnly(found.get(), ConfigKeys.GUARD, "in guard:");
+        Optional<Threshold> removed = Optional.empty();
+        Optional<Threshold> changed = Optional.empty();
+        boolean ok = true;
+        for (String key : ConfigKeys.GUARD) {
+            Optional<YamlNode.Entry> limit = found.get().entry(key);
+            if (limit.isEmpty()) continue;
+            Optional<Threshold> threshold = threshold(reader, limit.get());
+            ok &= threshold.isPresent();
+            if (key.equals("max_removed")) removed = threshold;
+            else changed = threshold;
+        }
+        if (!ok) return Optional.empty();
+        return Optional.of(new Guard(removed.orElse(null), changed.orElse(null), reader.at(entry.line())));
+    }
+
+    private static Optional<Threshold> threshold(NodeReader reader, YamlNode.Entry entry) {
+        if (entry.value() instanceof YamlNode.Scalar scalar && scalar.value() instanceof String) {
+            return reader.percent(entry, BigDecimal.valueOf(100), entry.key() + ": 5%")
+                    .map(p -> new Threshold(p, true));
+        }
+        return reader.count(entry, 0, entry.key() + ": 500 (rows) or " + entry.key() + ": 5%")
+                .map(n -> new Threshold(BigDecimal.valueOf(n), false));
     }
 
     private Optional<Match> match(NodeReader reader, YamlNode.Entry entry) {

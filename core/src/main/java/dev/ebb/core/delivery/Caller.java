@@ -33,15 +33,38 @@ public final class Caller {
         /**
          * It failed for good in this run.
          *
-         * @param reason      what went wrong, in the vendor's words where there are any
-         * @param stopRun     whether the run should stop sending (daily limit, unreachable)
-         * @param unreachable whether the destination could not be reached at all
-         * @param permanent   whether the vendor refused the call as such (retrying the same call cannot help, but
-         *                    a smaller batch might)
+         * @param reason what went wrong, in the vendor's words where there are any
+         * @param why    what kind of failure it was
          */
-        record GaveUp<T>(String reason, boolean stopRun, boolean unreachable, boolean permanent)
-                implements Result<T> {
+        record GaveUp<T>(String reason, Why why) implements Result<T> {
+            /** Whether the run should stop sending: the destination is unreachable or the day's quota is spent. */
+            public boolean stopRun() {
+                return why == Why.UNREACHABLE || why == Why.QUOTA;
+            }
+
+            public boolean unreachable() {
+                return why == Why.UNREACHABLE;
+            }
+
+            /** The vendor refused the call as such: retrying it cannot help, but a smaller batch might. */
+            public boolean permanent() {
+                return why == Why.PERMANENT;
+            }
         }
+    }
+
+    /** Why a call was given up. */
+    public enum Why {
+        /** The vendor refused the call for good. */
+        PERMANENT,
+        /** Transient failures outlasted the retry bound. */
+        TRANSIENT,
+        /** The destination could not be reached at all. */
+        UNREACHABLE,
+        /** Throttles outlasted the bound. */
+        THROTTLED,
+        /** The daily quota is spent. */
+        QUOTA
     }
 
     private final RateBudget budget;
@@ -49,9 +72,15 @@ public final class Caller {
     private final Waiter waiter;
     private final RandomGenerator random;
     private final CallStats stats;
+    private final QuotaGate quota;
 
-    public Caller(RateBudget budget, RetryPolicy policy, Waiter waiter, RandomGenerator random, CallStats stats) {
+    /**
+     * @param quota the account's daily quota, or {@code null} when it has none
+     */
+    public Caller(RateBudget budget, QuotaGate quota, RetryPolicy policy, Waiter waiter, RandomGenerator random,
+                  CallStats stats) {
         this.budget = budget;
+        this.quota = quota;
         this.policy = policy;
         this.waiter = waiter;
         this.random = random;
@@ -60,6 +89,11 @@ public final class Caller {
 
     public CallStats stats() {
         return stats;
+    }
+
+    /** Persists the calls counted against the daily quota, if there is one. */
+    public void flushQuota() {
+        if (quota != null) quota.flush();
     }
 
     /**
@@ -72,24 +106,33 @@ public final class Caller {
         int throttles = 0;
         while (true) {
             Duration backoff = Duration.ZERO;
+            if (quota != null) {
+                java.util.Optional<String> refused = quota.take();
+                if (refused.isPresent()) return new Result.GaveUp<>(refused.get(), Why.QUOTA);
+            }
             waiter.await(budget.reserve());
             stats.calls.incrementAndGet();
             budget.enter();
             try {
                 T value = call.call();
-                budget.observe(usage != null ? usage.apply(value) : RateUsage.UNKNOWN);
+                RateUsage reported = usage != null ? usage.apply(value) : RateUsage.UNKNOWN;
+                budget.observe(reported);
+                if (quota != null && reported.dailyRemaining() != null && reported.dailyRemaining() <= 0) {
+                    quota.spentByVendor();
+                }
                 return new Result.Done<>(value);
             } catch (DestinationException failure) {
                 switch (failure) {
                     case ThrottledException e -> {
                         stats.throttles.incrementAndGet();
                         if (e.dailyLimit()) {
-                            return new Result.GaveUp<>("daily limit reached: " + e.getMessage(), true, false, false);
+                            if (quota != null) quota.spentByVendor();
+                            return new Result.GaveUp<>("daily limit reached: " + e.getMessage(), Why.QUOTA);
                         }
                         throttles++;
                         if (throttles > policy.maxThrottleWaits()) {
                             return new Result.GaveUp<>("still throttled after " + throttles + " waits: "
-                                    + e.getMessage(), false, false, false);
+                                    + e.getMessage(), Why.THROTTLED);
                         }
                         Duration hint = e.retryAfter();
                         // Without a hint, back off from a window's length, growing with repeated throttles.
@@ -102,14 +145,14 @@ public final class Caller {
                         failures++;
                         if (failures >= policy.maxAttempts()) {
                             return new Result.GaveUp<>(e.getMessage() + " (gave up after " + failures + " attempts)",
-                                    e.unreachable(), e.unreachable(), false);
+                                    e.unreachable() ? Why.UNREACHABLE : Why.TRANSIENT);
                         }
                         stats.retries.incrementAndGet();
                         backoff = policy.backoff(failures, random);
                     }
                     // A whole batch refused for good; the run goes on, and stops after several in a row.
                     case PermanentException e -> {
-                        return new Result.GaveUp<>(e.getMessage(), false, false, true);
+                        return new Result.GaveUp<>(e.getMessage(), Why.PERMANENT);
                     }
                 }
             } finally {

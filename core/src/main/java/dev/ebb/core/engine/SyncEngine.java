@@ -2,16 +2,22 @@ package dev.ebb.core.engine;
 
 import dev.ebb.core.config.FieldMapping;
 import dev.ebb.core.config.FieldPolicy;
+import dev.ebb.core.config.Location;
 import dev.ebb.core.config.ModelConfig;
 import dev.ebb.core.config.NullPolicy;
 import dev.ebb.core.config.ProjectConfig;
 import dev.ebb.core.config.SyncConfig;
+import dev.ebb.core.config.Guard;
+import dev.ebb.core.config.Threshold;
 import dev.ebb.core.delivery.CallStats;
+import dev.ebb.core.delivery.QuotaGate;
 import dev.ebb.core.delivery.Caller;
 import dev.ebb.core.delivery.RateBudgets;
 import dev.ebb.core.delivery.RetryPolicy;
 import dev.ebb.core.delivery.Waiter;
 import dev.ebb.core.state.Change;
+import dev.ebb.core.state.Conflict;
+import dev.ebb.core.state.FieldHashes;
 import dev.ebb.core.state.Outcome;
 import dev.ebb.core.state.RowOutcome;
 import dev.ebb.core.state.RunRecord;
@@ -25,6 +31,7 @@ import dev.ebb.spi.ObjectCapabilities;
 import dev.ebb.spi.ObjectSchema;
 import dev.ebb.spi.Operation;
 import dev.ebb.spi.OutboundRecord;
+import dev.ebb.spi.RateLimits;
 import dev.ebb.spi.RecordResult;
 import dev.ebb.spi.RemovalBehaviour;
 import dev.ebb.spi.RowStream;
@@ -61,7 +68,10 @@ import java.util.random.RandomGenerator;
  * key, fingerprint, match value and the mapped values. The diff against the snapshot is one SQL join there, so a
  * million rows never sit in the heap. Planned writes are batched within the object's limits and sent through a
  * {@link Caller} that keeps to the account's rate budget; after every batch the acknowledged rows advance the
- * snapshot in one transaction, so a crash resends at most the batch that was in flight.
+ * snapshot in one transaction, so a crash resends at most the batch that was in flight. Before each call the batch's
+ * rows are marked in flight ({@link StateStore#markInFlight}): a write the vendor applied but Ebb never heard back
+ * about is sent again, or its record removed, by the next run, even when the model has meanwhile gone back to what
+ * the snapshot holds.
  *
  * <p>Thread-safe for runs of different syncs; two runs of one sync are refused by {@link StateStore#lock}.
  */
@@ -80,6 +90,9 @@ public final class SyncEngine {
     private final Waiter waiter;
     private final Clock clock;
     private final RandomGenerator random;
+    /** One daily-quota gate per destination account, shared by every sync this engine runs. */
+    private final java.util.concurrent.ConcurrentMap<String, QuotaGate> quotas =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public SyncEngine(ProjectConfig project, StateStore state, Connectors connectors, RateBudgets budgets,
                       RetryPolicy retryPolicy, Waiter waiter, Clock clock, RandomGenerator random) {
@@ -127,8 +140,9 @@ public final class SyncEngine {
                          + samplesPerKind * 3)) {
                 while (rs.next()) invalid.add(new PlanReport.Invalid(rs.getString(1), rs.getString(2)));
             }
+            String breach = breach(sync, counts, state.snapshotSize(sync.name()));
             return new PlanReport(sync.name(), counts, samples, invalid, warnings,
-                    prepared.caller.stats().calls.get());
+                    prepared.caller.stats().calls.get(), breach);
         } catch (SQLException e) {
             throw stateFailure(e);
         }
@@ -150,9 +164,104 @@ public final class SyncEngine {
         }
     }
 
-    /** Runs the sync: plans, delivers, and commits what the destination acknowledged. */
+    /**
+     * Runs the sync: plans, delivers, and commits what the destination acknowledged. A plan over the sync's
+     * blast-radius guard is not delivered: the run ends {@code awaiting_approval}.
+     */
     public RunReport run(String syncName, Progress progress) throws SyncException, InterruptedException {
+        return execute(sync(syncName), progress, null);
+    }
+
+    /**
+     * Delivers the plan a run held for approval. The model is planned again and must give the very plan that was
+     * held (same rows, same changes, same values); otherwise nothing is sent and the user is told to run again.
+     * The approval and the run that delivered it are recorded in the run log.
+     */
+    public RunReport approve(long heldRunId, Progress progress) throws SyncException, InterruptedException {
+        RunRecord held = heldRun(heldRunId);
+        return execute(sync(held.sync()), progress, held.runId());
+    }
+
+    /** Drops the plan a run held for approval: nothing is delivered, and the decision is recorded. */
+    public RunRecord reject(long heldRunId) throws SyncException {
+        RunRecord held = heldRun(heldRunId);
+        try {
+            state.decide(held.runId(), "rejected", "rejected: its plan was not delivered", clock.instant());
+            return state.run(held.runId()).orElseThrow();
+        } catch (SQLException e) {
+            throw stateFailure(e);
+        }
+    }
+
+    /**
+     * Resolves a conflict (respect_manual_edits): {@code takeWarehouse} writes the model's value over the person's
+     * (one call) and makes it Ebb's again; otherwise the person's value stays and becomes the base, so that Ebb
+     * writes the field again only when the warehouse value changes while the person leaves it alone.
+     */
+    public Conflict resolve(String syncName, String key, String field, boolean takeWarehouse)
+            throws SyncException, InterruptedException {
         SyncConfig sync = sync(syncName);
+        try (Prepared p = prepare(sync)) {
+            Conflict conflict = state.conflicts(sync.name(), key, true).stream()
+                    .filter(c -> c.field().equals(field)).findFirst()
+                    .orElseThrow(() -> new SyncException(SyncException.Kind.INVALID, "there is no open conflict on "
+                            + "field '" + field + "' of row " + key + " in sync '" + sync.name() + "' (see 'ebb "
+                            + "conflicts " + sync.name() + "')"));
+            FieldSpec spec = p.schema.field(field).orElseThrow(() -> new SyncException(SyncException.Kind.INVALID,
+                    "object '" + sync.object() + "' no longer has field '" + field + "'"));
+            String chosen = takeWarehouse ? conflict.warehouseValue() : conflict.destinationValue();
+            Object value = lenient(chosen, spec);
+            if (takeWarehouse) {
+                var entry = state.snapshotEntry(sync.name(), key).orElseThrow(() -> new SyncException(
+                        SyncException.Kind.INVALID, "row " + key + " is no longer in the snapshot of '"
+                        + sync.name() + "'; run the sync first"));
+                Map<String, Object> fields = new LinkedHashMap<>();
+                fields.put(field, value);
+                WriteBatch write = new WriteBatch(sync.object(), Operation.UPDATE, sync.match().field(),
+                        List.of(new OutboundRecord(key, entry.matchValue() == null ? key : entry.matchValue(),
+                                entry.destinationId(), fields)));
+                Caller.Result<WriteResult> result = p.caller.call(() -> p.destination.write(write), WriteResult::usage);
+                String refusal = switch (result) {
+                    case Caller.Result.GaveUp<WriteResult> gaveUp -> gaveUp.reason();
+                    case Caller.Result.Done<WriteResult> done -> done.value().results().stream()
+                            .filter(r -> !r.accepted()).map(RecordResult::reason).findFirst()
+                            .orElse(done.value().results().isEmpty() ? "no answer for the record" : null);
+                };
+                if (refusal != null) {
+                    throw new SyncException(SyncException.Kind.UNAVAILABLE, "the destination did not take the "
+                            + "warehouse value, so the conflict stays open: " + refusal);
+                }
+            }
+            state.resolveConflict(sync.name(), key, field, takeWarehouse ? "warehouse" : "destination",
+                    valueHash(value), clock.instant());
+            return state.conflicts(sync.name(), key, false).stream().filter(c -> c.field().equals(field))
+                    .findFirst().orElseThrow();
+        } catch (SQLException e) {
+            throw stateFailure(e);
+        }
+    }
+
+    private RunRecord heldRun(long runId) throws SyncException {
+        try {
+            RunRecord run = state.run(runId).orElseThrow(() -> new SyncException(SyncException.Kind.INVALID,
+                    "there is no run " + runId));
+            if (!run.status().equals("awaiting_approval")) {
+                throw new SyncException(SyncException.Kind.INVALID, "run " + runId + " of " + run.sync() + " is "
+                        + run.status() + ", not awaiting approval");
+            }
+            long newest = state.runs(run.sync(), 1).getFirst().runId();
+            if (newest != runId) {
+                throw new SyncException(SyncException.Kind.INVALID, "run " + runId + " of " + run.sync()
+                        + " was overtaken by run " + newest + "; only the newest held plan can be approved");
+            }
+            return run;
+        } catch (SQLException e) {
+            throw stateFailure(e);
+        }
+    }
+
+    private RunReport execute(SyncConfig sync, Progress progress, Long approving)
+            throws SyncException, InterruptedException {
         if (state.readOnly()) throw new IllegalStateException("a run needs a writable state store");
         try {
             state.lock(sync.name());
@@ -171,18 +280,44 @@ public final class SyncEngine {
             Delivery delivery = new Delivery(sync, prepared, runId, progress);
             PlanCounts counts;
             try {
+                long delivered = state.snapshotSize(sync.name());
                 counts = extractAndDiff(prepared, scratch, false, progress);
                 delivery.recordInvalid(scratch);
+                String identity = planIdentity(scratch);
+                if (approving != null) {
+                    String held = state.heldPlan(approving).orElse("");
+                    if (!held.equals(identity)) {
+                        throw new SyncException(SyncException.Kind.INVALID, "the plan of run " + approving
+                                + " no longer stands: the model or what was delivered changed since it was held, "
+                                + "so nothing was sent. Run 'ebb run " + sync.name() + "' for a new plan.");
+                    }
+                } else {
+                    String breach = breach(sync, counts, delivered);
+                    if (breach != null) {
+                        state.hold(runId, identity);
+                        String message = "held for approval: " + breach;
+                        warnings.add("run " + runId + " is held for approval, nothing was sent: " + breach
+                                + ". Review it with 'ebb plan " + sync.name() + "', then 'ebb approve " + runId
+                                + "' or 'ebb reject " + runId + "'.");
+                        RunRecord record = delivery.finish(counts, "awaiting_approval", message);
+                        return new RunReport(record, warnings, delivery.problems, false);
+                    }
+                }
                 delivery.deliver(scratch, counts);
             } catch (SyncException e) {
                 delivery.finish(null, "failed", e.getMessage());
                 throw e;
             }
-            String status = delivery.stopReason != null ? "failed"
+            String status = delivery.quotaSpent ? "quota_exhausted"
+                    : delivery.stopReason != null ? "failed"
                     : delivery.rejected.get() + delivery.failed.get() + delivery.invalid > 0 ? "completed_with_errors"
                     : "succeeded";
             if (delivery.stopReason != null) warnings.add("the run stopped sending: " + delivery.stopReason);
             RunRecord record = delivery.finish(counts, status, delivery.stopReason);
+            if (approving != null) {
+                state.decide(approving, "approved", "approved: delivered by run " + runId, clock.instant());
+                warnings.add("run " + approving + " approved: its plan was delivered by run " + runId);
+            }
             return new RunReport(record, warnings, delivery.problems, delivery.unreachable);
         } catch (SQLException e) {
             throw stateFailure(e);
@@ -211,6 +346,8 @@ public final class SyncEngine {
         int[] keyColumns;
         int matchColumn;
         List<Binding> bindings = new ArrayList<>();
+        /** Whether any mapping has a policy other than overwrite, so batches are read back before writing. */
+        boolean ownsFields;
         List<String> fieldNames = new ArrayList<>();
         String specHash;
         String spec;
@@ -240,16 +377,17 @@ public final class SyncEngine {
             if (p.model == null) {
                 throw invalid(sync, "names model '" + sync.model() + "', which does not exist");
             }
-            for (FieldMapping mapping : sync.fields()) {
-                if (mapping.policy() != FieldPolicy.OVERWRITE) {
-                    throw new SyncException(SyncException.Kind.INVALID, mapping.location() + ": field '"
-                            + mapping.field() + "': policy '" + mapping.policy().name().toLowerCase(Locale.ROOT)
-                            + "' is not available in this version of Ebb; use 'overwrite' (the default)");
-                }
-            }
             p.destination = connectors.openDestination(sync.destination());
             p.capabilities = p.destination.object(sync.object()).orElseThrow(() -> invalid(sync,
                     "destination '" + sync.destination() + "' has no object '" + sync.object() + "'"));
+            for (FieldMapping mapping : sync.fields()) {
+                if (mapping.policy() != FieldPolicy.OVERWRITE && !p.capabilities.readBack()) {
+                    throw new SyncException(SyncException.Kind.INVALID, mapping.location() + ": field '"
+                            + mapping.field() + "': policy '" + lower(mapping.policy()) + "' needs to read the "
+                            + "record's current values, and object '" + sync.object() + "' of destination '"
+                            + sync.destination() + "' cannot be read back; use 'overwrite'");
+                }
+            }
             if (!p.capabilities.modes().contains(sync.mode())) {
                 throw invalid(sync, "object '" + sync.object() + "' does not support mode '"
                         + lower(sync.mode()) + "'; it supports: " + names(p.capabilities.modes()));
@@ -259,16 +397,21 @@ public final class SyncEngine {
                 throw invalid(sync, "object '" + sync.object() + "' does not support on_removed '" + lower(removal)
                         + "'; it supports: " + names(p.capabilities.removals()));
             }
-            p.caller = new Caller(budgets.forAccount(p.destination.accountId(), p.destination.rateLimits()),
-                    retryPolicy, waiter, random, new CallStats());
+            RateLimits limits = Limits.lowered(p.destination.rateLimits(), Optional.ofNullable(
+                    project.destinations().get(sync.destination())).map(c -> c.limits()).orElse(null));
+            String account = p.destination.accountId();
+            QuotaGate quota = limits.dailyQuota().map(q -> quotas.computeIfAbsent(account,
+                    a -> new QuotaGate(a, q, new StateLedger(), clock))).orElse(null);
+            p.caller = new Caller(budgets.forAccount(account, limits), quota, retryPolicy, waiter, random,
+                    new CallStats());
 
             p.source = connectors.openSource(p.model.source());
             List<Column> columns = p.source.describe(p.model.sql());
             p.keyColumns = new int[sync.key().size()];
             for (int i = 0; i < sync.key().size(); i++) {
-                p.keyColumns[i] = column(columns, sync.key().get(i), sync, "key");
+                p.keyColumns[i] = column(columns, sync.key().get(i), sync, "key", sync.keyLocation());
             }
-            p.matchColumn = column(columns, sync.match().column(), sync, "match column");
+            p.matchColumn = column(columns, sync.match().column(), sync, "match column", sync.match().location());
 
             Caller.Result<ObjectSchema> described = p.caller.call(() -> p.destination.describe(sync.object()), null);
             p.schema = switch (described) {
@@ -290,10 +433,12 @@ public final class SyncEngine {
                     throw new SyncException(SyncException.Kind.INVALID, mapping.location() + ": field '"
                             + mapping.field() + "' of '" + sync.object() + "' is read-only");
                 }
-                int column = mapping.column() == null ? -1 : column(columns, mapping.column(), sync, "column");
+                int column = mapping.column() == null ? -1
+                        : column(columns, mapping.column(), sync, "column", mapping.location());
                 p.bindings.add(new Binding(mapping, column, field));
                 p.fieldNames.add(mapping.field());
             }
+            p.ownsFields = p.bindings.stream().anyMatch(b -> b.mapping.policy() != FieldPolicy.OVERWRITE);
             p.spec = spec(sync);
             p.specHash = sha256(p.spec);
             return p;
@@ -312,12 +457,26 @@ public final class SyncEngine {
         return sync.mode() == Mode.MIRROR ? RemovalBehaviour.DELETE : sync.onRemoved();
     }
 
-    private static int column(List<Column> columns, String name, SyncConfig sync, String role)
+    /** The column's index, or an error at the place that names it, with the nearest column as a suggestion. */
+    private static int column(List<Column> columns, String name, SyncConfig sync, String role, Location where)
             throws SyncException {
         for (int i = 0; i < columns.size(); i++) if (columns.get(i).name().equals(name)) return i;
         for (int i = 0; i < columns.size(); i++) if (columns.get(i).name().equalsIgnoreCase(name)) return i;
-        throw invalid(sync, role + " '" + name + "' is not a column of model '" + sync.model() + "'; its columns: "
-                + String.join(", ", columns.stream().map(Column::name).toList()));
+        List<String> names = columns.stream().map(Column::name).toList();
+        String nearest = null;
+        int best = Integer.MAX_VALUE;
+        for (String candidate : names) {
+            int d = distance(name.toLowerCase(Locale.ROOT), candidate.toLowerCase(Locale.ROOT));
+            if (d < best) {
+                best = d;
+                nearest = candidate;
+            }
+        }
+        String hint = nearest != null && best <= Math.max(2, name.length() / 3)
+                ? " (did you mean '" + nearest + "'?)" : "";
+        throw new SyncException(SyncException.Kind.INVALID, (where == null ? sync.location() : where) + ": " + role
+                + " '" + name + "' is not a column of model '" + sync.model() + "'" + hint + "; its columns: "
+                + String.join(", ", names));
     }
 
     private static String matchable(Prepared p) {
@@ -462,18 +621,29 @@ public final class SyncEngine {
                           GROUP BY match HAVING count(*) > 1) d
                     WHERE cur.match = d.match AND cur.invalid IS NULL""");
         }
+        // A row still in flight (sent, outcome unknown: see StateStore.markInFlight) may have reached the
+        // destination, so the snapshot's fingerprint does not vouch for it: it is sent again, or, when it left the
+        // model, removed even if the snapshot never knew it.
         try (PreparedStatement ps = scratch.prepareStatement("""
                 CREATE TEMP TABLE plan AS
                 WITH snap AS (""" + StateStore.CURRENT_SNAPSHOT + """
+                ),
+                     flight AS (""" + StateStore.IN_FLIGHT + """
                 )
                 SELECT c.key, c.fp, c.match, c.payload, s.dest_id,
-                       CASE WHEN s.key IS NULL THEN 'added' ELSE 'changed' END AS change, false AS rematched
-                FROM cur c LEFT JOIN snap s ON s.key = c.key
-                WHERE c.invalid IS NULL AND (s.key IS NULL OR $2 OR s.fp IS DISTINCT FROM c.fp)
+                       CASE WHEN s.key IS NULL THEN 'added' ELSE 'changed' END AS change, false AS rematched,
+                       s.field_hashes
+                FROM cur c LEFT JOIN snap s ON s.key = c.key LEFT JOIN flight f ON f.key = c.key
+                WHERE c.invalid IS NULL AND (s.key IS NULL OR $2 OR s.fp IS DISTINCT FROM c.fp OR f.key IS NOT NULL)
                 UNION ALL
                 SELECT s.key, NULL, s.match, NULL, s.dest_id, 'removed',
-                       s.match IN (SELECT match FROM cur WHERE invalid IS NULL)
-                FROM snap s WHERE NOT EXISTS (SELECT 1 FROM cur c WHERE c.key = s.key)""")) {
+                       s.match IN (SELECT match FROM cur WHERE invalid IS NULL), s.field_hashes
+                FROM snap s WHERE NOT EXISTS (SELECT 1 FROM cur c WHERE c.key = s.key)
+                UNION ALL
+                SELECT f.key, NULL, f.match, NULL, NULL, 'removed',
+                       f.match IN (SELECT match FROM cur WHERE invalid IS NULL), NULL
+                FROM flight f WHERE NOT EXISTS (SELECT 1 FROM snap s WHERE s.key = f.key)
+                                AND NOT EXISTS (SELECT 1 FROM cur c WHERE c.key = f.key)""")) {
             ps.setString(1, p.sync.name());
             ps.setBoolean(2, ignoreSnapshotFingerprints);
             ps.execute();
@@ -597,6 +767,9 @@ public final class SyncEngine {
         long total;
         volatile String stopReason;
         volatile boolean unreachable;
+        volatile boolean quotaSpent;
+        final java.util.concurrent.atomic.AtomicLong readCalls = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.atomic.AtomicLong conflictCount = new java.util.concurrent.atomic.AtomicLong();
 
         Delivery(SyncConfig sync, Prepared p, long runId, Progress progress) {
             this.sync = sync;
@@ -633,7 +806,8 @@ public final class SyncEngine {
             dev.ebb.spi.BatchLimits removeLimits = limits(counts.removed());
             List<RowOutcome> noCall = new ArrayList<>();
             try (Statement st = scratch.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT key, fp, match, payload, dest_id, change, rematched FROM plan "
+                 ResultSet rs = st.executeQuery("SELECT key, fp, match, payload, dest_id, change, rematched, field_hashes "
+                         + "FROM plan "
                          + "ORDER BY CASE change WHEN 'removed' THEN 1 ELSE 0 END, key")) {
                 while (rs.next() && broken.get() == null) {
                     Change change = Change.valueOf(rs.getString("change").toUpperCase(Locale.ROOT));
@@ -641,15 +815,16 @@ public final class SyncEngine {
                     String fp = rs.getString("fp");
                     String match = rs.getString("match");
                     String destId = rs.getString("dest_id");
+                    String hashes = rs.getString("field_hashes");
                     Optional<Operation> op = operation(sync, change, rs.getBoolean("rematched"));
                     if (stopReason != null) {
                         failed.incrementAndGet();
                         noCall.add(new RowOutcome(key, change, op.orElse(null), Outcome.FAILED,
-                                "not sent: " + stopReason, fp, match, destId));
+                                "not sent: " + stopReason, fp, match, destId, hashes));
                     } else if (op.isEmpty()) {
                         skipped.incrementAndGet();
                         noCall.add(new RowOutcome(key, change, null, Outcome.SKIPPED, skipReason(change), fp, match,
-                                destId));
+                                destId, hashes));
                     } else {
                         Operation operation = op.get();
                         Map<String, Object> fields = fields(p, operation, rs);
@@ -662,7 +837,7 @@ public final class SyncEngine {
                             dispatch(operation, batch);
                         }
                         batch.add(record, new RowOutcome(key, change, operation, Outcome.DELIVERED, null, fp, match,
-                                destId), bytes);
+                                destId, hashes), bytes);
                     }
                     if (noCall.size() >= 1000) {
                         flushNoCall(noCall);
@@ -714,10 +889,25 @@ public final class SyncEngine {
             slots.acquire();
             senders.execute(() -> {
                 try {
-                    List<RowOutcome> answered = stopReason != null
-                            ? notSent(outcomes, stopReason)
-                            : deliverBatch(operation, records, outcomes);
+                    List<RowOutcome> answered;
+                    if (stopReason != null) {
+                        answered = notSent(outcomes, stopReason);
+                    } else {
+                        // Before the call: if the process dies or the answer is lost, the next run knows what may
+                        // have landed.
+                        state.markInFlight(sync.name(), runId, outcomes);
+                        answered = new ArrayList<>();
+                        Ownership owned = operation == Operation.DELETE || !p.ownsFields ? null
+                                : ownership(operation, records, outcomes, answered);
+                        if (owned == null) {
+                            answered.addAll(deliverBatch(operation, records, outcomes));
+                        } else if (!owned.records.isEmpty()) {
+                            answered.addAll(deliverBatch(operation, owned.records, owned.outcomes));
+                        }
+                        if (owned != null) state.recordConflicts(owned.conflicts, clock.instant());
+                    }
                     state.commit(sync.name(), runId, answered, clock.instant());
+                    p.caller.flushQuota();
                     settled.addAndGet(answered.size());
                     CallStats stats = p.caller.stats();
                     progress.delivered(settled.get(), total, stats.calls.get(), stats.throttles.get());
@@ -727,6 +917,108 @@ public final class SyncEngine {
                     slots.release();
                 }
             });
+        }
+
+        /** A batch after its field policies were applied: what is still to write, and the conflicts found. */
+        private record Ownership(List<OutboundRecord> records, List<RowOutcome> outcomes, List<Conflict> conflicts) {
+        }
+
+        /**
+         * Applies the field policies to a batch (DESIGN §6): reads the records' current values back in one call,
+         * inside the same budget, then per owned field decides whether to write it. Records left with nothing to
+         * write are settled into {@code settledHere} as skipped; a failed read-back fails the whole batch, because
+         * writing blind could overwrite a person's edit.
+         */
+        private Ownership ownership(Operation operation, List<OutboundRecord> records, List<RowOutcome> outcomes,
+                                    List<RowOutcome> settledHere) throws InterruptedException {
+            List<String> owned = p.bindings.stream().filter(b -> b.mapping.policy() != FieldPolicy.OVERWRITE)
+                    .map(b -> b.field.name()).toList();
+            List<String> matchValues = records.stream().map(OutboundRecord::matchValue).toList();
+            readCalls.incrementAndGet();
+            Caller.Result<List<dev.ebb.spi.RemoteRecord>> read = p.caller.call(
+                    () -> p.destination.read(sync.object(), sync.match().field(), matchValues, owned), null);
+            Map<String, dev.ebb.spi.RemoteRecord> current = new HashMap<>();
+            switch (read) {
+                case Caller.Result.Done<List<dev.ebb.spi.RemoteRecord>> done ->
+                        done.value().forEach(r -> current.put(r.matchValue(), r));
+                case Caller.Result.GaveUp<List<dev.ebb.spi.RemoteRecord>> gaveUp -> {
+                    String reason = "could not read the current values back, so nothing was written: "
+                            + gaveUp.reason();
+                    for (RowOutcome o : outcomes) {
+                        failed.incrementAndGet();
+                        problem("failed", o.key(), reason);
+                        settledHere.add(withOutcome(o, Outcome.FAILED, reason, null));
+                    }
+                    if (gaveUp.stopRun() && stopReason == null) {
+                        stopReason = gaveUp.reason();
+                        unreachable |= gaveUp.unreachable();
+                    }
+                    return new Ownership(List.of(), List.of(), List.of());
+                }
+            }
+            List<OutboundRecord> toWrite = new ArrayList<>();
+            List<RowOutcome> toWriteOutcomes = new ArrayList<>();
+            List<Conflict> conflicts = new ArrayList<>();
+            for (int i = 0; i < records.size(); i++) {
+                OutboundRecord record = records.get(i);
+                RowOutcome outcome = outcomes.get(i);
+                dev.ebb.spi.RemoteRecord remote = current.get(record.matchValue());
+                Map<String, Object> fields = new LinkedHashMap<>(record.fields());
+                Map<String, String> hashes = FieldHashes.decode(outcome.fieldHashes());
+                for (Binding b : p.bindings) {
+                    String name = b.field.name();
+                    if (b.mapping.policy() == FieldPolicy.OVERWRITE || !fields.containsKey(name)) continue;
+                    Object ours = fields.get(name);
+                    Object theirs = remote == null ? null : lenient(remote.fields().get(name), b.field);
+                    switch (b.mapping.policy()) {
+                        case OVERWRITE -> {
+                        }
+                        case IF_EMPTY -> {
+                            if (remote != null && !empty(theirs)) fields.remove(name);
+                        }
+                        case CREATE_ONLY -> {
+                            if (remote != null) fields.remove(name);
+                        }
+                        case RESPECT_MANUAL_EDITS -> {
+                            String oursHash = valueHash(ours);
+                            if (remote == null) {
+                                hashes.put(name, oursHash);
+                                continue;
+                            }
+                            String theirsHash = valueHash(theirs);
+                            String base = hashes.get(name);
+                            if (theirsHash.equals(oursHash)) {
+                                fields.remove(name); // already what the warehouse says
+                                hashes.put(name, oursHash);
+                            } else if (base == null ? empty(theirs) : base.equals(theirsHash)) {
+                                hashes.put(name, oursHash); // untouched since Ebb wrote it: Ebb's to change
+                            } else {
+                                // A person changed it: keep theirs, keep the old base, and say so.
+                                fields.remove(name);
+                                conflicts.add(new Conflict(sync.name(), record.key(), name, base,
+                                        theirs == null ? null : Values.text(theirs),
+                                        ours == null ? null : Values.text(ours), runId, clock.instant(), "open", null));
+                            }
+                        }
+                    }
+                }
+                RowOutcome decided = new RowOutcome(outcome.key(), outcome.change(), outcome.operation(),
+                        outcome.outcome(), outcome.reason(), outcome.fingerprint(), outcome.matchValue(),
+                        remote != null && outcome.destinationId() == null ? remote.destinationId()
+                                : outcome.destinationId(), FieldHashes.encode(hashes));
+                boolean nothingLeft = fields.isEmpty() && !record.fields().isEmpty();
+                if (nothingLeft && remote != null) {
+                    skipped.incrementAndGet();
+                    settledHere.add(new RowOutcome(decided.key(), decided.change(), null, Outcome.SKIPPED,
+                            "nothing to write: every field is kept by its policy", decided.fingerprint(),
+                            decided.matchValue(), decided.destinationId(), decided.fieldHashes()));
+                    continue;
+                }
+                toWrite.add(new OutboundRecord(record.key(), record.matchValue(), record.destinationId(), fields));
+                toWriteOutcomes.add(decided);
+            }
+            conflictCount.addAndGet(conflicts.size());
+            return new Ownership(toWrite, toWriteOutcomes, conflicts);
         }
 
         private List<RowOutcome> notSent(List<RowOutcome> outcomes, String reason) {
@@ -785,6 +1077,7 @@ public final class SyncEngine {
                     if (gaveUp.stopRun() || failedBatchesInARow.incrementAndGet() >= MAX_FAILED_BATCHES_IN_A_ROW) {
                         if (stopReason == null) stopReason = gaveUp.reason();
                         unreachable |= gaveUp.unreachable();
+                        quotaSpent |= gaveUp.why() == Caller.Why.QUOTA;
                     }
                     for (RowOutcome o : outcomes) {
                         failed.incrementAndGet();
@@ -805,8 +1098,7 @@ public final class SyncEngine {
             while (true) {
                 switch (step) {
                     case Caller.Result.GaveUp<WriteStep> gaveUp -> {
-                        return new Caller.Result.GaveUp<>(gaveUp.reason(), gaveUp.stopRun(), gaveUp.unreachable(),
-                                gaveUp.permanent());
+                        return new Caller.Result.GaveUp<>(gaveUp.reason(), gaveUp.why());
                     }
                     case Caller.Result.Done<WriteStep> done -> {
                         switch (done.value()) {
@@ -832,12 +1124,13 @@ public final class SyncEngine {
         }
 
         RunRecord finish(PlanCounts counts, String status, String message) throws SQLException {
+            p.caller.flushQuota();
             CallStats stats = p.caller.stats();
             PlanCounts c = counts == null ? new PlanCounts(0, 0, 0, 0, 0, 0) : counts;
             RunRecord record = new RunRecord(runId, sync.name(), null, clock.instant(), status, c.added(),
                     c.changed(), c.removed(), c.unchanged(), c.invalid(), delivered.get(), rejected.get(),
                     failed.get(), skipped.get(), stats.calls.get(), stats.throttles.get(), stats.retries.get(),
-                    message);
+                    message, readCalls.get(), conflictCount.get());
             state.finishRun(record);
             return state.run(runId).orElse(record);
         }
@@ -845,7 +1138,26 @@ public final class SyncEngine {
 
     private static RowOutcome withOutcome(RowOutcome o, Outcome outcome, String reason, String destinationId) {
         return new RowOutcome(o.key(), o.change(), o.operation(), outcome, reason, o.fingerprint(), o.matchValue(),
-                destinationId != null ? destinationId : o.destinationId());
+                destinationId != null ? destinationId : o.destinationId(), o.fieldHashes());
+    }
+
+    /** The hash Ebb keeps of a value it wrote: the fingerprint of that value alone. */
+    static String valueHash(Object converted) {
+        return Fingerprint.of(List.of(""), java.util.Collections.singletonList(converted));
+    }
+
+    /** A value read back, converted like the warehouse's value so that the two compare; as text if it does not fit. */
+    private static Object lenient(Object raw, FieldSpec field) {
+        if (raw == null) return null;
+        try {
+            return Values.convert(raw, field);
+        } catch (Values.Unfit unfit) {
+            return Values.text(raw);
+        }
+    }
+
+    private static boolean empty(Object value) {
+        return value == null || (value instanceof String text && text.isEmpty());
     }
 
     /** The records of one operation waiting to fill a batch. */
@@ -864,6 +1176,68 @@ public final class SyncEngine {
             records.clear();
             outcomes.clear();
             bytes = 0;
+        }
+    }
+
+    /** Daily-quota counts kept in the state store. */
+    private final class StateLedger implements QuotaGate.Ledger {
+        @Override
+        public long used(String account, java.time.LocalDate day) {
+            try {
+                return state.quotaUsed(account, day);
+            } catch (SQLException e) {
+                throw new IllegalStateException("the state store failed: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void add(String account, java.time.LocalDate day, long calls) {
+            try {
+                state.addQuotaUsage(account, day, calls);
+            } catch (SQLException e) {
+                throw new IllegalStateException("the state store failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    // ---- the blast-radius guard ---------------------------------------------------------------------------------
+
+    /** Share of a snapshot that a sync which deletes or clears records may remove without approval by default. */
+    static final Threshold DEFAULT_MAX_REMOVED = new Threshold(java.math.BigDecimal.TEN, true);
+
+    /** The guard in force: the sync's own, else the safe default for syncs that delete or clear records. */
+    static Guard guard(SyncConfig sync) {
+        if (sync.guard() != null) return sync.guard();
+        boolean destructive = removal(sync) != RemovalBehaviour.IGNORE;
+        return new Guard(destructive ? DEFAULT_MAX_REMOVED : null, null, sync.location());
+    }
+
+    /**
+     * Why the plan must wait for approval, or {@code null} when it may go. Shares are of the records the sync has
+     * delivered; a first run (an empty snapshot) is never held, since it changes and removes nothing.
+     */
+    static String breach(SyncConfig sync, PlanCounts counts, long snapshotSize) {
+        Guard guard = guard(sync);
+        if (snapshotSize == 0) return null;
+        List<String> over = new ArrayList<>();
+        if (guard.maxRemoved() != null && guard.maxRemoved().exceededBy(counts.removed(), snapshotSize)) {
+            over.add("it removes " + counts.removed() + " of " + snapshotSize + " records ("
+                    + Threshold.share(counts.removed(), snapshotSize) + "), over max_removed " + guard.maxRemoved());
+        }
+        if (guard.maxChanged() != null && guard.maxChanged().exceededBy(counts.changed(), snapshotSize)) {
+            over.add("it changes " + counts.changed() + " of " + snapshotSize + " records ("
+                    + Threshold.share(counts.changed(), snapshotSize) + "), over max_changed " + guard.maxChanged());
+        }
+        return over.isEmpty() ? null : String.join("; ", over) + " (" + guard.location() + ")";
+    }
+
+    /** An identity of the plan in the scratch tables: what a held run stands for, checked again on approval. */
+    private static String planIdentity(Connection scratch) throws SQLException {
+        try (Statement st = scratch.createStatement(); ResultSet rs = st.executeQuery("""
+                SELECT count(*), coalesce(bit_xor(hash(key || chr(31) || change || chr(31) || coalesce(fp, ''))), 0)
+                FROM plan""")) {
+            rs.next();
+            return rs.getLong(1) + ":" + Long.toHexString(rs.getLong(2));
         }
     }
 

@@ -13,7 +13,14 @@ import dev.ebb.spi.Operation;
  * @param fingerprint   the row's fingerprint in this run, or {@code null} for removed or invalid rows
  * @param matchValue    the match value, or {@code null} when unknown
  * @param destinationId the vendor's id, when known
+ * @param fieldHashes   per field owned under respect_manual_edits, the hash of the value Ebb last wrote, encoded
+ *                      by {@link FieldHashes}; {@code null} when the sync has no such field
  */
 public record RowOutcome(String key, Change change, Operation operation, Outcome outcome, String reason,
-                         String fingerprint, String matchValue, String destinationId) {
+                         String fingerprint, String matchValue, String destinationId, String fieldHashes) {
+
+    public RowOutcome(String key, Change change, Operation operation, Outcome outcome, String reason,
+                      String fingerprint, String matchValue, String destinationId) {
+        this(key, change, operation, outcome, reason, fingerprint, matchValue, destinationId, null);
+    }
 }

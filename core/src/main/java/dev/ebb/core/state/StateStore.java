@@ -40,13 +40,14 @@ public final class StateStore implements AutoCloseable {
      * newest log entry of each key, without the keys the log dropped.
      */
     public static final String CURRENT_SNAPSHOT = """
-            SELECT key, fp, match, dest_id, run_id FROM (
-                SELECT key, fp, match, dest_id, run_id, dropped,
+            SELECT key, fp, match, dest_id, run_id, field_hashes FROM (
+                SELECT key, fp, match, dest_id, run_id, field_hashes, dropped,
                        row_number() OVER (PARTITION BY key ORDER BY seq DESC) AS newest
-                FROM (SELECT key, fp, match, dest_id, run_id, -1 AS seq, false AS dropped FROM snapshot
+                FROM (SELECT key, fp, match, dest_id, run_id, field_hashes, -1 AS seq, false AS dropped FROM snapshot
                       WHERE sync = $1
                       UNION ALL
-                      SELECT key, fp, match, dest_id, run_id, seq, dropped FROM snapshot_log WHERE sync = $1))
+                      SELECT key, fp, match, dest_id, run_id, field_hashes, seq, dropped FROM snapshot_log
+                      WHERE sync = $1))
             WHERE newest = 1 AND NOT dropped""";
 
     private StateStore(Connection root, String description, boolean readOnly) {
@@ -75,7 +76,13 @@ public final class StateStore implements AutoCloseable {
                 connection = DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath(), properties);
             }
             StateStore store = new StateStore(connection, shown, readOnly);
-            store.prepareSchema(readOnly && Files.exists(file));
+            try {
+                store.prepareSchema(readOnly && Files.exists(file));
+            } catch (SQLException | StateException | RuntimeException e) {
+                // Refused (a newer schema) or broken: let go of the file, so the next opener sees the same answer.
+                store.close();
+                throw e;
+            }
             return store;
         } catch (SQLException e) {
             String message = e.getMessage() == null ? "" : e.getMessage();
@@ -116,12 +123,31 @@ public final class StateStore implements AutoCloseable {
             st.execute("""
                     CREATE TABLE IF NOT EXISTS snapshot_log(sync VARCHAR, key VARCHAR, fp VARCHAR, match VARCHAR,
                         dest_id VARCHAR, run_id BIGINT, seq BIGINT, dropped BOOLEAN)""");
+            // Per field of a respect_manual_edits mapping, a hash of the value Ebb last wrote (never the value).
+            st.execute("ALTER TABLE snapshot ADD COLUMN IF NOT EXISTS field_hashes VARCHAR");
+            st.execute("ALTER TABLE snapshot_log ADD COLUMN IF NOT EXISTS field_hashes VARCHAR");
+            st.execute("""
+                    CREATE TABLE IF NOT EXISTS conflicts(sync VARCHAR, key VARCHAR, field VARCHAR, base_hash VARCHAR,
+                        destination_value VARCHAR, warehouse_value VARCHAR, run_id BIGINT, detected_at TIMESTAMP,
+                        status VARCHAR, resolution VARCHAR, resolved_at TIMESTAMP)""");
             st.execute("CREATE SEQUENCE IF NOT EXISTS run_ids START 1");
             st.execute("""
                     CREATE TABLE IF NOT EXISTS runs(run_id BIGINT PRIMARY KEY, sync VARCHAR, started_at TIMESTAMP,
                         finished_at TIMESTAMP, status VARCHAR, added BIGINT, changed BIGINT, removed BIGINT,
                         unchanged BIGINT, invalid BIGINT, delivered BIGINT, rejected BIGINT, failed BIGINT,
                         skipped BIGINT, api_calls BIGINT, throttles BIGINT, retries BIGINT, message VARCHAR)""");
+            st.execute("ALTER TABLE runs ADD COLUMN IF NOT EXISTS plan_hash VARCHAR");
+            st.execute("ALTER TABLE runs ADD COLUMN IF NOT EXISTS read_calls BIGINT");
+            st.execute("ALTER TABLE runs ADD COLUMN IF NOT EXISTS conflicts BIGINT");
+            st.execute("ALTER TABLE runs ADD COLUMN IF NOT EXISTS decision VARCHAR");
+            st.execute("ALTER TABLE runs ADD COLUMN IF NOT EXISTS decided_at TIMESTAMP");
+            st.execute("""
+                    CREATE TABLE IF NOT EXISTS quota_usage(account VARCHAR, day DATE, calls BIGINT,
+                        PRIMARY KEY (account, day))""");
+            // Rows sent whose effect on the destination is not known: see markInFlight. Appended before each call,
+            // deleted as outcomes settle, so it holds little more than the batch in flight.
+            st.execute("""
+                    CREATE TABLE IF NOT EXISTS in_flight(sync VARCHAR, key VARCHAR, match VARCHAR, run_id BIGINT)""");
             st.execute("""
                     CREATE TABLE IF NOT EXISTS outcomes(run_id BIGINT, sync VARCHAR, key VARCHAR, change VARCHAR,
                         operation VARCHAR, outcome VARCHAR, reason VARCHAR, fp VARCHAR, logged_at TIMESTAMP)""");
@@ -211,6 +237,10 @@ public final class StateStore implements AutoCloseable {
                 ps.setString(1, sync);
                 ps.executeUpdate();
             }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM in_flight WHERE sync = ?")) {
+                ps.setString(1, sync);
+                ps.executeUpdate();
+            }
             c.commit();
             return removed;
         }
@@ -263,7 +293,7 @@ public final class StateStore implements AutoCloseable {
         try (Connection c = connect(); PreparedStatement ps = c.prepareStatement("""
                 UPDATE runs SET finished_at = ?, status = ?, added = ?, changed = ?, removed = ?, unchanged = ?,
                     invalid = ?, delivered = ?, rejected = ?, failed = ?, skipped = ?, api_calls = ?, throttles = ?,
-                    retries = ?, message = ?
+                    retries = ?, message = ?, read_calls = ?, conflicts = ?
                 WHERE run_id = ?""")) {
             ps.setTimestamp(1, Timestamp.from(run.finishedAt()));
             ps.setString(2, run.status());
@@ -272,7 +302,9 @@ public final class StateStore implements AutoCloseable {
                     run.retries()};
             for (int i = 0; i < counts.length; i++) ps.setLong(3 + i, counts[i]);
             ps.setString(15, run.message());
-            ps.setLong(16, run.runId());
+            ps.setLong(16, run.readCalls());
+            ps.setLong(17, run.conflicts());
+            ps.setLong(18, run.runId());
             ps.executeUpdate();
         }
     }
@@ -292,6 +324,190 @@ public final class StateStore implements AutoCloseable {
         }
     }
 
+    // ---- held plans (the blast-radius guard) -------------------------------------------------------------------
+
+    /** Marks a run as held for approval: nothing of its plan was delivered; {@code planHash} identifies the plan. */
+    public void hold(long runId, String planHash) throws SQLException {
+        try (Connection c = connect();
+             PreparedStatement ps = c.prepareStatement("UPDATE runs SET plan_hash = ? WHERE run_id = ?")) {
+            ps.setString(1, planHash);
+            ps.setLong(2, runId);
+            ps.executeUpdate();
+        }
+    }
+
+    /** The identity of the plan a held run stands for, if the run was held. */
+    public Optional<String> heldPlan(long runId) throws SQLException {
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(
+                "SELECT plan_hash FROM runs WHERE run_id = ? AND status = 'awaiting_approval'")) {
+            ps.setLong(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
+    /** Records the decision on a held run: its status becomes {@code decision} and the message says more. */
+    public void decide(long runId, String decision, String message, Instant now) throws SQLException {
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement("""
+                UPDATE runs SET status = ?, decision = ?, decided_at = ?, message = ?
+                WHERE run_id = ? AND status = 'awaiting_approval'""")) {
+            ps.setString(1, decision);
+            ps.setString(2, decision);
+            ps.setTimestamp(3, Timestamp.from(now));
+            ps.setString(4, message);
+            ps.setLong(5, runId);
+            if (ps.executeUpdate() != 1) {
+                throw new SQLException("run " + runId + " is not awaiting approval");
+            }
+        }
+    }
+
+    // ---- field ownership: conflicts ------------------------------------------------------------------------------
+
+    /** Records conflicts found by a run: a field already open for a key is updated, not repeated. */
+    public void recordConflicts(List<Conflict> found, Instant now) throws SQLException {
+        if (found.isEmpty()) return;
+        synchronized (writerLock) {
+            Connection c = writer();
+            try {
+                for (Conflict conflict : found) {
+                    try (PreparedStatement ps = c.prepareStatement("""
+                            DELETE FROM conflicts WHERE sync = ? AND key = ? AND field = ? AND status = 'open'""")) {
+                        ps.setString(1, conflict.sync());
+                        ps.setString(2, conflict.key());
+                        ps.setString(3, conflict.field());
+                        ps.executeUpdate();
+                    }
+                    try (PreparedStatement ps = c.prepareStatement(
+                            "INSERT INTO conflicts VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', NULL, NULL)")) {
+                        ps.setString(1, conflict.sync());
+                        ps.setString(2, conflict.key());
+                        ps.setString(3, conflict.field());
+                        ps.setString(4, conflict.baseHash());
+                        ps.setString(5, conflict.destinationValue());
+                        ps.setString(6, conflict.warehouseValue());
+                        ps.setLong(7, conflict.runId());
+                        ps.setTimestamp(8, Timestamp.from(now));
+                        ps.executeUpdate();
+                    }
+                }
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /** Conflicts, newest first; {@code sync} and {@code key} may be null for all. */
+    public List<Conflict> conflicts(String sync, String key, boolean openOnly) throws SQLException {
+        String sql = "SELECT * FROM conflicts WHERE (CAST(? AS VARCHAR) IS NULL OR sync = ?) "
+                + "AND (CAST(? AS VARCHAR) IS NULL OR key = ?)" + (openOnly ? " AND status = 'open'" : "")
+                + " ORDER BY detected_at DESC, sync, key, field";
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, sync);
+            ps.setString(2, sync);
+            ps.setString(3, key);
+            ps.setString(4, key);
+            List<Conflict> list = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    list.add(new Conflict(rs.getString("sync"), rs.getString("key"), rs.getString("field"),
+                            rs.getString("base_hash"), rs.getString("destination_value"),
+                            rs.getString("warehouse_value"), rs.getLong("run_id"),
+                            rs.getTimestamp("detected_at").toInstant(), rs.getString("status"),
+                            rs.getString("resolution")));
+                }
+            }
+            return list;
+        }
+    }
+
+    /**
+     * Closes an open conflict with the user's choice, and makes {@code newBaseHash} the field's hash in the
+     * snapshot: the value Ebb now counts as its own for that field.
+     */
+    public void resolveConflict(String sync, String key, String field, String resolution, String newBaseHash,
+                                Instant now) throws SQLException {
+        synchronized (writerLock) {
+            Connection c = writer();
+            try {
+                try (PreparedStatement ps = c.prepareStatement("""
+                        UPDATE conflicts SET status = 'resolved', resolution = ?, resolved_at = ?
+                        WHERE sync = ? AND key = ? AND field = ? AND status = 'open'""")) {
+                    ps.setString(1, resolution);
+                    ps.setTimestamp(2, Timestamp.from(now));
+                    ps.setString(3, sync);
+                    ps.setString(4, key);
+                    ps.setString(5, field);
+                    if (ps.executeUpdate() == 0) throw new SQLException("no open conflict for " + key + " " + field);
+                }
+                try (PreparedStatement ps = c.prepareStatement("SELECT * FROM (" + CURRENT_SNAPSHOT
+                        + ") WHERE key = $2")) {
+                    ps.setString(1, sync);
+                    ps.setString(2, key);
+                    try (ResultSet rs = ps.executeQuery(); var appender = ((org.duckdb.DuckDBConnection) c)
+                            .createAppender("main", "snapshot_log")) {
+                        if (rs.next()) {
+                            java.util.Map<String, String> hashes = FieldHashes.decode(rs.getString("field_hashes"));
+                            hashes.put(field, newBaseHash);
+                            appender.beginRow();
+                            appender.append(sync);
+                            appender.append(key);
+                            appender.append(rs.getString("fp"));
+                            appender.append(rs.getString("match"));
+                            appender.append(rs.getString("dest_id"));
+                            appender.append(rs.getLong("run_id"));
+                            appender.append(seq.incrementAndGet());
+                            appender.append(false);
+                            appender.append(FieldHashes.encode(hashes));
+                            appender.endRow();
+                        }
+                    }
+                }
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    // ---- daily quotas -------------------------------------------------------------------------------------------
+
+    /** Calls made to {@code account} on {@code day} (in the quota's time zone), as recorded. */
+    public long quotaUsed(String account, java.time.LocalDate day) throws SQLException {
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(
+                "SELECT calls FROM quota_usage WHERE account = ? AND day = ?")) {
+            ps.setString(1, account);
+            ps.setObject(2, day);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        }
+    }
+
+    /** Adds {@code calls} to the account's count for {@code day}. */
+    public void addQuotaUsage(String account, java.time.LocalDate day, long calls) throws SQLException {
+        if (calls == 0 || readOnly) return;
+        synchronized (writerLock) {
+            Connection c = writer();
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO quota_usage VALUES (?, ?, ?)
+                    ON CONFLICT (account, day) DO UPDATE SET calls = quota_usage.calls + excluded.calls""")) {
+                ps.setString(1, account);
+                ps.setObject(2, day);
+                ps.setLong(3, calls);
+                ps.executeUpdate();
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
     public Optional<RunRecord> run(long runId) throws SQLException {
         try (Connection c = connect(); PreparedStatement ps = c.prepareStatement("SELECT * FROM runs WHERE run_id = ?")) {
             ps.setLong(1, runId);
@@ -307,10 +523,53 @@ public final class StateStore implements AutoCloseable {
                 finished == null ? null : finished.toInstant(), rs.getString("status"), rs.getLong("added"),
                 rs.getLong("changed"), rs.getLong("removed"), rs.getLong("unchanged"), rs.getLong("invalid"),
                 rs.getLong("delivered"), rs.getLong("rejected"), rs.getLong("failed"), rs.getLong("skipped"),
-                rs.getLong("api_calls"), rs.getLong("throttles"), rs.getLong("retries"), rs.getString("message"));
+                rs.getLong("api_calls"), rs.getLong("throttles"), rs.getLong("retries"), rs.getString("message"),
+                rs.getLong("read_calls"), rs.getLong("conflicts"));
     }
 
     // ---- snapshot and outcomes --------------------------------------------------------------------------------
+
+    /**
+     * Records, before a batch is sent, that its rows are in flight: from now on the destination may hold what the
+     * batch carries whatever the snapshot says, until {@link #commit} advances the snapshot for them. A process that
+     * dies mid-call, or an answer that is lost after the vendor applied the write, leaves the marks behind, and the
+     * next plan sends those rows again (or removes their records) even if the model went back to the snapshot's
+     * values in the meantime, or dropped a row whose record the snapshot never knew.
+     *
+     * <p>A row already marked by an earlier run keeps that mark: that attempt's effect is still unknown, whatever
+     * this one's turns out to be.
+     *
+     * @param rows the batch's rows: their keys and the match values they are sent with
+     */
+    public void markInFlight(String sync, long runId, List<RowOutcome> rows) throws SQLException {
+        if (rows.isEmpty()) return;
+        synchronized (writerLock) {
+            Connection c = writer();
+            try {
+                try (var appender = ((org.duckdb.DuckDBConnection) c).createAppender("main", "in_flight")) {
+                    for (RowOutcome o : rows) {
+                        appender.beginRow();
+                        appender.append(sync);
+                        appender.append(o.key());
+                        appender.append(o.matchValue());
+                        appender.append(runId);
+                        appender.endRow();
+                    }
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * A sync's rows in flight as a query with one parameter (the sync): key, and the match value of the earliest
+     * unsettled attempt (the one whose effect has been unknown longest).
+     */
+    public static final String IN_FLIGHT = """
+            SELECT key, arg_min(match, run_id) AS match FROM in_flight WHERE sync = $1 GROUP BY key""";
 
     /**
      * Records the outcomes of one batch (or of rows that were never sent) and advances the snapshot for the rows the
@@ -318,6 +577,9 @@ public final class StateStore implements AutoCloseable {
      *
      * <p>Delivered rows with a fingerprint replace their snapshot entry; delivered removals, and removals that
      * needed no call, drop it. Every other outcome leaves the entry as it was, so the next run plans the row again.
+     * Where the snapshot advances, the row's {@linkplain #markInFlight in-flight} mark goes. A rejection settles
+     * only the mark this run made (the vendor refused this write, so it changed nothing); a failed row keeps its
+     * mark, since its call may have reached the destination.
      */
     public void commit(String sync, long runId, List<RowOutcome> outcomes, Instant now) throws SQLException {
         if (outcomes.isEmpty()) return;
@@ -325,6 +587,7 @@ public final class StateStore implements AutoCloseable {
             Connection c = writer();
             try {
                 appendSnapshotLog(c, sync, runId, outcomes);
+                settleInFlight(c, sync, runId, outcomes);
                 appendOutcomes(c, sync, runId, outcomes, now);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
@@ -350,9 +613,7 @@ public final class StateStore implements AutoCloseable {
             throws SQLException {
         try (var appender = ((org.duckdb.DuckDBConnection) c).createAppender("main", "snapshot_log")) {
             for (RowOutcome o : outcomes) {
-                boolean advance = o.outcome() == Outcome.DELIVERED
-                        || (o.outcome() == Outcome.SKIPPED && o.change() != Change.NONE);
-                if (!advance) continue;
+                if (!advances(o)) continue;
                 appender.beginRow();
                 appender.append(sync);
                 appender.append(o.key());
@@ -362,9 +623,44 @@ public final class StateStore implements AutoCloseable {
                 appender.append(runId);
                 appender.append(seq.incrementAndGet());
                 appender.append(o.change() == Change.REMOVED);
+                appender.append(o.fieldHashes());
                 appender.endRow();
             }
         }
+    }
+
+    /**
+     * Drops the in-flight marks that {@code outcomes} settle: every mark of a row whose snapshot advanced, and this
+     * run's mark of a row the destination rejected.
+     */
+    private static void settleInFlight(Connection c, String sync, long runId, List<RowOutcome> outcomes)
+            throws SQLException {
+        List<String> advanced = new ArrayList<>();
+        List<String> rejected = new ArrayList<>();
+        for (RowOutcome o : outcomes) {
+            if (advances(o)) advanced.add(o.key());
+            else if (o.outcome() == Outcome.REJECTED) rejected.add(o.key());
+        }
+        deleteMarks(c, sync, advanced, null);
+        deleteMarks(c, sync, rejected, runId);
+    }
+
+    private static void deleteMarks(Connection c, String sync, List<String> keys, Long runId) throws SQLException {
+        if (keys.isEmpty()) return;
+        // One array parameter: a statement with a placeholder per key costs several times more to prepare than to run.
+        String sql = "DELETE FROM in_flight WHERE sync = ? AND key IN (SELECT unnest(?))"
+                + (runId == null ? "" : " AND run_id = ?");
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, sync);
+            ps.setArray(2, c.createArrayOf("VARCHAR", keys.toArray()));
+            if (runId != null) ps.setLong(3, runId);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Whether an outcome advances the snapshot: a delivery, or a planned change that needed no call. */
+    private static boolean advances(RowOutcome o) {
+        return o.outcome() == Outcome.DELIVERED || (o.outcome() == Outcome.SKIPPED && o.change() != Change.NONE);
     }
 
     /** Folds a sync's log into the compacted snapshot table, inside the caller's transaction. */
@@ -382,7 +678,7 @@ public final class StateStore implements AutoCloseable {
             ps.execute();
         }
         for (String sql : List.of("DELETE FROM snapshot WHERE sync = ?",
-                "INSERT INTO snapshot SELECT ?, key, fp, match, dest_id, run_id FROM folded",
+                "INSERT INTO snapshot SELECT ?, key, fp, match, dest_id, run_id, field_hashes FROM folded",
                 "DELETE FROM snapshot_log WHERE sync = ?")) {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setString(1, sync);

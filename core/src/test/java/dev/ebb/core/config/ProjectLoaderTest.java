@@ -728,7 +728,25 @@ class ProjectLoaderTest {
 
             assertThat(problem.location()).isEqualTo(new Location(SYNC, 8));
             assertThat(problem.message()).isEqualTo("unknown key 'on_remove' in the sync; did you mean 'on_removed'?"
-                    + " Allowed keys: model, key, destination, object, mode, on_removed, match, fields, schedule");
+                    + " Allowed keys: model, key, destination, object, mode, on_removed, match, fields, schedule, guard");
+        }
+
+        @Test
+        void aGuardTakesPercentagesOrRowCounts() throws ConfigException {
+            SyncConfig sync = TestingProject.valid(root)
+                    .file("syncs/churn_to_hubspot.yaml", TestingProject.SYNC_YAML + "guard: { max_removed: 5%, max_changed: 500 }\n")
+                    .load().project().syncs().values().iterator().next();
+            assertThat(sync.guard().maxRemoved()).isEqualTo(new Threshold(java.math.BigDecimal.valueOf(5), true));
+            assertThat(sync.guard().maxChanged()).isEqualTo(new Threshold(java.math.BigDecimal.valueOf(500), false));
+            assertThat(sync.guard().maxRemoved().exceededBy(6, 100)).isTrue();
+            assertThat(sync.guard().maxRemoved().exceededBy(5, 100)).isFalse();
+        }
+
+        @Test
+        void aBadGuardSaysWhatToWrite() {
+            ConfigProblem problem = syncProblem(TestingProject.SYNC_YAML + "guard: { max_removed: lots }\n");
+            assertThat(problem.location()).isEqualTo(new Location(SYNC, 8));
+            assertThat(problem.message()).contains("'max_removed' must be a percentage").contains("5%");
         }
 
         @Test

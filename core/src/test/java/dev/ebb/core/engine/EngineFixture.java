@@ -42,10 +42,17 @@ final class EngineFixture implements AutoCloseable {
     RemovalBehaviour onRemoved = RemovalBehaviour.IGNORE;
     List<FieldMapping> fields = List.of(mapping("score", "score"), mapping("plan", "plan"));
     StateStore state;
+    /** The sync's own guard; {@code null} for the engine's defaults. */
+    dev.ebb.core.config.Guard guard;
 
     EngineFixture(Path dir) throws StateException {
         this.stateFile = dir.resolve("state.duckdb");
         this.state = StateStore.open(stateFile, false);
+    }
+
+    /** A guard that never holds a plan. */
+    static dev.ebb.core.config.Guard noGuard() {
+        return dev.ebb.core.config.Guard.none(new Location(Path.of("syncs/people.yaml"), 12));
     }
 
     static FieldMapping mapping(String column, String field) {
@@ -66,7 +73,7 @@ final class EngineFixture implements AutoCloseable {
         Location loc = new Location(Path.of("syncs/people.yaml"), 1);
         SyncConfig sync = new SyncConfig("people", "people", List.of("email"), "crm", "people", mode, onRemoved,
                 new Match("email", "email", new Location(Path.of("syncs/people.yaml"), 7)), fields,
-                Schedule.MANUAL, loc);
+                Schedule.MANUAL, loc, guard);
         ModelConfig model = new ModelConfig("people", "select * from people", "lake", List.of(),
                 new Location(Path.of("models/people.sql"), 0));
         return new ProjectConfig(Path.of("."), "test", StateConfig.embeddedDefault(), Map.of(), Map.of(),

@@ -43,7 +43,13 @@ final class MemoryDestination implements Destination {
     final Queue<DestinationException> faults = new ArrayDeque<>();
     /** Thrown by the next describe calls, in order. */
     final Queue<DestinationException> describeFaults = new ArrayDeque<>();
+    /** Thrown by the next writes after they applied their batch, in order: the vendor did the work, its answer was lost. */
+    final Queue<DestinationException> faultsAfterApply = new ArrayDeque<>();
     final List<WriteBatch> writes = new ArrayList<>();
+    /** Every record a write applied, in order: the history the vendor's side saw. */
+    final List<Applied> applied = new ArrayList<>();
+    /** Write calls so far, failed ones included. */
+    int writeCalls;
     final AtomicInteger calls = new AtomicInteger();
     final AtomicInteger nextId = new AtomicInteger(1);
     Predicate<OutboundRecord> rejects = r -> false;
@@ -51,7 +57,11 @@ final class MemoryDestination implements Destination {
     Predicate<OutboundRecord> poisons = r -> false;
     /** Set to throw after applying a batch, as a process dying after the vendor applied it would. */
     RuntimeException crashAfterApply;
+    private int crashOnWrite;
+    private boolean crashAfterApplying;
+    private RuntimeException crash;
     int batchSize = 3;
+    Optional<dev.ebb.spi.Quota> dailyQuota = Optional.empty();
 
     static final List<FieldSpec> FIELDS = List.of(
             new FieldSpec("email", FieldType.STRING, true, false, List.of()),
@@ -60,6 +70,20 @@ final class MemoryDestination implements Destination {
             FieldSpec.of("active", FieldType.BOOLEAN),
             new FieldSpec("id", FieldType.STRING, true, true, List.of()));
 
+    /** One record a write applied. */
+    record Applied(int write, Operation operation, String key, String matchValue, Map<String, Object> fields) {
+    }
+
+    /**
+     * Makes write call number {@code write} (counted by {@link #writeCalls}) throw {@code crash} before it applies
+     * anything, or after it applied its batch, as a process dying around the vendor's work would.
+     */
+    void crashOn(int write, boolean afterApplying, RuntimeException crash) {
+        this.crashOnWrite = write;
+        this.crashAfterApplying = afterApplying;
+        this.crash = crash;
+    }
+
     @Override
     public String accountId() {
         return "memory";
@@ -67,7 +91,7 @@ final class MemoryDestination implements Destination {
 
     @Override
     public RateLimits rateLimits() {
-        return new RateLimits(List.of(new RateWindow(1000, Duration.ofSeconds(1))), 1, Optional.empty());
+        return new RateLimits(List.of(new RateWindow(1000, Duration.ofSeconds(1))), 1, dailyQuota);
     }
 
     @Override
@@ -89,8 +113,10 @@ final class MemoryDestination implements Destination {
     @Override
     public synchronized WriteResult write(WriteBatch batch) throws DestinationException {
         calls.incrementAndGet();
+        writeCalls++;
         DestinationException fault = faults.poll();
         if (fault != null) throw fault;
+        if (writeCalls == crashOnWrite && !crashAfterApplying) throw crash;
         for (OutboundRecord r : batch.records()) {
             if (poisons.test(r)) {
                 throw new DestinationException.PermanentException("VALIDATION_ERROR: " + r.matchValue()
@@ -122,10 +148,12 @@ final class MemoryDestination implements Destination {
                         else fields.put(k, v);
                     });
                     String id = ids.computeIfAbsent(match, m -> "id-" + nextId.getAndIncrement());
+                    applied.add(new Applied(writeCalls, batch.operation(), r.key(), match, r.fields()));
                     results.add(RecordResult.accepted(r.key(), id));
                 }
                 case DELETE -> {
                     records.remove(match);
+                    applied.add(new Applied(writeCalls, batch.operation(), r.key(), match, r.fields()));
                     results.add(RecordResult.accepted(r.key(), ids.remove(match)));
                 }
             }
@@ -135,7 +163,46 @@ final class MemoryDestination implements Destination {
             crashAfterApply = null;
             throw crash;
         }
+        if (writeCalls == crashOnWrite && crashAfterApplying) throw crash;
+        DestinationException lostAnswer = faultsAfterApply.poll();
+        if (lostAnswer != null) throw lostAnswer;
         return new WriteResult(results, RateUsage.UNKNOWN);
+    }
+
+    final AtomicInteger reads = new AtomicInteger();
+
+    /** Reads current values back, as text, the way HTTP APIs return them. */
+    @Override
+    public synchronized List<dev.ebb.spi.RemoteRecord> read(String object, String matchField,
+                                                            java.util.Collection<String> matchValues,
+                                                            java.util.Collection<String> fields) {
+        calls.incrementAndGet();
+        reads.incrementAndGet();
+        List<dev.ebb.spi.RemoteRecord> found = new ArrayList<>();
+        for (String match : matchValues) {
+            Map<String, Object> record = records.get(match);
+            if (record == null) continue;
+            Map<String, Object> values = new LinkedHashMap<>();
+            for (String field : fields) {
+                Object value = record.get(field);
+                values.put(field, value == null ? null : value instanceof java.math.BigDecimal d
+                        ? d.toPlainString() : value.toString());
+            }
+            found.add(new dev.ebb.spi.RemoteRecord(match, ids.get(match), values));
+        }
+        return found;
+    }
+
+    /** A person editing a record in the tool. */
+    synchronized void personSets(String match, String field, Object value) {
+        Map<String, Object> record = records.computeIfAbsent(match, m -> {
+            ids.put(m, "id-" + nextId.getAndIncrement());
+            Map<String, Object> fresh = new LinkedHashMap<>();
+            fresh.put("email", m);
+            return fresh;
+        });
+        if (value == null) record.remove(field);
+        else record.put(field, value);
     }
 
     /** When above zero, writes are asynchronous: this many pending steps, each asking for a 2-second wait. */

@@ -11,6 +11,7 @@ import dev.ebb.spi.RemovalBehaviour;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -125,6 +126,7 @@ class SyncEngineTest {
     void mirrorDeletesRemovedRowsAndClearFieldsEmptiesThem() throws Exception {
         try (EngineFixture f = new EngineFixture(dir)) {
             f.mode = Mode.MIRROR;
+            f.guard = EngineFixture.noGuard();
             f.row("a@x.io", "1", "free");
             f.row("b@x.io", "2", "free");
             f.engine().run("people", Progress.NONE);
@@ -137,11 +139,66 @@ class SyncEngineTest {
         }
         try (EngineFixture f = new EngineFixture(dir.resolve("clear"))) {
             f.onRemoved = RemovalBehaviour.CLEAR_FIELDS;
+            f.guard = EngineFixture.noGuard();
             f.row("a@x.io", "1", "free");
             f.engine().run("people", Progress.NONE);
             f.source.rows.clear();
             f.engine().run("people", Progress.NONE);
             assertThat(f.destination.records.get("a@x.io")).containsOnlyKeys("email");
+        }
+    }
+
+    @Test
+    void aPlanOverTheGuardIsHeldUntilApprovedAndTheDecisionIsLogged() throws Exception {
+        try (EngineFixture f = new EngineFixture(dir)) {
+            f.mode = Mode.MIRROR; // deletes: max_removed 10% by default
+            for (int i = 0; i < 20; i++) f.row("p" + i + "@x.io", "1", "free");
+            f.engine().run("people", Progress.NONE);
+            f.source.rows.subList(0, 5).clear(); // a bad model change: 25% of the records would go
+
+            PlanReport plan = f.engine().plan("people", 3, Progress.NONE);
+            assertThat(plan.guardBreach()).contains("removes 5 of 20 records (25%), over max_removed 10%");
+            int writes = f.destination.writes.size();
+            RunReport held = f.engine().run("people", Progress.NONE);
+            assertThat(held.record().status()).isEqualTo("awaiting_approval");
+            assertThat(held.clean()).isFalse();
+            assertThat(held.warnings()).anyMatch(w -> w.contains("ebb approve " + held.record().runId()));
+            assertThat(f.destination.writes).hasSize(writes);
+            assertThat(f.destination.records).hasSize(20);
+
+            RunReport approved = f.engine().approve(held.record().runId(), Progress.NONE);
+            assertThat(approved.record().delivered()).isEqualTo(5);
+            assertThat(f.destination.records).hasSize(15);
+            assertThat(f.state.run(held.record().runId()).orElseThrow().status()).isEqualTo("approved");
+            assertThat(f.state.run(held.record().runId()).orElseThrow().message())
+                    .isEqualTo("approved: delivered by run " + approved.record().runId());
+        }
+    }
+
+    @Test
+    void aRejectedPlanIsNeverDeliveredAndAHeldPlanThatNoLongerStandsIsRefused() throws Exception {
+        try (EngineFixture f = new EngineFixture(dir)) {
+            f.mode = Mode.MIRROR;
+            f.guard = new dev.ebb.core.config.Guard(null, new dev.ebb.core.config.Threshold(
+                    java.math.BigDecimal.ONE, false), new dev.ebb.core.config.Location(Path.of("syncs/people.yaml"), 12));
+            for (int i = 0; i < 4; i++) f.row("p" + i + "@x.io", "1", "free");
+            f.engine().run("people", Progress.NONE);
+            f.set("p0@x.io", "9", "free");
+            f.set("p1@x.io", "9", "free");
+            RunReport held = f.engine().run("people", Progress.NONE);
+            assertThat(held.record().status()).isEqualTo("awaiting_approval");
+            assertThat(held.record().message()).contains("changes 2 of 4 records (50%), over max_changed 1 rows")
+                    .contains("syncs/people.yaml:12");
+            f.engine().reject(held.record().runId());
+            assertThat(f.state.run(held.record().runId()).orElseThrow().status()).isEqualTo("rejected");
+            assertThatThrownBy(() -> f.engine().approve(held.record().runId(), Progress.NONE))
+                    .hasMessageContaining("is rejected, not awaiting approval");
+
+            RunReport again = f.engine().run("people", Progress.NONE);
+            f.set("p2@x.io", "9", "free"); // the model moves after the plan was held
+            assertThatThrownBy(() -> f.engine().approve(again.record().runId(), Progress.NONE))
+                    .isInstanceOf(SyncException.class).hasMessageContaining("no longer stands");
+            assertThat(f.destination.records.get("p0@x.io")).containsEntry("score", new BigDecimal("1"));
         }
     }
 
@@ -233,6 +290,34 @@ class SyncEngineTest {
     }
 
     @Test
+    void aRunStopsCleanlyAtTheDailyQuotaAndTheNextDayDeliversTheRest() throws Exception {
+        try (EngineFixture f = new EngineFixture(dir)) {
+            f.destination.dailyQuota = Optional.of(new dev.ebb.spi.Quota(4, java.time.ZoneOffset.UTC));
+            for (int i = 0; i < 12; i++) f.row("p" + i + "@x.io", "1", "free");
+            RunReport first = f.engine().run("people", Progress.NONE);
+            // describe + 3 batches of 3 fit the quota of 4 calls; the last batch waits for tomorrow
+            assertThat(first.record().status()).isEqualTo("quota_exhausted");
+            assertThat(first.record().delivered()).isEqualTo(9);
+            assertThat(first.record().failed()).isEqualTo(3);
+            assertThat(first.record().message()).contains("daily quota of 4 calls")
+                    .contains("resets at 2026-01-02T00:00:00Z");
+            assertThat(f.state.quotaUsed("memory", java.time.LocalDate.parse("2026-01-01"))).isEqualTo(4);
+
+            // A new process the same day is refused at once: the count was persisted.
+            f.reopen();
+            assertThatThrownBy(() -> f.engine().run("people", Progress.NONE))
+                    .hasMessageContaining("daily quota of 4 calls");
+            assertThat(f.destination.records).hasSize(9);
+
+            f.clock.advance(Duration.ofDays(1));
+            RunReport next = f.engine().run("people", Progress.NONE);
+            assertThat(next.record().added()).isEqualTo(3);
+            assertThat(next.record().delivered()).isEqualTo(3);
+            assertThat(f.destination.records).hasSize(12);
+        }
+    }
+
+    @Test
     void planWritesNothing() throws Exception {
         try (EngineFixture f = new EngineFixture(dir)) {
             f.row("a@x.io", "1", "free");
@@ -257,6 +342,76 @@ class SyncEngineTest {
             assertThat(run.record().rejected()).isEqualTo(1);
             assertThat(f.state.outcomes("people", "a@x.io", 5)).first()
                     .satisfies(o -> assertThat(o.outcome()).isEqualTo(Outcome.REJECTED.name().toLowerCase()));
+        }
+    }
+
+    @Test
+    void aChangeRevertedAfterACrashMidDeliveryIsSentAgain() throws Exception {
+        try (EngineFixture f = new EngineFixture(dir)) {
+            f.row("a@x.io", "1", "free");
+            f.engine().run("people", Progress.NONE);
+            f.set("a@x.io", "2", "free");
+            // The vendor applies score 2, then the process dies before the snapshot learns of it.
+            f.destination.crashOn(f.destination.writeCalls + 1, true, new IllegalStateException("killed"));
+            assertThatThrownBy(() -> f.engine().run("people", Progress.NONE)).hasMessageContaining("killed");
+            f.reopen();
+            // The model goes back to what the snapshot holds; the destination still has 2.
+            f.set("a@x.io", "1", "free");
+            RunReport run = f.engine().run("people", Progress.NONE);
+            assertThat(run.record().changed()).isEqualTo(1);
+            assertThat(f.destination.records.get("a@x.io")).containsEntry("score", new BigDecimal("1"));
+            assertThat(f.engine().run("people", Progress.NONE).record().delivered()).isZero();
+        }
+    }
+
+    @Test
+    void aChangeRevertedAfterItsAnswersWereLostIsSentAgain() throws Exception {
+        try (EngineFixture f = new EngineFixture(dir)) {
+            f.row("a@x.io", "1", "free");
+            f.engine().run("people", Progress.NONE);
+            f.set("a@x.io", "2", "free");
+            var policy = new dev.ebb.core.delivery.RetryPolicy(2, Duration.ofMillis(10), Duration.ofSeconds(1), 3);
+            for (int i = 0; i < 2; i++) {
+                f.destination.faultsAfterApply.add(new DestinationException.TransientException("timeout", null, false));
+            }
+            RunReport lost = f.engine(policy).run("people", Progress.NONE);
+            assertThat(lost.record().failed()).isEqualTo(1);
+            assertThat(f.destination.records.get("a@x.io")).containsEntry("score", new BigDecimal("2"));
+            f.set("a@x.io", "1", "free");
+            f.engine().run("people", Progress.NONE);
+            assertThat(f.destination.records.get("a@x.io")).containsEntry("score", new BigDecimal("1"));
+        }
+    }
+
+    @Test
+    void mirrorDeletesARecordWhoseCreationCrashedBeforeItWasCommitted() throws Exception {
+        try (EngineFixture f = new EngineFixture(dir)) {
+            f.mode = Mode.MIRROR;
+            f.row("a@x.io", "1", "free");
+            f.destination.crashOn(1, true, new IllegalStateException("killed"));
+            assertThatThrownBy(() -> f.engine().run("people", Progress.NONE)).hasMessageContaining("killed");
+            f.reopen();
+            assertThat(f.state.snapshotSize("people")).isZero();
+            f.source.rows.clear();
+            RunReport run = f.engine().run("people", Progress.NONE);
+            assertThat(run.record().removed()).isEqualTo(1);
+            assertThat(f.destination.records).isEmpty();
+            assertThat(f.engine().run("people", Progress.NONE).record().apiCalls()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aRejectedRowThatLeavesTheModelCostsNoCall() throws Exception {
+        try (EngineFixture f = new EngineFixture(dir)) {
+            f.mode = Mode.MIRROR;
+            f.row("a@x.io", "1", "free");
+            f.destination.rejects = r -> true;
+            f.engine().run("people", Progress.NONE);
+            f.destination.rejects = r -> false;
+            f.source.rows.clear();
+            RunReport run = f.engine().run("people", Progress.NONE);
+            assertThat(run.record().removed()).isZero();
+            assertThat(run.record().apiCalls()).isEqualTo(1);
         }
     }
 }

@@ -472,7 +472,7 @@ final class HubSpotDestination implements Destination {
     private DestinationException failure(Answer answer, String what) {
         int status = answer.status();
         JsonNode body = answer.body();
-        String message = "HubSpot answered " + status + " to the " + what + ": " + reason(body);
+        String message = "HubSpot answered " + status + " while " + what + ": " + reason(body);
         if (status == 429) {
             // HubSpot's 429 carries policyName DAILY or TEN_SECONDLY_ROLLING (SECONDLY on older APIs) and no
             // documented wait hint; a Retry-After is honoured if one appears.

@@ -1,0 +1,102 @@
+package dev.ebb.cli;
+
+import dev.ebb.core.engine.SyncException;
+import dev.ebb.core.state.Conflict;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "conflicts", description = "Fields a person changed in the destination that Ebb kept instead of "
+        + "overwriting (policy respect_manual_edits).", subcommands = ConflictsCommand.Resolve.class)
+final class ConflictsCommand extends BaseCommand {
+    @Parameters(paramLabel = "SYNC", arity = "0..1", description = "Only this sync's conflicts.")
+    String sync;
+
+    @Option(names = "--all", description = "Resolved conflicts too.")
+    boolean all;
+
+    @Override
+    int execute() throws Session.Failure {
+        try (Session session = Session.open(options.project, true, env)) {
+            if (sync != null && session.project.sync(sync).isEmpty()) {
+                throw new Session.Failure(ExitCode.INVALID, "there is no sync named '" + sync + "'; the project "
+                        + "has: " + String.join(", ", session.project.syncs().keySet()), null);
+            }
+            List<Conflict> conflicts = session.state.conflicts(sync, null, !all);
+            if (output.json) {
+                output.json(Map.of("conflicts", conflicts.stream().map(ConflictsCommand::document).toList()));
+                return ExitCode.OK;
+            }
+            if (conflicts.isEmpty()) {
+                output.line(all ? "No conflicts." : "No open conflicts.");
+                return ExitCode.OK;
+            }
+            for (Conflict c : conflicts) {
+                output.line(c.sync() + " " + c.key() + " " + c.field() + (c.status().equals("open") ? ""
+                        : " (resolved: took the " + c.resolution() + " value)"));
+                output.line("  Ebb's last value: " + (c.baseHash() == null ? "none (Ebb never wrote this field)"
+                        : "sha256 " + c.baseHash().substring(0, 12) + "… (Ebb keeps hashes, not values)"));
+                output.line("  person's value:   " + c.destinationValue());
+                output.line("  warehouse value:  " + c.warehouseValue());
+            }
+            output.line("Resolve one with: ebb conflicts resolve SYNC KEY FIELD --take warehouse|destination");
+            return ExitCode.OK;
+        } catch (SQLException e) {
+            throw new Session.Failure(ExitCode.UNAVAILABLE, "cannot read the conflicts: " + e.getMessage(), e);
+        }
+    }
+
+    static Map<String, Object> document(Conflict c) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("sync", c.sync());
+        doc.put("key", c.key());
+        doc.put("field", c.field());
+        doc.put("ebb_last_value_hash", c.baseHash());
+        doc.put("destination_value", c.destinationValue());
+        doc.put("warehouse_value", c.warehouseValue());
+        doc.put("run_id", c.runId());
+        doc.put("detected_at", c.detectedAt().toString());
+        doc.put("status", c.status());
+        doc.put("resolution", c.resolution());
+        return doc;
+    }
+
+    @Command(name = "resolve", description = "Settle a conflict: take the warehouse value (written now) or keep the "
+            + "destination's (the person's) value.")
+    static final class Resolve extends BaseCommand {
+        @Parameters(index = "0", paramLabel = "SYNC")
+        String sync;
+
+        @Parameters(index = "1", paramLabel = "KEY")
+        String key;
+
+        @Parameters(index = "2", paramLabel = "FIELD")
+        String field;
+
+        @Option(names = "--take", required = true, paramLabel = "warehouse|destination",
+                description = "Whose value wins.")
+        String take;
+
+        @Override
+        int execute() throws Session.Failure, InterruptedException {
+            if (!take.equals("warehouse") && !take.equals("destination")) {
+                throw new Session.Failure(ExitCode.INVALID, "--take must be warehouse or destination, not '" + take
+                        + "'", null);
+            }
+            try (Session session = Session.open(options.project, false, env)) {
+                Conflict resolved = session.engine.resolve(sync, key, field, take.equals("warehouse"));
+                if (output.json) output.json(document(resolved));
+                output.line("Resolved: " + key + " " + field + " keeps the " + take + " value ("
+                        + (take.equals("warehouse") ? resolved.warehouseValue() + ", written now"
+                        : resolved.destinationValue()) + ").");
+                return ExitCode.OK;
+            } catch (SyncException e) {
+                throw Failures.of(e);
+            }
+        }
+    }
+}

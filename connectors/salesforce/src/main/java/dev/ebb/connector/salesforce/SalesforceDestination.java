@@ -763,6 +763,13 @@ final class SalesforceDestination implements Destination {
         List<String> literals = new LinkedHashSet<>(matchValues).stream().map(SalesforceDestination::soqlLiteral).toList();
         String soql = "SELECT " + String.join(", ", dedupeFolded(select)) + " FROM " + object + " WHERE " + matchField
                 + " IN (" + String.join(",", literals) + ")";
+        if (literals.size() > MAX_COLLECTION_RECORDS || SalesforceSession.encode(soql).length() > MAX_QUERY_URI) {
+            // Answering for only some values would make the others look absent, and a field policy would then
+            // write over what a person typed: refuse instead. (A Bulk-sized batch must be read back in chunks.)
+            throw new PermanentException("a read-back of " + literals.size() + " " + object + " records does not fit "
+                    + "one query (at most " + MAX_COLLECTION_RECORDS + " values and a " + MAX_QUERY_URI
+                    + "-byte request URI); read back in smaller chunks", null);
+        }
         Answer answer = session.json("GET", settings.dataPath() + "/query?q=" + SalesforceSession.encode(soql), null);
         if (answer.status() != 200) throw session.failure(answer, "read of " + object);
         Map<String, String> wanted = new HashMap<>();

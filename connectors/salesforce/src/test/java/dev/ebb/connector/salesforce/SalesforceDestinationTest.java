@@ -582,5 +582,12 @@ class SalesforceDestinationTest {
                 .containsEntry("Churn_Risk_Score__c", new BigDecimal("0.5")).containsEntry("FirstName", null);
         Optional<SalesforceRecord> stored = sandbox.findRecord("Contact", "Customer_Key__c", "K-1");
         assertThat(read.getFirst().destinationId()).isEqualTo(stored.orElseThrow().id());
+
+        List<String> tooMany = IntStream.range(0, 201).mapToObj(n -> "K-" + n).toList();
+        long before = apiCalls();
+        assertThatThrownBy(() -> destination.read("Contact", "Customer_Key__c", tooMany, List.of("FirstName")))
+                .as("a partial answer would make records look absent").isInstanceOf(PermanentException.class)
+                .hasMessageContaining("read back in smaller chunks");
+        assertThat(apiCalls()).isEqualTo(before);
     }
 }

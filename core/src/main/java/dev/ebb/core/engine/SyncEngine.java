@@ -934,13 +934,22 @@ public final class SyncEngine {
             List<String> owned = p.bindings.stream().filter(b -> b.mapping.policy() != FieldPolicy.OVERWRITE)
                     .map(b -> b.field.name()).toList();
             List<String> matchValues = records.stream().map(OutboundRecord::matchValue).toList();
-            readCalls.incrementAndGet();
-            Caller.Result<List<dev.ebb.spi.RemoteRecord>> read = p.caller.call(
-                    () -> p.destination.read(sync.object(), sync.match().field(), matchValues, owned), null);
             Map<String, dev.ebb.spi.RemoteRecord> current = new HashMap<>();
+            // A bulk-sized batch is read back in chunks of the object's usual batch size: read() takes no more.
+            int chunk = p.capabilities.limits().maxRecords();
+            Caller.Result<List<dev.ebb.spi.RemoteRecord>> read = new Caller.Result.Done<>(List.of());
+            for (int from = 0; from < matchValues.size() && read instanceof Caller.Result.Done; from += chunk) {
+                List<String> part = matchValues.subList(from, Math.min(matchValues.size(), from + chunk));
+                readCalls.incrementAndGet();
+                read = p.caller.call(() -> p.destination.read(sync.object(), sync.match().field(), part, owned),
+                        null);
+                if (read instanceof Caller.Result.Done<List<dev.ebb.spi.RemoteRecord>> done) {
+                    done.value().forEach(r -> current.put(r.matchValue(), r));
+                }
+            }
             switch (read) {
-                case Caller.Result.Done<List<dev.ebb.spi.RemoteRecord>> done ->
-                        done.value().forEach(r -> current.put(r.matchValue(), r));
+                case Caller.Result.Done<List<dev.ebb.spi.RemoteRecord>> done -> {
+                }
                 case Caller.Result.GaveUp<List<dev.ebb.spi.RemoteRecord>> gaveUp -> {
                     String reason = "could not read the current values back, so nothing was written: "
                             + gaveUp.reason();

@@ -934,13 +934,22 @@ public final class SyncEngine {
             List<String> owned = p.bindings.stream().filter(b -> b.mapping.policy() != FieldPolicy.OVERWRITE)
                     .map(b -> b.field.name()).toList();
             List<String> matchValues = records.stream().map(OutboundRecord::matchValue).toList();
-            readCalls.incrementAndGet();
-            Caller.Result<List<dev.ebb.spi.RemoteRecord>> read = p.caller.call(
-                    () -> p.destination.read(sync.object(), sync.match().field(), matchValues, owned), null);
             Map<String, dev.ebb.spi.RemoteRecord> current = new HashMap<>();
+            // A bulk-sized batch is read back in chunks of the object's usual batch size: read() takes no more.
+            int chunk = p.capabilities.limits().maxRecords();
+            Caller.Result<List<dev.ebb.spi.RemoteRecord>> read = new Caller.Result.Done<>(List.of());
+            for (int from = 0; from < matchValues.size() && read instanceof Caller.Result.Done; from += chunk) {
+                List<String> part = matchValues.subList(from, Math.min(matchValues.size(), from + chunk));
+                readCalls.incrementAndGet();
+                read = p.caller.call(() -> p.destination.read(sync.object(), sync.match().field(), part, owned),
+                        null);
+                if (read instanceof Caller.Result.Done<List<dev.ebb.spi.RemoteRecord>> done) {
+                    done.value().forEach(r -> current.put(r.matchValue(), r));
+                }
+            }
             switch (read) {
-                case Caller.Result.Done<List<dev.ebb.spi.RemoteRecord>> done ->
-                        done.value().forEach(r -> current.put(r.matchValue(), r));
+                case Caller.Result.Done<List<dev.ebb.spi.RemoteRecord>> done -> {
+                }
                 case Caller.Result.GaveUp<List<dev.ebb.spi.RemoteRecord>> gaveUp -> {
                     String reason = "could not read the current values back, so nothing was written: "
                             + gaveUp.reason();
@@ -1035,9 +1044,15 @@ public final class SyncEngine {
          */
         private List<RowOutcome> deliverBatch(Operation operation, List<OutboundRecord> records,
                                               List<RowOutcome> outcomes) throws InterruptedException {
-            WriteBatch write = new WriteBatch(sync.object(), operation, sync.match().field(), records);
+            return deliverBatch(operation, records, outcomes, write(new WriteBatch(sync.object(), operation,
+                    sync.match().field(), records)));
+        }
+
+        private List<RowOutcome> deliverBatch(Operation operation, List<OutboundRecord> records,
+                                              List<RowOutcome> outcomes, Caller.Result<WriteResult> result)
+                throws InterruptedException {
             List<RowOutcome> answered = new ArrayList<>(outcomes.size());
-            switch (write(write)) {
+            switch (result) {
                 case Caller.Result.Done<WriteResult> done -> {
                     failedBatchesInARow.set(0);
                     Map<String, RecordResult> byKey = new HashMap<>();
@@ -1062,9 +1077,28 @@ public final class SyncEngine {
                 case Caller.Result.GaveUp<WriteResult> gaveUp when gaveUp.permanent() && records.size() > 1 -> {
                     bisections.incrementAndGet();
                     int half = records.size() / 2;
-                    answered.addAll(deliverBatch(operation, records.subList(0, half), outcomes.subList(0, half)));
-                    answered.addAll(deliverBatch(operation, records.subList(half, records.size()),
-                            outcomes.subList(half, outcomes.size())));
+                    List<OutboundRecord> left = records.subList(0, half);
+                    List<OutboundRecord> right = records.subList(half, records.size());
+                    Caller.Result<WriteResult> leftResult = write(new WriteBatch(sync.object(), operation,
+                            sync.match().field(), left));
+                    Caller.Result<WriteResult> rightResult = write(new WriteBatch(sync.object(), operation,
+                            sync.match().field(), right));
+                    if (sameRefusal(gaveUp, leftResult) && sameRefusal(gaveUp, rightResult)) {
+                        // Both halves refused for the very same reason: the account refuses the writes (imports
+                        // disabled, a permission), not one record. Splitting further would cost ~2n calls for
+                        // nothing; the rows are left failed for a later run.
+                        failedBatchesInARow.incrementAndGet();
+                        for (RowOutcome o : outcomes) {
+                            failed.incrementAndGet();
+                            problem("failed", o.key(), gaveUp.reason());
+                            answered.add(withOutcome(o, Outcome.FAILED, "refused with its whole batch: "
+                                    + gaveUp.reason(), null));
+                        }
+                    } else {
+                        answered.addAll(deliverBatch(operation, left, outcomes.subList(0, half), leftResult));
+                        answered.addAll(deliverBatch(operation, right, outcomes.subList(half, outcomes.size()),
+                                rightResult));
+                    }
                 }
                 case Caller.Result.GaveUp<WriteResult> gaveUp when gaveUp.permanent() -> {
                     // Alone in its batch and still refused: this record is what the vendor objects to.
@@ -1087,6 +1121,11 @@ public final class SyncEngine {
                 }
             }
             return answered;
+        }
+
+        private static boolean sameRefusal(Caller.Result.GaveUp<WriteResult> parent, Caller.Result<WriteResult> child) {
+            return child instanceof Caller.Result.GaveUp<WriteResult> refused && refused.permanent()
+                    && refused.reason().equals(parent.reason());
         }
 
         /**

@@ -64,6 +64,8 @@ import java.util.random.RandomGenerator;
  *   <li><b>shared</b>: two syncs to the same account, each of half the rows, run at once in one process (one
  *       engine, one budget per account, as {@code ebb serve} or two threads of one CLI process would). Their
  *       calls together must stay inside the one budget.</li>
+ *   <li><b>neighbour-share</b> (only when asked for): the neighbour again, with Ebb's destination told to leave it
+ *       room ({@code limits: { share: 70% }}), for comparison with learning it from the vendor's answers.</li>
  * </ol>
  *
  * <p>Per scenario it prints the delivery's time (from the first write to the end; the plan before it is timed apart),
@@ -109,7 +111,9 @@ final class DeliverHubSpot implements Benchmark {
             for (String scenario : options.scenarios) {
                 Map<String, Object> f = switch (scenario) {
                     case "own" -> own(work.resolve("own"), options.rows, progress);
-                    case "neighbour" -> neighbour(work.resolve("neighbour"), options.rows, progress);
+                    case "neighbour" -> neighbour(work.resolve("neighbour"), options.rows, null, progress);
+                    case "neighbour-share" -> neighbour(work.resolve("neighbour-share"), options.rows, "70%",
+                            progress);
                     case "shared" -> shared(work.resolve("shared"), options.rows, progress);
                     default -> throw new IllegalStateException(scenario);
                 };
@@ -118,7 +122,8 @@ final class DeliverHubSpot implements Benchmark {
                 switch (scenario) {
                     case "own" -> targets.put("own: ratio >= 0.95 and no 429",
                             (double) f.get("ratio") >= 0.95 && (long) f.get("ebb_429s") == 0);
-                    case "neighbour" -> targets.put("neighbour: ratio to what remains >= 0.90, no row lost",
+                    case "neighbour", "neighbour-share" -> targets.put(scenario
+                                    + ": ratio to what remains >= 0.90, no row lost",
                             (double) f.get("ratio_to_remaining") >= 0.90 && (long) f.get("rows_lost") == 0);
                     case "shared" -> targets.put("shared: at most 190 calls in any 10 s",
                             (long) f.get("max_calls_in_10s") <= TIER.requestsPerWindow());
@@ -140,7 +145,7 @@ final class DeliverHubSpot implements Benchmark {
     private Map<String, Object> own(Path dir, long rows, Consumer<String> progress) throws Exception {
         progress.accept(String.format(Locale.ROOT, "own: %,d rows, Ebb alone on the account", rows));
         try (HubSpotSandbox sandbox = sandbox();
-             Project project = Project.write(dir, sandbox, Map.of("contacts", new long[]{0, rows}))) {
+             Project project = Project.write(dir, sandbox, Map.of("contacts", new long[]{0, rows}), null)) {
             Instant start = Instant.now();
             RunRecord run = project.run("contacts", progress, sandbox, start);
             Duration took = Duration.between(start, Instant.now());
@@ -153,13 +158,20 @@ final class DeliverHubSpot implements Benchmark {
         }
     }
 
-    private Map<String, Object> neighbour(Path dir, long rows, Consumer<String> progress) throws Exception {
+    /**
+     * @param ebbShare the {@code limits: { share: … }} the destination entry gives Ebb, or {@code null} for none (Ebb
+     *                 then learns of the neighbour only from the vendor's answers)
+     */
+    private Map<String, Object> neighbour(Path dir, long rows, String ebbShare, Consumer<String> progress)
+            throws Exception {
+        String scenario = ebbShare == null ? "neighbour" : "neighbour-share";
         int share = (int) Math.round(TIER.requestsPerWindow() * 0.3);
         int remaining = TIER.requestsPerWindow() - share;
-        progress.accept(String.format(Locale.ROOT, "neighbour: %,d rows, beside %d calls per 10 s on the same token "
-                + "(first a window of the neighbour alone)", rows, share));
+        progress.accept(String.format(Locale.ROOT, "%s: %,d rows, beside %d calls per 10 s on the same token "
+                + "(first a window of the neighbour alone)%s", scenario, rows, share,
+                ebbShare == null ? "" : "; Ebb's destination has limits: { share: " + ebbShare + " }"));
         try (HubSpotSandbox sandbox = sandbox();
-             Project project = Project.write(dir, sandbox, Map.of("contacts", new long[]{0, rows}));
+             Project project = Project.write(dir, sandbox, Map.of("contacts", new long[]{0, rows}), ebbShare);
              HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
             AtomicLong calls = new AtomicLong();
             AtomicLong throttled = new AtomicLong();
@@ -193,7 +205,7 @@ final class DeliverHubSpot implements Benchmark {
                 f.put("failed", run.failed());
                 f.put("throttles_counted", run.throttles());
                 f.put("rows_lost", lost(sandbox, project, rows));
-                report("neighbour", f, progress);
+                report(scenario, f, progress);
                 progress.accept(String.format(Locale.ROOT, "  ratio to the %,d records/s that remain: %.3f; the "
                         + "neighbour made %,d calls, %,d of them throttled", ceiling(remaining),
                         (double) f.get("ratio_to_remaining"), calls.get(), throttled.get()));
@@ -211,7 +223,7 @@ final class DeliverHubSpot implements Benchmark {
                 half, rows - half));
         try (HubSpotSandbox sandbox = sandbox();
              Project project = Project.write(dir, sandbox, Map.of("contacts_a", new long[]{0, half},
-                     "contacts_b", new long[]{half, rows}))) {
+                     "contacts_b", new long[]{half, rows}), null)) {
             Instant start = Instant.now();
             List<RunRecord> runs = new ArrayList<>();
             try (ExecutorService both = Executors.newFixedThreadPool(2)) {
@@ -262,6 +274,9 @@ final class DeliverHubSpot implements Benchmark {
         f.put("ratio", round(rate / ceiling(perWindow)));
         f.put("end_to_end_records_per_s", round(delivered / seconds));
         f.put("ebb_429s", ebb.stream().filter(r -> r.status() == 429).count());
+        // When they came, in seconds from the first write: at the start, steadily, or in bursts.
+        f.put("ebb_429s_at_s", ebb.stream().filter(r -> r.status() == 429)
+                .map(r -> round(Duration.between(firstWrite, r.time()).toMillis() / 1000.0)).toList());
         f.put("ebb_calls", (long) ebb.size());
         f.put("max_calls_in_10s", maxInWindow(windowed));
         f.put("max_ebb_calls_in_10s", maxInWindow(ebb.stream().map(LoggedRequest::time).toList()));
@@ -367,8 +382,12 @@ final class DeliverHubSpot implements Benchmark {
             this.env = env;
         }
 
-        /** One model and one sync per entry: name → [first row, end row). */
-        static Project write(Path root, HubSpotSandbox sandbox, Map<String, long[]> syncs) throws Exception {
+        /**
+         * One model and one sync per entry: name → [first row, end row); {@code share}, if not null, goes into the
+         * destination's {@code limits}.
+         */
+        static Project write(Path root, HubSpotSandbox sandbox, Map<String, long[]> syncs, String share)
+                throws Exception {
             deleteTree(root);
             Files.createDirectories(root.resolve("models"));
             Files.createDirectories(root.resolve("syncs"));
@@ -383,7 +402,8 @@ final class DeliverHubSpot implements Benchmark {
                         token: "${env:HUBSPOT_TOKEN}"
                         base_url: "${env:HUBSPOT_BASE_URL}"
                         tier: %s
-                    """.formatted(TIER.optionValue()));
+                    """.formatted(TIER.optionValue())
+                    + (share == null ? "" : "    limits: { share: " + share + " }\n"));
             Map<String, String> models = new LinkedHashMap<>();
             for (Map.Entry<String, long[]> sync : syncs.entrySet()) {
                 String sql = """
@@ -457,7 +477,7 @@ final class DeliverHubSpot implements Benchmark {
         }
     }
 
-    /** {@code --rows N --scenarios own,neighbour,shared --work DIR}. */
+    /** {@code --rows N --scenarios own,neighbour,shared[,neighbour-share] --work DIR}. */
     private record Options(long rows, List<String> scenarios, Path work) {
         static Options parse(String[] args) {
             long rows = 200_000;
@@ -478,13 +498,14 @@ final class DeliverHubSpot implements Benchmark {
                     case "--scenarios" -> scenarios = List.of(value.split(","));
                     case "--work" -> work = Path.of(value);
                     default -> throw new IllegalArgumentException("unknown option " + option
-                            + "; options: --rows N, --scenarios own,neighbour,shared, --work DIR");
+                            + "; options: --rows N, --scenarios own,neighbour,shared,neighbour-share, --work DIR");
                 }
             }
             if (rows < 2 * BATCH) throw new IllegalArgumentException("--rows must be at least " + 2 * BATCH);
             for (String s : scenarios) {
-                if (!List.of("own", "neighbour", "shared").contains(s)) {
-                    throw new IllegalArgumentException("unknown scenario '" + s + "'; use own, neighbour, shared");
+                if (!List.of("own", "neighbour", "shared", "neighbour-share").contains(s)) {
+                    throw new IllegalArgumentException("unknown scenario '" + s
+                            + "'; use own, neighbour, shared, neighbour-share");
                 }
             }
             return new Options(rows, scenarios, work);

@@ -230,11 +230,6 @@ class BadInputEndToEndTest {
     }
 
     @Test
-    @Disabled("Product bug: core/engine SyncEngine (the 'is not a column of model' check) always blames the sync "
-            + "file, without a line and without a suggestion. A key declared in models/customer_health.yaml:2 is "
-            + "reported as 'syncs/churn_to_hubspot.yaml: sync ... key ...', and a key declared in the sync at "
-            + "line 2 gets no ':2'. It should be '<file that declares the key>:<line>: key 'customer_mail' is not "
-            + "a column ...; did you mean 'customer_email'?'")
     void keyThatIsNotAColumnIsReportedWhereItIsDeclared() throws IOException {
         write("models/customer_health.yaml", "description: Customer health scores.\nkey: customer_mail\n");
         CliRunner.Result inModel = runSync();

@@ -129,7 +129,7 @@ public final class ProjectLoader {
             String source = described.source() != null || !described.sourceKnown() ? described.source()
                     : defaultSource(name, relative, project);
             models.put(name, new ModelConfig(name, sql == null ? "" : sql, source, described.key(),
-                    new Location(relative, 0)));
+                    new Location(relative, 0), described.keyLocation()));
         });
         return models;
     }
@@ -139,9 +139,10 @@ public final class ProjectLoader {
      * key could not be read, so that no second problem is raised about a missing source or key. Its {@code
      * description:} is checked but not kept: {@link ModelConfig} has no place for it yet.
      */
-    private record ModelFile(String source, boolean sourceKnown, List<String> key, boolean keyKnown) {
-        static final ModelFile NONE = new ModelFile(null, true, List.of(), true);
-        static final ModelFile UNREADABLE = new ModelFile(null, false, List.of(), false);
+    private record ModelFile(String source, boolean sourceKnown, List<String> key, boolean keyKnown,
+                             Location keyLocation) {
+        static final ModelFile NONE = new ModelFile(null, true, List.of(), true, null);
+        static final ModelFile UNREADABLE = new ModelFile(null, false, List.of(), false, null);
     }
 
     private ModelFile modelFile(Path relative, YamlNode root, ProjectFileReader.ProjectSection project) {
@@ -170,7 +171,8 @@ public final class ProjectLoader {
             key = columns.orElse(List.of());
         }
         top.get().entry("description").ifPresent(reader::string);
-        return new ModelFile(source, sourceKnown, key, keyReadable);
+        return new ModelFile(source, sourceKnown, key, keyReadable,
+                keyEntry.map(entry -> reader.at(entry.line())).orElse(null));
     }
 
     private String defaultSource(String model, Path relative, ProjectFileReader.ProjectSection project) {

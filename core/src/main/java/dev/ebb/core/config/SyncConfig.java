@@ -20,10 +20,11 @@ import java.util.List;
  * @param location    the sync's file
  * @param guard       the blast-radius guard as written, or {@code null} when the sync sets none (the engine then
  *                    applies its defaults for modes that delete or clear)
+ * @param keyLocation where the key is declared: this sync's {@code key:}, or the model's YAML
  */
 public record SyncConfig(String name, String model, List<String> key, String destination, String object, Mode mode,
                          RemovalBehaviour onRemoved, Match match, List<FieldMapping> fields, Schedule schedule,
-                         Location location, Guard guard) {
+                         Location location, Guard guard, Location keyLocation) {
     public SyncConfig {
         key = List.copyOf(key);
         fields = List.copyOf(fields);
@@ -34,5 +35,13 @@ public record SyncConfig(String name, String model, List<String> key, String des
                       RemovalBehaviour onRemoved, Match match, List<FieldMapping> fields, Schedule schedule,
                       Location location) {
         this(name, model, key, destination, object, mode, onRemoved, match, fields, schedule, location, null);
+    }
+
+    /** A sync whose key is located at the sync's file. */
+    public SyncConfig(String name, String model, List<String> key, String destination, String object, Mode mode,
+                      RemovalBehaviour onRemoved, Match match, List<FieldMapping> fields, Schedule schedule,
+                      Location location, Guard guard) {
+        this(name, model, key, destination, object, mode, onRemoved, match, fields, schedule, location, guard,
+                location);
     }
 }

@@ -75,9 +75,12 @@ final class SyncReader {
                 || guard.isEmpty()) {
             return Optional.empty();
         }
+        Location keyLocation = sync.entry("key").map(entry -> reader.at(entry.line()))
+                .or(() -> Optional.ofNullable(models.get(model.get()).keyLocation()))
+                .orElse(new Location(file, 0));
         return Optional.of(new SyncConfig(name, model.get(), key.get(), destination.get(), object.get(), mode.get(),
                 onRemoved.get(), match.get(), fields.get(), schedule.get(), new Location(file, 0),
-                guardWritten ? guard.get() : null));
+                guardWritten ? guard.get() : null, keyLocation));
     }
 
     private Optional<String> model(NodeReader reader, YamlNode.Entry entry) {

@@ -2,6 +2,7 @@ package dev.ebb.core.engine;
 
 import dev.ebb.core.config.FieldMapping;
 import dev.ebb.core.config.FieldPolicy;
+import dev.ebb.core.config.Location;
 import dev.ebb.core.config.ModelConfig;
 import dev.ebb.core.config.NullPolicy;
 import dev.ebb.core.config.ProjectConfig;
@@ -410,9 +411,9 @@ public final class SyncEngine {
             List<Column> columns = p.source.describe(p.model.sql());
             p.keyColumns = new int[sync.key().size()];
             for (int i = 0; i < sync.key().size(); i++) {
-                p.keyColumns[i] = column(columns, sync.key().get(i), sync, "key");
+                p.keyColumns[i] = column(columns, sync.key().get(i), sync, "key", sync.keyLocation());
             }
-            p.matchColumn = column(columns, sync.match().column(), sync, "match column");
+            p.matchColumn = column(columns, sync.match().column(), sync, "match column", sync.match().location());
 
             Caller.Result<ObjectSchema> described = p.caller.call(() -> p.destination.describe(sync.object()), null);
             p.schema = switch (described) {
@@ -434,7 +435,8 @@ public final class SyncEngine {
                     throw new SyncException(SyncException.Kind.INVALID, mapping.location() + ": field '"
                             + mapping.field() + "' of '" + sync.object() + "' is read-only");
                 }
-                int column = mapping.column() == null ? -1 : column(columns, mapping.column(), sync, "column");
+                int column = mapping.column() == null ? -1
+                        : column(columns, mapping.column(), sync, "column", mapping.location());
                 p.bindings.add(new Binding(mapping, column, field));
                 p.fieldNames.add(mapping.field());
             }
@@ -457,12 +459,26 @@ public final class SyncEngine {
         return sync.mode() == Mode.MIRROR ? RemovalBehaviour.DELETE : sync.onRemoved();
     }
 
-    private static int column(List<Column> columns, String name, SyncConfig sync, String role)
+    /** The column's index, or an error at the place that names it, with the nearest column as a suggestion. */
+    private static int column(List<Column> columns, String name, SyncConfig sync, String role, Location where)
             throws SyncException {
         for (int i = 0; i < columns.size(); i++) if (columns.get(i).name().equals(name)) return i;
         for (int i = 0; i < columns.size(); i++) if (columns.get(i).name().equalsIgnoreCase(name)) return i;
-        throw invalid(sync, role + " '" + name + "' is not a column of model '" + sync.model() + "'; its columns: "
-                + String.join(", ", columns.stream().map(Column::name).toList()));
+        List<String> names = columns.stream().map(Column::name).toList();
+        String nearest = null;
+        int best = Integer.MAX_VALUE;
+        for (String candidate : names) {
+            int d = distance(name.toLowerCase(Locale.ROOT), candidate.toLowerCase(Locale.ROOT));
+            if (d < best) {
+                best = d;
+                nearest = candidate;
+            }
+        }
+        String hint = nearest != null && best <= Math.max(2, name.length() / 3)
+                ? " (did you mean '" + nearest + "'?)" : "";
+        throw new SyncException(SyncException.Kind.INVALID, (where == null ? sync.location() : where) + ": " + role
+                + " '" + name + "' is not a column of model '" + sync.model() + "'" + hint + "; its columns: "
+                + String.join(", ", names));
     }
 
     private static String matchable(Prepared p) {
@@ -936,14 +952,23 @@ public final class SyncEngine {
             List<String> owned = p.bindings.stream().filter(b -> b.mapping.policy() != FieldPolicy.OVERWRITE)
                     .map(b -> b.field.name()).toList();
             List<String> matchValues = records.stream().map(OutboundRecord::matchValue).toList();
-            Caller.Result<List<dev.ebb.spi.RemoteRecord>> read = p.caller.call(() -> {
-                readCalls.incrementAndGet(); // each attempt, as api_calls counts them: a retried read costs two
-                return p.destination.read(sync.object(), sync.match().field(), matchValues, owned);
-            }, null);
             Map<String, dev.ebb.spi.RemoteRecord> current = new HashMap<>();
+            // A bulk-sized batch is read back in chunks of the object's usual batch size: read() takes no more.
+            int chunk = p.capabilities.limits().maxRecords();
+            Caller.Result<List<dev.ebb.spi.RemoteRecord>> read = new Caller.Result.Done<>(List.of());
+            for (int from = 0; from < matchValues.size() && read instanceof Caller.Result.Done; from += chunk) {
+                List<String> part = matchValues.subList(from, Math.min(matchValues.size(), from + chunk));
+                read = p.caller.call(() -> {
+                    readCalls.incrementAndGet(); // each attempt, as api_calls counts them: a retried read costs two
+                    return p.destination.read(sync.object(), sync.match().field(), part, owned);
+                }, null);
+                if (read instanceof Caller.Result.Done<List<dev.ebb.spi.RemoteRecord>> done) {
+                    done.value().forEach(r -> current.put(r.matchValue(), r));
+                }
+            }
             switch (read) {
-                case Caller.Result.Done<List<dev.ebb.spi.RemoteRecord>> done ->
-                        done.value().forEach(r -> current.put(r.matchValue(), r));
+                case Caller.Result.Done<List<dev.ebb.spi.RemoteRecord>> done -> {
+                }
                 case Caller.Result.GaveUp<List<dev.ebb.spi.RemoteRecord>> gaveUp -> {
                     String reason = "could not read the current values back, so nothing was written: "
                             + gaveUp.reason();
@@ -1051,9 +1076,15 @@ public final class SyncEngine {
          */
         private List<RowOutcome> deliverBatch(Operation operation, List<OutboundRecord> records,
                                               List<RowOutcome> outcomes) throws InterruptedException {
-            WriteBatch write = new WriteBatch(sync.object(), operation, sync.match().field(), records);
+            return deliverBatch(operation, records, outcomes, write(new WriteBatch(sync.object(), operation,
+                    sync.match().field(), records)));
+        }
+
+        private List<RowOutcome> deliverBatch(Operation operation, List<OutboundRecord> records,
+                                              List<RowOutcome> outcomes, Caller.Result<WriteResult> result)
+                throws InterruptedException {
             List<RowOutcome> answered = new ArrayList<>(outcomes.size());
-            switch (write(write)) {
+            switch (result) {
                 case Caller.Result.Done<WriteResult> done -> {
                     failedBatchesInARow.set(0);
                     Map<String, RecordResult> byKey = new HashMap<>();
@@ -1078,9 +1109,28 @@ public final class SyncEngine {
                 case Caller.Result.GaveUp<WriteResult> gaveUp when gaveUp.permanent() && records.size() > 1 -> {
                     bisections.incrementAndGet();
                     int half = records.size() / 2;
-                    answered.addAll(deliverBatch(operation, records.subList(0, half), outcomes.subList(0, half)));
-                    answered.addAll(deliverBatch(operation, records.subList(half, records.size()),
-                            outcomes.subList(half, outcomes.size())));
+                    List<OutboundRecord> left = records.subList(0, half);
+                    List<OutboundRecord> right = records.subList(half, records.size());
+                    Caller.Result<WriteResult> leftResult = write(new WriteBatch(sync.object(), operation,
+                            sync.match().field(), left));
+                    Caller.Result<WriteResult> rightResult = write(new WriteBatch(sync.object(), operation,
+                            sync.match().field(), right));
+                    if (sameRefusal(gaveUp, leftResult) && sameRefusal(gaveUp, rightResult)) {
+                        // Both halves refused for the very same reason: the account refuses the writes (imports
+                        // disabled, a permission), not one record. Splitting further would cost ~2n calls for
+                        // nothing; the rows are left failed for a later run.
+                        failedBatchesInARow.incrementAndGet();
+                        for (RowOutcome o : outcomes) {
+                            failed.incrementAndGet();
+                            problem("failed", o.key(), gaveUp.reason());
+                            answered.add(withOutcome(o, Outcome.FAILED, "refused with its whole batch: "
+                                    + gaveUp.reason(), null));
+                        }
+                    } else {
+                        answered.addAll(deliverBatch(operation, left, outcomes.subList(0, half), leftResult));
+                        answered.addAll(deliverBatch(operation, right, outcomes.subList(half, outcomes.size()),
+                                rightResult));
+                    }
                 }
                 case Caller.Result.GaveUp<WriteResult> gaveUp when gaveUp.permanent() -> {
                     // Alone in its batch and still refused: this record is what the vendor objects to.
@@ -1103,6 +1153,11 @@ public final class SyncEngine {
                 }
             }
             return answered;
+        }
+
+        private static boolean sameRefusal(Caller.Result.GaveUp<WriteResult> parent, Caller.Result<WriteResult> child) {
+            return child instanceof Caller.Result.GaveUp<WriteResult> refused && refused.permanent()
+                    && refused.reason().equals(parent.reason());
         }
 
         /**

@@ -93,7 +93,8 @@ class ProjectLoaderTest {
         assertThat(project.models().keySet()).containsExactly("accounts", "customer_health");
         assertThat(project.models().get("customer_health")).isEqualTo(new ModelConfig("customer_health",
                 "SELECT * FROM customers", "lakehouse", List.of("customer_email"),
-                new Location(Path.of("models/customer_health.sql"), 0)));
+                new Location(Path.of("models/customer_health.sql"), 0),
+                new Location(Path.of("models/customer_health.yaml"), 2)));
         assertThat(project.models().get("accounts").source()).isEqualTo("crm_db");
         assertThat(project.models().get("accounts").key()).containsExactly("region", "account_id");
 
@@ -101,6 +102,8 @@ class ProjectLoaderTest {
         SyncConfig churn = project.sync("churn_to_hubspot").orElseThrow();
         assertThat(churn.model()).isEqualTo("customer_health");
         assertThat(churn.key()).as("from the model's YAML").containsExactly("customer_email");
+        assertThat(churn.keyLocation()).as("where the key is declared")
+                .isEqualTo(new Location(Path.of("models/customer_health.yaml"), 2));
         assertThat(churn.destination()).isEqualTo("hubspot");
         assertThat(churn.object()).isEqualTo("contacts");
         assertThat(churn.mode()).isEqualTo(Mode.UPDATE);

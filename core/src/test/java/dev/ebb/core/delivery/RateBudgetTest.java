@@ -39,7 +39,7 @@ class RateBudgetTest {
         RateBudget budget = new RateBudget(limits(new RateWindow(190, Duration.ofSeconds(10))), clock);
         List<Instant> calls = take(budget, 190);
         assertThat(calls.getLast()).isEqualTo(calls.getFirst());
-        assertThat(budget.reserve()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(budget.reserve()).isEqualTo(Duration.ofMillis(10_250));
     }
 
     @Test
@@ -49,8 +49,8 @@ class RateBudgetTest {
         List<Instant> calls = take(budget, 1900);
         assertNoWindowExceeded(calls, 190, Duration.ofSeconds(10));
         assertNoWindowExceeded(calls, 5000, Duration.ofMinutes(10));
-        // 1,900 calls at 190 per 10 s: the first 190 at once, then 9 more windows.
-        assertThat(Duration.between(calls.getFirst(), calls.getLast())).isEqualTo(Duration.ofSeconds(90));
+        // 1,900 calls at 190 per 10 s: the first 190 at once, then 9 more windows (each with its safety margin).
+        assertThat(Duration.between(calls.getFirst(), calls.getLast())).isEqualTo(Duration.ofMillis(9 * 10_250));
     }
 
     @Test
@@ -88,7 +88,7 @@ class RateBudgetTest {
         // At the floor, only 10 of the declared 100 calls fit a window.
         clock.advance(Duration.ofSeconds(20));
         List<Instant> calls = take(budget, 11);
-        assertThat(Duration.between(calls.getFirst(), calls.getLast())).isEqualTo(Duration.ofSeconds(10));
+        assertThat(Duration.between(calls.getFirst(), calls.getLast())).isEqualTo(Duration.ofMillis(10_250));
 
         double before = budget.allowance();
         budget.observe(RateUsage.UNKNOWN);

@@ -55,6 +55,8 @@ final class MemoryDestination implements Destination {
     Predicate<OutboundRecord> rejects = r -> false;
     /** Records whose presence makes the destination refuse the whole batch (no per-record answer). */
     Predicate<OutboundRecord> poisons = r -> false;
+    /** The refusal's message; by default it names the poisoning record. */
+    String poisonMessage;
     /** Set to throw after applying a batch, as a process dying after the vendor applied it would. */
     RuntimeException crashAfterApply;
     private int crashOnWrite;
@@ -119,8 +121,8 @@ final class MemoryDestination implements Destination {
         if (writeCalls == crashOnWrite && !crashAfterApplying) throw crash;
         for (OutboundRecord r : batch.records()) {
             if (poisons.test(r)) {
-                throw new DestinationException.PermanentException("VALIDATION_ERROR: " + r.matchValue()
-                        + " poisons the whole batch", null);
+                throw new DestinationException.PermanentException(poisonMessage != null ? poisonMessage
+                        : "VALIDATION_ERROR: " + r.matchValue() + " poisons the whole batch", null);
             }
         }
         writes.add(batch);

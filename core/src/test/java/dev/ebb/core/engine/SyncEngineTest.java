@@ -318,6 +318,21 @@ class SyncEngineTest {
     }
 
     @Test
+    void aRefusalOfEveryBatchIsNotBisectedRecordByRecord() throws Exception {
+        try (EngineFixture f = new EngineFixture(dir)) {
+            f.destination.batchSize = 8;
+            for (int i = 0; i < 8; i++) f.row("p" + i + "@x.io", "1", "free");
+            f.destination.poisons = r -> true; // e.g. "imports are not enabled for this account"
+            f.destination.poisonMessage = "FORBIDDEN: data imports are not enabled";
+            RunReport run = f.engine().run("people", Progress.NONE);
+            assertThat(run.record().failed()).isEqualTo(8);
+            assertThat(run.record().apiCalls()).as("describe, the batch, and its two halves").isEqualTo(1 + 1 + 2);
+            assertThat(run.problems()).allMatch(p -> p.contains("data imports are not enabled"));
+            assertThat(f.state.snapshotSize("people")).isZero();
+        }
+    }
+
+    @Test
     void planWritesNothing() throws Exception {
         try (EngineFixture f = new EngineFixture(dir)) {
             f.row("a@x.io", "1", "free");

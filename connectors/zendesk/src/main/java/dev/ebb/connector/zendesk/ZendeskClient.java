@@ -1,0 +1,228 @@
+package dev.ebb.connector.zendesk;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ebb.spi.DestinationException;
+import dev.ebb.spi.DestinationException.PermanentException;
+import dev.ebb.spi.DestinationException.ThrottledException;
+import dev.ebb.spi.DestinationException.TransientException;
+import dev.ebb.spi.RateUsage;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One HTTP call to the Zendesk Support API, and the classification of what came back. It never retries or waits.
+ *
+ * <p>Authentication (https://developer.zendesk.com/api-reference/introduction/security-and-auth/): an API token goes
+ * as HTTP Basic with the user name {@code {email}/token} and the token as password; an OAuth access token as
+ * {@code Authorization: Bearer}.
+ *
+ * <p>Thread-safe: the HTTP client and the mapper are shared, nothing else changes after construction.
+ */
+final class ZendeskClient implements AutoCloseable {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private final URI baseUrl;
+    private final String authorization;
+    private final Duration timeout;
+    private final Clock clock;
+    private final HttpClient httpClient;
+
+    /** An answer: status, headers and the body as JSON (an object holding {@code description} if it was not JSON). */
+    record Answer(int status, HttpHeaders headers, JsonNode body) {
+        boolean ok() {
+            return status >= 200 && status < 300;
+        }
+    }
+
+    ZendeskClient(URI baseUrl, String authorization, Duration timeout, Clock clock) {
+        this.baseUrl = baseUrl;
+        this.authorization = authorization;
+        this.timeout = timeout;
+        this.clock = clock;
+        this.httpClient = HttpClient.newBuilder()
+                .connectTimeout(timeout)
+                // A sandbox on plain http speaks HTTP/1.1 only; Zendesk itself negotiates HTTP/2 over TLS.
+                .version("https".equals(baseUrl.getScheme()) ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
+                .build();
+    }
+
+    URI baseUrl() {
+        return baseUrl;
+    }
+
+    /** One call; {@code pathAndQuery} starts with {@code /api/v2/}, {@code body} may be null. */
+    Answer send(String method, String pathAndQuery, JsonNode body) throws TransientException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery))
+                .timeout(timeout)
+                .header("Authorization", authorization)
+                .header("Accept", "application/json")
+                .header("User-Agent", "ebb-zendesk");
+        if (body == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8));
+        }
+        String what = method + " " + pathWithoutQuery(pathAndQuery);
+        HttpResponse<String> response;
+        try {
+            response = httpClient.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (HttpConnectTimeoutException e) {
+            throw new TransientException("Zendesk at " + baseUrl + " did not accept a connection within " + timeout, e,
+                    true);
+        } catch (HttpTimeoutException e) {
+            throw new TransientException("Zendesk did not answer " + what + " within " + timeout, e, false);
+        } catch (IOException e) {
+            boolean unreachable = causedBy(e, ConnectException.class) || causedBy(e, UnknownHostException.class);
+            throw new TransientException((unreachable ? "cannot reach Zendesk at " + baseUrl
+                    : "the connection to Zendesk failed during " + what) + ": " + e, e, unreachable);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TransientException("interrupted during " + what, e, false);
+        }
+        return new Answer(response.statusCode(), response.headers(), parse(response.body()));
+    }
+
+    private static JsonNode parse(String text) {
+        if (text == null || text.isBlank()) return JSON.createObjectNode();
+        try {
+            JsonNode node = JSON.readTree(text);
+            if (node != null && node.isObject()) return node;
+        } catch (JsonProcessingException e) {
+            // not JSON: a proxy's HTML page, for instance
+        }
+        return JSON.createObjectNode().put("description", text.length() > 300 ? text.substring(0, 300) + "…" : text);
+    }
+
+    /**
+     * The exception for a call Zendesk refused as a whole, by status: 429 is a throttle with Zendesk's
+     * {@code Retry-After} in seconds (rate limit, or more than 30 jobs queued or running: "Rate limits",
+     * https://developer.zendesk.com/api-reference/introduction/rate-limits); 409 (a concurrent change of the same
+     * record) and 5xx may pass; anything else (401 bad credentials, 403 such as "Data imports are not enabled",
+     * 400 {@code TooManyValues}, 404, 422 {@code RecordInvalid}) will not.
+     */
+    DestinationException failure(Answer answer, String what) {
+        int status = answer.status();
+        String message = "Zendesk answered " + status + " to " + what + ": " + reason(answer.body());
+        if (status == 429) {
+            return new ThrottledException(message, retryAfter(answer.headers()).orElse(null), false);
+        }
+        if (status == 409 || status >= 500) return new TransientException(message, null, false);
+        return new PermanentException(message, null);
+    }
+
+    /**
+     * Zendesk's reason in one line. Its errors carry {@code error} (a code such as {@code RecordInvalid},
+     * {@code TooManyValues}, {@code APIRateLimitExceeded}; for OAuth {@code invalid_token}), a {@code description},
+     * and for validation errors {@code details} per attribute, e.g.
+     * {@code {"error":"RecordInvalid","description":"Record validation errors","details":{"name":[{"description":
+     * "Name: is too short (minimum is 1 characters)"}]}}}.
+     */
+    static String reason(JsonNode body) {
+        JsonNode error = body.path("error");
+        String code;
+        String description;
+        if (error.isObject()) {
+            // Some endpoints nest it: {"error":{"title":"Invalid attribute","message":"…"}}
+            code = error.path("title").asText("");
+            description = error.path("message").asText("");
+        } else {
+            code = error.asText("");
+            description = body.path("description").asText(body.path("error_description").asText(
+                    body.path("message").asText("")));
+        }
+        List<String> details = new ArrayList<>();
+        JsonNode detailNode = body.path("details");
+        if (detailNode.isObject()) {
+            for (Map.Entry<String, JsonNode> attribute : detailNode.properties()) {
+                for (JsonNode problem : attribute.getValue()) {
+                    String text = problem.path("description").asText("");
+                    if (!text.isEmpty()) details.add(text);
+                }
+            }
+        } else if (detailNode.isTextual()) {
+            details.add(detailNode.asText());
+        }
+        StringBuilder line = new StringBuilder(code);
+        if (!description.isEmpty()) line.append(line.isEmpty() ? "" : ": ").append(description);
+        if (!details.isEmpty()) line.append(line.isEmpty() ? "" : " (").append(String.join("; ", details))
+                .append(line.isEmpty() ? "" : ")");
+        return line.isEmpty() ? "no reason given" : line.toString();
+    }
+
+    /**
+     * The account's budget from {@code X-Rate-Limit} and {@code X-Rate-Limit-Remaining} ("Monitoring your request
+     * activity", rate-limits page above); the limit is per minute. {@link RateUsage#UNKNOWN} without them.
+     */
+    static RateUsage usage(HttpHeaders headers) {
+        Long max = longHeader(headers, "X-Rate-Limit").orElse(longHeader(headers, "ratelimit-limit").orElse(null));
+        Long remaining = longHeader(headers, "X-Rate-Limit-Remaining")
+                .orElse(longHeader(headers, "ratelimit-remaining").orElse(null));
+        if (max == null && remaining == null) return RateUsage.UNKNOWN;
+        return new RateUsage(max, remaining, ZendeskPlan.WINDOW, null);
+    }
+
+    /** Zendesk sends seconds; an HTTP date is honoured too. */
+    private Optional<Duration> retryAfter(HttpHeaders headers) {
+        Optional<String> value = headers.firstValue("Retry-After").map(String::trim);
+        if (value.isEmpty()) return Optional.empty();
+        try {
+            return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(value.get()))));
+        } catch (NumberFormatException e) {
+            try {
+                Instant at = ZonedDateTime.parse(value.get(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                Duration wait = Duration.between(clock.instant(), at);
+                return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
+            } catch (DateTimeParseException unparsable) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    private static Optional<Long> longHeader(HttpHeaders headers, String name) {
+        try {
+            return headers.firstValue(name).map(String::trim).map(Long::parseLong);
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String pathWithoutQuery(String pathAndQuery) {
+        int q = pathAndQuery.indexOf('?');
+        return q < 0 ? pathAndQuery : pathAndQuery.substring(0, q);
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) return true;
+        }
+        return false;
+    }
+
+    @Override
+    public void close() {
+        httpClient.close();
+    }
+}

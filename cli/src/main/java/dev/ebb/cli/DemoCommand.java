@@ -4,13 +4,10 @@ import dev.ebb.core.engine.Progress;
 import dev.ebb.core.engine.RunReport;
 import dev.ebb.core.engine.SyncException;
 import dev.ebb.core.state.RunRecord;
-import dev.ebb.testkit.sandbox.SandboxProvider;
-import dev.ebb.testkit.sandbox.SandboxServer;
+import dev.ebb.connector.hubspot.HubSpotTier;
+import dev.ebb.connector.hubspot.sandbox.HubSpotProperty;
+import dev.ebb.connector.hubspot.sandbox.HubSpotSandbox;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -56,9 +53,15 @@ final class DemoCommand extends BaseCommand {
             generateLakehouse(root);
             say(String.format("1. Generated a lakehouse: %,d customers in gold_customer_metrics "
                     + "(data/lakehouse.duckdb)", rows));
-            SandboxProvider provider = SandboxProvider.find("hubspot").orElseThrow();
-            try (SandboxServer sandbox = provider.start(0, Map.of("tier", "professional", "tokens", TOKEN))) {
-                createProperties(sandbox.baseUrl());
+            // The account's custom properties exist before Ebb comes (created through the sandbox, so that they
+            // cost no call of the account's budget: the demo shows Ebb's own calls).
+            try (HubSpotSandbox sandbox = HubSpotSandbox.builder().tokens(TOKEN).tier(HubSpotTier.PROFESSIONAL)
+                    .property("contacts", HubSpotProperty.of("churn_risk_score", "number"))
+                    .property("contacts", HubSpotProperty.of("lifetime_value", "number"))
+                    .property("contacts", HubSpotProperty.enumeration("plan", "free", "starter", "professional",
+                            "enterprise"))
+                    .build()) {
+                sandbox.start();
                 writeProject(root, sandbox.baseUrl());
                 say("2. Started a HubSpot sandbox on " + sandbox.baseUrl()
                         + " with Professional limits (190 requests per 10 s, 100 records per batch)");
@@ -149,29 +152,6 @@ final class DemoCommand extends BaseCommand {
             long step = Math.max(1, rows / changes);
             st.execute("UPDATE gold_customer_metrics SET churn_risk_score = round(1 - churn_risk_score + 0.0005, 3) "
                     + "WHERE customer_id % " + step + " = 0 AND customer_id <= " + (step * changes));
-        }
-    }
-
-    private static void createProperties(String baseUrl) throws IOException, InterruptedException {
-        String body = """
-                {"inputs": [
-                  {"name": "churn_risk_score", "label": "Churn risk score", "type": "number", "fieldType": "number",
-                   "groupName": "contactinformation"},
-                  {"name": "lifetime_value", "label": "Lifetime value", "type": "number", "fieldType": "number",
-                   "groupName": "contactinformation"},
-                  {"name": "plan", "label": "Plan", "type": "enumeration", "fieldType": "select",
-                   "groupName": "contactinformation", "options": [
-                     {"label": "Free", "value": "free"}, {"label": "Starter", "value": "starter"},
-                     {"label": "Professional", "value": "professional"},
-                     {"label": "Enterprise", "value": "enterprise"}]}
-                ]}""";
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(baseUrl + "/crm/v3/properties/contacts/batch/create"))
-                .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() / 100 != 2) {
-            throw new IOException("the sandbox refused the demo's properties: " + response.statusCode() + " "
-                    + response.body());
         }
     }
 

@@ -213,8 +213,9 @@ public final class SyncEngine {
             Object value = lenient(chosen, spec);
             if (takeWarehouse) {
                 var entry = state.snapshotEntry(sync.name(), key).orElseThrow(() -> new SyncException(
-                        SyncException.Kind.INVALID, "row " + key + " is no longer in the snapshot of '"
-                        + sync.name() + "'; run the sync first"));
+                        SyncException.Kind.INVALID, "row " + key + " is not in the snapshot of '" + sync.name()
+                        + "' (it left the model, or was never delivered), so Ebb does not write its record; "
+                        + "keep the person's value with --take destination"));
                 Map<String, Object> fields = new LinkedHashMap<>();
                 fields.put(field, value);
                 WriteBatch write = new WriteBatch(sync.object(), Operation.UPDATE, sync.match().field(),
@@ -233,7 +234,8 @@ public final class SyncEngine {
                 }
             }
             state.resolveConflict(sync.name(), key, field, takeWarehouse ? "warehouse" : "destination",
-                    valueHash(value), clock.instant());
+                    valueHash(value), takeWarehouse ? null : valueHash(lenient(conflict.warehouseValue(), spec)),
+                    clock.instant());
             return state.conflicts(sync.name(), key, false).stream().filter(c -> c.field().equals(field))
                     .findFirst().orElseThrow();
         } catch (SQLException e) {
@@ -632,8 +634,9 @@ public final class SyncEngine {
                 )
                 SELECT c.key, c.fp, c.match, c.payload, s.dest_id,
                        CASE WHEN s.key IS NULL THEN 'added' ELSE 'changed' END AS change, false AS rematched,
-                       s.field_hashes
+                       coalesce(s.field_hashes, l.field_hashes) AS field_hashes
                 FROM cur c LEFT JOIN snap s ON s.key = c.key LEFT JOIN flight f ON f.key = c.key
+                     LEFT JOIN left_field_hashes l ON l.sync = $1 AND l.key = c.key
                 WHERE c.invalid IS NULL AND (s.key IS NULL OR $2 OR s.fp IS DISTINCT FROM c.fp OR f.key IS NOT NULL)
                 UNION ALL
                 SELECT s.key, NULL, s.match, NULL, s.dest_id, 'removed',
@@ -770,6 +773,8 @@ public final class SyncEngine {
         volatile boolean quotaSpent;
         final java.util.concurrent.atomic.AtomicLong readCalls = new java.util.concurrent.atomic.AtomicLong();
         final java.util.concurrent.atomic.AtomicLong conflictCount = new java.util.concurrent.atomic.AtomicLong();
+        /** The sync's open conflicts when the run began, as key and field joined by a unit separator. */
+        final java.util.Set<String> openConflicts = new java.util.HashSet<>();
 
         Delivery(SyncConfig sync, Prepared p, long runId, Progress progress) {
             this.sync = sync;
@@ -801,6 +806,11 @@ public final class SyncEngine {
 
         void deliver(Connection scratch, PlanCounts counts) throws SQLException, InterruptedException {
             total = counts.toSend();
+            if (p.ownsFields) {
+                for (Conflict open : state.conflicts(sync.name(), null, true)) {
+                    openConflicts.add(open.key() + '\u001f' + open.field());
+                }
+            }
             // Large plans take the object's bulk path where it has one (e.g. Salesforce Bulk API 2.0).
             dev.ebb.spi.BatchLimits writeLimits = limits(counts.added() + counts.changed());
             dev.ebb.spi.BatchLimits removeLimits = limits(counts.removed());
@@ -904,7 +914,10 @@ public final class SyncEngine {
                         } else if (!owned.records.isEmpty()) {
                             answered.addAll(deliverBatch(operation, owned.records, owned.outcomes));
                         }
-                        if (owned != null) state.recordConflicts(owned.conflicts, clock.instant());
+                        if (owned != null) {
+                            state.recordConflicts(owned.conflicts, clock.instant());
+                            state.settleConflicts(sync.name(), owned.settled, clock.instant());
+                        }
                     }
                     state.commit(sync.name(), runId, answered, clock.instant());
                     p.caller.flushQuota();
@@ -919,8 +932,13 @@ public final class SyncEngine {
             });
         }
 
-        /** A batch after its field policies were applied: what is still to write, and the conflicts found. */
-        private record Ownership(List<OutboundRecord> records, List<RowOutcome> outcomes, List<Conflict> conflicts) {
+        /**
+         * A batch after its field policies were applied: what is still to write, the conflicts found, and the open
+         * conflicts (key, field) that no longer stand because the person's value and the warehouse's agree, or the
+         * person put back Ebb's own value.
+         */
+        private record Ownership(List<OutboundRecord> records, List<RowOutcome> outcomes, List<Conflict> conflicts,
+                                 List<Map.Entry<String, String>> settled) {
         }
 
         /**
@@ -940,9 +958,10 @@ public final class SyncEngine {
             Caller.Result<List<dev.ebb.spi.RemoteRecord>> read = new Caller.Result.Done<>(List.of());
             for (int from = 0; from < matchValues.size() && read instanceof Caller.Result.Done; from += chunk) {
                 List<String> part = matchValues.subList(from, Math.min(matchValues.size(), from + chunk));
-                readCalls.incrementAndGet();
-                read = p.caller.call(() -> p.destination.read(sync.object(), sync.match().field(), part, owned),
-                        null);
+                read = p.caller.call(() -> {
+                    readCalls.incrementAndGet(); // each attempt, as api_calls counts them: a retried read costs two
+                    return p.destination.read(sync.object(), sync.match().field(), part, owned);
+                }, null);
                 if (read instanceof Caller.Result.Done<List<dev.ebb.spi.RemoteRecord>> done) {
                     done.value().forEach(r -> current.put(r.matchValue(), r));
                 }
@@ -962,12 +981,13 @@ public final class SyncEngine {
                         stopReason = gaveUp.reason();
                         unreachable |= gaveUp.unreachable();
                     }
-                    return new Ownership(List.of(), List.of(), List.of());
+                    return new Ownership(List.of(), List.of(), List.of(), List.of());
                 }
             }
             List<OutboundRecord> toWrite = new ArrayList<>();
             List<RowOutcome> toWriteOutcomes = new ArrayList<>();
             List<Conflict> conflicts = new ArrayList<>();
+            List<Map.Entry<String, String>> settled = new ArrayList<>();
             for (int i = 0; i < records.size(); i++) {
                 OutboundRecord record = records.get(i);
                 RowOutcome outcome = outcomes.get(i);
@@ -996,17 +1016,29 @@ public final class SyncEngine {
                             }
                             String theirsHash = valueHash(theirs);
                             String base = hashes.get(name);
+                            String keptAgainst = hashes.get(FieldHashes.keptAgainst(name));
+                            boolean conflict = false;
                             if (theirsHash.equals(oursHash)) {
                                 fields.remove(name); // already what the warehouse says
                                 hashes.put(name, oursHash);
+                                hashes.remove(FieldHashes.keptAgainst(name));
+                            } else if (oursHash.equals(keptAgainst) && theirsHash.equals(base)) {
+                                // Resolved for the person's value over this very warehouse value: it stays until
+                                // the warehouse says something new (another column changing is no reason).
+                                fields.remove(name);
                             } else if (base == null ? empty(theirs) : base.equals(theirsHash)) {
                                 hashes.put(name, oursHash); // untouched since Ebb wrote it: Ebb's to change
+                                hashes.remove(FieldHashes.keptAgainst(name));
                             } else {
                                 // A person changed it: keep theirs, keep the old base, and say so.
                                 fields.remove(name);
                                 conflicts.add(new Conflict(sync.name(), record.key(), name, base,
                                         theirs == null ? null : Values.text(theirs),
                                         ours == null ? null : Values.text(ours), runId, clock.instant(), "open", null));
+                                conflict = true;
+                            }
+                            if (!conflict && openConflicts.contains(record.key() + '\u001f' + name)) {
+                                settled.add(Map.entry(record.key(), name));
                             }
                         }
                     }
@@ -1027,7 +1059,7 @@ public final class SyncEngine {
                 toWriteOutcomes.add(decided);
             }
             conflictCount.addAndGet(conflicts.size());
-            return new Ownership(toWrite, toWriteOutcomes, conflicts);
+            return new Ownership(toWrite, toWriteOutcomes, conflicts, settled);
         }
 
         private List<RowOutcome> notSent(List<RowOutcome> outcomes, String reason) {

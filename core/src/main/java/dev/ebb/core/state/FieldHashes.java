@@ -5,10 +5,18 @@ import java.util.TreeMap;
 
 /**
  * The per-field hashes of a snapshot entry, as one text column: {@code field=hash} pairs joined by newlines,
- * sorted by field. Field names are destination API names, which hold neither {@code =} nor newlines.
+ * sorted by field. Field names are destination API names, which hold neither {@code =}, {@code @} nor newlines.
  */
 public final class FieldHashes {
     private FieldHashes() {
+    }
+
+    /**
+     * The entry kept beside a field's hash once a conflict on it was resolved for the person's value: the hash of
+     * the warehouse value it was resolved against. While the warehouse still says that, the person's value stays.
+     */
+    public static String keptAgainst(String field) {
+        return field + "@kept_against";
     }
 
     public static String encode(Map<String, String> hashes) {

@@ -126,6 +126,9 @@ public final class StateStore implements AutoCloseable {
             // Per field of a respect_manual_edits mapping, a hash of the value Ebb last wrote (never the value).
             st.execute("ALTER TABLE snapshot ADD COLUMN IF NOT EXISTS field_hashes VARCHAR");
             st.execute("ALTER TABLE snapshot_log ADD COLUMN IF NOT EXISTS field_hashes VARCHAR");
+            // The field hashes of rows that left the model: a row that comes back must still recognise the values
+            // Ebb wrote to its record, or it would take them for a person's edits.
+            st.execute("CREATE TABLE IF NOT EXISTS left_field_hashes(sync VARCHAR, key VARCHAR, field_hashes VARCHAR)");
             st.execute("""
                     CREATE TABLE IF NOT EXISTS conflicts(sync VARCHAR, key VARCHAR, field VARCHAR, base_hash VARCHAR,
                         destination_value VARCHAR, warehouse_value VARCHAR, run_id BIGINT, detected_at TIMESTAMP,
@@ -232,6 +235,10 @@ public final class StateStore implements AutoCloseable {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM snapshot WHERE sync = ?")) {
                 ps.setString(1, sync);
                 removed = ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM left_field_hashes WHERE sync = ?")) {
+                ps.setString(1, sync);
+                ps.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM syncs WHERE sync = ?")) {
                 ps.setString(1, sync);
@@ -400,6 +407,33 @@ public final class StateStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes open conflicts that no longer stand: a run found the person's value equal to the warehouse's, or back
+     * to the value Ebb last wrote, so the field holds the warehouse's value and there is nothing left to decide.
+     */
+    public void settleConflicts(String sync, List<java.util.Map.Entry<String, String>> keyFields, Instant now)
+            throws SQLException {
+        if (keyFields.isEmpty()) return;
+        synchronized (writerLock) {
+            Connection c = writer();
+            try (PreparedStatement ps = c.prepareStatement("""
+                    UPDATE conflicts SET status = 'resolved', resolution = 'warehouse', resolved_at = ?
+                    WHERE sync = ? AND key = ? AND field = ? AND status = 'open'""")) {
+                for (java.util.Map.Entry<String, String> keyField : keyFields) {
+                    ps.setTimestamp(1, Timestamp.from(now));
+                    ps.setString(2, sync);
+                    ps.setString(3, keyField.getKey());
+                    ps.setString(4, keyField.getValue());
+                    ps.executeUpdate();
+                }
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
     /** Conflicts, newest first; {@code sync} and {@code key} may be null for all. */
     public List<Conflict> conflicts(String sync, String key, boolean openOnly) throws SQLException {
         String sql = "SELECT * FROM conflicts WHERE (CAST(? AS VARCHAR) IS NULL OR sync = ?) "
@@ -426,10 +460,11 @@ public final class StateStore implements AutoCloseable {
 
     /**
      * Closes an open conflict with the user's choice, and makes {@code newBaseHash} the field's hash in the
-     * snapshot: the value Ebb now counts as its own for that field.
+     * snapshot: the value Ebb now counts as its own for that field. {@code keptAgainstHash}, when the person's value
+     * was chosen, is the hash of the warehouse value it was chosen over (see {@link FieldHashes#keptAgainst}).
      */
     public void resolveConflict(String sync, String key, String field, String resolution, String newBaseHash,
-                                Instant now) throws SQLException {
+                                String keptAgainstHash, Instant now) throws SQLException {
         synchronized (writerLock) {
             Connection c = writer();
             try {
@@ -443,15 +478,22 @@ public final class StateStore implements AutoCloseable {
                     ps.setString(5, field);
                     if (ps.executeUpdate() == 0) throw new SQLException("no open conflict for " + key + " " + field);
                 }
+                java.util.function.UnaryOperator<String> decided = text -> {
+                    java.util.Map<String, String> hashes = FieldHashes.decode(text);
+                    hashes.put(field, newBaseHash);
+                    if (keptAgainstHash == null) hashes.remove(FieldHashes.keptAgainst(field));
+                    else hashes.put(FieldHashes.keptAgainst(field), keptAgainstHash);
+                    return FieldHashes.encode(hashes);
+                };
+                boolean inSnapshot;
                 try (PreparedStatement ps = c.prepareStatement("SELECT * FROM (" + CURRENT_SNAPSHOT
                         + ") WHERE key = $2")) {
                     ps.setString(1, sync);
                     ps.setString(2, key);
                     try (ResultSet rs = ps.executeQuery(); var appender = ((org.duckdb.DuckDBConnection) c)
                             .createAppender("main", "snapshot_log")) {
-                        if (rs.next()) {
-                            java.util.Map<String, String> hashes = FieldHashes.decode(rs.getString("field_hashes"));
-                            hashes.put(field, newBaseHash);
+                        inSnapshot = rs.next();
+                        if (inSnapshot) {
                             appender.beginRow();
                             appender.append(sync);
                             appender.append(key);
@@ -461,9 +503,33 @@ public final class StateStore implements AutoCloseable {
                             appender.append(rs.getLong("run_id"));
                             appender.append(seq.incrementAndGet());
                             appender.append(false);
-                            appender.append(FieldHashes.encode(hashes));
+                            appender.append(decided.apply(rs.getString("field_hashes")));
                             appender.endRow();
                         }
+                    }
+                }
+                if (!inSnapshot) {
+                    // The row left the model: the decision waits with its other field hashes for it to come back.
+                    String left = null;
+                    try (PreparedStatement ps = c.prepareStatement(
+                            "SELECT field_hashes FROM left_field_hashes WHERE sync = ? AND key = ?")) {
+                        ps.setString(1, sync);
+                        ps.setString(2, key);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            if (rs.next()) left = rs.getString(1);
+                        }
+                    }
+                    try (PreparedStatement ps = c.prepareStatement(
+                            "DELETE FROM left_field_hashes WHERE sync = ? AND key = ?")) {
+                        ps.setString(1, sync);
+                        ps.setString(2, key);
+                        ps.executeUpdate();
+                    }
+                    try (PreparedStatement ps = c.prepareStatement("INSERT INTO left_field_hashes VALUES (?, ?, ?)")) {
+                        ps.setString(1, sync);
+                        ps.setString(2, key);
+                        ps.setString(3, decided.apply(left));
+                        ps.executeUpdate();
                     }
                 }
                 c.commit();
@@ -677,9 +743,21 @@ public final class StateStore implements AutoCloseable {
             ps.setString(1, sync);
             ps.execute();
         }
-        for (String sql : List.of("DELETE FROM snapshot WHERE sync = ?",
-                "INSERT INTO snapshot SELECT ?, key, fp, match, dest_id, run_id, field_hashes FROM folded",
-                "DELETE FROM snapshot_log WHERE sync = ?")) {
+        List<String> statements = new ArrayList<>(List.of("DELETE FROM snapshot WHERE sync = $1",
+                "INSERT INTO snapshot SELECT $1, key, fp, match, dest_id, run_id, field_hashes FROM folded"));
+        if (keepsLeftFieldHashes(c, sync)) {
+            // A row that left the model keeps its field hashes; one that is back in the snapshot has them there.
+            statements.add("""
+                    DELETE FROM left_field_hashes WHERE sync = $1 AND key IN (
+                        SELECT key FROM snapshot_log WHERE sync = $1 AND (NOT dropped OR field_hashes IS NOT NULL))""");
+            statements.add("""
+                    INSERT INTO left_field_hashes SELECT $1, l.key, l.field_hashes FROM snapshot_log l
+                    WHERE l.sync = $1 AND l.dropped AND l.field_hashes IS NOT NULL
+                      AND NOT EXISTS (SELECT 1 FROM snapshot_log n
+                                      WHERE n.sync = $1 AND n.key = l.key AND n.seq > l.seq)""");
+        }
+        statements.add("DELETE FROM snapshot_log WHERE sync = $1");
+        for (String sql : statements) {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setString(1, sync);
                 ps.executeUpdate();
@@ -687,6 +765,19 @@ public final class StateStore implements AutoCloseable {
         }
         try (Statement st = c.createStatement()) {
             st.execute("DROP TABLE folded");
+        }
+    }
+
+    /** Whether a fold has field hashes of rows that left the model to keep or drop (only syncs that own fields). */
+    private static boolean keepsLeftFieldHashes(Connection c, String sync) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT EXISTS (SELECT 1 FROM left_field_hashes WHERE sync = $1)
+                    OR EXISTS (SELECT 1 FROM snapshot_log
+                               WHERE sync = $1 AND dropped AND field_hashes IS NOT NULL)""")) {
+            ps.setString(1, sync);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
         }
     }
 

@@ -40,8 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  * sandbox, a quarter at a random moment of the first 3 s (starting, extracting, diffing: a busy machine may not reach
  * a write by then), and a quarter are let finish. The sandbox holds every upsert 100 ms, so kills land while batches
  * are in flight and between an answer and its commit. After the rounds one run goes to the end, and the sandbox must
- * hold every model row with its values, one contact per email, and the run log must show every run killed after it
- * began as {@code abandoned}.
+ * hold every model row with its values, one contact per email, and the run log must show every run killed before it
+ * was done as {@code abandoned}.
  *
  * <p>The rounds are random but seeded: the seed is printed, and {@code -Debb.crash.seed=N} replays it.
  */
@@ -86,10 +86,7 @@ class CrashRecoveryEndToEndTest {
         Random random = new Random(seed);
         Model model = new Model(random);
 
-        int killed = 0;
-        int killedAfterTheRunBegan = 0;
-        int finished = 0;
-        List<String> timeline = new ArrayList<>();
+        List<Round> rounds = new ArrayList<>();
         // Half the rounds are killed after a write, a quarter at a random time, a quarter run to the end.
         List<Integer> fates = new ArrayList<>();
         for (int round = 0; round < ROUNDS; round++) fates.add(round % 4 == 0 ? 0 : round % 4 == 3 ? 2 : 1);
@@ -105,10 +102,9 @@ class CrashRecoveryEndToEndTest {
             // sandbox (while later batches are held, or between an answer and its commit).
             int choice = fates.get(round - 1);
             String fate;
+            Instant killedAt = null;
             if (choice == 0) {
                 assertThat(child.waitFor(120, TimeUnit.SECONDS)).as("round %d finishes", round).isTrue();
-                assertThat(child.exitValue()).as("round %d: %s", round, output("round-" + round)).isZero();
-                finished++;
                 fate = "finished";
             } else {
                 String when;
@@ -127,22 +123,20 @@ class CrashRecoveryEndToEndTest {
                     when = "after " + delay + " ms";
                 }
                 if (child.isAlive()) {
+                    killedAt = Instant.now();
                     child.destroyForcibly();
                     child.waitFor();
-                    killed++;
-                    // A write of this process reached the sandbox: its run had begun, so it must end abandoned.
-                    boolean began = upsertsSince(started) > 0;
-                    if (began) killedAfterTheRunBegan++;
-                    fate = "killed " + when + (began ? ", mid-delivery" : ", before any write");
+                    fate = "killed " + when;
                 } else {
-                    assertThat(child.exitValue()).as("round %d: %s", round, output("round-" + round)).isZero();
-                    finished++;
                     fate = "finished before its kill (" + when + ")";
                 }
             }
-            timeline.add("round " + round + ": " + model.size() + " rows, " + fate + "; " + calls(started));
+            if (killedAt == null) {
+                assertThat(child.exitValue()).as("round %d: %s", round, output("round-" + round)).isZero();
+            }
+            rounds.add(new Round(round, started, Instant.now(), killedAt, upsertsSince(started) > 0));
+            System.out.println("round " + round + ": " + model.size() + " rows, " + fate + "; " + calls(started));
         }
-        timeline.forEach(System.out::println);
 
         Process last = startEbb("final");
         assertThat(last.waitFor(120, TimeUnit.SECONDS)).as("the final run finishes").isTrue();
@@ -153,22 +147,49 @@ class CrashRecoveryEndToEndTest {
         Map<String, HubSpotRecord> contacts = ChurnCsv.assertSandboxHolds(sandbox, model.rows());
         assertThat(model.everSeen()).as("no contact Ebb was never asked for").containsAll(contacts.keySet());
 
-        // The run log as the same jar reads it.
+        // The run log as the same jar reads it: each round's run is found by when it started.
         Process runs = startEbb("runs", "runs", "-p", project.toString(), SYNC, "--json", "--limit", "100");
         assertThat(runs.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(runs.exitValue()).as(output("runs")).isZero();
-        Map<String, Integer> statuses = new LinkedHashMap<>();
-        JSON.readTree(scratch.resolve("runs.out").toFile()).get("runs")
-                .forEach(r -> statuses.merge(r.get("status").asText(), 1, Integer::sum));
-        System.out.println("run log: " + statuses + "; killed " + killed + " (" + killedAfterTheRunBegan
-                + " mid-delivery), finished " + finished);
-        assertThat(statuses.keySet()).as("a run either succeeded or was abandoned by its killed process")
-                .isSubsetOf("succeeded", "abandoned");
-        assertThat(statuses.getOrDefault("abandoned", 0)).as("every run killed mid-delivery is abandoned")
-                .isGreaterThanOrEqualTo(killedAfterTheRunBegan).isLessThanOrEqualTo(killed);
-        assertThat(statuses.getOrDefault("succeeded", 0)).as("the runs that finished, and the final one")
-                .isGreaterThanOrEqualTo(finished + 1);
-        assertThat(killedAfterTheRunBegan).as("at least one kill landed mid-delivery").isPositive();
+        List<JsonNode> log = new ArrayList<>();
+        JSON.readTree(scratch.resolve("runs.out").toFile()).get("runs").forEach(log::add);
+        assertThat(log.getFirst().get("status").asText()).as("the final run").isEqualTo("succeeded");
+        int abandoned = 0;
+        for (Round round : rounds) {
+            List<JsonNode> its = log.stream().filter(r -> round.holds(Instant.parse(r.get("started_at").asText())))
+                    .toList();
+            String what = "round " + round.number + (round.killedAt == null ? " (finished)" : " (killed)") + ": "
+                    + its;
+            if (round.killedAt == null) {
+                assertThat(its).as(what).singleElement().extracting(r -> r.get("status").asText())
+                        .isEqualTo("succeeded");
+                continue;
+            }
+            assertThat(its).as(what).hasSizeLessThanOrEqualTo(1);
+            if (round.wrote) assertThat(its).as("a run that wrote was recorded; " + what).hasSize(1);
+            for (JsonNode run : its) {
+                // Killed mid-run, it is abandoned; killed after its run was recorded as done, it stays done.
+                String status = run.get("status").asText();
+                if (status.equals("abandoned")) {
+                    abandoned++;
+                } else {
+                    assertThat(status).as(what).isEqualTo("succeeded");
+                    assertThat(Instant.parse(run.get("finished_at").asText())).as(what).isBefore(round.killedAt);
+                }
+            }
+        }
+        System.out.println("run log: " + log.size() + " runs, " + abandoned + " abandoned");
+        assertThat(log).as("every run is one round's, or the final one").hasSize((int) rounds.stream()
+                .filter(r -> log.stream().anyMatch(run -> r.holds(Instant.parse(run.get("started_at").asText()))))
+                .count() + 1);
+        assertThat(abandoned).as("at least one kill landed mid-run").isPositive();
+    }
+
+    /** One round: when its process ran, when it was killed (null if it finished), and whether it wrote. */
+    record Round(int number, Instant started, Instant ended, Instant killedAt, boolean wrote) {
+        boolean holds(Instant at) {
+            return !at.isBefore(started) && !at.isAfter(ended);
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------

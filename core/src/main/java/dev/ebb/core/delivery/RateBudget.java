@@ -91,7 +91,9 @@ public final class RateBudget {
 
     /** The vendor throttled a call: cut the allowance, and nobody calls again before {@code wait} has passed. */
     public synchronized void throttled(Duration wait) {
-        factor = Math.max(FLOOR, factor * CUT);
+        // One cut per throttle episode: the other calls in flight when the vendor said "slow down" come back
+        // throttled too, and cutting for each of them would sink the pace far below what the vendor asked.
+        if (!clock.instant().isBefore(pausedUntil)) factor = Math.max(FLOOR, factor * CUT);
         pauseFor(wait);
     }
 

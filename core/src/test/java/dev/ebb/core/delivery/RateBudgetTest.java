@@ -82,7 +82,12 @@ class RateBudgetTest {
         budget.throttled(Duration.ofSeconds(3));
         assertThat(budget.reserve()).isEqualTo(Duration.ofSeconds(3));
         assertThat(budget.allowance()).isEqualTo(RateBudget.CUT);
-        for (int i = 0; i < 10; i++) budget.throttled(Duration.ZERO);
+        budget.throttled(Duration.ofSeconds(1)); // the other calls of the same episode: no further cut
+        assertThat(budget.allowance()).isEqualTo(RateBudget.CUT);
+        for (int i = 0; i < 10; i++) {
+            clock.advance(Duration.ofSeconds(5)); // a new episode each time
+            budget.throttled(Duration.ZERO);
+        }
         assertThat(budget.allowance()).isEqualTo(RateBudget.FLOOR);
 
         // At the floor, only 10 of the declared 100 calls fit a window.

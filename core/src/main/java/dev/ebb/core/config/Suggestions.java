@@ -4,13 +4,13 @@ import java.util.Collection;
 import java.util.Locale;
 import java.util.Optional;
 
-/** "Did you mean …?" for a misspelt key, name or value. Stateless. */
-final class Suggestions {
+/** "Did you mean …?" for a misspelt key, name, column or field. Stateless. */
+public final class Suggestions {
     private Suggestions() {
     }
 
     /** The candidate closest to {@code written}, when it is close enough to be a likely typo. */
-    static Optional<String> nearest(String written, Collection<String> candidates) {
+    public static Optional<String> nearest(String written, Collection<String> candidates) {
         String typed = normalize(written);
         String best = null;
         int bestDistance = Integer.MAX_VALUE;

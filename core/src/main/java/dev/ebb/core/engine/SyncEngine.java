@@ -7,6 +7,7 @@ import dev.ebb.core.config.ModelConfig;
 import dev.ebb.core.config.NullPolicy;
 import dev.ebb.core.config.ProjectConfig;
 import dev.ebb.core.config.SyncConfig;
+import dev.ebb.core.config.Suggestions;
 import dev.ebb.core.config.Guard;
 import dev.ebb.core.config.Threshold;
 import dev.ebb.core.delivery.CallStats;
@@ -465,17 +466,7 @@ public final class SyncEngine {
         for (int i = 0; i < columns.size(); i++) if (columns.get(i).name().equals(name)) return i;
         for (int i = 0; i < columns.size(); i++) if (columns.get(i).name().equalsIgnoreCase(name)) return i;
         List<String> names = columns.stream().map(Column::name).toList();
-        String nearest = null;
-        int best = Integer.MAX_VALUE;
-        for (String candidate : names) {
-            int d = distance(name.toLowerCase(Locale.ROOT), candidate.toLowerCase(Locale.ROOT));
-            if (d < best) {
-                best = d;
-                nearest = candidate;
-            }
-        }
-        String hint = nearest != null && best <= Math.max(2, name.length() / 3)
-                ? " (did you mean '" + nearest + "'?)" : "";
+        String hint = Suggestions.nearest(name, names).map(n -> " (did you mean '" + n + "'?)").orElse("");
         throw new SyncException(SyncException.Kind.INVALID, (where == null ? sync.location() : where) + ": " + role
                 + " '" + name + "' is not a column of model '" + sync.model() + "'" + hint + "; its columns: "
                 + String.join(", ", names));
@@ -491,34 +482,9 @@ public final class SyncEngine {
     }
 
     private static String suggestion(String wanted, ObjectSchema schema) {
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (FieldSpec f : schema.fields()) {
-            int d = distance(wanted.toLowerCase(Locale.ROOT), f.name().toLowerCase(Locale.ROOT));
-            if (d < bestDistance) {
-                bestDistance = d;
-                best = f.name();
-            }
-        }
-        return best != null && bestDistance <= Math.max(2, wanted.length() / 3) ? " (did you mean '" + best + "'?)"
-                : "; create it in the destination first, or map another field";
-    }
-
-    private static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) prev[j] = j;
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
+        return Suggestions.nearest(wanted, schema.fields().stream().map(FieldSpec::name).toList())
+                .map(n -> " (did you mean '" + n + "'?)")
+                .orElse("; create it in the destination first, or map another field");
     }
 
     private static SyncException invalid(SyncConfig sync, String message) {

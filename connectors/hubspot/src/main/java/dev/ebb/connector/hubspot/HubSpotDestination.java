@@ -150,7 +150,8 @@ final class HubSpotDestination implements Destination {
     public Optional<ObjectCapabilities> object(String object) {
         MatchRule match;
         if (object.equals("contacts") || object.equals("0-1")) {
-            match = new MatchRule(Set.of("email"), true);
+            // HubSpot matches contacts' email case-blind: two spellings of one address are one contact.
+            match = new MatchRule(Set.of("email"), true, Set.of("email"));
         } else if (object.equals("companies") || object.equals("0-2") || CUSTOM_OBJECT.matcher(object).matches()) {
             match = new MatchRule(Set.of(), true);
         } else {

@@ -169,7 +169,7 @@ final class MarketoDestination implements Destination {
         return Optional.of(new ObjectCapabilities(LEADS,
                 Set.of(Mode.UPSERT, Mode.UPDATE, Mode.INSERT, Mode.MIRROR),
                 Set.of(RemovalBehaviour.IGNORE, RemovalBehaviour.CLEAR_FIELDS, RemovalBehaviour.DELETE),
-                new MatchRule(Set.of("email"), true), new BatchLimits(MAX_RECORDS, MAX_BYTES), true));
+                new MatchRule(Set.of("email"), true, Set.of("email")), new BatchLimits(MAX_RECORDS, MAX_BYTES), true));
     }
 
     // ---- describe -----------------------------------------------------------------------------------------

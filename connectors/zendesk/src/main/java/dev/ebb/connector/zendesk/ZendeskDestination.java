@@ -124,12 +124,16 @@ final class ZendeskDestination implements Destination {
      * Users (matched by {@code email} or {@code external_id}) and organizations (by {@code external_id}). Insert is
      * not offered: Zendesk's {@code create_many} has no documented per-record answer for a record that exists.
      */
+    /** Zendesk stores and compares emails case-blind. */
+    private static final Set<String> EMAIL_MATCH = Set.of("email");
+
     @Override
     public Optional<ObjectCapabilities> object(String object) {
         return ZendeskObject.named(object).map(o -> new ObjectCapabilities(object,
                 Set.of(Mode.UPSERT, Mode.UPDATE, Mode.MIRROR),
                 Set.of(RemovalBehaviour.IGNORE, RemovalBehaviour.CLEAR_FIELDS, RemovalBehaviour.DELETE),
-                new MatchRule(o.matchFields(), false), new BatchLimits(MAX_RECORDS, MAX_BYTES), true));
+                new MatchRule(o.matchFields(), false, EMAIL_MATCH.stream().filter(o.matchFields()::contains)
+                        .collect(java.util.stream.Collectors.toSet())), new BatchLimits(MAX_RECORDS, MAX_BYTES), true));
     }
 
     // ---- describe -----------------------------------------------------------------------------------------

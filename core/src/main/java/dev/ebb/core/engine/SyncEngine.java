@@ -222,7 +222,7 @@ public final class SyncEngine {
                 WriteBatch write = new WriteBatch(sync.object(), Operation.UPDATE, sync.match().field(),
                         List.of(new OutboundRecord(key, entry.matchValue() == null ? key : entry.matchValue(),
                                 entry.destinationId(), fields)));
-                Caller.Result<WriteResult> result = p.caller.call(() -> p.destination.write(write), WriteResult::usage);
+                Caller.Result<WriteResult> result = writeSteps(p, write);
                 String refusal = switch (result) {
                     case Caller.Result.GaveUp<WriteResult> gaveUp -> gaveUp.reason();
                     case Caller.Result.Done<WriteResult> done -> done.value().results().stream()
@@ -242,6 +242,36 @@ public final class SyncEngine {
         } catch (SQLException e) {
             throw stateFailure(e);
         }
+    }
+
+    /**
+     * One batch, through as many calls as the destination needs: one for a synchronous API; start, then resume
+     * after each pending step's wait for an asynchronous one. Every call goes through the rate budget.
+     */
+    private Caller.Result<WriteResult> writeSteps(Prepared p, WriteBatch batch) throws InterruptedException {
+        Caller.Result<WriteStep> step = p.caller.call(() -> p.destination.start(batch), SyncEngine::usage);
+        while (true) {
+            switch (step) {
+                case Caller.Result.GaveUp<WriteStep> gaveUp -> {
+                    return new Caller.Result.GaveUp<>(gaveUp.reason(), gaveUp.why());
+                }
+                case Caller.Result.Done<WriteStep> done -> {
+                    switch (done.value()) {
+                        case WriteStep.Done finished -> {
+                            return new Caller.Result.Done<>(finished.result());
+                        }
+                        case WriteStep.Pending pendingStep -> {
+                            waiter.await(pendingStep.after());
+                            step = p.caller.call(() -> p.destination.resume(pendingStep), SyncEngine::usage);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static dev.ebb.spi.RateUsage usage(WriteStep step) {
+        return step instanceof WriteStep.Done done ? done.result().usage() : dev.ebb.spi.RateUsage.UNKNOWN;
     }
 
     private RunRecord heldRun(long runId) throws SyncException {
@@ -1131,29 +1161,7 @@ public final class SyncEngine {
          * after each pending step's wait for an asynchronous one. Every call goes through the rate budget.
          */
         private Caller.Result<WriteResult> write(WriteBatch batch) throws InterruptedException {
-            Caller.Result<WriteStep> step = p.caller.call(() -> p.destination.start(batch), Delivery::usage);
-            while (true) {
-                switch (step) {
-                    case Caller.Result.GaveUp<WriteStep> gaveUp -> {
-                        return new Caller.Result.GaveUp<>(gaveUp.reason(), gaveUp.why());
-                    }
-                    case Caller.Result.Done<WriteStep> done -> {
-                        switch (done.value()) {
-                            case WriteStep.Done finished -> {
-                                return new Caller.Result.Done<>(finished.result());
-                            }
-                            case WriteStep.Pending pendingStep -> {
-                                waiter.await(pendingStep.after());
-                                step = p.caller.call(() -> p.destination.resume(pendingStep), Delivery::usage);
-                            }
-                        }
-                    }
-                }
-            }
-        }
-
-        private static dev.ebb.spi.RateUsage usage(WriteStep step) {
-            return step instanceof WriteStep.Done done ? done.result().usage() : dev.ebb.spi.RateUsage.UNKNOWN;
+            return writeSteps(p, batch);
         }
 
         private void problem(String kind, String key, String reason) {

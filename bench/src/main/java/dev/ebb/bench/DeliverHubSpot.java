@@ -10,10 +10,10 @@ import dev.ebb.core.config.ProjectLoader;
 import dev.ebb.core.delivery.RateBudgets;
 import dev.ebb.core.delivery.RetryPolicy;
 import dev.ebb.core.delivery.Waiter;
-import dev.ebb.core.engine.CatalogConnectors;
-import dev.ebb.core.engine.Progress;
-import dev.ebb.core.engine.RunReport;
-import dev.ebb.core.engine.SyncEngine;
+import dev.ebb.core.plan.CatalogConnectors;
+import dev.ebb.core.run.Progress;
+import dev.ebb.core.run.RunReport;
+import dev.ebb.core.run.SyncEngine;
 import dev.ebb.core.state.RunRecord;
 import dev.ebb.core.state.StateStore;
 import dev.ebb.testkit.sandbox.LoggedRequest;
@@ -456,7 +456,7 @@ final class DeliverHubSpot implements Benchmark {
         private synchronized SyncEngine engine() throws Exception {
             if (engine == null) {
                 Clock clock = Clock.systemUTC();
-                state = StateStore.open(root.resolve(config.state().path()), false);
+                state = dev.ebb.core.state.duckdb.DuckDbStateStore.open(root.resolve(config.state().path()), dev.ebb.core.state.Access.READ_WRITE);
                 engine = new SyncEngine(config, state, new CatalogConnectors(config,
                         ConnectorCatalog.fromServiceLoader(), env, clock), new RateBudgets(clock),
                         RetryPolicy.DEFAULT, Waiter.SYSTEM, clock, RandomGenerator.of("L64X128MixRandom"));

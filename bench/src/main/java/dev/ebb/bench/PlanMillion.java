@@ -15,12 +15,12 @@ import dev.ebb.core.config.SyncConfig;
 import dev.ebb.core.delivery.RateBudgets;
 import dev.ebb.core.delivery.RetryPolicy;
 import dev.ebb.core.delivery.Waiter;
-import dev.ebb.core.engine.Connectors;
-import dev.ebb.core.engine.PlanCounts;
-import dev.ebb.core.engine.PlanReport;
-import dev.ebb.core.engine.Progress;
-import dev.ebb.core.engine.RunReport;
-import dev.ebb.core.engine.SyncEngine;
+import dev.ebb.core.plan.Connectors;
+import dev.ebb.core.state.PlanCounts;
+import dev.ebb.core.plan.PlanReport;
+import dev.ebb.core.run.Progress;
+import dev.ebb.core.run.RunReport;
+import dev.ebb.core.run.SyncEngine;
 import dev.ebb.core.state.StateStore;
 import dev.ebb.spi.ConnectorContext;
 import dev.ebb.spi.Destination;
@@ -113,7 +113,7 @@ final class PlanMillion implements Benchmark {
         figures.put("generate_ms", millis(t0));
 
         AcceptingDestination destination = new AcceptingDestination();
-        try (StateStore state = StateStore.open(stateFile, false)) {
+        try (StateStore state = dev.ebb.core.state.duckdb.DuckDbStateStore.open(stateFile, dev.ebb.core.state.Access.READ_WRITE)) {
             SyncEngine engine = engine(work, options, state, destination);
 
             progress.accept("full sync into an accepting in-process destination");

@@ -1,8 +1,9 @@
 package dev.ebb.cli;
 
-import dev.ebb.core.engine.Progress;
-import dev.ebb.core.engine.RunReport;
-import dev.ebb.core.engine.SyncException;
+import dev.ebb.core.state.Access;
+import dev.ebb.core.run.Progress;
+import dev.ebb.core.run.RunReport;
+import dev.ebb.core.plan.SyncException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -14,7 +15,7 @@ final class ApproveCommand extends BaseCommand {
 
     @Override
     int execute() throws Session.Failure, InterruptedException {
-        try (Session session = Session.open(options.project, false, env)) {
+        try (Session session = Session.open(options.project, Access.READ_WRITE, env)) {
             ProgressLine progress = new ProgressLine(err, terminal(), "run " + run);
             RunReport report = session.engine.approve(run, options.json ? Progress.NONE : progress);
             progress.done();

@@ -1,8 +1,11 @@
 package dev.ebb.cli;
 
-import dev.ebb.core.engine.SyncException;
+import dev.ebb.core.state.ConflictStatus;
+import dev.ebb.core.state.Resolution;
+import dev.ebb.core.state.Access;
+import dev.ebb.core.plan.SyncException;
 import dev.ebb.core.state.Conflict;
-import java.sql.SQLException;
+import dev.ebb.core.state.StateException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,12 +24,12 @@ final class ConflictsCommand extends BaseCommand {
 
     @Override
     int execute() throws Session.Failure {
-        try (Session session = Session.open(options.project, true, env)) {
+        try (Session session = Session.open(options.project, Access.READ_ONLY, env)) {
             if (sync != null && session.project.sync(sync).isEmpty()) {
                 throw new Session.Failure(ExitCode.INVALID, "there is no sync named '" + sync + "'; the project "
                         + "has: " + String.join(", ", session.project.syncs().keySet()), null);
             }
-            List<Conflict> conflicts = session.state.conflicts(sync, null, !all);
+            List<Conflict> conflicts = all ? session.state.conflicts(sync, null) : session.state.openConflicts(sync, null);
             if (output.json) {
                 output.json(Map.of("conflicts", conflicts.stream().map(ConflictsCommand::document).toList()));
                 return ExitCode.OK;
@@ -36,7 +39,7 @@ final class ConflictsCommand extends BaseCommand {
                 return ExitCode.OK;
             }
             for (Conflict c : conflicts) {
-                output.line(c.sync() + " " + c.key() + " " + c.field() + (c.status().equals("open") ? ""
+                output.line(c.sync() + " " + c.key() + " " + c.field() + (c.status() == ConflictStatus.OPEN ? ""
                         : " (resolved: took the " + c.resolution() + " value)"));
                 output.line("  Ebb's last value: " + (c.baseHash() == null ? "none (Ebb never wrote this field)"
                         : "sha256 " + c.baseHash().substring(0, 12) + "… (Ebb keeps hashes, not values)"));
@@ -45,7 +48,7 @@ final class ConflictsCommand extends BaseCommand {
             }
             output.line("Resolve one with: ebb conflicts resolve SYNC KEY FIELD --take warehouse|destination");
             return ExitCode.OK;
-        } catch (SQLException e) {
+        } catch (StateException e) {
             throw new Session.Failure(ExitCode.UNAVAILABLE, "cannot read the conflicts: " + e.getMessage(), e);
         }
     }
@@ -60,8 +63,8 @@ final class ConflictsCommand extends BaseCommand {
         doc.put("warehouse_value", c.warehouseValue());
         doc.put("run_id", c.runId());
         doc.put("detected_at", c.detectedAt().toString());
-        doc.put("status", c.status());
-        doc.put("resolution", c.resolution());
+        doc.put("status", c.status().label());
+        doc.put("resolution", c.resolution() == null ? null : c.resolution().label());
         return doc;
     }
 
@@ -87,8 +90,8 @@ final class ConflictsCommand extends BaseCommand {
                 throw new Session.Failure(ExitCode.INVALID, "--take must be warehouse or destination, not '" + take
                         + "'", null);
             }
-            try (Session session = Session.open(options.project, false, env)) {
-                Conflict resolved = session.engine.resolve(sync, key, field, take.equals("warehouse"));
+            try (Session session = Session.open(options.project, Access.READ_WRITE, env)) {
+                Conflict resolved = session.engine.resolve(sync, key, field, Resolution.of(take));
                 if (output.json) output.json(document(resolved));
                 output.line("Resolved: " + key + " " + field + " keeps the " + take + " value ("
                         + (take.equals("warehouse") ? resolved.warehouseValue() + ", written now"

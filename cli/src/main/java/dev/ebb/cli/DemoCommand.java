@@ -1,8 +1,9 @@
 package dev.ebb.cli;
 
-import dev.ebb.core.engine.Progress;
-import dev.ebb.core.engine.RunReport;
-import dev.ebb.core.engine.SyncException;
+import dev.ebb.core.state.Access;
+import dev.ebb.core.run.Progress;
+import dev.ebb.core.run.RunReport;
+import dev.ebb.core.plan.SyncException;
 import dev.ebb.core.state.RunRecord;
 import dev.ebb.connector.hubspot.HubSpotTier;
 import dev.ebb.connector.hubspot.sandbox.HubSpotProperty;
@@ -106,7 +107,7 @@ final class DemoCommand extends BaseCommand {
 
     private RunRecord run(Path root, String label) throws Session.Failure, InterruptedException {
         say(label + " of churn_to_hubspot ...");
-        try (Session session = Session.open(root, false, env)) {
+        try (Session session = Session.open(root, Access.READ_WRITE, env)) {
             ProgressLine progress = new ProgressLine(err, terminal(), "   churn_to_hubspot");
             RunReport report = session.engine.run("churn_to_hubspot", output.json ? Progress.NONE : progress);
             progress.done();

@@ -1,9 +1,10 @@
 package dev.ebb.cli;
 
+import dev.ebb.core.state.Access;
 import dev.ebb.core.state.RunRecord;
 import dev.ebb.core.state.SnapshotEntry;
-import dev.ebb.core.state.StateStore.LoggedOutcome;
-import java.sql.SQLException;
+import dev.ebb.core.state.LoggedOutcome;
+import dev.ebb.core.state.StateException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,7 @@ final class ExplainCommand extends BaseCommand {
 
     @Override
     int execute() throws Session.Failure {
-        try (Session session = Session.open(options.project, true, env)) {
+        try (Session session = Session.open(options.project, Access.READ_ONLY, env)) {
             if (session.project.sync(sync).isEmpty()) {
                 throw new Session.Failure(ExitCode.INVALID, "there is no sync named '" + sync + "'", null);
             }
@@ -33,7 +34,7 @@ final class ExplainCommand extends BaseCommand {
             List<LoggedOutcome> history = session.state.outcomes(sync, stored, 20);
             List<RunRecord> runs = session.state.runs(sync, 1);
             String why = why(entry, history, runs);
-            List<dev.ebb.core.state.Conflict> conflicts = session.state.conflicts(sync, stored, false);
+            List<dev.ebb.core.state.Conflict> conflicts = session.state.conflicts(sync, stored);
             if (output.json) {
                 Map<String, Object> doc = new LinkedHashMap<>();
                 doc.put("sync", sync);
@@ -72,7 +73,7 @@ final class ExplainCommand extends BaseCommand {
                         + "', the warehouse says '" + c.warehouseValue() + "'");
             }
             return ExitCode.OK;
-        } catch (SQLException e) {
+        } catch (StateException e) {
             throw new Session.Failure(ExitCode.UNAVAILABLE, "cannot read the run log: " + e.getMessage(), e);
         }
     }

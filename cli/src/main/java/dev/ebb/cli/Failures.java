@@ -1,6 +1,6 @@
 package dev.ebb.cli;
 
-import dev.ebb.core.engine.SyncException;
+import dev.ebb.core.plan.SyncException;
 
 /** Maps engine failures to exit codes. */
 final class Failures {

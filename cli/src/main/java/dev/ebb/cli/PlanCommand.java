@@ -1,7 +1,8 @@
 package dev.ebb.cli;
 
-import dev.ebb.core.engine.PlanReport;
-import dev.ebb.core.engine.SyncException;
+import dev.ebb.core.state.Access;
+import dev.ebb.core.plan.PlanReport;
+import dev.ebb.core.plan.SyncException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -19,9 +20,9 @@ final class PlanCommand extends BaseCommand {
 
     @Override
     int execute() throws Session.Failure, InterruptedException {
-        try (Session session = Session.open(options.project, true, env)) {
+        try (Session session = Session.open(options.project, Access.READ_ONLY, env)) {
             ProgressLine progress = new ProgressLine(err, terminal(), sync);
-            PlanReport plan = session.engine.plan(sync, samples, options.json ? dev.ebb.core.engine.Progress.NONE
+            PlanReport plan = session.engine.plan(sync, samples, options.json ? dev.ebb.core.run.Progress.NONE
                     : progress);
             progress.done();
             plan.warnings().forEach(output::warn);

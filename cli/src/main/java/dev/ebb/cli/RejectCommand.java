@@ -1,6 +1,7 @@
 package dev.ebb.cli;
 
-import dev.ebb.core.engine.SyncException;
+import dev.ebb.core.state.Access;
+import dev.ebb.core.plan.SyncException;
 import dev.ebb.core.state.RunRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -13,7 +14,7 @@ final class RejectCommand extends BaseCommand {
 
     @Override
     int execute() throws Session.Failure {
-        try (Session session = Session.open(options.project, false, env)) {
+        try (Session session = Session.open(options.project, Access.READ_WRITE, env)) {
             RunRecord rejected = session.engine.reject(run);
             if (output.json) output.json(RunsCommand.document(rejected));
             output.line("Run " + rejected.runId() + " of " + rejected.sync() + " rejected: nothing was delivered. "

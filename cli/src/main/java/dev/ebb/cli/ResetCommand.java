@@ -1,6 +1,7 @@
 package dev.ebb.cli;
 
-import java.sql.SQLException;
+import dev.ebb.core.state.Access;
+import dev.ebb.core.state.StateException;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -12,7 +13,7 @@ final class ResetCommand extends BaseCommand {
 
     @Override
     int execute() throws Session.Failure {
-        try (Session session = Session.open(options.project, false, env)) {
+        try (Session session = Session.open(options.project, Access.READ_WRITE, env)) {
             if (session.project.sync(sync).isEmpty()) {
                 throw new Session.Failure(ExitCode.INVALID, "there is no sync named '" + sync + "'", null);
             }
@@ -20,7 +21,7 @@ final class ResetCommand extends BaseCommand {
             if (output.json) output.json(Map.of("sync", sync, "forgotten", forgotten));
             output.line("Forgot " + forgotten + " snapshot entries of " + sync + "; its next run sends every row.");
             return ExitCode.OK;
-        } catch (SQLException e) {
+        } catch (StateException e) {
             throw new Session.Failure(ExitCode.UNAVAILABLE, "cannot reset: " + e.getMessage(), e);
         }
     }

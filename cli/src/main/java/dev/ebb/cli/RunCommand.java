@@ -1,8 +1,10 @@
 package dev.ebb.cli;
 
-import dev.ebb.core.engine.Progress;
-import dev.ebb.core.engine.RunReport;
-import dev.ebb.core.engine.SyncException;
+import dev.ebb.core.state.RunStatus;
+import dev.ebb.core.state.Access;
+import dev.ebb.core.run.Progress;
+import dev.ebb.core.run.RunReport;
+import dev.ebb.core.plan.SyncException;
 import dev.ebb.core.state.RunRecord;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,7 +30,7 @@ final class RunCommand extends BaseCommand {
 
     @Override
     int execute() throws Session.Failure, InterruptedException {
-        try (Session session = Session.open(options.project, false, env)) {
+        try (Session session = Session.open(options.project, Access.READ_WRITE, env)) {
             List<String> syncs = target.all ? List.copyOf(session.project.syncs().keySet()) : List.of(target.sync);
             int worst = ExitCode.OK;
             List<Object> documents = new ArrayList<>();
@@ -84,7 +86,7 @@ final class RunCommand extends BaseCommand {
                     r.conflicts(), r.sync()));
         }
         for (String problem : report.problems()) output.line("  " + problem);
-        if (r.message() != null && !r.status().equals("succeeded")) output.line("  " + r.message());
+        if (r.message() != null && r.status() != RunStatus.SUCCEEDED) output.line("  " + r.message());
     }
 
     static Map<String, Object> document(RunReport report) {

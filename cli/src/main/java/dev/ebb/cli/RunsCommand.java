@@ -1,7 +1,8 @@
 package dev.ebb.cli;
 
+import dev.ebb.core.state.Access;
 import dev.ebb.core.state.RunRecord;
-import java.sql.SQLException;
+import dev.ebb.core.state.StateException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,7 +21,7 @@ final class RunsCommand extends BaseCommand {
 
     @Override
     int execute() throws Session.Failure {
-        try (Session session = Session.open(options.project, true, env)) {
+        try (Session session = Session.open(options.project, Access.READ_ONLY, env)) {
             if (sync != null && session.project.sync(sync).isEmpty()) {
                 throw new Session.Failure(ExitCode.INVALID, "there is no sync named '" + sync + "'", null);
             }
@@ -43,7 +44,7 @@ final class RunsCommand extends BaseCommand {
                         duration(r)));
             }
             return ExitCode.OK;
-        } catch (SQLException e) {
+        } catch (StateException e) {
             throw new Session.Failure(ExitCode.UNAVAILABLE, "cannot read the run log: " + e.getMessage(), e);
         }
     }
@@ -57,7 +58,7 @@ final class RunsCommand extends BaseCommand {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("run_id", r.runId());
         doc.put("sync", r.sync());
-        doc.put("status", r.status());
+        doc.put("status", r.status().label());
         doc.put("started_at", String.valueOf(r.startedAt()));
         doc.put("finished_at", r.finishedAt() == null ? null : r.finishedAt().toString());
         doc.put("duration_ms", r.finishedAt() == null ? null

@@ -1,5 +1,7 @@
 package dev.ebb.cli;
 
+import dev.ebb.core.state.Access;
+
 import dev.ebb.core.config.ConfigException;
 import dev.ebb.core.config.ConnectorCatalog;
 import dev.ebb.core.config.ProjectConfig;
@@ -7,10 +9,11 @@ import dev.ebb.core.config.ProjectLoader;
 import dev.ebb.core.delivery.RateBudgets;
 import dev.ebb.core.delivery.RetryPolicy;
 import dev.ebb.core.delivery.Waiter;
-import dev.ebb.core.engine.CatalogConnectors;
-import dev.ebb.core.engine.SyncEngine;
+import dev.ebb.core.plan.CatalogConnectors;
+import dev.ebb.core.run.SyncEngine;
 import dev.ebb.core.state.StateException;
 import dev.ebb.core.state.StateStore;
+import dev.ebb.core.state.duckdb.DuckDbStateStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -52,12 +55,12 @@ final class Session implements AutoCloseable {
         }
     }
 
-    static Session open(Path root, boolean readOnly, Map<String, String> env) throws Failure {
+    static Session open(Path root, Access access, Map<String, String> env) throws Failure {
         ProjectConfig project = load(root);
         Path stateFile = project.root().resolve(project.state().path());
         StateStore state;
         try {
-            state = StateStore.open(stateFile, readOnly);
+            state = DuckDbStateStore.open(stateFile, access);
         } catch (StateException e) {
             throw new Failure(ExitCode.UNAVAILABLE, e.getMessage(), e);
         }

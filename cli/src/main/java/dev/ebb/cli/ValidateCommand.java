@@ -1,7 +1,8 @@
 package dev.ebb.cli;
 
+import dev.ebb.core.state.Access;
 import dev.ebb.core.config.ProjectConfig;
-import dev.ebb.core.engine.SyncException;
+import dev.ebb.core.plan.SyncException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +23,7 @@ final class ValidateCommand extends BaseCommand {
             report(project.syncs().size(), Map.of(), true);
             return ExitCode.OK;
         }
-        try (Session session = Session.open(options.project, true, env)) {
+        try (Session session = Session.open(options.project, Access.READ_ONLY, env)) {
             Map<String, Object> syncs = new LinkedHashMap<>();
             int worst = ExitCode.OK;
             for (String sync : session.project.syncs().keySet()) {

@@ -26,7 +26,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
@@ -281,11 +280,6 @@ class FaultInjectionEndToEndTest {
         assertConverged();
     }
 
-    @Disabled("Product bug (connectors/hubspot HubSpotDestination.archive): a record created by a write that landed "
-            + "unseen has no destination id in the snapshot; when its row leaves a mirror sync the engine plans the "
-            + "delete from the in-flight mark, but HubSpot archives by record id only and the connector rejects it "
-            + "('no id is known'), on every run, so the record stays and the destination never equals the model. "
-            + "The connector needs to resolve ids by the match value (batch/read by email) before archiving.")
     @Test
     void mirrorDeletesARecordWhoseCreationLandedUnseen() throws IOException {
         startSandbox(10_000);
@@ -382,13 +376,6 @@ class FaultInjectionEndToEndTest {
      * poison their batch with a 400 "Duplicate IDs found in batch input". Neither row can be delivered without
      * guessing which one wins: both must be invalid (a duplicate match value), never sent, and the others delivered.
      */
-    @Disabled("Product bug (core/engine SyncEngine, the duplicate match value check, with connectors/hubspot): match "
-            + "values are compared exactly, but HubSpot matches emails case-blind. Two rows 'x@example.com' and "
-            + "'X@example.com' are both sent; in one batch they draw a 400 'Duplicate IDs found in batch input', "
-            + "bisection splits them and both upserts succeed on the same contact; in different batches the second "
-            + "simply overwrites the first. Either way the run says 500 delivered and succeeded, the next run finds "
-            + "nothing to do, and one row's values are silently lost. The connector should declare that its match "
-            + "on email is case-insensitive, and the engine's duplicate check should compare as the destination does.")
     @Test
     void emailsThatDifferOnlyInCaseAreDuplicatesNotTwoDeliveries() throws IOException {
         startSandbox(10_000);

@@ -9,9 +9,10 @@ import java.time.Instant;
  * @param baseHash         the hash of the value Ebb last wrote (Ebb keeps hashes, not values, of what it wrote)
  * @param destinationValue the person's value, as read back when the conflict was found
  * @param warehouseValue   the model's value at that time
- * @param status           {@code open} or {@code resolved}
- * @param resolution       {@code warehouse} or {@code destination} once resolved, else {@code null}
+ * @param status           open, or resolved
+ * @param resolution       whose value was kept, once resolved; {@code null} while open
  */
 public record Conflict(String sync, String key, String field, String baseHash, String destinationValue,
-                       String warehouseValue, long runId, Instant detectedAt, String status, String resolution) {
+                       String warehouseValue, long runId, Instant detectedAt, ConflictStatus status,
+                       Resolution resolution) {
 }

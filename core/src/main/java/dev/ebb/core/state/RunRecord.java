@@ -7,15 +7,15 @@ import java.time.Instant;
  *
  * @param readCalls the calls that read current values back (field policies); included in {@code apiCalls}
  * @param conflicts fields a person had changed, kept and reported (respect_manual_edits)
- * @param status {@code running}, {@code succeeded}, {@code completed_with_errors}, {@code failed}, {@code abandoned}
+ * @param status where the run stands
  */
-public record RunRecord(long runId, String sync, Instant startedAt, Instant finishedAt, String status, long added,
+public record RunRecord(long runId, String sync, Instant startedAt, Instant finishedAt, RunStatus status, long added,
                         long changed, long removed, long unchanged, long invalid, long delivered, long rejected,
                         long failed, long skipped, long apiCalls, long throttles, long retries, String message,
                         long readCalls, long conflicts) {
 
     /** A run without read-backs or conflicts. */
-    public RunRecord(long runId, String sync, Instant startedAt, Instant finishedAt, String status, long added,
+    public RunRecord(long runId, String sync, Instant startedAt, Instant finishedAt, RunStatus status, long added,
                      long changed, long removed, long unchanged, long invalid, long delivered, long rejected,
                      long failed, long skipped, long apiCalls, long throttles, long retries, String message) {
         this(runId, sync, startedAt, finishedAt, status, added, changed, removed, unchanged, invalid, delivered,

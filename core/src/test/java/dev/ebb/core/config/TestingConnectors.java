@@ -1,5 +1,6 @@
 package dev.ebb.core.config;
 
+import dev.ebb.core.plan.Connectors;
 import dev.ebb.spi.ConnectorContext;
 import dev.ebb.spi.ConnectorOption;
 import dev.ebb.spi.Destination;

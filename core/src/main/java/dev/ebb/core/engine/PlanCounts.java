@@ -1,8 +1,0 @@
-package dev.ebb.core.engine;
-
-/** How the model's rows compare with the snapshot. */
-public record PlanCounts(long rows, long added, long changed, long removed, long unchanged, long invalid) {
-    public long toSend() {
-        return added + changed + removed;
-    }
-}

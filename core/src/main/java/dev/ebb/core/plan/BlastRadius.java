@@ -1,0 +1,45 @@
+package dev.ebb.core.plan;
+
+import dev.ebb.core.config.Guard;
+import dev.ebb.core.config.SyncConfig;
+import dev.ebb.core.config.Threshold;
+import dev.ebb.core.state.PlanCounts;
+import dev.ebb.spi.RemovalBehaviour;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The blast-radius guard: a plan that removes or changes more than the sync allows waits for approval. */
+public final class BlastRadius {
+    /** Share of a snapshot that a sync which deletes or clears records may remove without approval by default. */
+    static final Threshold DEFAULT_MAX_REMOVED = new Threshold(BigDecimal.TEN, true);
+
+    private BlastRadius() {
+    }
+
+    /** The guard in force: the sync's own, else the safe default for syncs that delete or clear records. */
+    public static Guard guard(SyncConfig sync) {
+        if (sync.guard() != null) return sync.guard();
+        boolean destructive = Operations.removal(sync) != RemovalBehaviour.IGNORE;
+        return new Guard(destructive ? DEFAULT_MAX_REMOVED : null, null, sync.location());
+    }
+
+    /**
+     * Why the plan must wait for approval, or {@code null} when it may go. Shares are of the records the sync has
+     * delivered; a first run (an empty snapshot) is never held, since it changes and removes nothing.
+     */
+    public static String breach(SyncConfig sync, PlanCounts counts, long snapshotSize) {
+        Guard guard = guard(sync);
+        if (snapshotSize == 0) return null;
+        List<String> over = new ArrayList<>();
+        if (guard.maxRemoved() != null && guard.maxRemoved().exceededBy(counts.removed(), snapshotSize)) {
+            over.add("it removes " + counts.removed() + " of " + snapshotSize + " records ("
+                    + Threshold.share(counts.removed(), snapshotSize) + "), over max_removed " + guard.maxRemoved());
+        }
+        if (guard.maxChanged() != null && guard.maxChanged().exceededBy(counts.changed(), snapshotSize)) {
+            over.add("it changes " + counts.changed() + " of " + snapshotSize + " records ("
+                    + Threshold.share(counts.changed(), snapshotSize) + "), over max_changed " + guard.maxChanged());
+        }
+        return over.isEmpty() ? null : String.join("; ", over) + " (" + guard.location() + ")";
+    }
+}

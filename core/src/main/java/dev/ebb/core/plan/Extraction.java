@@ -1,0 +1,94 @@
+package dev.ebb.core.plan;
+
+import dev.ebb.core.state.PlanCounts;
+import dev.ebb.core.state.PlanSession;
+import dev.ebb.core.state.Replan;
+import dev.ebb.core.state.StateException;
+import dev.ebb.spi.RowStream;
+import dev.ebb.spi.SourceException;
+import dev.ebb.spi.SourceRow;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongConsumer;
+
+/**
+ * Extract, encode and diff: the model's rows stream from the source (one row in the heap at a time); each row's key,
+ * match value and mapped values are computed, each value converted to what its destination field takes (or the row
+ * is invalid, with the reason); the fingerprint and the encoded payload go with the row into the plan session, and
+ * the session diffs them against the snapshot.
+ */
+public final class Extraction {
+    /** How often the caller hears how many rows were read. */
+    private static final int PROGRESS_EVERY = 50_000;
+
+    private Extraction() {
+    }
+
+    /**
+     * Streams the model into {@code session} and plans.
+     *
+     * @param extracted hears the rows read so far, now and then and at the end
+     */
+    public static PlanCounts extractAndDiff(BoundSync bound, PlanSession session, Replan replan,
+                                            LongConsumer extracted) throws SyncException, StateException {
+        long rows = 0;
+        List<String> fieldNames = bound.fieldNames();
+        try (RowStream stream = bound.source().query(bound.model().sql())) {
+            List<Object> values = new ArrayList<>(bound.bindings().size());
+            SourceRow row;
+            while ((row = stream.next()) != null) {
+                rows++;
+                values.clear();
+                String key = key(bound.keyColumns(), row);
+                Object matchRaw = row.value(bound.matchColumn());
+                String match = matchRaw == null ? null : Values.text(matchRaw);
+                String invalid = key == null ? "key " + bound.sync().key() + " is null"
+                        : match == null ? "match column '" + bound.sync().match().column() + "' is null"
+                        : convert(bound.bindings(), row, values);
+                if (invalid == null) {
+                    session.add(key, Fingerprint.of(fieldNames, values), match, Payload.encode(fieldNames, values),
+                            null);
+                } else {
+                    session.add(key, null, match, null, invalid);
+                }
+                if (rows % PROGRESS_EVERY == 0) extracted.accept(rows);
+            }
+            extracted.accept(rows);
+        } catch (SourceException e) {
+            throw new SyncException(e.unreachable() ? SyncException.Kind.UNAVAILABLE : SyncException.Kind.INVALID,
+                    "model '" + bound.model().name() + "' (" + bound.model().location() + "): " + e.getMessage(), e);
+        }
+        return session.diff(replan, bound.matching());
+    }
+
+    /** Converts the row's mapped values into {@code values}; returns why the row is invalid, or {@code null}. */
+    private static String convert(List<Binding> bindings, SourceRow row, List<Object> values) {
+        for (Binding b : bindings) {
+            Object raw = b.column() < 0 ? b.mapping().value() : row.value(b.column());
+            try {
+                values.add(Values.convert(raw, b.field()));
+            } catch (Values.Unfit unfit) {
+                return (b.column() < 0 ? "value" : "column '" + b.mapping().column() + "'") + ": "
+                        + unfit.getMessage();
+            }
+        }
+        return null;
+    }
+
+    /** The row's key as text, or {@code null} when a part of it is null. */
+    static String key(int[] keyColumns, SourceRow row) {
+        if (keyColumns.length == 1) {
+            Object value = row.value(keyColumns[0]);
+            return value == null ? null : Values.text(value);
+        }
+        StringBuilder key = new StringBuilder();
+        for (int i = 0; i < keyColumns.length; i++) {
+            Object value = row.value(keyColumns[i]);
+            if (value == null) return null;
+            // The unit separator cannot appear in ordinary text, so composite keys stay unambiguous.
+            if (i > 0) key.append('\u001F');
+            key.append(Values.text(value));
+        }
+        return key.toString();
+    }
+}

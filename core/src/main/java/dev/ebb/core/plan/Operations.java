@@ -1,0 +1,83 @@
+package dev.ebb.core.plan;
+
+import dev.ebb.core.config.NullPolicy;
+import dev.ebb.core.config.SyncConfig;
+import dev.ebb.core.state.Change;
+import dev.ebb.spi.Mode;
+import dev.ebb.spi.Operation;
+import dev.ebb.spi.RemovalBehaviour;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** What each planned row becomes under the sync's mode: the operation, and the fields it sends. */
+public final class Operations {
+    private Operations() {
+    }
+
+    /** What a removed row does: a mirror deletes, whatever {@code on_removed} says. */
+    public static RemovalBehaviour removal(SyncConfig sync) {
+        return sync.mode() == Mode.MIRROR ? RemovalBehaviour.DELETE : sync.onRemoved();
+    }
+
+    /**
+     * The write a planned row becomes under the sync's mode, or empty when it needs no call.
+     *
+     * @param rematched for a removal: another row of the model now has its match value
+     */
+    public static Optional<Operation> operation(SyncConfig sync, Change change, boolean rematched) {
+        return switch (change) {
+            case ADDED -> Optional.of(switch (sync.mode()) {
+                case UPSERT, MIRROR -> Operation.UPSERT;
+                case UPDATE -> Operation.UPDATE;
+                case INSERT -> Operation.CREATE;
+            });
+            case CHANGED -> switch (sync.mode()) {
+                case UPSERT, MIRROR -> Optional.of(Operation.UPSERT);
+                case UPDATE -> Optional.of(Operation.UPDATE);
+                case INSERT -> Optional.empty();
+            };
+            // A removed row whose match value now belongs to another row must not touch that row's record.
+            case REMOVED -> rematched ? Optional.empty() : switch (removal(sync)) {
+                case IGNORE -> Optional.empty();
+                case CLEAR_FIELDS -> Optional.of(Operation.UPDATE);
+                case DELETE -> Optional.of(Operation.DELETE);
+            };
+            case NONE -> Optional.empty();
+        };
+    }
+
+    /** Why a planned row needs no call. */
+    public static String skipReason(SyncConfig sync, Change change) {
+        return switch (change) {
+            case CHANGED -> "mode insert never updates a record it created";
+            case REMOVED -> removal(sync) == RemovalBehaviour.IGNORE ? "on_removed: ignore"
+                    : "another row of the model now has this match value";
+            case ADDED, NONE -> "nothing to send";
+        };
+    }
+
+    /**
+     * The fields a planned row sends for {@code op}.
+     *
+     * @param payload the row's encoded values ({@link Payload}), or {@code null} for a removal
+     */
+    public static Map<String, Object> fields(BoundSync bound, Operation op, String payload) {
+        if (op == Operation.DELETE) return Map.of();
+        Map<String, Object> fields = new LinkedHashMap<>();
+        if (payload == null) {
+            // on_removed: clear_fields — every mapped field but the one that identifies the record.
+            for (Binding b : bound.bindings()) {
+                if (!b.name().equals(bound.sync().match().field())) fields.put(b.name(), null);
+            }
+            return fields;
+        }
+        Map<String, Object> values = Payload.decode(payload);
+        for (Binding b : bound.bindings()) {
+            Object value = values.get(b.name());
+            if (value == null && b.mapping().nulls() == NullPolicy.SKIP) continue;
+            fields.put(b.name(), value);
+        }
+        return fields;
+    }
+}

@@ -1,0 +1,287 @@
+package dev.ebb.core.run;
+
+import dev.ebb.core.config.ProjectConfig;
+import dev.ebb.core.config.SyncConfig;
+import dev.ebb.core.delivery.Callers;
+import dev.ebb.core.delivery.QuotaGate;
+import dev.ebb.core.delivery.RateBudgets;
+import dev.ebb.core.delivery.RetryPolicy;
+import dev.ebb.core.delivery.Waiter;
+import dev.ebb.core.ownership.ConflictResolver;
+import dev.ebb.core.plan.BlastRadius;
+import dev.ebb.core.plan.BoundSync;
+import dev.ebb.core.plan.Connectors;
+import dev.ebb.core.plan.Extraction;
+import dev.ebb.core.plan.Operations;
+import dev.ebb.core.plan.PlanReport;
+import dev.ebb.core.plan.SyncBinder;
+import dev.ebb.core.plan.SyncException;
+import dev.ebb.core.state.Access;
+import dev.ebb.core.state.Change;
+import dev.ebb.core.state.Conflict;
+import dev.ebb.core.state.PlanCounts;
+import dev.ebb.core.state.PlanSession;
+import dev.ebb.core.state.PlannedRow;
+import dev.ebb.core.state.Replan;
+import dev.ebb.core.state.Resolution;
+import dev.ebb.core.state.RowCursor;
+import dev.ebb.core.state.RunRecord;
+import dev.ebb.core.state.RunStatus;
+import dev.ebb.core.state.StateException;
+import dev.ebb.core.state.StateStore;
+import dev.ebb.core.state.InvalidRow;
+import dev.ebb.spi.Operation;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.random.RandomGenerator;
+
+/**
+ * Runs syncs: bind → extract → fingerprint → diff → plan → deliver → commit (DESIGN §3). The facade over the run's
+ * stages: {@code plan} binds the sync and plans it ({@link SyncBinder}, {@link Extraction}, the store's planner);
+ * {@code delivery} batches and writes within the account's budget; {@code ownership} applies field policies and
+ * settles conflicts; {@code state} keeps snapshots and the run log.
+ *
+ * <p>Thread-safe for runs of different syncs; two runs of one sync are refused by {@link StateStore#lock}.
+ */
+public final class SyncEngine {
+    private final StateStore state;
+    private final SyncBinder binder;
+    private final Waiter waiter;
+    private final Clock clock;
+
+    public SyncEngine(ProjectConfig project, StateStore state, Connectors connectors, RateBudgets budgets,
+                      RetryPolicy retryPolicy, Waiter waiter, Clock clock, RandomGenerator random) {
+        this.state = state;
+        this.waiter = waiter;
+        this.clock = clock;
+        this.binder = new SyncBinder(project, connectors,
+                new Callers(budgets, retryPolicy, waiter, random, clock, new StateLedger(state)));
+    }
+
+    /** A dry run: reads the model and the destination's schema, writes nothing anywhere. */
+    public PlanReport plan(String syncName, int samplesPerKind, Progress progress)
+            throws SyncException, InterruptedException {
+        SyncConfig sync = binder.sync(syncName);
+        try (BoundSync bound = binder.bind(sync); PlanSession plan = state.plan(sync.name())) {
+            List<String> warnings = new ArrayList<>();
+            boolean specChanged = specChanged(bound, warnings);
+            PlanCounts counts = extract(bound, plan, specChanged ? Replan.EVERY_ROW : Replan.CHANGES_ONLY, progress);
+            List<PlanReport.Sample> samples = new ArrayList<>();
+            for (Change change : List.of(Change.ADDED, Change.CHANGED, Change.REMOVED)) {
+                for (PlannedRow row : plan.samples(change, samplesPerKind)) {
+                    Optional<Operation> op = Operations.operation(sync, change, row.rematched());
+                    Map<String, Object> fields = op.map(o -> Operations.fields(bound, o, row.payload()))
+                            .orElse(Map.of());
+                    samples.add(new PlanReport.Sample(row.key(), lower(change),
+                            op.map(SyncEngine::lower).orElse("none"), fields));
+                }
+            }
+            List<PlanReport.Invalid> invalid = new ArrayList<>();
+            try (RowCursor<InvalidRow> rows = plan.invalid()) {
+                InvalidRow row;
+                while (invalid.size() < samplesPerKind * 3 && (row = rows.next()) != null) {
+                    invalid.add(new PlanReport.Invalid(row.key(), row.reason()));
+                }
+            }
+            String breach = BlastRadius.breach(sync, counts, state.snapshotSize(sync.name()));
+            return new PlanReport(sync.name(), counts, samples, invalid, warnings,
+                    bound.caller().stats().calls.get(), breach);
+        } catch (StateException e) {
+            throw stateFailure(e);
+        }
+    }
+
+    /**
+     * Checks a sync against its source and destination without reading a row: the model compiles and has the key,
+     * match and mapped columns; the object, mode, match field and mapped fields exist at the destination. One
+     * discovery call. Returns warnings (e.g. a mapping changed since the last run).
+     */
+    public List<String> check(String syncName) throws SyncException, InterruptedException {
+        SyncConfig sync = binder.sync(syncName);
+        try (BoundSync bound = binder.bind(sync)) {
+            List<String> warnings = new ArrayList<>();
+            specChanged(bound, warnings);
+            return warnings;
+        } catch (StateException e) {
+            throw stateFailure(e);
+        }
+    }
+
+    /**
+     * Runs the sync: plans, delivers, and commits what the destination acknowledged. A plan over the sync's
+     * blast-radius guard is not delivered: the run ends awaiting approval.
+     */
+    public RunReport run(String syncName, Progress progress) throws SyncException, InterruptedException {
+        return execute(binder.sync(syncName), progress, null);
+    }
+
+    /**
+     * Delivers the plan a run held for approval. The model is planned again and must give the very plan that was
+     * held (same rows, same changes, same values); otherwise nothing is sent and the user is told to run again. The
+     * approval and the run that delivered it are recorded in the run log.
+     */
+    public RunReport approve(long heldRunId, Progress progress) throws SyncException, InterruptedException {
+        RunRecord held = heldRun(heldRunId);
+        return execute(binder.sync(held.sync()), progress, held.runId());
+    }
+
+    /** Drops the plan a run held for approval: nothing is delivered, and the decision is recorded. */
+    public RunRecord reject(long heldRunId) throws SyncException {
+        RunRecord held = heldRun(heldRunId);
+        try {
+            state.decide(held.runId(), RunStatus.REJECTED, "rejected: its plan was not delivered", clock.instant());
+            return state.run(held.runId()).orElseThrow();
+        } catch (StateException e) {
+            throw stateFailure(e);
+        }
+    }
+
+    /** Resolves a conflict (respect_manual_edits) for the warehouse's value or the person's. */
+    public Conflict resolve(String syncName, String key, String field, Resolution resolution)
+            throws SyncException, InterruptedException {
+        SyncConfig sync = binder.sync(syncName);
+        try (BoundSync bound = binder.bind(sync)) {
+            return new ConflictResolver(state, waiter, clock).resolve(bound, key, field, resolution);
+        } catch (StateException e) {
+            throw stateFailure(e);
+        }
+    }
+
+    private RunRecord heldRun(long runId) throws SyncException {
+        try {
+            RunRecord run = state.run(runId).orElseThrow(() -> new SyncException(SyncException.Kind.INVALID,
+                    "there is no run " + runId));
+            if (run.status() != RunStatus.AWAITING_APPROVAL) {
+                throw new SyncException(SyncException.Kind.INVALID, "run " + runId + " of " + run.sync() + " is "
+                        + run.status() + ", not awaiting approval");
+            }
+            long newest = state.runs(run.sync(), 1).getFirst().runId();
+            if (newest != runId) {
+                throw new SyncException(SyncException.Kind.INVALID, "run " + runId + " of " + run.sync()
+                        + " was overtaken by run " + newest + "; only the newest held plan can be approved");
+            }
+            return run;
+        } catch (StateException e) {
+            throw stateFailure(e);
+        }
+    }
+
+    private RunReport execute(SyncConfig sync, Progress progress, Long approving)
+            throws SyncException, InterruptedException {
+        if (state.access() == Access.READ_ONLY) throw new IllegalStateException("a run needs a writable state store");
+        try {
+            state.lock(sync.name());
+        } catch (StateException e) {
+            throw new SyncException(SyncException.Kind.UNAVAILABLE, e.getMessage(), e);
+        }
+        try (BoundSync bound = binder.bind(sync); PlanSession plan = state.plan(sync.name())) {
+            state.closeAbandonedRuns(sync.name(), clock.instant());
+            List<String> warnings = new ArrayList<>();
+            boolean specChanged = specChanged(bound, warnings);
+            if (specChanged) {
+                state.replaceSpec(sync.name(), bound.spec().hash(), bound.spec().text(), clock.instant());
+            } else if (state.specHash(sync.name()).isEmpty()) {
+                state.saveSpec(sync.name(), bound.spec().hash(), bound.spec().text(), clock.instant());
+            }
+            long runId = state.startRun(sync.name(), clock.instant());
+            RunDelivery delivery = new RunDelivery(bound, state, runId, progress, waiter, clock);
+            PlanCounts counts;
+            try {
+                long delivered = state.snapshotSize(sync.name());
+                counts = extract(bound, plan, Replan.CHANGES_ONLY, progress);
+                delivery.recordInvalid(plan);
+                String identity = plan.identity();
+                if (approving != null) {
+                    String held = state.heldPlan(approving).orElse("");
+                    if (!held.equals(identity)) {
+                        throw new SyncException(SyncException.Kind.INVALID, "the plan of run " + approving
+                                + " no longer stands: the model or what was delivered changed since it was held, "
+                                + "so nothing was sent. Run 'ebb run " + sync.name() + "' for a new plan.");
+                    }
+                } else {
+                    String breach = BlastRadius.breach(sync, counts, delivered);
+                    if (breach != null) {
+                        state.hold(runId, identity);
+                        warnings.add("run " + runId + " is held for approval, nothing was sent: " + breach
+                                + ". Review it with 'ebb plan " + sync.name() + "', then 'ebb approve " + runId
+                                + "' or 'ebb reject " + runId + "'.");
+                        RunRecord record = delivery.finish(counts, RunStatus.AWAITING_APPROVAL,
+                                "held for approval: " + breach);
+                        return new RunReport(record, warnings, delivery.tally.problems(), false);
+                    }
+                }
+                delivery.deliver(plan, counts);
+            } catch (SyncException e) {
+                delivery.finish(null, RunStatus.FAILED, e.getMessage());
+                throw e;
+            }
+            var tally = delivery.tally;
+            RunStatus status = tally.quotaSpent() ? RunStatus.QUOTA_EXHAUSTED
+                    : tally.stopped() ? RunStatus.FAILED
+                    : tally.rejected.get() + tally.failed.get() + delivery.invalid > 0
+                    ? RunStatus.COMPLETED_WITH_ERRORS : RunStatus.SUCCEEDED;
+            if (tally.stopped()) warnings.add("the run stopped sending: " + tally.stopReason());
+            RunRecord record = delivery.finish(counts, status, tally.stopReason());
+            if (approving != null) {
+                state.decide(approving, RunStatus.APPROVED, "approved: delivered by run " + runId, clock.instant());
+                warnings.add("run " + approving + " approved: its plan was delivered by run " + runId);
+            }
+            return new RunReport(record, warnings, tally.problems(), tally.unreachable());
+        } catch (StateException e) {
+            throw stateFailure(e);
+        } finally {
+            state.unlock(sync.name());
+        }
+    }
+
+    private static PlanCounts extract(BoundSync bound, PlanSession plan, Replan replan, Progress progress)
+            throws SyncException, StateException {
+        PlanCounts counts = Extraction.extractAndDiff(bound, plan, replan, progress::extracted);
+        progress.planned(counts);
+        return counts;
+    }
+
+    private boolean specChanged(BoundSync bound, List<String> warnings) throws StateException {
+        Optional<String> stored = state.specHash(bound.sync().name());
+        boolean changed = stored.isPresent() && !stored.get().equals(bound.spec().hash());
+        if (changed) {
+            warnings.add("the mapping, mode or identifier of sync '" + bound.sync().name() + "' changed since its "
+                    + "last run: every row is planned again under the new one");
+        }
+        return changed;
+    }
+
+    private static SyncException stateFailure(StateException e) {
+        return new SyncException(SyncException.Kind.UNAVAILABLE, e.getMessage(), e);
+    }
+
+    private static String lower(Enum<?> value) {
+        return value.name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Daily-quota counts kept in the state store. */
+    private record StateLedger(StateStore state) implements QuotaGate.Ledger {
+        @Override
+        public long used(String account, LocalDate day) {
+            try {
+                return state.quotaUsed(account, day);
+            } catch (StateException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void add(String account, LocalDate day, long calls) {
+            try {
+                state.addQuotaUsage(account, day, calls);
+            } catch (StateException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        }
+    }
+}

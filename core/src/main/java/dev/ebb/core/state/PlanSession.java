@@ -1,0 +1,43 @@
+package dev.ebb.core.state;
+
+import java.util.List;
+
+/**
+ * The scratch space of one plan: the model's encoded rows go in, one at a time; the diff against the sync's snapshot
+ * runs inside the store (one set-based query, so a million rows never sit in the heap); the planned rows come out.
+ * Nothing it does changes the snapshot or the run log. One thread at a time.
+ */
+public interface PlanSession extends AutoCloseable {
+
+    /**
+     * Adds one row of the model.
+     *
+     * @param key         the row's key, or {@code null} when it is null (the row is then invalid)
+     * @param fingerprint the fingerprint of its converted values; {@code null} when invalid
+     * @param matchValue  its match value as text, or {@code null}
+     * @param payload     its converted values, encoded; {@code null} when invalid
+     * @param invalid     why the row cannot be delivered, or {@code null} when it can
+     */
+    void add(String key, String fingerprint, String matchValue, String payload, String invalid) throws StateException;
+
+    /**
+     * Marks rows that share a key or a match value (as the destination compares them) invalid, then plans: added and
+     * changed rows, rows whose last write is still in flight, and removals.
+     */
+    PlanCounts diff(Replan replan, MatchComparison matching) throws StateException;
+
+    /** The invalid rows, with their reasons. */
+    RowCursor<InvalidRow> invalid() throws StateException;
+
+    /** The planned rows, removals last, each part ordered by key. */
+    RowCursor<PlannedRow> planned() throws StateException;
+
+    /** The first {@code limit} planned rows of one kind of change, by key. */
+    List<PlannedRow> samples(Change change, int limit) throws StateException;
+
+    /** An identity of the plan (every planned key, change and fingerprint; no values): what a held run stands for. */
+    String identity() throws StateException;
+
+    @Override
+    void close() throws StateException;
+}

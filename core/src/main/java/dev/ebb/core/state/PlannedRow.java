@@ -1,0 +1,16 @@
+package dev.ebb.core.state;
+
+/**
+ * One row of a plan: a model row that differs from the snapshot, or a snapshot entry (or in-flight write) whose row
+ * left the model.
+ *
+ * @param fingerprint   the row's fingerprint now; {@code null} for a removal
+ * @param matchValue    the value that identifies its record
+ * @param payload       its mapped values as {@code Payload} encodes them; {@code null} for a removal
+ * @param destinationId the vendor's id of its record, when the snapshot knows it
+ * @param rematched     for a removal: another row of the model now has this match value, so its record is theirs
+ * @param fieldHashes   the hashes of the values Ebb last wrote to owned fields, or {@code null}
+ */
+public record PlannedRow(String key, String fingerprint, String matchValue, String payload, String destinationId,
+                         Change change, boolean rematched, String fieldHashes) {
+}

@@ -1,0 +1,237 @@
+package dev.ebb.core.state.duckdb;
+
+import dev.ebb.core.state.Change;
+import dev.ebb.core.state.InvalidRow;
+import dev.ebb.core.state.MatchComparison;
+import dev.ebb.core.state.PlanCounts;
+import dev.ebb.core.state.PlanSession;
+import dev.ebb.core.state.PlannedRow;
+import dev.ebb.core.state.Replan;
+import dev.ebb.core.state.RowCursor;
+import dev.ebb.core.state.StateException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.duckdb.DuckDBAppender;
+
+/**
+ * A plan in DuckDB: the model's rows are appended (DuckDB's appender) into a temporary table {@code cur} of a
+ * connection of its own; the diff against the snapshot is one statement that leaves the plan in a temporary table
+ * {@code plan}. DuckDB runs it vectorised, on every core, spilling to disk when it must.
+ */
+final class DuckDbPlanSession implements PlanSession {
+    private final String sync;
+    private final Connection scratch;
+    private DuckDBAppender appender;
+
+    DuckDbPlanSession(DuckDb db, String sync) throws StateException {
+        this.sync = sync;
+        try {
+            this.scratch = db.connect();
+        } catch (SQLException e) {
+            throw DuckDb.failed(e);
+        }
+        try {
+            try (Statement st = scratch.createStatement()) {
+                st.execute("CREATE TEMP TABLE cur(key VARCHAR, fp VARCHAR, match VARCHAR, payload VARCHAR, "
+                        + "invalid VARCHAR)");
+            }
+            appender = ((org.duckdb.DuckDBConnection) scratch).createAppender("temp", "main", "cur");
+        } catch (SQLException e) {
+            close();
+            throw DuckDb.failed(e);
+        }
+    }
+
+    @Override
+    public void add(String key, String fingerprint, String matchValue, String payload, String invalid)
+            throws StateException {
+        try {
+            appender.beginRow();
+            appender.append(key);
+            appender.append(fingerprint);
+            appender.append(matchValue);
+            appender.append(payload);
+            appender.append(invalid);
+            appender.endRow();
+        } catch (SQLException e) {
+            throw DuckDb.failed(e);
+        }
+    }
+
+    @Override
+    public PlanCounts diff(Replan replan, MatchComparison matching) throws StateException {
+        // A destination that compares match values case-blind holds one record for two spellings of a value.
+        String match = matching == MatchComparison.IGNORE_CASE ? "lower(match)" : "match";
+        String sMatch = matching == MatchComparison.IGNORE_CASE ? "lower(s.match)" : "s.match";
+        String fMatch = matching == MatchComparison.IGNORE_CASE ? "lower(f.match)" : "f.match";
+        try {
+            appender.close();
+            appender = null;
+            try (Statement st = scratch.createStatement()) {
+                // A key or match value held by several rows cannot be delivered without guessing which row wins.
+                st.execute("""
+                        UPDATE cur SET invalid = 'duplicate key: ' || d.n || ' rows of the model share it', fp = NULL
+                        FROM (SELECT key, count(*) AS n FROM cur WHERE key IS NOT NULL GROUP BY key
+                              HAVING count(*) > 1) d
+                        WHERE cur.key = d.key""");
+                boolean caseBlind = matching == MatchComparison.IGNORE_CASE;
+                st.execute("UPDATE cur SET invalid = 'duplicate match value: ' || d.n || ' rows of the model share it"
+                        + (caseBlind ? " (compared case-blind, as the destination does)" : "") + "', fp = NULL "
+                        + "FROM (SELECT " + match + " AS m, count(*) AS n FROM cur "
+                        + "WHERE match IS NOT NULL AND invalid IS NULL GROUP BY m HAVING count(*) > 1) d "
+                        + "WHERE " + (caseBlind ? "lower(cur.match)" : "cur.match") + " = d.m AND cur.invalid IS NULL");
+            }
+            // A row still in flight (sent, outcome unknown: see Snapshots.markInFlight) may have reached the
+            // destination, so the snapshot's fingerprint does not vouch for it: it is sent again, or, when it left
+            // the model, removed even if the snapshot never knew it.
+            String valid = "SELECT " + match + " FROM cur WHERE invalid IS NULL";
+            try (PreparedStatement ps = scratch.prepareStatement("""
+                    CREATE TEMP TABLE plan AS
+                    WITH snap AS (""" + DuckDbSnapshots.CURRENT_SNAPSHOT + """
+                    ),
+                         flight AS (""" + DuckDbSnapshots.IN_FLIGHT + """
+                    )
+                    SELECT c.key, c.fp, c.match, c.payload, s.dest_id,
+                           CASE WHEN s.key IS NULL THEN 'added' ELSE 'changed' END AS change, false AS rematched,
+                           coalesce(s.field_hashes, l.field_hashes) AS field_hashes
+                    FROM cur c LEFT JOIN snap s ON s.key = c.key LEFT JOIN flight f ON f.key = c.key
+                         LEFT JOIN left_field_hashes l ON l.sync = $1 AND l.key = c.key
+                    WHERE c.invalid IS NULL AND (s.key IS NULL OR $2 OR s.fp IS DISTINCT FROM c.fp OR f.key IS NOT NULL)
+                    UNION ALL
+                    SELECT s.key, NULL, s.match, NULL, s.dest_id, 'removed',
+                           """ + sMatch + " IN (" + valid + """
+                    ), s.field_hashes
+                    FROM snap s WHERE NOT EXISTS (SELECT 1 FROM cur c WHERE c.key = s.key)
+                    UNION ALL
+                    SELECT f.key, NULL, f.match, NULL, NULL, 'removed',
+                           """ + fMatch + " IN (" + valid + """
+                    ), NULL
+                    FROM flight f WHERE NOT EXISTS (SELECT 1 FROM snap s WHERE s.key = f.key)
+                                    AND NOT EXISTS (SELECT 1 FROM cur c WHERE c.key = f.key)""")) {
+                ps.setString(1, sync);
+                ps.setBoolean(2, replan == Replan.EVERY_ROW);
+                ps.execute();
+            }
+            try (Statement st = scratch.createStatement();
+                 ResultSet rs = st.executeQuery("""
+                         SELECT (SELECT count(*) FROM cur),
+                                (SELECT count(*) FROM cur WHERE invalid IS NOT NULL),
+                                count(*) FILTER (WHERE change = 'added'),
+                                count(*) FILTER (WHERE change = 'changed'),
+                                count(*) FILTER (WHERE change = 'removed')
+                         FROM plan""")) {
+                rs.next();
+                long total = rs.getLong(1);
+                long invalid = rs.getLong(2);
+                long added = rs.getLong(3);
+                long changed = rs.getLong(4);
+                long removed = rs.getLong(5);
+                return new PlanCounts(total, added, changed, removed, total - invalid - added - changed, invalid);
+            }
+        } catch (SQLException e) {
+            throw DuckDb.failed(e);
+        }
+    }
+
+    @Override
+    public RowCursor<InvalidRow> invalid() throws StateException {
+        return new Cursor<>("SELECT key, invalid FROM cur WHERE invalid IS NOT NULL",
+                rs -> new InvalidRow(rs.getString(1), rs.getString(2)));
+    }
+
+    @Override
+    public RowCursor<PlannedRow> planned() throws StateException {
+        return new Cursor<>("SELECT key, fp, match, payload, dest_id, change, rematched, field_hashes FROM plan "
+                + "ORDER BY CASE change WHEN 'removed' THEN 1 ELSE 0 END, key", DuckDbPlanSession::planned);
+    }
+
+    @Override
+    public List<PlannedRow> samples(Change change, int limit) throws StateException {
+        try (PreparedStatement ps = scratch.prepareStatement("SELECT key, fp, match, payload, dest_id, change, "
+                + "rematched, field_hashes FROM plan WHERE change = ? ORDER BY key LIMIT ?")) {
+            ps.setString(1, change.name().toLowerCase(Locale.ROOT));
+            ps.setInt(2, limit);
+            List<PlannedRow> rows = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) rows.add(planned(rs));
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw DuckDb.failed(e);
+        }
+    }
+
+    private static PlannedRow planned(ResultSet rs) throws SQLException {
+        return new PlannedRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                Change.valueOf(rs.getString(6).toUpperCase(Locale.ROOT)), rs.getBoolean(7), rs.getString(8));
+    }
+
+    @Override
+    public String identity() throws StateException {
+        try (Statement st = scratch.createStatement(); ResultSet rs = st.executeQuery("""
+                SELECT count(*), coalesce(bit_xor(hash(key || chr(31) || change || chr(31) || coalesce(fp, ''))), 0)
+                FROM plan""")) {
+            rs.next();
+            return rs.getLong(1) + ":" + Long.toHexString(rs.getLong(2));
+        } catch (SQLException e) {
+            throw DuckDb.failed(e);
+        }
+    }
+
+    @Override
+    public void close() throws StateException {
+        try {
+            if (appender != null) appender.close();
+            scratch.close();
+        } catch (SQLException e) {
+            throw DuckDb.failed(e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface RowReader<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    /** A query's rows, one at a time, on the session's connection. */
+    private final class Cursor<T> implements RowCursor<T> {
+        private final Statement statement;
+        private final ResultSet rows;
+        private final RowReader<T> reader;
+
+        Cursor(String sql, RowReader<T> reader) throws StateException {
+            this.reader = reader;
+            try {
+                statement = scratch.createStatement();
+                rows = statement.executeQuery(sql);
+            } catch (SQLException e) {
+                throw DuckDb.failed(e);
+            }
+        }
+
+        @Override
+        public T next() throws StateException {
+            try {
+                return rows.next() ? reader.read(rows) : null;
+            } catch (SQLException e) {
+                throw DuckDb.failed(e);
+            }
+        }
+
+        @Override
+        public void close() throws StateException {
+            try {
+                rows.close();
+                statement.close();
+            } catch (SQLException e) {
+                throw DuckDb.failed(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,318 @@
+package dev.ebb.core.state.duckdb;
+
+import dev.ebb.core.state.Access;
+import dev.ebb.core.state.Conflict;
+import dev.ebb.core.state.LoggedOutcome;
+import dev.ebb.core.state.Outcome;
+import dev.ebb.core.state.PlanSession;
+import dev.ebb.core.state.Resolution;
+import dev.ebb.core.state.RowOutcome;
+import dev.ebb.core.state.RunRecord;
+import dev.ebb.core.state.RunStatus;
+import dev.ebb.core.state.SnapshotEntry;
+import dev.ebb.core.state.StateException;
+import dev.ebb.core.state.StateStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The embedded state store: one DuckDB file (by default {@code .ebb/state.duckdb}) holding every sync's snapshot
+ * (keys and fingerprints, never values), the run log, conflicts and quota counts, and the plan's scratch tables.
+ *
+ * <p>Thread-safe: readers use connections of their own, writes go through one writer connection. One process at a
+ * time may open the file for writing ({@link StateFileLock}); within the process, {@link #lock(String)} keeps two
+ * runs of one sync from overlapping.
+ */
+public final class DuckDbStateStore implements StateStore {
+    /** The schema this version writes; a file with a newer one is refused rather than misread. */
+    public static final int SCHEMA_VERSION = DuckDbSchema.VERSION;
+
+    private final DuckDb db;
+    private final StateFileLock fileLock;
+    private final Access access;
+    private final DuckDbSnapshots snapshots;
+    private final DuckDbRunLog runLog;
+    private final DuckDbConflicts conflicts;
+    private final Set<String> running = ConcurrentHashMap.newKeySet();
+
+    private DuckDbStateStore(DuckDb db, StateFileLock fileLock, Access access) {
+        this.db = db;
+        this.fileLock = fileLock;
+        this.access = access;
+        this.snapshots = new DuckDbSnapshots(db);
+        this.runLog = new DuckDbRunLog(db);
+        this.conflicts = new DuckDbConflicts(db);
+    }
+
+    /**
+     * Opens (and for writing, creates) the store.
+     *
+     * @param file   the DuckDB file
+     * @param access {@link Access#READ_ONLY} for commands that only look; a missing file then opens as an empty
+     *               store in memory, and nothing is ever written
+     */
+    public static DuckDbStateStore open(Path file, Access access) throws StateException {
+        String shown = file.toString();
+        boolean readOnly = access == Access.READ_ONLY;
+        if (readOnly && !Files.exists(file)) {
+            return open(null, access, shown, () -> DriverManager.getConnection("jdbc:duckdb:"), false);
+        }
+        try {
+            if (!readOnly) Files.createDirectories(file.toAbsolutePath().getParent());
+        } catch (IOException e) {
+            throw new StateException("cannot create the folder of the state store " + shown + ": " + e.getMessage(), e);
+        }
+        StateFileLock lock = StateFileLock.acquire(file, access, shown);
+        try {
+            Properties properties = new Properties();
+            if (readOnly) properties.setProperty("duckdb.read_only", "true");
+            return open(lock, access, shown,
+                    () -> DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath(), properties), readOnly);
+        } catch (StateException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    @FunctionalInterface
+    private interface Opener {
+        Connection open() throws SQLException;
+    }
+
+    private static DuckDbStateStore open(StateFileLock lock, Access access, String shown, Opener opener,
+                                         boolean existingReadOnly) throws StateException {
+        Connection connection;
+        try {
+            connection = opener.open();
+        } catch (SQLException e) {
+            throw new StateException("cannot open the state store " + shown + ": " + firstLine(e.getMessage()), e);
+        }
+        DuckDb db = new DuckDb(connection);
+        try {
+            DuckDbSchema.prepare(connection, db, shown, existingReadOnly);
+        } catch (SQLException e) {
+            db.close();
+            throw new StateException("cannot open the state store " + shown + ": " + firstLine(e.getMessage()), e);
+        } catch (StateException | RuntimeException e) {
+            // Refused (a newer schema) or broken: let go of the file, so the next opener sees the same answer.
+            db.close();
+            throw e;
+        }
+        return new DuckDbStateStore(db, lock, access);
+    }
+
+    /** A new connection to the store's database, for tests and tools that look inside it. */
+    public Connection connect() throws SQLException {
+        return db.connect();
+    }
+
+    /** The current snapshot of a sync as a query with one parameter (the sync), for tools that look inside. */
+    public static String currentSnapshotQuery() {
+        return DuckDbSnapshots.CURRENT_SNAPSHOT;
+    }
+
+    @Override
+    public Access access() {
+        return access;
+    }
+
+    @Override
+    public void lock(String sync) throws StateException {
+        if (!running.add(sync)) {
+            throw new StateException("sync '" + sync + "' is already running; two runs of one sync never overlap",
+                    null);
+        }
+    }
+
+    @Override
+    public void unlock(String sync) {
+        running.remove(sync);
+    }
+
+    @Override
+    public PlanSession plan(String sync) throws StateException {
+        return new DuckDbPlanSession(db, sync);
+    }
+
+    // ---- snapshots --------------------------------------------------------------------------------------------
+
+    @Override
+    public Optional<String> specHash(String sync) throws StateException {
+        return snapshots.specHash(sync);
+    }
+
+    @Override
+    public void saveSpec(String sync, String specHash, String spec, Instant now) throws StateException {
+        snapshots.saveSpec(sync, specHash, spec, now);
+    }
+
+    @Override
+    public void replaceSpec(String sync, String specHash, String spec, Instant now) throws StateException {
+        snapshots.replaceSpec(sync, specHash, spec, now);
+    }
+
+    @Override
+    public long reset(String sync) throws StateException {
+        return snapshots.reset(sync);
+    }
+
+    @Override
+    public Optional<SnapshotEntry> snapshotEntry(String sync, String key) throws StateException {
+        return snapshots.snapshotEntry(sync, key);
+    }
+
+    @Override
+    public long snapshotSize(String sync) throws StateException {
+        return snapshots.snapshotSize(sync);
+    }
+
+    @Override
+    public void markInFlight(String sync, long runId, List<RowOutcome> rows) throws StateException {
+        snapshots.markInFlight(sync, runId, rows);
+    }
+
+    @Override
+    public void commit(String sync, long runId, List<RowOutcome> outcomes, Instant now) throws StateException {
+        snapshots.commit(sync, runId, outcomes, now);
+    }
+
+    // ---- the run log ------------------------------------------------------------------------------------------
+
+    @Override
+    public int closeAbandonedRuns(String sync, Instant now) throws StateException {
+        return runLog.closeAbandonedRuns(sync, now);
+    }
+
+    @Override
+    public long startRun(String sync, Instant now) throws StateException {
+        return runLog.startRun(sync, now);
+    }
+
+    /** Folds the snapshot entries the run's batches appended into the compacted table, then closes the run. */
+    @Override
+    public void finishRun(RunRecord run) throws StateException {
+        snapshots.fold(run.sync());
+        runLog.finishRun(run);
+    }
+
+    @Override
+    public Optional<RunRecord> run(long runId) throws StateException {
+        return runLog.run(runId);
+    }
+
+    @Override
+    public List<RunRecord> runs(String sync, int limit) throws StateException {
+        return runLog.runs(sync, limit);
+    }
+
+    @Override
+    public void hold(long runId, String planIdentity) throws StateException {
+        runLog.hold(runId, planIdentity);
+    }
+
+    @Override
+    public Optional<String> heldPlan(long runId) throws StateException {
+        return runLog.heldPlan(runId);
+    }
+
+    @Override
+    public void decide(long runId, RunStatus decision, String message, Instant now) throws StateException {
+        runLog.decide(runId, decision, message, now);
+    }
+
+    @Override
+    public List<LoggedOutcome> outcomes(String sync, String key, int limit) throws StateException {
+        return runLog.outcomes(sync, key, limit);
+    }
+
+    @Override
+    public List<LoggedOutcome> outcomesOfRun(long runId, Outcome outcome, int limit) throws StateException {
+        return runLog.outcomesOfRun(runId, outcome, limit);
+    }
+
+    // ---- conflicts --------------------------------------------------------------------------------------------
+
+    @Override
+    public void recordConflicts(List<Conflict> found, Instant now) throws StateException {
+        conflicts.recordConflicts(found, now);
+    }
+
+    @Override
+    public void settleConflicts(String sync, List<Map.Entry<String, String>> keyFields, Instant now)
+            throws StateException {
+        conflicts.settleConflicts(sync, keyFields, now);
+    }
+
+    @Override
+    public List<Conflict> conflicts(String sync, String key) throws StateException {
+        return conflicts.conflicts(sync, key);
+    }
+
+    @Override
+    public List<Conflict> openConflicts(String sync, String key) throws StateException {
+        return conflicts.openConflicts(sync, key);
+    }
+
+    @Override
+    public void resolveConflict(String sync, String key, String field, Resolution resolution, String newBaseHash,
+                                String keptAgainstHash, Instant now) throws StateException {
+        conflicts.resolveConflict(sync, key, field, resolution, newBaseHash, keptAgainstHash, now);
+    }
+
+    // ---- daily quotas -----------------------------------------------------------------------------------------
+
+    @Override
+    public long quotaUsed(String account, LocalDate day) throws StateException {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT calls FROM quota_usage WHERE account = ? AND day = ?")) {
+                ps.setString(1, account);
+                ps.setObject(2, day);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getLong(1) : 0L;
+                }
+            }
+        });
+    }
+
+    @Override
+    public void addQuotaUsage(String account, LocalDate day, long calls) throws StateException {
+        if (calls == 0 || access == Access.READ_ONLY) return;
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO quota_usage VALUES (?, ?, ?)
+                    ON CONFLICT (account, day) DO UPDATE SET calls = quota_usage.calls + excluded.calls""")) {
+                ps.setString(1, account);
+                ps.setObject(2, day);
+                ps.setLong(3, calls);
+                ps.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        db.close();
+        if (fileLock != null) fileLock.close();
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) return "";
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+}

@@ -98,6 +98,27 @@ class FieldOwnershipTest {
     }
 
     @Test
+    void takingTheWarehouseValueWritesThroughAnAsynchronousDestinationStepByStep() throws Exception {
+        try (EngineFixture f = new EngineFixture(dir)) {
+            f.fields = List.of(owned("score", "score", FieldPolicy.RESPECT_MANUAL_EDITS));
+            f.row("a@x.io", "1", "free");
+            f.engine().run("people", Progress.NONE);
+            f.destination.personSets("a@x.io", "score", new BigDecimal("5"));
+            f.set("a@x.io", "2", "free");
+            f.engine().run("people", Progress.NONE);
+            assertThat(f.state.openConflicts("people", null)).hasSize(1);
+
+            // Writes become jobs (like Zendesk's job_status or a Salesforce Bulk job): start, then resume.
+            f.destination.pendingSteps = 2;
+            int resumesBefore = f.destination.resumes.get();
+            f.engine().resolve("people", "a@x.io", "score", dev.ebb.core.state.Resolution.WAREHOUSE);
+            assertThat(f.destination.resumes.get() - resumesBefore).as("the job was resumed to its end").isEqualTo(2);
+            assertThat(f.destination.records.get("a@x.io")).containsEntry("score", new BigDecimal("2"));
+            assertThat(f.state.openConflicts("people", null)).isEmpty();
+        }
+    }
+
+    @Test
     void takingThePersonsValueMakesItTheBaseSoLaterWarehouseChangesFlowAgain() throws Exception {
         try (EngineFixture f = new EngineFixture(dir)) {
             f.fields = List.of(owned("score", "score", FieldPolicy.RESPECT_MANUAL_EDITS));

@@ -53,6 +53,8 @@ final class MemoryDestination implements Destination {
     final AtomicInteger calls = new AtomicInteger();
     final AtomicInteger nextId = new AtomicInteger(1);
     Predicate<OutboundRecord> rejects = r -> false;
+    /** Records the destination cannot apply for now (a locked row): answered failed, with a reason. */
+    Predicate<OutboundRecord> cannotApply = r -> false;
     /** Records whose presence makes the destination refuse the whole batch (no per-record answer). */
     Predicate<OutboundRecord> poisons = r -> false;
     /** The refusal's message; by default it names the poisoning record. */
@@ -128,6 +130,10 @@ final class MemoryDestination implements Destination {
         writes.add(batch);
         List<RecordResult> results = new ArrayList<>();
         for (OutboundRecord r : batch.records()) {
+            if (cannotApply.test(r)) {
+                results.add(RecordResult.failed(r.key(), "UNABLE_TO_LOCK_ROW: the record is locked"));
+                continue;
+            }
             if (rejects.test(r)) {
                 results.add(RecordResult.rejected(r.key(), "INVALID: rejected by the test"));
                 continue;

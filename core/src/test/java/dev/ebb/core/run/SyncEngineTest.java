@@ -13,6 +13,7 @@ import dev.ebb.spi.RemovalBehaviour;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -288,6 +289,49 @@ class SyncEngineTest {
             // 8 -> 4 + 4 -> (2 + 2) -> (1 + 1): describe + 1 + 2 + 2 + 2 calls
             assertThat(run.record().apiCalls()).isEqualTo(1 + 1 + 2 + 2 + 2);
             assertThat(f.state.snapshotEntry("people", "p5@x.io")).isEmpty();
+        }
+    }
+
+    @Test
+    void aRecordTheDestinationCouldNotApplyIsFailedWithItsReasonAndSentAgainNextRun() throws Exception {
+        try (EngineFixture f = new EngineFixture(dir)) {
+            for (int i = 0; i < 3; i++) f.row("p" + i + "@x.io", "1", "free");
+            f.destination.cannotApply = r -> r.matchValue().equals("p1@x.io");
+            RunReport first = f.engine().run("people", Progress.NONE);
+            assertThat(first.record().delivered()).isEqualTo(2);
+            assertThat(first.record().failed()).isEqualTo(1);
+            assertThat(first.record().rejected()).isZero();
+            assertThat(first.problems()).containsExactly("failed p1@x.io: UNABLE_TO_LOCK_ROW: the record is locked");
+            assertThat(f.state.outcomesOfRun(first.record().runId(), dev.ebb.core.state.Outcome.FAILED, 10))
+                    .singleElement().satisfies(o -> assertThat(o.reason())
+                            .isEqualTo("p1@x.io: UNABLE_TO_LOCK_ROW: the record is locked"));
+            assertThat(f.state.snapshotEntry("people", "p1@x.io")).isEmpty();
+
+            f.destination.cannotApply = r -> false;
+            RunReport second = f.engine().run("people", Progress.NONE);
+            assertThat(second.record().added()).isEqualTo(1);
+            assertThat(second.record().delivered()).isEqualTo(1);
+            assertThat(f.destination.records).containsKey("p1@x.io");
+        }
+    }
+
+    @Test
+    void everyRowARunStoppedBeforeSendingIsFailedWithTheReason() throws Exception {
+        try (EngineFixture f = new EngineFixture(dir)) {
+            f.destination.dailyQuota = Optional.of(new dev.ebb.spi.Quota(3, java.time.ZoneOffset.UTC));
+            for (int i = 0; i < 12; i++) f.row("p" + i + "@x.io", "1", "free");
+            RunReport run = f.engine().run("people", Progress.NONE);
+            // describe + 2 batches of 3 fit the quota; the other 6 rows were never sent
+            assertThat(run.record().delivered()).isEqualTo(6);
+            assertThat(run.record().failed()).isEqualTo(6);
+            List<dev.ebb.core.state.LoggedOutcome> failed = f.state.outcomesOfRun(run.record().runId(),
+                    dev.ebb.core.state.Outcome.FAILED, 100);
+            assertThat(failed).hasSize(6).allSatisfy(o -> assertThat(o.reason()).contains("daily quota of 3 calls"));
+            long outcomes = 0;
+            for (dev.ebb.core.state.Outcome o : dev.ebb.core.state.Outcome.values()) {
+                outcomes += f.state.outcomesOfRun(run.record().runId(), o, 100).size();
+            }
+            assertThat(outcomes).as("every planned row has an outcome").isEqualTo(12);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.ebb.core.plan;
 import dev.ebb.core.config.NullPolicy;
 import dev.ebb.core.config.SyncConfig;
 import dev.ebb.core.state.Change;
+import dev.ebb.core.state.PlannedRow;
 import dev.ebb.spi.Mode;
 import dev.ebb.spi.Operation;
 import dev.ebb.spi.RemovalBehaviour;
@@ -20,13 +21,9 @@ public final class Operations {
         return sync.mode() == Mode.MIRROR ? RemovalBehaviour.DELETE : sync.onRemoved();
     }
 
-    /**
-     * The write a planned row becomes under the sync's mode, or empty when it needs no call.
-     *
-     * @param rematched for a removal: another row of the model now has its match value
-     */
-    public static Optional<Operation> operation(SyncConfig sync, Change change, boolean rematched) {
-        return switch (change) {
+    /** The write a planned row becomes under the sync's mode, or empty when it needs no call. */
+    public static Optional<Operation> operation(SyncConfig sync, PlannedRow row) {
+        return switch (row.change()) {
             case ADDED -> Optional.of(switch (sync.mode()) {
                 case UPSERT, MIRROR -> Operation.UPSERT;
                 case UPDATE -> Operation.UPDATE;
@@ -38,7 +35,7 @@ public final class Operations {
                 case INSERT -> Optional.empty();
             };
             // A removed row whose match value now belongs to another row must not touch that row's record.
-            case REMOVED -> rematched ? Optional.empty() : switch (removal(sync)) {
+            case REMOVED -> row.rematched() ? Optional.empty() : switch (removal(sync)) {
                 case IGNORE -> Optional.empty();
                 case CLEAR_FIELDS -> Optional.of(Operation.UPDATE);
                 case DELETE -> Optional.of(Operation.DELETE);

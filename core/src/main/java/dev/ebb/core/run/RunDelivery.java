@@ -125,7 +125,7 @@ final class RunDelivery {
         try (RowCursor<PlannedRow> rows = plan.planned()) {
             PlannedRow row;
             while ((row = rows.next()) != null) {
-                Optional<Operation> op = Operations.operation(bound.sync(), row.change(), row.rematched());
+                Optional<Operation> op = Operations.operation(bound.sync(), row);
                 if (broken.get() != null || tally.stopped()) {
                     noCall.add(notSent(row, op.orElse(null)));
                 } else if (op.isEmpty()) {

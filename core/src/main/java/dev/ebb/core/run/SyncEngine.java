@@ -74,7 +74,7 @@ public final class SyncEngine {
             List<PlanReport.Sample> samples = new ArrayList<>();
             for (Change change : List.of(Change.ADDED, Change.CHANGED, Change.REMOVED)) {
                 for (PlannedRow row : plan.samples(change, samplesPerKind)) {
-                    Optional<Operation> op = Operations.operation(sync, change, row.rematched());
+                    Optional<Operation> op = Operations.operation(sync, row);
                     Map<String, Object> fields = op.map(o -> Operations.fields(bound, o, row.payload()))
                             .orElse(Map.of());
                     samples.add(new PlanReport.Sample(row.key(), lower(change),

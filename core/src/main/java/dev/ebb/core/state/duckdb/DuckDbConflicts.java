@@ -79,18 +79,19 @@ final class DuckDbConflicts implements ConflictLog {
 
     @Override
     public List<Conflict> conflicts(String sync, String key) throws StateException {
-        return select(sync, key, false);
+        return select(sync, key, null);
     }
 
     @Override
     public List<Conflict> openConflicts(String sync, String key) throws StateException {
-        return select(sync, key, true);
+        return select(sync, key, ConflictStatus.OPEN);
     }
 
-    private List<Conflict> select(String sync, String key, boolean openOnly) throws StateException {
+    /** Conflicts of a sync and key (either may be null for all), in one status or, for {@code null}, any. */
+    private List<Conflict> select(String sync, String key, ConflictStatus status) throws StateException {
         String sql = "SELECT * FROM conflicts WHERE (CAST(? AS VARCHAR) IS NULL OR sync = ?) "
                 + "AND (CAST(? AS VARCHAR) IS NULL OR key = ?)"
-                + (openOnly ? " AND status = '" + ConflictStatus.OPEN.label() + "'" : "")
+                + (status == null ? "" : " AND status = '" + status.label() + "'")
                 + " ORDER BY detected_at DESC, sync, key, field";
         return db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {

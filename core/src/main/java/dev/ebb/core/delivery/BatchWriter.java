@@ -98,7 +98,8 @@ public final class BatchWriter {
     }
 
     /**
-     * Reads records back by match value, filed by {@link #matchKey}, in chunks of the object's usual batch size (a read takes no more), each
+     * Reads records back by match value, filed by {@link #matchKey}, in chunks of the object's usual batch size (a
+     * read takes no more), each
      * call through the budget; counted in the tally's read calls, each attempt as api_calls counts it.
      */
     public Caller.Result<Map<String, RemoteRecord>> read(List<String> matchValues, List<String> fields)
@@ -112,7 +113,8 @@ public final class BatchWriter {
                 return destination.read(object, matchField, part, fields);
             }, null);
             switch (read) {
-                case Caller.Result.Done<List<RemoteRecord>> done -> done.value().forEach(r -> current.put(matchKey(r.matchValue()), r));
+                case Caller.Result.Done<List<RemoteRecord>> done ->
+                        done.value().forEach(r -> current.put(matchKey(r.matchValue()), r));
                 case Caller.Result.GaveUp<List<RemoteRecord>> gaveUp -> {
                     return new Caller.Result.GaveUp<>(gaveUp.reason(), gaveUp.why());
                 }
@@ -123,8 +125,9 @@ public final class BatchWriter {
 
     /**
      * Deletes by destination id. A record whose id Ebb never learnt (its creation landed, but the answer was lost)
-     * is looked up by its match value first, where the object can be read back; a match value with no record has
-     * nothing left to delete.
+     * is looked up by its match value first, where the object can be read back by the match field; a match value
+     * with no record has nothing left to delete. Where it cannot be read so, the delete goes as it is and the
+     * connector finds the record by its match value, or refuses it with its reason.
      */
     private List<RowOutcome> deleteWithIds(List<OutboundRecord> records, List<RowOutcome> outcomes)
             throws InterruptedException {
@@ -138,6 +141,11 @@ public final class BatchWriter {
         Map<String, RemoteRecord> found;
         switch (read(unknown, List.of())) {
             case Caller.Result.Done<Map<String, RemoteRecord>> done -> found = done.value();
+            case Caller.Result.GaveUp<Map<String, RemoteRecord>> gaveUp when gaveUp.permanent() -> {
+                // The object cannot be read by this match field: the connector deletes by match value, or says why not.
+                return deliver(Operation.DELETE, records, outcomes,
+                        write(new WriteBatch(object, Operation.DELETE, matchField, records)));
+            }
             case Caller.Result.GaveUp<Map<String, RemoteRecord>> gaveUp -> {
                 String reason = "could not look up the record to delete: " + gaveUp.reason();
                 if (gaveUp.stopRun()) tally.stop(gaveUp.reason(), gaveUp.why());

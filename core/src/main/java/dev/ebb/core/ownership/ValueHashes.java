@@ -6,7 +6,10 @@ import dev.ebb.spi.FieldSpec;
 import java.util.Collections;
 import java.util.List;
 
-/** How owned fields' values are compared: converted alike, and hashed (Ebb keeps hashes of what it wrote, not values). */
+/**
+ * How owned fields' values are compared: converted alike, and hashed (Ebb keeps hashes of what it wrote, not
+ * values).
+ */
 public final class ValueHashes {
     private ValueHashes() {
     }

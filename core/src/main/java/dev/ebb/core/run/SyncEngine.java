@@ -173,7 +173,9 @@ public final class SyncEngine {
 
     private RunReport execute(SyncConfig sync, Progress progress, Long approving)
             throws SyncException, InterruptedException {
-        if (state.access() == Access.READ_ONLY) throw new IllegalStateException("a run needs a writable state store");
+        if (state.access() == Access.READ_ONLY) {
+            throw new IllegalStateException("a run needs a writable state store");
+        }
         try {
             state.lock(sync.name());
         } catch (StateException e) {

@@ -180,5 +180,17 @@ class ZendeskEndToEndTest {
         assertThat(open.get(0).get("field").asText()).isEqualTo("user_fields.churn_risk");
         assertThat(open.get(0).get("destination_value").asText()).isEqualTo("0.01");
         assertThat(open.get(0).get("warehouse_value").asText()).isEqualTo("0.999");
+
+        // Taking the warehouse's value writes it through a Zendesk job, polled like any run's write.
+        sandbox.clearRequests();
+        CliRunner.Result resolve = ebb.run("conflicts", "resolve", "-p", p, "owned_scores", "C-0005",
+                "user_fields.churn_risk", "--take", "warehouse");
+        assertThat(resolve.exitCode()).as(resolve.toString()).isZero();
+        assertThat(sandbox.findUserByExternalId("C-0005").orElseThrow().field("user_fields.churn_risk"))
+                .contains("0.999");
+        assertThat(sandbox.requestCount("/api/v2/job_statuses/")).as("the job was followed to its end")
+                .isGreaterThanOrEqualTo(1);
+        CliRunner.Result after = ebb.run("conflicts", "-p", p, "owned_scores", "--json");
+        assertThat(ExamplesEndToEndTest.json(after).get("conflicts")).isEmpty();
     }
 }

@@ -187,27 +187,7 @@ public final class BatchWriter {
         switch (result) {
             case Caller.Result.Done<WriteResult> done -> {
                 tally.failedBatchesInARow.set(0);
-                Map<String, RecordResult> byKey = new HashMap<>();
-                for (RecordResult r : done.value().results()) byKey.putIfAbsent(r.key(), r);
-                for (RowOutcome o : outcomes) {
-                    RecordResult r = byKey.get(o.key());
-                    if (r == null) {
-                        answered.add(fail(o, "the destination's answer did not mention this record"));
-                    } else {
-                        switch (r.status()) {
-                            case ACCEPTED -> {
-                                tally.delivered.incrementAndGet();
-                                answered.add(with(o, Outcome.DELIVERED, null, r.destinationId()));
-                            }
-                            case REJECTED -> {
-                                tally.rejected.incrementAndGet();
-                                tally.problem("rejected", o.key(), r.reason());
-                                answered.add(with(o, Outcome.REJECTED, r.reason(), null));
-                            }
-                            case FAILED -> answered.add(fail(o, r.reason()));
-                        }
-                    }
-                }
+                answered.addAll(answers(done.value(), outcomes));
             }
             case Caller.Result.GaveUp<WriteResult> gaveUp when gaveUp.permanent() && records.size() > 1 -> {
                 tally.bisections.incrementAndGet();
@@ -245,6 +225,33 @@ public final class BatchWriter {
                     tally.stop(gaveUp.reason(), gaveUp.why());
                 }
                 for (RowOutcome o : outcomes) answered.add(fail(o, gaveUp.reason()));
+            }
+        }
+        return answered;
+    }
+
+    /** Each row as the destination answered it; a row it did not mention is failed, to be sent again. */
+    private List<RowOutcome> answers(WriteResult result, List<RowOutcome> outcomes) {
+        Map<String, RecordResult> byKey = new HashMap<>();
+        for (RecordResult r : result.results()) byKey.putIfAbsent(r.key(), r);
+        List<RowOutcome> answered = new ArrayList<>(outcomes.size());
+        for (RowOutcome o : outcomes) {
+            RecordResult r = byKey.get(o.key());
+            if (r == null) {
+                answered.add(fail(o, "the destination's answer did not mention this record"));
+                continue;
+            }
+            switch (r.status()) {
+                case ACCEPTED -> {
+                    tally.delivered.incrementAndGet();
+                    answered.add(with(o, Outcome.DELIVERED, null, r.destinationId()));
+                }
+                case REJECTED -> {
+                    tally.rejected.incrementAndGet();
+                    tally.problem("rejected", o.key(), r.reason());
+                    answered.add(with(o, Outcome.REJECTED, r.reason(), null));
+                }
+                case FAILED -> answered.add(fail(o, r.reason()));
             }
         }
         return answered;

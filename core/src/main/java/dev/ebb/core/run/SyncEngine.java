@@ -6,6 +6,7 @@ import dev.ebb.core.delivery.Callers;
 import dev.ebb.core.delivery.QuotaGate;
 import dev.ebb.core.delivery.RateBudgets;
 import dev.ebb.core.delivery.RetryPolicy;
+import dev.ebb.core.delivery.Tally;
 import dev.ebb.core.delivery.Waiter;
 import dev.ebb.core.ownership.ConflictResolver;
 import dev.ebb.core.plan.BlastRadius;
@@ -197,32 +198,14 @@ public final class SyncEngine {
                 long delivered = state.snapshotSize(sync.name());
                 counts = extract(bound, plan, Replan.CHANGES_ONLY, progress);
                 delivery.recordInvalid(plan);
-                String identity = plan.identity();
-                if (approving != null) {
-                    String held = state.heldPlan(approving).orElse("");
-                    if (!held.equals(identity)) {
-                        throw new SyncException(SyncException.Kind.INVALID, "the plan of run " + approving
-                                + " no longer stands: the model or what was delivered changed since it was held, "
-                                + "so nothing was sent. Run 'ebb run " + sync.name() + "' for a new plan.");
-                    }
-                } else {
-                    String breach = BlastRadius.breach(sync, counts, delivered);
-                    if (breach != null) {
-                        state.hold(runId, identity);
-                        warnings.add("run " + runId + " is held for approval, nothing was sent: " + breach
-                                + ". Review it with 'ebb plan " + sync.name() + "', then 'ebb approve " + runId
-                                + "' or 'ebb reject " + runId + "'.");
-                        RunRecord record = delivery.finish(counts, RunStatus.AWAITING_APPROVAL,
-                                "held for approval: " + breach);
-                        return new RunReport(record, warnings, delivery.tally.problems(), false);
-                    }
-                }
+                Optional<RunReport> held = guard(sync, plan, counts, delivered, runId, approving, delivery, warnings);
+                if (held.isPresent()) return held.get();
                 delivery.deliver(plan, counts);
             } catch (SyncException e) {
                 delivery.finish(null, RunStatus.FAILED, e.getMessage());
                 throw e;
             }
-            var tally = delivery.tally;
+            Tally tally = delivery.tally;
             RunStatus status = tally.quotaSpent() ? RunStatus.QUOTA_EXHAUSTED
                     : tally.stopped() ? RunStatus.FAILED
                     : tally.rejected.get() + tally.failed.get() + delivery.invalid > 0
@@ -239,6 +222,32 @@ public final class SyncEngine {
         } finally {
             state.unlock(sync.name());
         }
+    }
+
+    /**
+     * The blast-radius guard. When approving, the plan must be the very plan that was held, or nothing is sent; else
+     * a plan over the sync's guard is held: the run ends awaiting approval, and its report is returned.
+     */
+    private Optional<RunReport> guard(SyncConfig sync, PlanSession plan, PlanCounts counts, long delivered,
+                                      long runId, Long approving, RunDelivery delivery, List<String> warnings)
+            throws SyncException, StateException {
+        String identity = plan.identity();
+        if (approving != null) {
+            String held = state.heldPlan(approving).orElse("");
+            if (!held.equals(identity)) {
+                throw new SyncException(SyncException.Kind.INVALID, "the plan of run " + approving
+                        + " no longer stands: the model or what was delivered changed since it was held, "
+                        + "so nothing was sent. Run 'ebb run " + sync.name() + "' for a new plan.");
+            }
+            return Optional.empty();
+        }
+        String breach = BlastRadius.breach(sync, counts, delivered);
+        if (breach == null) return Optional.empty();
+        state.hold(runId, identity);
+        warnings.add("run " + runId + " is held for approval, nothing was sent: " + breach + ". Review it with "
+                + "'ebb plan " + sync.name() + "', then 'ebb approve " + runId + "' or 'ebb reject " + runId + "'.");
+        RunRecord record = delivery.finish(counts, RunStatus.AWAITING_APPROVAL, "held for approval: " + breach);
+        return Optional.of(new RunReport(record, warnings, delivery.tally.problems(), false));
     }
 
     private static PlanCounts extract(BoundSync bound, PlanSession plan, Replan replan, Progress progress)

@@ -66,76 +66,91 @@ final class DuckDbPlanSession implements PlanSession {
 
     @Override
     public PlanCounts diff(Replan replan, MatchComparison matching) throws StateException {
-        // A destination that compares match values case-blind holds one record for two spellings of a value.
-        String match = matching == MatchComparison.IGNORE_CASE ? "lower(match)" : "match";
-        String sMatch = matching == MatchComparison.IGNORE_CASE ? "lower(s.match)" : "s.match";
-        String fMatch = matching == MatchComparison.IGNORE_CASE ? "lower(f.match)" : "f.match";
         try {
             appender.close();
             appender = null;
-            try (Statement st = scratch.createStatement()) {
-                // A key or match value held by several rows cannot be delivered without guessing which row wins.
-                st.execute("""
-                        UPDATE cur SET invalid = 'duplicate key: ' || d.n || ' rows of the model share it', fp = NULL
-                        FROM (SELECT key, count(*) AS n FROM cur WHERE key IS NOT NULL GROUP BY key
-                              HAVING count(*) > 1) d
-                        WHERE cur.key = d.key""");
-                boolean caseBlind = matching == MatchComparison.IGNORE_CASE;
-                st.execute("UPDATE cur SET invalid = 'duplicate match value: ' || d.n || ' rows of the model share it"
-                        + (caseBlind ? " (compared case-blind, as the destination does)" : "") + "', fp = NULL "
-                        + "FROM (SELECT " + match + " AS m, count(*) AS n FROM cur "
-                        + "WHERE match IS NOT NULL AND invalid IS NULL GROUP BY m HAVING count(*) > 1) d "
-                        + "WHERE " + (caseBlind ? "lower(cur.match)" : "cur.match") + " = d.m AND cur.invalid IS NULL");
-            }
-            // A row still in flight (sent, outcome unknown: see Snapshots.markInFlight) may have reached the
-            // destination, so the snapshot's fingerprint does not vouch for it: it is sent again, or, when it left
-            // the model, removed even if the snapshot never knew it.
-            String valid = "SELECT " + match + " FROM cur WHERE invalid IS NULL";
-            try (PreparedStatement ps = scratch.prepareStatement("""
-                    CREATE TEMP TABLE plan AS
-                    WITH snap AS (""" + DuckDbSnapshots.CURRENT_SNAPSHOT + """
-                    ),
-                         flight AS (""" + DuckDbSnapshots.IN_FLIGHT + """
-                    )
-                    SELECT c.key, c.fp, c.match, c.payload, s.dest_id,
-                           CASE WHEN s.key IS NULL THEN 'added' ELSE 'changed' END AS change, false AS rematched,
-                           coalesce(s.field_hashes, l.field_hashes) AS field_hashes
-                    FROM cur c LEFT JOIN snap s ON s.key = c.key LEFT JOIN flight f ON f.key = c.key
-                         LEFT JOIN left_field_hashes l ON l.sync = $1 AND l.key = c.key
-                    WHERE c.invalid IS NULL AND (s.key IS NULL OR $2 OR s.fp IS DISTINCT FROM c.fp OR f.key IS NOT NULL)
-                    UNION ALL
-                    SELECT s.key, NULL, s.match, NULL, s.dest_id, 'removed',
-                           """ + sMatch + " IN (" + valid + """
-                    ), s.field_hashes
-                    FROM snap s WHERE NOT EXISTS (SELECT 1 FROM cur c WHERE c.key = s.key)
-                    UNION ALL
-                    SELECT f.key, NULL, f.match, NULL, NULL, 'removed',
-                           """ + fMatch + " IN (" + valid + """
-                    ), NULL
-                    FROM flight f WHERE NOT EXISTS (SELECT 1 FROM snap s WHERE s.key = f.key)
-                                    AND NOT EXISTS (SELECT 1 FROM cur c WHERE c.key = f.key)""")) {
-                ps.setString(1, sync);
-                ps.setBoolean(2, replan == Replan.EVERY_ROW);
-                ps.execute();
-            }
-            try (Statement st = scratch.createStatement();
-                 ResultSet rs = st.executeQuery("""
-                         SELECT (SELECT count(*) FROM cur),
-                                (SELECT count(*) FROM cur WHERE invalid IS NOT NULL),
-                                count(*) FILTER (WHERE change = 'added'),
-                                count(*) FILTER (WHERE change = 'changed'),
-                                count(*) FILTER (WHERE change = 'removed')
-                         FROM plan""")) {
-                rs.next();
-                long total = rs.getLong(1);
-                long invalid = rs.getLong(2);
-                long added = rs.getLong(3);
-                long changed = rs.getLong(4);
-                long removed = rs.getLong(5);
-                return new PlanCounts(total, added, changed, removed, total - invalid - added - changed, invalid);
-            }
+            markDuplicates(matching);
+            createPlan(replan, matching);
+            return counts();
         } catch (SQLException e) {
             throw DuckDb.failed(e);
+        }
+    }
+
+    /**
+     * A key or match value held by several rows cannot be delivered without guessing which row wins: every such row
+     * is invalid. A destination that compares match values case-blind holds one record for two spellings of one.
+     */
+    private void markDuplicates(MatchComparison matching) throws SQLException {
+        boolean caseBlind = matching == MatchComparison.IGNORE_CASE;
+        try (Statement st = scratch.createStatement()) {
+            st.execute("""
+                    UPDATE cur SET invalid = 'duplicate key: ' || d.n || ' rows of the model share it', fp = NULL
+                    FROM (SELECT key, count(*) AS n FROM cur WHERE key IS NOT NULL GROUP BY key
+                          HAVING count(*) > 1) d
+                    WHERE cur.key = d.key""");
+            st.execute("UPDATE cur SET invalid = 'duplicate match value: ' || d.n || ' rows of the model share it"
+                    + (caseBlind ? " (compared case-blind, as the destination does)" : "") + "', fp = NULL "
+                    + "FROM (SELECT " + (caseBlind ? "lower(match)" : "match") + " AS m, count(*) AS n FROM cur "
+                    + "WHERE match IS NOT NULL AND invalid IS NULL GROUP BY m HAVING count(*) > 1) d "
+                    + "WHERE " + (caseBlind ? "lower(cur.match)" : "cur.match") + " = d.m AND cur.invalid IS NULL");
+        }
+    }
+
+    /**
+     * The plan as one statement: a left join of the current rows to the snapshot (added, changed) and anti-joins
+     * the other way (removed). A row still in flight (sent, outcome unknown: see Snapshots.markInFlight) may have
+     * reached the destination, so the snapshot's fingerprint does not vouch for it: it is sent again, or, when it
+     * left the model, removed even if the snapshot never knew it.
+     */
+    private void createPlan(Replan replan, MatchComparison matching) throws SQLException {
+        boolean caseBlind = matching == MatchComparison.IGNORE_CASE;
+        String valid = "SELECT " + (caseBlind ? "lower(match)" : "match") + " FROM cur WHERE invalid IS NULL";
+        try (PreparedStatement ps = scratch.prepareStatement("""
+                CREATE TEMP TABLE plan AS
+                WITH snap AS (""" + DuckDbSnapshots.CURRENT_SNAPSHOT + """
+                ),
+                     flight AS (""" + DuckDbSnapshots.IN_FLIGHT + """
+                )
+                SELECT c.key, c.fp, c.match, c.payload, s.dest_id,
+                       CASE WHEN s.key IS NULL THEN 'added' ELSE 'changed' END AS change, false AS rematched,
+                       coalesce(s.field_hashes, l.field_hashes) AS field_hashes
+                FROM cur c LEFT JOIN snap s ON s.key = c.key LEFT JOIN flight f ON f.key = c.key
+                     LEFT JOIN left_field_hashes l ON l.sync = $1 AND l.key = c.key
+                WHERE c.invalid IS NULL AND (s.key IS NULL OR $2 OR s.fp IS DISTINCT FROM c.fp OR f.key IS NOT NULL)
+                UNION ALL
+                SELECT s.key, NULL, s.match, NULL, s.dest_id, 'removed',
+                       """ + (caseBlind ? "lower(s.match)" : "s.match") + " IN (" + valid + """
+                ), s.field_hashes
+                FROM snap s WHERE NOT EXISTS (SELECT 1 FROM cur c WHERE c.key = s.key)
+                UNION ALL
+                SELECT f.key, NULL, f.match, NULL, NULL, 'removed',
+                       """ + (caseBlind ? "lower(f.match)" : "f.match") + " IN (" + valid + """
+                ), NULL
+                FROM flight f WHERE NOT EXISTS (SELECT 1 FROM snap s WHERE s.key = f.key)
+                                AND NOT EXISTS (SELECT 1 FROM cur c WHERE c.key = f.key)""")) {
+            ps.setString(1, sync);
+            ps.setBoolean(2, replan == Replan.EVERY_ROW);
+            ps.execute();
+        }
+    }
+
+    private PlanCounts counts() throws SQLException {
+        try (Statement st = scratch.createStatement();
+             ResultSet rs = st.executeQuery("""
+                     SELECT (SELECT count(*) FROM cur),
+                            (SELECT count(*) FROM cur WHERE invalid IS NOT NULL),
+                            count(*) FILTER (WHERE change = 'added'),
+                            count(*) FILTER (WHERE change = 'changed'),
+                            count(*) FILTER (WHERE change = 'removed')
+                     FROM plan""")) {
+            rs.next();
+            long total = rs.getLong(1);
+            long invalid = rs.getLong(2);
+            long added = rs.getLong(3);
+            long changed = rs.getLong(4);
+            long removed = rs.getLong(5);
+            return new PlanCounts(total, added, changed, removed, total - invalid - added - changed, invalid);
         }
     }
 

@@ -27,6 +27,7 @@ import dev.ebb.spi.RemoteRecord;
 import dev.ebb.spi.RemovalBehaviour;
 import dev.ebb.spi.WriteBatch;
 import dev.ebb.spi.WriteResult;
+import dev.ebb.spi.WriteStep;
 
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -67,7 +68,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * One HubSpot portal. Each {@link #write} is one call to a CRM v3 batch endpoint
+ * One HubSpot portal. Each {@link #start} is one call to a CRM v3 batch endpoint
  * ({@code /crm/v3/objects/{object}/batch/{create|update|upsert|archive}}), each {@link #read} one
  * {@code batch/read}, each {@link #describe} one {@code GET /crm/v3/properties/{object}}. It never waits, retries
  * or counts: it classifies what HubSpot answered.
@@ -200,18 +201,19 @@ final class HubSpotDestination implements Destination {
     private record Sent(OutboundRecord record, String traceId, String id) {
     }
 
+    /** HubSpot's batch endpoints answer in the same call: always {@link WriteStep.Done}. */
     @Override
-    public WriteResult write(WriteBatch batch) throws DestinationException {
+    public WriteStep start(WriteBatch batch) throws DestinationException {
         if (object(batch.object()).isEmpty()) {
             throw new PermanentException("HubSpot has no object '" + batch.object()
                     + "' Ebb can write; use contacts, companies or a custom object type id (2-…)", null);
         }
-        return switch (batch.operation()) {
+        return new WriteStep.Done(switch (batch.operation()) {
             case UPSERT -> writeInputs(batch, "upsert");
             case CREATE -> writeInputs(batch, "create");
             case UPDATE -> writeInputs(batch, "update");
             case DELETE -> archive(batch);
-        };
+        });
     }
 
     private WriteResult writeInputs(WriteBatch batch, String endpoint) throws DestinationException {

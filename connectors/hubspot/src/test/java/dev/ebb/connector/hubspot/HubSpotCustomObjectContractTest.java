@@ -6,7 +6,6 @@ import dev.ebb.spi.DestinationConnector;
 import dev.ebb.spi.FieldType;
 import dev.ebb.testkit.DestinationContractTest;
 import dev.ebb.testkit.RecordInspector;
-import dev.ebb.testkit.sandbox.SandboxServer;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,24 +16,18 @@ import java.util.Set;
  * The shared destination contract on a custom object addressed by its object type id and matched by a
  * unique-value property: the path every account-specific HubSpot sync takes.
  */
-class HubSpotCustomObjectContractTest extends DestinationContractTest {
-    private HubSpotSandbox sandbox;
+class HubSpotCustomObjectContractTest extends DestinationContractTest<HubSpotSandbox> {
     private String objectTypeId;
 
     @Override
-    protected void startSandbox() throws Exception {
-        sandbox = HubSpotSandbox.builder().build();
+    protected HubSpotSandbox newSandbox() {
+        HubSpotSandbox sandbox = HubSpotSandbox.builder().build();
         objectTypeId = sandbox.createCustomObject("cars", List.of(
                 HubSpotProperty.of("vin", "string").unique(),
                 HubSpotProperty.of("model", "string"),
                 HubSpotProperty.of("price", "number"),
                 HubSpotProperty.enumeration("fuel", "petrol", "diesel", "electric"))).objectTypeId();
-        sandbox.start();
-    }
-
-    @Override
-    protected void stopSandbox() {
-        if (sandbox != null) sandbox.close();
+        return sandbox;
     }
 
     @Override
@@ -44,12 +37,12 @@ class HubSpotCustomObjectContractTest extends DestinationContractTest {
 
     @Override
     protected Map<String, String> settings() {
-        return Map.of("token", HubSpotSandbox.DEFAULT_TOKEN, "base_url", sandbox.baseUrl(), "tier", "enterprise");
+        return Map.of("token", HubSpotSandbox.DEFAULT_TOKEN, "base_url", sandbox().baseUrl(), "tier", "enterprise");
     }
 
     @Override
     protected Map<String, String> settingsWithBadCredentials() {
-        return Map.of("token", "expired", "base_url", sandbox.baseUrl());
+        return Map.of("token", "expired", "base_url", sandbox().baseUrl());
     }
 
     @Override
@@ -88,16 +81,11 @@ class HubSpotCustomObjectContractTest extends DestinationContractTest {
 
     @Override
     protected RecordInspector inspector() {
-        return new HubSpotDestinationContractTest.SandboxInspector(sandbox, objectTypeId, matchField());
-    }
-
-    @Override
-    protected SandboxServer sandbox() {
-        return sandbox;
+        return new HubSpotDestinationContractTest.SandboxInspector(sandbox(), objectTypeId, matchField());
     }
 
     @Override
     protected Set<Behavior> unsupported() {
-        return Set.of(Behavior.DELETE_BY_MATCH_VALUE);
+        return Set.of(Behavior.DELETE_BY_MATCH_VALUE, Behavior.ASYNCHRONOUS_WRITE);
     }
 }

@@ -29,6 +29,7 @@ import dev.ebb.spi.RemoteRecord;
 import dev.ebb.spi.RemovalBehaviour;
 import dev.ebb.spi.WriteBatch;
 import dev.ebb.spi.WriteResult;
+import dev.ebb.spi.WriteStep;
 
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -63,7 +64,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * One Marketo instance. Each {@link #write} is one Lead Database call — Sync Leads ({@code POST /rest/v1/leads.json})
+ * One Marketo instance. Each {@link #start} is one Lead Database call — Sync Leads ({@code POST /rest/v1/leads.json})
  * or Delete Leads ({@code POST /rest/v1/leads/delete.json}) — each {@link #read} one Get Leads by Filter Type, each
  * {@link #describe} one Describe Lead2. It never waits, retries or counts: it classifies what Marketo answered.
  *
@@ -216,15 +217,16 @@ final class MarketoDestination implements Destination {
 
     // ---- write --------------------------------------------------------------------------------------------
 
+    /** Sync Leads and Delete Leads answer in the same call: always {@link WriteStep.Done}. */
     @Override
-    public WriteResult write(WriteBatch batch) throws DestinationException {
+    public WriteStep start(WriteBatch batch) throws DestinationException {
         requireLeads(batch.object());
-        return switch (batch.operation()) {
+        return new WriteStep.Done(switch (batch.operation()) {
             case UPSERT -> sync(batch, "createOrUpdate");
             case CREATE -> sync(batch, "createOnly");
             case UPDATE -> sync(batch, "updateOnly");
             case DELETE -> delete(batch);
-        };
+        });
     }
 
     /** Sync Leads with {@code action} and {@code lookupField} = the batch's match field (leads page, Create and Update). */

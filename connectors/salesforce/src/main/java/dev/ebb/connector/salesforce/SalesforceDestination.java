@@ -261,25 +261,6 @@ final class SalesforceDestination implements Destination {
         return execute(step);
     }
 
-    /**
-     * Writes a batch of at most {@value #MAX_COLLECTION_RECORDS} records synchronously, for callers without a
-     * runner. It is one call, except when records to update or delete need their Ids looked up first (one query
-     * before the write); the runner uses {@link #start} and {@link #resume}, one call each. Bulk-sized batches are
-     * refused: a job needs waits between its calls.
-     */
-    @Override
-    public WriteResult write(WriteBatch batch) throws DestinationException {
-        Plan plan = prepare(batch);
-        if (plan.bulk()) {
-            throw new PermanentException("a batch of " + batch.records().size() + " records goes through a Bulk API 2.0 "
-                    + "job, whose calls must wait for Salesforce between them: use start() and resume()", null);
-        }
-        Step first = next(plan);
-        WriteStep step = first == null ? new WriteStep.Done(result(plan, Map.of(), RateUsage.UNKNOWN)) : execute(first);
-        while (step instanceof WriteStep.Pending pending) step = resume(pending);
-        return ((WriteStep.Done) step).result();
-    }
-
     private WriteStep execute(Step step) throws DestinationException {
         return switch (step) {
             case Step.Resolve resolve -> resolve(resolve.plan());

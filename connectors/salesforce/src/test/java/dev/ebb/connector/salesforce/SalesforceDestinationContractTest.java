@@ -6,7 +6,8 @@ import dev.ebb.spi.DestinationConnector;
 import dev.ebb.spi.FieldType;
 import dev.ebb.testkit.DestinationContractTest;
 import dev.ebb.testkit.RecordInspector;
-import dev.ebb.testkit.sandbox.SandboxServer;
+import dev.ebb.testkit.sandbox.Fault;
+import dev.ebb.testkit.sandbox.LoggedRequest;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,8 +17,10 @@ import java.util.Optional;
  * The shared destination contract, on contacts matched by a custom External ID ({@code Customer_Key__c}), signed in
  * with the JWT bearer flow, against an in-process sandbox.
  */
-class SalesforceDestinationContractTest extends DestinationContractTest {
-    private SalesforceSandbox sandbox;
+class SalesforceDestinationContractTest extends DestinationContractTest<SalesforceSandbox> {
+    /** Where the REST and Bulk APIs live; the token endpoint is elsewhere. */
+    static final String API = "/services/data";
+
 
     static SalesforceSandbox.Builder contactSandbox() {
         return SalesforceSandbox.builder()
@@ -29,14 +32,9 @@ class SalesforceDestinationContractTest extends DestinationContractTest {
     }
 
     @Override
-    protected void startSandbox() throws Exception {
-        sandbox = contactSandbox().build();
-        sandbox.start();
-    }
-
-    @Override
-    protected void stopSandbox() {
-        if (sandbox != null) sandbox.close();
+    protected SalesforceSandbox newSandbox() {
+        SalesforceSandbox sandbox = contactSandbox().build();
+        return sandbox;
     }
 
     @Override
@@ -49,7 +47,7 @@ class SalesforceDestinationContractTest extends DestinationContractTest {
         return Map.of("client_id", SalesforceSandbox.DEFAULT_CLIENT_ID,
                 "username", SalesforceSandbox.DEFAULT_USERNAME,
                 "private_key", TestingKeys.privatePem(TestingKeys.TRUSTED),
-                "login_url", sandbox.baseUrl());
+                "login_url", sandbox().baseUrl());
     }
 
     @Override
@@ -57,7 +55,7 @@ class SalesforceDestinationContractTest extends DestinationContractTest {
         return Map.of("client_id", SalesforceSandbox.DEFAULT_CLIENT_ID,
                 "username", SalesforceSandbox.DEFAULT_USERNAME,
                 "private_key", TestingKeys.privatePem(TestingKeys.STRANGER),
-                "login_url", sandbox.baseUrl());
+                "login_url", sandbox().baseUrl());
     }
 
     @Override
@@ -101,12 +99,19 @@ class SalesforceDestinationContractTest extends DestinationContractTest {
 
     @Override
     protected RecordInspector inspector() {
-        return new SandboxInspector(sandbox, object(), matchField());
+        return new SandboxInspector(sandbox(), object(), matchField());
     }
 
+    /** Sign-ins at the token endpoint are not API calls: they do not count against the org's allocation. */
     @Override
-    protected SandboxServer sandbox() {
-        return sandbox;
+    protected boolean isApiRequest(LoggedRequest request) {
+        return request.path().startsWith(API);
+    }
+
+    /** On the API, so that the fault hits the step and not a sign-in before it. */
+    @Override
+    protected Fault transientFault() {
+        return Fault.status(503, 1).onPath(API);
     }
 
     /**
@@ -126,7 +131,7 @@ class SalesforceDestinationContractTest extends DestinationContractTest {
 
         @Override
         public long apiCalls() {
-            return sandbox.requestCount("/services/data");
+            return sandbox.requestCount(API);
         }
     }
 }

@@ -7,7 +7,6 @@ import dev.ebb.spi.FieldType;
 import dev.ebb.testkit.DestinationContractTest;
 import dev.ebb.testkit.ManualClock;
 import dev.ebb.testkit.RecordInspector;
-import dev.ebb.testkit.sandbox.SandboxServer;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -20,32 +19,26 @@ import java.util.Set;
  * updated in two jobs). An organization named {@value #TAKEN} exists from the start, so a record carrying that name
  * is refused with Zendesk's {@code DuplicateValue}. API calls are counted as in {@link ZendeskUsersContractTest}.
  */
-class ZendeskOrganizationsContractTest extends DestinationContractTest {
+class ZendeskOrganizationsContractTest extends DestinationContractTest<ZendeskSandbox> {
     static final String TAKEN = "Taken Inc";
 
     private final ManualClock clock = new ManualClock(Instant.parse("2026-03-02T15:00:00Z"));
-    private ZendeskSandbox sandbox;
 
     @Override
-    protected void startSandbox() throws Exception {
-        sandbox = ZendeskSandbox.builder().clock(clock)
+    protected ZendeskSandbox newSandbox() {
+        ZendeskSandbox sandbox = ZendeskSandbox.builder().clock(clock)
                 .organizationField(CustomField.of("arr", "decimal"))
                 .organizationField(CustomField.of("strategic", "checkbox"))
                 .organizationField(CustomField.of("renewal", "date"))
                 .organizationField(CustomField.dropdown("tier", "bronze", "silver", "gold"))
                 .build();
         sandbox.createOrganization(Map.of("name", TAKEN));
-        sandbox.start();
-    }
-
-    @Override
-    protected void stopSandbox() {
-        if (sandbox != null) sandbox.close();
+        return sandbox;
     }
 
     @Override
     protected DestinationConnector connector() {
-        return new TestingJobDriver(clock);
+        return new ZendeskConnector();
     }
 
     @Override
@@ -55,13 +48,13 @@ class ZendeskOrganizationsContractTest extends DestinationContractTest {
 
     @Override
     protected Map<String, String> settings() {
-        return Map.of("base_url", sandbox.baseUrl(), "email", ZendeskSandbox.DEFAULT_EMAIL,
+        return Map.of("base_url", sandbox().baseUrl(), "email", ZendeskSandbox.DEFAULT_EMAIL,
                 "api_token", ZendeskSandbox.DEFAULT_API_TOKEN);
     }
 
     @Override
     protected Map<String, String> settingsWithBadCredentials() {
-        return Map.of("base_url", sandbox.baseUrl(), "email", "someone-else@example.com",
+        return Map.of("base_url", sandbox().baseUrl(), "email", "someone-else@example.com",
                 "api_token", ZendeskSandbox.DEFAULT_API_TOKEN);
     }
 
@@ -105,12 +98,7 @@ class ZendeskOrganizationsContractTest extends DestinationContractTest {
 
     @Override
     protected RecordInspector inspector() {
-        return new ZendeskUsersContractTest.SandboxInspector(sandbox, true);
-    }
-
-    @Override
-    protected SandboxServer sandbox() {
-        return sandbox;
+        return new ZendeskUsersContractTest.SandboxInspector(sandbox(), true);
     }
 
     /**

@@ -7,7 +7,6 @@ import dev.ebb.spi.FieldType;
 import dev.ebb.testkit.DestinationContractTest;
 import dev.ebb.testkit.ManualClock;
 import dev.ebb.testkit.RecordInspector;
-import dev.ebb.testkit.sandbox.SandboxServer;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
@@ -28,30 +27,23 @@ import static org.assertj.core.api.Assertions.assertThat;
  * that write records: POST, PUT and DELETE to the users and organizations APIs. The polls and lookups each write
  * makes are checked separately in {@link ZendeskDestinationTest}.
  */
-class ZendeskUsersContractTest extends DestinationContractTest {
+class ZendeskUsersContractTest extends DestinationContractTest<ZendeskSandbox> {
     private final ManualClock clock = new ManualClock(Instant.parse("2026-03-02T15:00:00Z"));
-    private final TestingJobDriver driver = new TestingJobDriver(clock);
-    private ZendeskSandbox sandbox;
 
     @Override
-    protected void startSandbox() throws Exception {
-        sandbox = ZendeskSandbox.builder().clock(clock)
+    protected ZendeskSandbox newSandbox() {
+        ZendeskSandbox sandbox = ZendeskSandbox.builder().clock(clock)
                 .userField(CustomField.of("churn_risk", "decimal"))
                 .userField(CustomField.of("vip", "checkbox"))
                 .userField(CustomField.of("renewal_date", "date"))
                 .userField(CustomField.dropdown("plan", "free", "pro", "enterprise"))
                 .build();
-        sandbox.start();
-    }
-
-    @Override
-    protected void stopSandbox() {
-        if (sandbox != null) sandbox.close();
+        return sandbox;
     }
 
     @Override
     protected DestinationConnector connector() {
-        return driver;
+        return new ZendeskConnector();
     }
 
     @Override
@@ -61,13 +53,13 @@ class ZendeskUsersContractTest extends DestinationContractTest {
 
     @Override
     protected Map<String, String> settings() {
-        return Map.of("base_url", sandbox.baseUrl(), "email", ZendeskSandbox.DEFAULT_EMAIL,
+        return Map.of("base_url", sandbox().baseUrl(), "email", ZendeskSandbox.DEFAULT_EMAIL,
                 "api_token", ZendeskSandbox.DEFAULT_API_TOKEN);
     }
 
     @Override
     protected Map<String, String> settingsWithBadCredentials() {
-        return Map.of("base_url", sandbox.baseUrl(), "email", ZendeskSandbox.DEFAULT_EMAIL,
+        return Map.of("base_url", sandbox().baseUrl(), "email", ZendeskSandbox.DEFAULT_EMAIL,
                 "api_token", "not-the-token");
     }
 
@@ -118,12 +110,7 @@ class ZendeskUsersContractTest extends DestinationContractTest {
 
     @Override
     protected RecordInspector inspector() {
-        return new SandboxInspector(sandbox, false);
-    }
-
-    @Override
-    protected SandboxServer sandbox() {
-        return sandbox;
+        return new SandboxInspector(sandbox(), false);
     }
 
     @Override
@@ -139,7 +126,7 @@ class ZendeskUsersContractTest extends DestinationContractTest {
         var results = write(dev.ebb.spi.Operation.UPSERT, java.util.List.of(good.get(0), bad, good.get(1)));
         assertThat(results.get(bad.key()).reason())
                 .isEqualTo("UserUpdateError: Email: someone@example.com_ is not properly formatted");
-        assertThat(sandbox.userCount()).isEqualTo(2);
+        assertThat(sandbox().userCount()).isEqualTo(2);
     }
 
     /** Reads the sandbox's Java API; counts the calls that write records (see the class comment). */

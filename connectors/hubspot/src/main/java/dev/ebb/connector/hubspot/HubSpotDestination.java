@@ -1,6 +1,5 @@
 package dev.ebb.connector.hubspot;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -8,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ebb.connector.support.Failures;
 import dev.ebb.connector.support.HttpAnswer;
 import dev.ebb.connector.support.HttpCaller;
+import dev.ebb.connector.support.JsonAnswers;
 import dev.ebb.connector.support.RateHeaders;
 import dev.ebb.connector.support.RetryAfter;
 import dev.ebb.spi.BatchLimits;
@@ -420,25 +420,9 @@ final class HubSpotDestination implements Destination {
     private Answer send(String method, String path, JsonNode body) throws TransientException {
         HttpRequest.Builder request = caller.request(URI.create(baseUrl + path), "application/json")
                 .header("Authorization", "Bearer " + token);
-        if (body == null) {
-            request.method(method, HttpRequest.BodyPublishers.noBody());
-        } else {
-            request.header("Content-Type", "application/json")
-                    .method(method, HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8));
-        }
-        HttpAnswer answer = caller.send(request.build(), method + " " + path);
-        return new Answer(answer.status(), answer.headers(), parse(answer.body()));
-    }
-
-    private static JsonNode parse(String text) {
-        if (text == null || text.isBlank()) return JSON.createObjectNode();
-        try {
-            JsonNode node = JSON.readTree(text);
-            if (node != null && node.isObject()) return node;
-        } catch (JsonProcessingException e) {
-            // not JSON: a proxy's HTML page, for instance
-        }
-        return JSON.createObjectNode().put("message", text.length() > 300 ? text.substring(0, 300) + "…" : text);
+        HttpAnswer answer = caller.send(HttpCaller.withBody(request, method, "application/json",
+                body == null ? null : body.toString()), method + " " + path);
+        return new Answer(answer.status(), answer.headers(), JsonAnswers.object(JSON, answer.body(), "message"));
     }
 
     /** The exception for a call HubSpot refused as a whole, by status and HubSpot's error fields. */

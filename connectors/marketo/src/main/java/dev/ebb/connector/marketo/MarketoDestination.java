@@ -1,6 +1,5 @@
 package dev.ebb.connector.marketo;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -9,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ebb.connector.support.Failures;
 import dev.ebb.connector.support.HttpAnswer;
 import dev.ebb.connector.support.HttpCaller;
+import dev.ebb.connector.support.JsonAnswers;
 import dev.ebb.spi.BatchLimits;
 import dev.ebb.spi.Destination;
 import dev.ebb.spi.DestinationException;
@@ -404,13 +404,7 @@ final class MarketoDestination implements Destination {
         HttpRequest.Builder request = caller.request(URI.create(baseUrl + pathAndQuery), "application/json")
                 // "The access token must be sent as an HTTP header" (authentication page).
                 .header("Authorization", "Bearer " + token);
-        if (body == null) {
-            request.method(method, HttpRequest.BodyPublishers.noBody());
-        } else {
-            request.header("Content-Type", contentType)
-                    .method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-        }
-        return request.build();
+        return HttpCaller.withBody(request, method, contentType, body);
     }
 
     /**
@@ -533,18 +527,7 @@ final class MarketoDestination implements Destination {
 
     private Answer send(HttpRequest request, String what) throws TransientException {
         HttpAnswer answer = caller.send(request, what);
-        return new Answer(answer, parse(answer.body()));
-    }
-
-    private static JsonNode parse(String text) {
-        if (text == null || text.isBlank()) return JSON.createObjectNode();
-        try {
-            JsonNode node = JSON.readTree(text);
-            if (node != null && node.isObject()) return node;
-        } catch (JsonProcessingException e) {
-            // not JSON: a gateway's HTML page, for instance
-        }
-        return JSON.createObjectNode().put("message", text.length() > 300 ? text.substring(0, 300) + "…" : text);
+        return new Answer(answer, JsonAnswers.object(JSON, answer.body(), "message"));
     }
 
     // ---- values -------------------------------------------------------------------------------------------

@@ -1,11 +1,11 @@
 package dev.ebb.connector.salesforce;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ebb.connector.support.Failures;
 import dev.ebb.connector.support.HttpAnswer;
 import dev.ebb.connector.support.HttpCaller;
+import dev.ebb.connector.support.JsonAnswers;
 import dev.ebb.connector.support.RetryAfter;
 import dev.ebb.spi.DestinationException;
 import dev.ebb.spi.DestinationException.PermanentException;
@@ -100,12 +100,7 @@ final class SalesforceSession {
         URI uri = URI.create(current.instanceUrl() + pathAndQuery);
         HttpRequest.Builder request = caller.request(uri, accept)
                 .header("Authorization", "Bearer " + current.accessToken());
-        if (body == null) {
-            request.method(method, HttpRequest.BodyPublishers.noBody());
-        } else {
-            request.header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofByteArray(body));
-        }
-        Answer answer = send(request.build(), method + " " + pathAndQuery);
+        Answer answer = send(HttpCaller.withBody(request, method, contentType, body), method + " " + pathAndQuery);
         if (answer.status() == 401) {
             // INVALID_SESSION_ID: the session timed out or was revoked. Sign in again on the next attempt.
             invalidate(current);
@@ -352,15 +347,9 @@ final class SalesforceSession {
         return String.join("; ", lines);
     }
 
+    /** Salesforce answers lists as well as objects; anything else (a proxy's HTML page, CSV) is a message. */
     static JsonNode parse(String text) {
-        if (text == null || text.isBlank()) return JSON.createObjectNode();
-        try {
-            JsonNode node = JSON.readTree(text);
-            if (node != null && (node.isObject() || node.isArray())) return node;
-        } catch (JsonProcessingException e) {
-            // not JSON: a proxy's HTML page, or CSV
-        }
-        return JSON.createObjectNode().put("message", text.length() > 300 ? text.substring(0, 300) + "…" : text);
+        return JsonAnswers.objectOrArray(JSON, text, "message");
     }
 
     static String encode(String text) {

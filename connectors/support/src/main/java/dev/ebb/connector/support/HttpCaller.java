@@ -61,6 +61,21 @@ public final class HttpCaller implements AutoCloseable {
     }
 
     /**
+     * {@code request} with {@code method} and {@code body} as {@code contentType}, or with no body when
+     * {@code body} is null.
+     */
+    public static HttpRequest withBody(HttpRequest.Builder request, String method, String contentType, byte[] body) {
+        if (body == null) return request.method(method, HttpRequest.BodyPublishers.noBody()).build();
+        return request.header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
+    }
+
+    /** {@link #withBody(HttpRequest.Builder, String, String, byte[])} with a text body sent as UTF-8. */
+    public static HttpRequest withBody(HttpRequest.Builder request, String method, String contentType, String body) {
+        return withBody(request, method, contentType, body == null ? null : body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
      * Sends one request.
      *
      * @param what the call in a few words for messages ({@code POST /crm/v3/…}); it must not hold a secret

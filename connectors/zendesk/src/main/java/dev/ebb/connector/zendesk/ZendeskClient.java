@@ -1,11 +1,11 @@
 package dev.ebb.connector.zendesk;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ebb.connector.support.Failures;
 import dev.ebb.connector.support.HttpAnswer;
 import dev.ebb.connector.support.HttpCaller;
+import dev.ebb.connector.support.JsonAnswers;
 import dev.ebb.connector.support.RateHeaders;
 import dev.ebb.spi.DestinationException;
 import dev.ebb.spi.DestinationException.TransientException;
@@ -61,25 +61,9 @@ final class ZendeskClient implements AutoCloseable {
     Answer send(String method, String pathAndQuery, JsonNode body) throws TransientException {
         HttpRequest.Builder request = caller.request(URI.create(baseUrl + pathAndQuery), "application/json")
                 .header("Authorization", authorization);
-        if (body == null) {
-            request.method(method, HttpRequest.BodyPublishers.noBody());
-        } else {
-            request.header("Content-Type", "application/json")
-                    .method(method, HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8));
-        }
-        HttpAnswer answer = caller.send(request.build(), method + " " + pathWithoutQuery(pathAndQuery));
-        return new Answer(answer.status(), answer.headers(), parse(answer.body()));
-    }
-
-    private static JsonNode parse(String text) {
-        if (text == null || text.isBlank()) return JSON.createObjectNode();
-        try {
-            JsonNode node = JSON.readTree(text);
-            if (node != null && node.isObject()) return node;
-        } catch (JsonProcessingException e) {
-            // not JSON: a proxy's HTML page, for instance
-        }
-        return JSON.createObjectNode().put("description", text.length() > 300 ? text.substring(0, 300) + "…" : text);
+        HttpAnswer answer = caller.send(HttpCaller.withBody(request, method, "application/json",
+                body == null ? null : body.toString()), method + " " + pathWithoutQuery(pathAndQuery));
+        return new Answer(answer.status(), answer.headers(), JsonAnswers.object(JSON, answer.body(), "description"));
     }
 
     /**

@@ -22,6 +22,7 @@ import dev.ebb.spi.RecordResult;
 import dev.ebb.spi.RemoteRecord;
 import dev.ebb.spi.WriteBatch;
 import dev.ebb.spi.WriteResult;
+import dev.ebb.testkit.ScriptedServer;
 import dev.ebb.testkit.Steps;
 import dev.ebb.testkit.sandbox.Fault;
 import dev.ebb.testkit.sandbox.SandboxResponse;
@@ -56,7 +57,7 @@ class HubSpotDestinationTest {
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-03-02T15:00:00Z"), ZoneOffset.UTC);
 
     private HubSpotSandbox sandbox;
-    private TestingScriptedServer scripted;
+    private ScriptedServer scripted;
     private Destination destination;
 
     @AfterEach
@@ -84,7 +85,7 @@ class HubSpotDestinationTest {
     }
 
     private Destination onScript() throws IOException {
-        scripted = new TestingScriptedServer();
+        scripted = new ScriptedServer();
         scripted.start();
         destination = open(Map.of("token", "scripted", "base_url", scripted.baseUrl()));
         return destination;

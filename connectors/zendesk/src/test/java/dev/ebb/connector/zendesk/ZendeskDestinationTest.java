@@ -21,6 +21,7 @@ import dev.ebb.spi.RecordResult;
 import dev.ebb.spi.WriteBatch;
 import dev.ebb.spi.WriteResult;
 import dev.ebb.spi.WriteStep;
+import dev.ebb.testkit.ScriptedServer;
 import dev.ebb.testkit.ManualClock;
 import dev.ebb.testkit.Steps;
 import dev.ebb.testkit.sandbox.Fault;
@@ -54,7 +55,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ZendeskDestinationTest {
     private final ManualClock clock = new ManualClock(Instant.parse("2026-03-02T15:00:00Z"));
     private ZendeskSandbox sandbox;
-    private TestingScriptedServer scripted;
+    private ScriptedServer scripted;
     private Destination destination;
 
     @AfterEach
@@ -85,7 +86,7 @@ class ZendeskDestinationTest {
     }
 
     private Destination onScript() throws IOException {
-        scripted = new TestingScriptedServer();
+        scripted = new ScriptedServer();
         scripted.start();
         destination = open(Map.of("base_url", scripted.baseUrl(), "email", "ops@acme.test", "api_token", "tok"));
         return destination;

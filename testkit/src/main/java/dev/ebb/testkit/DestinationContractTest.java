@@ -44,8 +44,10 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -132,17 +134,42 @@ public abstract class DestinationContractTest<S extends SandboxServer> {
     /** Settings that point at the running sandbox with valid credentials. */
     protected abstract Map<String, String> settings();
 
-    /** {@link #settings()} with credentials the sandbox refuses. */
-    protected abstract Map<String, String> settingsWithBadCredentials();
+    /** The settings to change in {@link #settings()} for credentials the sandbox refuses ({@code token: wrong}). */
+    protected abstract Map<String, String> badCredentials();
 
-    /** The object under test ({@code contacts}). */
-    protected abstract String object();
+    /** What the suite writes to: the object, the field that identifies its records, and their match values. */
+    protected abstract Subject subject();
 
-    /** The field that identifies records ({@code email}). */
-    protected abstract String matchField();
+    /**
+     * What the suite writes to.
+     *
+     * @param object      the object under test ({@code contacts})
+     * @param matchField  the field that identifies records ({@code email})
+     * @param matchValues the {@code n}th distinct match value, valid for the match field
+     *                    ({@code n -> "contract-" + n + "@example.com"})
+     */
+    public record Subject(String object, String matchField, IntFunction<String> matchValues) {
+        public Subject {
+            Objects.requireNonNull(object, "object");
+            Objects.requireNonNull(matchField, "matchField");
+            Objects.requireNonNull(matchValues, "matchValues");
+        }
+    }
 
-    /** The {@code n}th distinct match value, valid for the match field ({@code contract-3@example.com}). */
-    protected abstract String matchValue(int n);
+    /** The object under test. */
+    protected final String object() {
+        return subject().object();
+    }
+
+    /** The field that identifies records. */
+    protected final String matchField() {
+        return subject().matchField();
+    }
+
+    /** The {@code n}th distinct match value. */
+    protected final String matchValue(int n) {
+        return subject().matchValues().apply(n);
+    }
 
     /** A few writable fields of the object with their types, besides the match field; at least one. */
     protected abstract Map<String, FieldType> fields();
@@ -651,7 +678,9 @@ public abstract class DestinationContractTest<S extends SandboxServer> {
     @Test
     void badCredentialsArePermanent() {
         assumeSupported(Behavior.BAD_CREDENTIALS);
-        try (Destination refused = open(settingsWithBadCredentials())) {
+        Map<String, String> refusedSettings = new LinkedHashMap<>(settings());
+        refusedSettings.putAll(badCredentials());
+        try (Destination refused = open(refusedSettings)) {
             WriteBatch batch = batch(anyWriteOperation(), records(0, 1, 1));
             assertThatThrownBy(() -> refused.start(batch)).isInstanceOf(PermanentException.class);
             assertThatThrownBy(() -> refused.describe(object())).isInstanceOf(PermanentException.class);

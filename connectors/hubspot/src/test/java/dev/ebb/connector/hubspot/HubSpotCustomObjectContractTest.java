@@ -2,21 +2,17 @@ package dev.ebb.connector.hubspot;
 
 import dev.ebb.connector.hubspot.sandbox.HubSpotProperty;
 import dev.ebb.connector.hubspot.sandbox.HubSpotSandbox;
-import dev.ebb.spi.DestinationConnector;
 import dev.ebb.spi.FieldType;
-import dev.ebb.testkit.DestinationContractTest;
-import dev.ebb.testkit.RecordInspector;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The shared destination contract on a custom object addressed by its object type id and matched by a
  * unique-value property: the path every account-specific HubSpot sync takes.
  */
-class HubSpotCustomObjectContractTest extends DestinationContractTest<HubSpotSandbox> {
+class HubSpotCustomObjectContractTest extends HubSpotContractTest {
     private String objectTypeId;
 
     @Override
@@ -31,33 +27,13 @@ class HubSpotCustomObjectContractTest extends DestinationContractTest<HubSpotSan
     }
 
     @Override
-    protected DestinationConnector connector() {
-        return new HubSpotConnector();
+    protected String tier() {
+        return "enterprise";
     }
 
     @Override
-    protected Map<String, String> settings() {
-        return Map.of("token", HubSpotSandbox.DEFAULT_TOKEN, "base_url", sandbox().baseUrl(), "tier", "enterprise");
-    }
-
-    @Override
-    protected Map<String, String> settingsWithBadCredentials() {
-        return Map.of("token", "expired", "base_url", sandbox().baseUrl());
-    }
-
-    @Override
-    protected String object() {
-        return objectTypeId;
-    }
-
-    @Override
-    protected String matchField() {
-        return "vin";
-    }
-
-    @Override
-    protected String matchValue(int n) {
-        return "WVWZZZ1JZ" + String.format("%08d", n);
+    protected Subject subject() {
+        return new Subject(objectTypeId, "vin", n -> "WVWZZZ1JZ" + String.format("%08d", n));
     }
 
     @Override
@@ -77,15 +53,5 @@ class HubSpotCustomObjectContractTest extends DestinationContractTest<HubSpotSan
     @Override
     protected String rejectionReasonFragment() {
         return "INVALID_OPTION";
-    }
-
-    @Override
-    protected RecordInspector inspector() {
-        return new HubSpotDestinationContractTest.SandboxInspector(sandbox(), objectTypeId, matchField());
-    }
-
-    @Override
-    protected Set<Behavior> unsupported() {
-        return Set.of(Behavior.DELETE_BY_MATCH_VALUE, Behavior.ASYNCHRONOUS_WRITE);
     }
 }

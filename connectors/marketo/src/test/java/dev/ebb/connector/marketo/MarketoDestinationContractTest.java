@@ -18,13 +18,12 @@ class MarketoDestinationContractTest extends DestinationContractTest<MarketoSand
 
     @Override
     protected MarketoSandbox newSandbox() {
-        MarketoSandbox sandbox = MarketoSandbox.builder()
+        return MarketoSandbox.builder()
                 .field("churnRiskScore", "float")
                 .field("isVip", "boolean")
                 .field("renewalDate", "date")
                 .field("lastSeenAt", "datetime")
                 .build();
-        return sandbox;
     }
 
     @Override
@@ -39,24 +38,13 @@ class MarketoDestinationContractTest extends DestinationContractTest<MarketoSand
     }
 
     @Override
-    protected Map<String, String> settingsWithBadCredentials() {
-        return Map.of("base_url", sandbox().baseUrl(), "client_id", MarketoSandbox.DEFAULT_CLIENT_ID,
-                "client_secret", "not-the-secret");
+    protected Map<String, String> badCredentials() {
+        return Map.of("client_secret", "not-the-secret");
     }
 
     @Override
-    protected String object() {
-        return "leads";
-    }
-
-    @Override
-    protected String matchField() {
-        return "email";
-    }
-
-    @Override
-    protected String matchValue(int n) {
-        return "contract-" + n + "@example.com";
+    protected Subject subject() {
+        return new Subject("leads", "email", n -> "contract-" + n + "@example.com");
     }
 
     @Override

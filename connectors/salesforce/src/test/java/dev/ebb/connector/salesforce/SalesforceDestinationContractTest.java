@@ -15,12 +15,12 @@ import java.util.Optional;
 
 /**
  * The shared destination contract, on contacts matched by a custom External ID ({@code Customer_Key__c}), signed in
- * with the JWT bearer flow, against an in-process sandbox.
+ * with the JWT bearer flow, against an in-process sandbox. A batch over 200 records (one sObject Collections call)
+ * goes through a Bulk API 2.0 job: the suite's asynchronous writes.
  */
 class SalesforceDestinationContractTest extends DestinationContractTest<SalesforceSandbox> {
     /** Where the REST and Bulk APIs live; the token endpoint is elsewhere. */
     static final String API = "/services/data";
-
 
     static SalesforceSandbox.Builder contactSandbox() {
         return SalesforceSandbox.builder()
@@ -33,8 +33,7 @@ class SalesforceDestinationContractTest extends DestinationContractTest<Salesfor
 
     @Override
     protected SalesforceSandbox newSandbox() {
-        SalesforceSandbox sandbox = contactSandbox().build();
-        return sandbox;
+        return contactSandbox().build();
     }
 
     @Override
@@ -50,27 +49,15 @@ class SalesforceDestinationContractTest extends DestinationContractTest<Salesfor
                 "login_url", sandbox().baseUrl());
     }
 
+    /** A key whose certificate the connected app does not hold. */
     @Override
-    protected Map<String, String> settingsWithBadCredentials() {
-        return Map.of("client_id", SalesforceSandbox.DEFAULT_CLIENT_ID,
-                "username", SalesforceSandbox.DEFAULT_USERNAME,
-                "private_key", TestingKeys.privatePem(TestingKeys.STRANGER),
-                "login_url", sandbox().baseUrl());
+    protected Map<String, String> badCredentials() {
+        return Map.of("private_key", TestingKeys.privatePem(TestingKeys.STRANGER));
     }
 
     @Override
-    protected String object() {
-        return "Contact";
-    }
-
-    @Override
-    protected String matchField() {
-        return "Customer_Key__c";
-    }
-
-    @Override
-    protected String matchValue(int n) {
-        return "K-" + n;
+    protected Subject subject() {
+        return new Subject("Contact", "Customer_Key__c", n -> "K-" + n);
     }
 
     @Override
@@ -114,10 +101,7 @@ class SalesforceDestinationContractTest extends DestinationContractTest<Salesfor
         return Fault.status(503, 1).onPath(API);
     }
 
-    /**
-     * Reads records straight from the sandbox. API calls are the requests under {@code /services/data}: sign-ins at
-     * the token endpoint are not API calls and do not count against the org's allocation.
-     */
+    /** Reads records straight from the sandbox. API calls are the requests under {@link #API}. */
     record SandboxInspector(SalesforceSandbox sandbox, String object, String matchField) implements RecordInspector {
         @Override
         public Optional<StoredRecord> find(String matchValue) {

@@ -59,8 +59,11 @@ import java.util.regex.Pattern;
 
 /**
  * One Salesforce org, written through sObject Collections (at most 200 records a call) and, for large plans,
- * Bulk API 2.0 ingest jobs. It never waits, retries or counts: every {@link #start} and {@link #resume} is one HTTP
- * call, and a step that must wait (a Bulk job processing) says how long in its {@link WriteStep.Pending}.
+ * Bulk API 2.0 ingest jobs. It never waits, retries or counts: every {@link #start}, {@link #resume}, {@link #read}
+ * and {@link #describe} is one API request, which the runtime's rate budget books, and a step that must wait (a Bulk
+ * job processing) says how long in its {@link WriteStep.Pending}. The one other request is a sign-in at the OAuth
+ * token endpoint, made inside the first call that needs a token (see {@link SalesforceSession}): it is not an API
+ * call and does not count against the org's daily request allocation.
  *
  * <p>Operations:
  * <ul>

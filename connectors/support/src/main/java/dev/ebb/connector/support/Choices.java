@@ -1,5 +1,6 @@
 package dev.ebb.connector.support;
 
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -34,19 +35,16 @@ public final class Choices {
                 .orElse(""));
     }
 
-    /** The spelling closest to {@code text} when it is a plausible slip: at most a third of it, and two edits. */
+    /**
+     * The spelling closest to {@code text} when it is a plausible slip: at most two edits, and one for a word of
+     * fewer than six letters. (Core's {@code Suggestions} does the same for project files; connectors cannot reach
+     * core.)
+     */
     static Optional<String> suggestion(String text, List<String> spellings) {
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (String spelling : spellings) {
-            int distance = distance(text, normal(spelling));
-            if (distance < bestDistance) {
-                best = spelling;
-                bestDistance = distance;
-            }
-        }
-        return best != null && bestDistance <= Math.min(2, Math.max(1, text.length() / 3))
-                ? Optional.of(best) : Optional.empty();
+        int tolerance = Math.min(2, Math.max(1, text.length() / 3));
+        return spellings.stream()
+                .min(Comparator.comparingInt((String spelling) -> distance(text, normal(spelling))))
+                .filter(nearest -> distance(text, normal(nearest)) <= tolerance);
     }
 
     private static String normal(String text) {

@@ -16,6 +16,7 @@ import dev.ebb.spi.RecordResult;
 import dev.ebb.spi.RemovalBehaviour;
 import dev.ebb.spi.WriteBatch;
 import dev.ebb.spi.WriteResult;
+import dev.ebb.spi.WriteStep;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -71,12 +72,12 @@ final class AcceptingDestination implements Destination {
     }
 
     @Override
-    public WriteResult write(WriteBatch batch) {
+    public WriteStep start(WriteBatch batch) {
         calls.incrementAndGet();
         records.addAndGet(batch.records().size());
         List<RecordResult> results = new ArrayList<>(batch.records().size());
         for (OutboundRecord r : batch.records()) results.add(RecordResult.accepted(r.key(), null));
-        return new WriteResult(results, RateUsage.UNKNOWN);
+        return new WriteStep.Done(new WriteResult(results, RateUsage.UNKNOWN));
     }
 
     @Override

@@ -11,13 +11,22 @@ import java.util.Optional;
  * <ol>
  *   <li>The runtime opens it through {@link DestinationConnector#open}; opening makes no network call.</li>
  *   <li>It asks for {@link #accountId()}, {@link #rateLimits()} and {@link #object} (declarations, no call).</li>
- *   <li>It calls {@link #describe} (discovery) and then {@link #write} and {@link #read} any number of times,
- *       possibly from several threads at once: implementations are thread-safe.</li>
+ *   <li>It calls {@link #describe} (discovery), and then {@link #start}, {@link #resume} and {@link #read} any number
+ *       of times, possibly from several threads at once: implementations are thread-safe.</li>
  *   <li>It calls {@link #close()} once, after every call has returned.</li>
  * </ol>
  *
- * <p>One call of {@link #write}, {@link #start}, {@link #resume} or {@link #read} is one API call (or one database transaction): no loops over
- * pages that hide calls from the runtime's rate budget, no sleeping, no retrying.
+ * <p>There is one write path. The runtime writes a batch by calling {@link #start}; a synchronous API answers the
+ * batch in that call and returns {@link WriteStep.Done} at once. An asynchronous API (Salesforce Bulk API 2.0 ingest
+ * jobs, Zendesk's {@code job_status}) returns a {@link WriteStep.Pending} step; the runtime waits its
+ * {@link WriteStep.Pending#after()} and calls {@link #resume} with it, again and again, until a {@link WriteStep.Done}
+ * step carries every record's answer. After a failure the runtime may call the same step again (the same batch for
+ * {@link #start}, the same {@link WriteStep.Pending} for {@link #resume}).
+ *
+ * <p>One call of {@link #start}, {@link #resume}, {@link #read} or {@link #describe} is one API request (or one
+ * database transaction): no loops over pages or steps that hide requests from the runtime's rate budget, no
+ * sleeping, no retrying. The one exception is signing in: a request for an access token that the vendor does not
+ * count against the account's API allocation (an OAuth token endpoint) may precede the call that needs it.
  */
 public interface Destination extends AutoCloseable {
 
@@ -42,25 +51,17 @@ public interface Destination extends AutoCloseable {
     ObjectSchema describe(String object) throws DestinationException;
 
     /**
-     * Writes one batch in one call and says what happened to each record.
+     * Starts writing one batch, with one call. A synchronous API answers {@code new WriteStep.Done(result)}; an
+     * asynchronous one answers a {@link WriteStep.Pending} step that {@link #resume} takes further.
      *
-     * @throws DestinationException when the call as a whole failed (no record of it may be assumed written)
+     * @throws DestinationException when the call as a whole failed (no record of it may be assumed written); a
+     *                              transient failure may be retried by calling {@code start} again with the same batch
      */
-    WriteResult write(WriteBatch batch) throws DestinationException;
+    WriteStep start(WriteBatch batch) throws DestinationException;
 
     /**
-     * Starts writing one batch with one call. Synchronous APIs need not override it: the default is {@link #write}.
-     * An asynchronous API returns a {@link WriteStep.Pending} step, and the runtime calls {@link #resume} until a
-     * {@link WriteStep.Done} step carries every record's answer.
-     *
-     * @throws DestinationException when the call as a whole failed
-     */
-    default WriteStep start(WriteBatch batch) throws DestinationException {
-        return new WriteStep.Done(write(batch));
-    }
-
-    /**
-     * Takes a pending write one call further (upload, close, poll, fetch results).
+     * Takes a pending write one call further (upload, close, poll, fetch results). Only called with a step this
+     * destination returned; a destination whose writes are all synchronous never returns one and need not override it.
      *
      * @throws DestinationException when the call failed; a transient failure may be retried with the same step
      */

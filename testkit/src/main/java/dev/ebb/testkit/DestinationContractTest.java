@@ -20,8 +20,10 @@ import dev.ebb.spi.RemoteRecord;
 import dev.ebb.spi.RemovalBehaviour;
 import dev.ebb.spi.WriteBatch;
 import dev.ebb.spi.WriteResult;
+import dev.ebb.spi.WriteStep;
 import dev.ebb.testkit.RecordInspector.StoredRecord;
 import dev.ebb.testkit.sandbox.Fault;
+import dev.ebb.testkit.sandbox.LoggedRequest;
 import dev.ebb.testkit.sandbox.SandboxServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -41,8 +44,10 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -61,10 +66,19 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * records whose vendor id is unknown is the one gap the suite checks both ways: a connector without it must
  * reject such records one by one, not fail the batch.
  *
- * <p>Lifecycle per test: {@link #startSandbox()}, open the destination with {@link #settings()}, run, close the
- * destination, {@link #stopSandbox()}. Every test starts from an empty sandbox.
+ * <p>Every write goes through {@link Destination#start} and then {@link Destination#resume} until the step is
+ * {@link WriteStep.Done}, as the runtime writes; a step's wait is handed to {@link #await} (which moves a
+ * {@link ManualClock} forward) instead of being slept. A connector whose writes take several steps (Zendesk jobs,
+ * Salesforce Bulk API 2.0 jobs for a batch larger than the usual limit) passes the same tests as one whose writes
+ * answer at once, and {@link #aTransientFailureBeforeEachStepIsRetriedAndWritesEveryRecordOnce} fails every step
+ * once on the way.
+ *
+ * <p>Lifecycle per test: {@link #newSandbox()}, start it, open the destination with {@link #settings()}, run, close
+ * the destination and the sandbox. Every test starts from an empty sandbox.
+ *
+ * @param <S> the vendor's sandbox
  */
-public abstract class DestinationContractTest {
+public abstract class DestinationContractTest<S extends SandboxServer> {
 
     /** What a destination may be unable to do; declared by {@link #unsupported()}. */
     public enum Behavior {
@@ -91,22 +105,28 @@ public abstract class DestinationContractTest {
         /** The sandbox can drop a connection ({@link Fault.Kind#DROP}). */
         DROPPED_CONNECTION_FAULT,
         /** The destination checks credentials (a wrong one is refused). */
-        BAD_CREDENTIALS
+        BAD_CREDENTIALS,
+        /**
+         * A write of {@link #asynchronousBatchSize()} records takes more than one step ({@link Destination#start}
+         * answers {@link WriteStep.Pending}). Without it, every write must be answered by {@code start} alone.
+         */
+        ASYNCHRONOUS_WRITE
     }
 
     /** Records written per test, besides the batch at the maximum size. */
     private static final int SMALL_BATCH = 3;
 
+    private S sandbox;
     private Destination destination;
     private ObjectSchema schema;
 
     // ---- what a connector's test supplies -----------------------------------------------------------------
 
-    /** Starts an empty sandbox; called before each test. */
-    protected abstract void startSandbox() throws Exception;
-
-    /** Stops the sandbox; called after each test, also when it failed. */
-    protected abstract void stopSandbox();
+    /**
+     * A new sandbox for one test, with whatever the test's object needs (custom fields, a record that must exist)
+     * but not started: the suite starts it before the test and closes it after, also when the test failed.
+     */
+    protected abstract S newSandbox() throws Exception;
 
     /** The connector under test. */
     protected abstract DestinationConnector connector();
@@ -114,17 +134,42 @@ public abstract class DestinationContractTest {
     /** Settings that point at the running sandbox with valid credentials. */
     protected abstract Map<String, String> settings();
 
-    /** {@link #settings()} with credentials the sandbox refuses. */
-    protected abstract Map<String, String> settingsWithBadCredentials();
+    /** The settings to change in {@link #settings()} for credentials the sandbox refuses ({@code token: wrong}). */
+    protected abstract Map<String, String> badCredentials();
 
-    /** The object under test ({@code contacts}). */
-    protected abstract String object();
+    /** What the suite writes to: the object, the field that identifies its records, and their match values. */
+    protected abstract Subject subject();
 
-    /** The field that identifies records ({@code email}). */
-    protected abstract String matchField();
+    /**
+     * What the suite writes to.
+     *
+     * @param object      the object under test ({@code contacts})
+     * @param matchField  the field that identifies records ({@code email})
+     * @param matchValues the {@code n}th distinct match value, valid for the match field
+     *                    ({@code n -> "contract-" + n + "@example.com"})
+     */
+    public record Subject(String object, String matchField, IntFunction<String> matchValues) {
+        public Subject {
+            Objects.requireNonNull(object, "object");
+            Objects.requireNonNull(matchField, "matchField");
+            Objects.requireNonNull(matchValues, "matchValues");
+        }
+    }
 
-    /** The {@code n}th distinct match value, valid for the match field ({@code contract-3@example.com}). */
-    protected abstract String matchValue(int n);
+    /** The object under test. */
+    protected final String object() {
+        return subject().object();
+    }
+
+    /** The field that identifies records. */
+    protected final String matchField() {
+        return subject().matchField();
+    }
+
+    /** The {@code n}th distinct match value. */
+    protected final String matchValue(int n) {
+        return subject().matchValues().apply(n);
+    }
 
     /** A few writable fields of the object with their types, besides the match field; at least one. */
     protected abstract Map<String, FieldType> fields();
@@ -135,9 +180,45 @@ public abstract class DestinationContractTest {
     /** Reads the sandbox's state. */
     protected abstract RecordInspector inspector();
 
-    /** The sandbox server, for fault injection; {@code null} when the fault behaviours are unsupported. */
-    protected SandboxServer sandbox() {
-        return null;
+    /** The running sandbox of the current test, for settings, inspection and fault injection. */
+    protected final S sandbox() {
+        return sandbox;
+    }
+
+    /**
+     * Whether a request the sandbox logged is one the vendor counts as an API call (and so the runtime's rate budget
+     * must see). A sign-in at an OAuth token endpoint, which the vendor does not count, is not. Default: every
+     * request.
+     */
+    protected boolean isApiRequest(LoggedRequest request) {
+        return true;
+    }
+
+    /**
+     * The fault that makes the next API call fail with a transient server error. Default: one 503; a sandbox that
+     * also signs in through the same server narrows it to the API's paths, so that it hits the step under test and
+     * not the token request before it.
+     */
+    protected Fault transientFault() {
+        return Fault.status(503, 1);
+    }
+
+    /**
+     * Records in the batch that {@link #aTransientFailureBeforeEachStepIsRetriedAndWritesEveryRecordOnce} writes.
+     * Default: one more than the usual batch limit when the object declares a bulk path (the runtime builds batches
+     * that large only for the bulk path, and the connector takes it for them), else a few.
+     */
+    protected int asynchronousBatchSize() {
+        return capabilities().bulk().map(bulk -> capabilities().limits().maxRecords() + 1).orElse(SMALL_BATCH);
+    }
+
+    /**
+     * Lets {@code after} pass before the next step of a write, without sleeping: the default moves a
+     * {@link ManualClock} from {@link #clock()} forward (a sandbox whose jobs run on that clock sees the time pass),
+     * and does nothing for another clock.
+     */
+    protected void await(Duration after) {
+        if (clock() instanceof ManualClock manual) manual.advance(after);
     }
 
     /** The behaviours this destination lacks. */
@@ -209,7 +290,8 @@ public abstract class DestinationContractTest {
 
     @BeforeEach
     final void openDestination() throws Exception {
-        startSandbox();
+        sandbox = newSandbox();
+        sandbox.start();
         destination = open(settings());
     }
 
@@ -220,7 +302,8 @@ public abstract class DestinationContractTest {
         } finally {
             destination = null;
             schema = null;
-            stopSandbox();
+            if (sandbox != null) sandbox.close();
+            sandbox = null;
         }
     }
 
@@ -380,7 +463,7 @@ public abstract class DestinationContractTest {
         Operation operation = supports(Behavior.UPSERT) ? Operation.UPSERT : Operation.CREATE;
         List<OutboundRecord> batch = new ArrayList<>(records(0, 5, 1));
         if (supports(Behavior.PER_RECORD_REJECTION)) batch.add(2, invalid(5));
-        // write() asserts one result per key; the keys are exactly the batch's.
+        // write(…) asserts one result per key; the keys are exactly the batch's.
         Map<String, RecordResult> results = write(operation, batch);
         assertThat(results.keySet()).containsExactlyInAnyOrderElementsOf(
                 batch.stream().map(OutboundRecord::key).toList());
@@ -498,13 +581,74 @@ public abstract class DestinationContractTest {
     // ---- failures of a whole call -------------------------------------------------------------------------
 
     @Test
+    void aTransientFailureBeforeEachStepIsRetriedAndWritesEveryRecordOnce() throws Exception {
+        assumeSupported(Behavior.SERVER_ERROR_FAULT);
+        Operation operation = anyWriteOperation();
+        int size = supports(Behavior.ASYNCHRONOUS_WRITE) ? asynchronousBatchSize() : SMALL_BATCH;
+        // Built first: building samples may call describe, which must not take the fault.
+        List<OutboundRecord> records = records(0, size, 1);
+        WriteBatch batch = batch(operation, records);
+        int before = inspector().recordCount();
+
+        sandbox().inject(transientFault());
+        assertThatThrownBy(() -> destination.start(batch)).as("start with a failing call")
+                .isInstanceOf(TransientException.class);
+        WriteStep step = destination.start(batch);
+        assertThat(step instanceof WriteStep.Pending)
+                .as("a write of " + size + " records takes several steps exactly when ASYNCHRONOUS_WRITE is declared")
+                .isEqualTo(supports(Behavior.ASYNCHRONOUS_WRITE));
+        int steps = 1;
+        while (step instanceof WriteStep.Pending pending) {
+            assertThat(steps++).as("steps of one write").isLessThan(Steps.MAX_CALLS);
+            await(pending.after());
+            sandbox().inject(transientFault());
+            assertThatThrownBy(() -> destination.resume(pending)).as("resume with a failing call: "
+                    + pending.description()).isInstanceOf(TransientException.class);
+            // The runtime repeats the same step after a transient failure.
+            step = destination.resume(pending);
+        }
+
+        assertAllAccepted(results(batch, ((WriteStep.Done) step).result()));
+        assertThat(inspector().recordCount()).as("every record written once, none twice").isEqualTo(before + size);
+        assertStored(records);
+    }
+
+    @Test
+    void everyCallIsOneApiRequest() throws Exception {
+        Operation operation = anyWriteOperation();
+        int size = supports(Behavior.ASYNCHRONOUS_WRITE) ? asynchronousBatchSize() : SMALL_BATCH;
+        WriteBatch batch = batch(operation, records(0, size, 1));
+        schema(); // signs in, if the destination signs in, before counting
+
+        long requests = apiRequests();
+        WriteStep step = destination.start(batch);
+        assertThat(apiRequests() - requests).as("API requests of start").isEqualTo(1);
+        while (step instanceof WriteStep.Pending pending) {
+            await(pending.after());
+            requests = apiRequests();
+            step = destination.resume(pending);
+            assertThat(apiRequests() - requests).as("API requests of resume: " + pending.description()).isEqualTo(1);
+        }
+        assertAllAccepted(results(batch, ((WriteStep.Done) step).result()));
+
+        requests = apiRequests();
+        destination.describe(object());
+        assertThat(apiRequests() - requests).as("API requests of describe").isEqualTo(1);
+        if (supports(Behavior.READ_BACK)) {
+            requests = apiRequests();
+            destination.read(object(), matchField(), List.of(matchValue(0), matchValue(1)), fields().keySet());
+            assertThat(apiRequests() - requests).as("API requests of read").isEqualTo(1);
+        }
+    }
+
+    @Test
     void aServerErrorIsTransient() throws Exception {
         assumeSupported(Behavior.SERVER_ERROR_FAULT);
         // Built first: building samples may call describe, which must not take the fault.
         WriteBatch batch = batch(anyWriteOperation(), records(0, 2, 1));
         sandbox().inject(Fault.status(503, 1));
-        assertThatThrownBy(() -> destination.write(batch)).isInstanceOf(TransientException.class);
-        assertAllAccepted(results(batch, destination.write(batch)));
+        assertThatThrownBy(() -> destination.start(batch)).isInstanceOf(TransientException.class);
+        assertAllAccepted(results(batch, complete(batch)));
     }
 
     @Test
@@ -513,10 +657,10 @@ public abstract class DestinationContractTest {
         // Built first: building samples may call describe, which must not take the fault.
         WriteBatch batch = batch(anyWriteOperation(), records(0, 2, 1));
         sandbox().inject(Fault.throttle(1));
-        assertThatThrownBy(() -> destination.write(batch))
+        assertThatThrownBy(() -> destination.start(batch))
                 .isInstanceOfSatisfying(ThrottledException.class,
                         e -> assertThat(e.dailyLimit()).as("a short-window throttle").isFalse());
-        assertAllAccepted(results(batch, destination.write(batch)));
+        assertAllAccepted(results(batch, complete(batch)));
     }
 
     @Test
@@ -525,18 +669,20 @@ public abstract class DestinationContractTest {
         // Built first: building samples may call describe, which must not take the fault.
         WriteBatch batch = batch(anyWriteOperation(), records(0, 2, 1));
         sandbox().inject(Fault.drop(1));
-        assertThatThrownBy(() -> destination.write(batch))
+        assertThatThrownBy(() -> destination.start(batch))
                 .isInstanceOfSatisfying(TransientException.class,
                         e -> assertThat(e.unreachable()).as("the server was reached").isFalse());
-        assertAllAccepted(results(batch, destination.write(batch)));
+        assertAllAccepted(results(batch, complete(batch)));
     }
 
     @Test
     void badCredentialsArePermanent() {
         assumeSupported(Behavior.BAD_CREDENTIALS);
-        try (Destination refused = open(settingsWithBadCredentials())) {
+        Map<String, String> refusedSettings = new LinkedHashMap<>(settings());
+        refusedSettings.putAll(badCredentials());
+        try (Destination refused = open(refusedSettings)) {
             WriteBatch batch = batch(anyWriteOperation(), records(0, 1, 1));
-            assertThatThrownBy(() -> refused.write(batch)).isInstanceOf(PermanentException.class);
+            assertThatThrownBy(() -> refused.start(batch)).isInstanceOf(PermanentException.class);
             assertThatThrownBy(() -> refused.describe(object())).isInstanceOf(PermanentException.class);
         }
         assertThat(inspector().find(matchValue(0))).isEmpty();
@@ -610,7 +756,12 @@ public abstract class DestinationContractTest {
     protected final Map<String, RecordResult> write(Operation operation, List<OutboundRecord> records)
             throws DestinationException {
         WriteBatch batch = batch(operation, records);
-        return results(batch, destination.write(batch));
+        return results(batch, complete(batch));
+    }
+
+    /** Writes one batch to its end, start and then resume until done, waiting through {@link #await}. */
+    protected final WriteResult complete(WriteBatch batch) throws DestinationException {
+        return Steps.complete(destination, batch, this::await);
     }
 
     /** The batch of {@code records} on the object and match field under test. */
@@ -650,6 +801,11 @@ public abstract class DestinationContractTest {
                         .isTrue();
             });
         }
+    }
+
+    /** Requests the sandbox logged so far that {@link #isApiRequest} counts. */
+    private long apiRequests() {
+        return sandbox().requests().stream().filter(this::isApiRequest).count();
     }
 
     private Operation anyWriteOperation() {

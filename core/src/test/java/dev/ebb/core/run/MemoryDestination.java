@@ -114,7 +114,6 @@ final class MemoryDestination implements Destination {
         return new ObjectSchema(object, FIELDS);
     }
 
-    @Override
     public synchronized WriteResult write(WriteBatch batch) throws DestinationException {
         calls.incrementAndGet();
         writeCalls++;

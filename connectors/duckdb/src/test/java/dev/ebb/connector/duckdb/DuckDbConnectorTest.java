@@ -11,6 +11,7 @@ import dev.ebb.spi.Source;
 import dev.ebb.spi.SourceConnector;
 import dev.ebb.spi.SourceException;
 import dev.ebb.spi.SourceRow;
+import dev.ebb.testkit.SourceContractTest;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,13 +35,47 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-class DuckDbConnectorTest {
+class DuckDbConnectorTest extends SourceContractTest {
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"), ZoneOffset.UTC);
 
     @TempDir
     Path root;
 
     private final DuckDbConnector connector = new DuckDbConnector();
+
+    // ---- the shared source contract, on an in-memory database ----
+
+    @Override
+    protected SourceConnector connector() {
+        return connector;
+    }
+
+    @Override
+    protected Path projectRoot() {
+        return root;
+    }
+
+    @Override
+    protected String query() {
+        return "SELECT range AS id, 'customer-' || range AS name, range * 0.5 AS score FROM range(3) ORDER BY id";
+    }
+
+    @Override
+    protected List<Column> expectedColumns() {
+        return List.of(new Column("id", ColumnType.INTEGER), new Column("name", ColumnType.STRING),
+                new Column("score", ColumnType.DECIMAL));
+    }
+
+    @Override
+    protected List<List<Object>> expectedRows() {
+        return List.of(List.of(0L, "customer-0", new BigDecimal("0.0")), List.of(1L, "customer-1", new BigDecimal("0.5")),
+                List.of(2L, "customer-2", new BigDecimal("1.0")));
+    }
+
+    @Override
+    protected String badQuery() {
+        return "SELECT nme FROM range(3)";
+    }
 
     private Source open(Map<String, String> settings) throws SourceException {
         return connector.open(new ConnectorContext("lakehouse", settings, root, CLOCK));

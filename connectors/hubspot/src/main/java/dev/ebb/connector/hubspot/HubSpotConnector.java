@@ -1,16 +1,14 @@
 package dev.ebb.connector.hubspot;
 
+import dev.ebb.connector.support.Settings;
 import dev.ebb.spi.ConnectorContext;
 import dev.ebb.spi.ConnectorOption;
 import dev.ebb.spi.Destination;
 import dev.ebb.spi.DestinationConnector;
 
 import java.net.URI;
-import java.net.URISyntaxException;
-import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 
 /**
@@ -50,52 +48,13 @@ public final class HubSpotConnector implements DestinationConnector {
 
     @Override
     public Destination open(ConnectorContext context) {
-        String token = context.requiredSetting("token").trim();
-        URI baseUrl = baseUrl(context.name(), context.setting("base_url", DEFAULT_BASE_URL));
-        HubSpotTier tier;
-        try {
-            tier = HubSpotTier.parse(context.setting("tier", DEFAULT_TIER.optionValue()));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(context.name() + ": " + e.getMessage(), e);
-        }
-        ZoneId zone = zone(context.name(), context.setting("time_zone", "UTC"));
-        Duration timeout = Duration.ofSeconds(timeoutSeconds(context.name(),
-                context.setting("timeout_seconds", String.valueOf(DEFAULT_TIMEOUT_SECONDS))));
+        Settings settings = Settings.of(context, options());
+        String token = settings.required("token");
+        URI baseUrl = settings.url("base_url", DEFAULT_BASE_URL, DEFAULT_BASE_URL + " or http://127.0.0.1:8089");
+        HubSpotTier tier = settings.choice("tier", DEFAULT_TIER, List.of(HubSpotTier.values()), HubSpotTier::optionValue,
+                HubSpotTier.WHAT);
+        ZoneId zone = settings.zone("time_zone", "UTC", "the portal's region id, e.g. America/New_York");
+        Duration timeout = settings.seconds("timeout_seconds", DEFAULT_TIMEOUT_SECONDS, Long.MAX_VALUE);
         return new HubSpotDestination(baseUrl, token, tier, zone, timeout, context.clock());
-    }
-
-    private static URI baseUrl(String entry, String text) {
-        String trimmed = text.trim();
-        while (trimmed.endsWith("/")) trimmed = trimmed.substring(0, trimmed.length() - 1);
-        try {
-            URI uri = new URI(trimmed);
-            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
-                return uri;
-            }
-        } catch (URISyntaxException e) {
-            // fall through to the message
-        }
-        throw new IllegalArgumentException(entry + ": base_url '" + text
-                + "' is not an http(s) URL; use e.g. " + DEFAULT_BASE_URL + " or http://127.0.0.1:8089");
-    }
-
-    private static ZoneId zone(String entry, String text) {
-        try {
-            return text.trim().equalsIgnoreCase("UTC") ? ZoneOffset.UTC : ZoneId.of(text.trim());
-        } catch (DateTimeException e) {
-            throw new IllegalArgumentException(entry + ": time_zone '" + text
-                    + "' is not a time zone; use the portal's region id, e.g. America/New_York", e);
-        }
-    }
-
-    private static long timeoutSeconds(String entry, String text) {
-        try {
-            long seconds = Long.parseLong(text.trim());
-            if (seconds > 0) return seconds;
-        } catch (NumberFormatException e) {
-            // fall through to the message
-        }
-        throw new IllegalArgumentException(entry + ": timeout_seconds must be a positive whole number, not '"
-                + text + "'");
     }
 }

@@ -1,10 +1,15 @@
 package dev.ebb.connector.hubspot;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ebb.connector.support.Failures;
+import dev.ebb.connector.support.HttpAnswer;
+import dev.ebb.connector.support.HttpCaller;
+import dev.ebb.connector.support.JsonAnswers;
+import dev.ebb.connector.support.RateHeaders;
+import dev.ebb.connector.support.RetryAfter;
 import dev.ebb.spi.BatchLimits;
 import dev.ebb.spi.Destination;
 import dev.ebb.spi.DestinationException;
@@ -27,19 +32,13 @@ import dev.ebb.spi.RemoteRecord;
 import dev.ebb.spi.RemovalBehaviour;
 import dev.ebb.spi.WriteBatch;
 import dev.ebb.spi.WriteResult;
+import dev.ebb.spi.WriteStep;
 
-import java.io.IOException;
 import java.math.BigDecimal;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.UnknownHostException;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -48,9 +47,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -67,7 +63,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * One HubSpot portal. Each {@link #write} is one call to a CRM v3 batch endpoint
+ * One HubSpot portal. Each {@link #start} is one call to a CRM v3 batch endpoint
  * ({@code /crm/v3/objects/{object}/batch/{create|update|upsert|archive}}), each {@link #read} one
  * {@code batch/read}, each {@link #describe} one {@code GET /crm/v3/properties/{object}}. It never waits, retries
  * or counts: it classifies what HubSpot answered.
@@ -104,24 +100,18 @@ final class HubSpotDestination implements Destination {
     private final String token;
     private final HubSpotTier tier;
     private final ZoneId zone;
-    private final Duration timeout;
     private final Clock clock;
     private final String accountId;
-    private final HttpClient httpClient;
+    private final HttpCaller caller;
 
     HubSpotDestination(URI baseUrl, String token, HubSpotTier tier, ZoneId zone, Duration timeout, Clock clock) {
         this.baseUrl = baseUrl;
         this.token = token;
         this.tier = tier;
         this.zone = zone;
-        this.timeout = timeout;
         this.clock = clock;
         this.accountId = "hubspot:" + baseUrl + "#" + shortHash(token);
-        this.httpClient = HttpClient.newBuilder()
-                .connectTimeout(timeout)
-                // A sandbox on plain http speaks HTTP/1.1 only; HubSpot itself negotiates HTTP/2 over TLS.
-                .version("https".equals(baseUrl.getScheme()) ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
-                .build();
+        this.caller = new HttpCaller("HubSpot", baseUrl, timeout);
     }
 
     // ---- declarations -------------------------------------------------------------------------------------
@@ -200,18 +190,19 @@ final class HubSpotDestination implements Destination {
     private record Sent(OutboundRecord record, String traceId, String id) {
     }
 
+    /** HubSpot's batch endpoints answer in the same call: always {@link WriteStep.Done}. */
     @Override
-    public WriteResult write(WriteBatch batch) throws DestinationException {
+    public WriteStep start(WriteBatch batch) throws DestinationException {
         if (object(batch.object()).isEmpty()) {
             throw new PermanentException("HubSpot has no object '" + batch.object()
                     + "' Ebb can write; use contacts, companies or a custom object type id (2-…)", null);
         }
-        return switch (batch.operation()) {
+        return new WriteStep.Done(switch (batch.operation()) {
             case UPSERT -> writeInputs(batch, "upsert");
             case CREATE -> writeInputs(batch, "create");
             case UPDATE -> writeInputs(batch, "update");
             case DELETE -> archive(batch);
-        };
+        });
     }
 
     private WriteResult writeInputs(WriteBatch batch, String endpoint) throws DestinationException {
@@ -417,7 +408,7 @@ final class HubSpotDestination implements Destination {
 
     @Override
     public void close() {
-        httpClient.close();
+        caller.close();
     }
 
     // ---- HTTP ---------------------------------------------------------------------------------------------
@@ -427,69 +418,29 @@ final class HubSpotDestination implements Destination {
     }
 
     private Answer send(String method, String path, JsonNode body) throws TransientException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
-                .timeout(timeout)
-                .header("Authorization", "Bearer " + token)
-                .header("Accept", "application/json")
-                .header("User-Agent", "ebb-hubspot");
-        if (body == null) {
-            request.method(method, HttpRequest.BodyPublishers.noBody());
-        } else {
-            request.header("Content-Type", "application/json")
-                    .method(method, HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8));
-        }
-        HttpResponse<String> response;
-        try {
-            response = httpClient.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (HttpConnectTimeoutException e) {
-            throw new TransientException("HubSpot at " + baseUrl + " did not accept a connection within " + timeout, e,
-                    true);
-        } catch (HttpTimeoutException e) {
-            throw new TransientException("HubSpot did not answer " + method + " " + path + " within " + timeout, e,
-                    false);
-        } catch (IOException e) {
-            boolean unreachable = causedBy(e, ConnectException.class) || causedBy(e, UnknownHostException.class);
-            throw new TransientException((unreachable ? "cannot reach HubSpot at " + baseUrl : "the connection to HubSpot "
-                    + "failed during " + method + " " + path) + ": " + e, e, unreachable);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TransientException("interrupted during " + method + " " + path, e, false);
-        }
-        return new Answer(response.statusCode(), response.headers(), parse(response.body()));
-    }
-
-    private static JsonNode parse(String text) {
-        if (text == null || text.isBlank()) return JSON.createObjectNode();
-        try {
-            JsonNode node = JSON.readTree(text);
-            if (node != null && node.isObject()) return node;
-        } catch (JsonProcessingException e) {
-            // not JSON: a proxy's HTML page, for instance
-        }
-        return JSON.createObjectNode().put("message", text.length() > 300 ? text.substring(0, 300) + "…" : text);
+        HttpRequest.Builder request = caller.request(URI.create(baseUrl + path), "application/json")
+                .header("Authorization", "Bearer " + token);
+        HttpAnswer answer = caller.send(HttpCaller.withBody(request, method, "application/json",
+                body == null ? null : body.toString()), method + " " + path);
+        return new Answer(answer.status(), answer.headers(), JsonAnswers.object(JSON, answer.body(), "message"));
     }
 
     /** The exception for a call HubSpot refused as a whole, by status and HubSpot's error fields. */
     private DestinationException failure(Answer answer, String what) {
-        int status = answer.status();
-        JsonNode body = answer.body();
-        String message = "HubSpot answered " + status + " while " + what + ": " + reason(body);
-        if (status == 429) {
-            // HubSpot's 429 carries policyName DAILY or TEN_SECONDLY_ROLLING (SECONDLY on older APIs) and no
-            // documented wait hint; a Retry-After is honoured if one appears.
-            boolean daily = body.path("policyName").asText("").equals("DAILY");
-            return new ThrottledException(message, retryAfter(answer.headers()).orElse(null), daily);
-        }
-        if (status == 423) {
-            // "Locks will last for 2 seconds" (https://developers.hubspot.com/docs/api-reference/error-handling).
-            return new ThrottledException(message, retryAfter(answer.headers()).orElse(Duration.ofSeconds(2)), false);
-        }
-        if (status == 477) {
-            // Migration in progress: HubSpot sends a Retry-After (same page).
-            return new ThrottledException(message, retryAfter(answer.headers()).orElse(null), false);
-        }
-        if (status >= 500) return new TransientException(message, null, false);
-        return new PermanentException(message, null);
+        String message = "HubSpot answered " + answer.status() + " while " + what + ": " + reason(answer.body());
+        return Failures.classify(new HttpAnswer(answer.status(), answer.headers(), ""), message, clock,
+                (http, text) -> switch (http.status()) {
+                    // HubSpot's 429 carries policyName DAILY or TEN_SECONDLY_ROLLING (SECONDLY on older APIs) and no
+                    // documented wait hint; a Retry-After is honoured if one appears.
+                    case 429 -> Optional.of(new ThrottledException(text, retryAfter(http.headers()).orElse(null),
+                            answer.body().path("policyName").asText("").equals("DAILY")));
+                    // "Locks will last for 2 seconds" (https://developers.hubspot.com/docs/api-reference/error-handling).
+                    case 423 -> Optional.of(new ThrottledException(text,
+                            retryAfter(http.headers()).orElse(Duration.ofSeconds(2)), false));
+                    // Migration in progress: HubSpot sends a Retry-After (same page).
+                    case 477 -> Optional.of(new ThrottledException(text, retryAfter(http.headers()).orElse(null), false));
+                    default -> Optional.empty();
+                });
     }
 
     /** HubSpot's reason in one line: category, then per-property codes and messages, or the message. */
@@ -511,43 +462,15 @@ final class HubSpotDestination implements Destination {
 
     /** The account's budget from {@code X-HubSpot-RateLimit-*} (usage-guidelines page); null where absent. */
     static RateUsage usage(HttpHeaders headers) {
-        Long max = longHeader(headers, "X-HubSpot-RateLimit-Max");
-        Long remaining = longHeader(headers, "X-HubSpot-RateLimit-Remaining");
-        Long interval = longHeader(headers, "X-HubSpot-RateLimit-Interval-Milliseconds");
-        Long dailyRemaining = longHeader(headers, "X-HubSpot-RateLimit-Daily-Remaining");
-        if (max == null && remaining == null && interval == null && dailyRemaining == null) return RateUsage.UNKNOWN;
-        return new RateUsage(max, remaining, interval == null ? null : Duration.ofMillis(interval), dailyRemaining);
+        Long interval = RateHeaders.number(headers, "X-HubSpot-RateLimit-Interval-Milliseconds").orElse(null);
+        return RateHeaders.usage(RateHeaders.number(headers, "X-HubSpot-RateLimit-Max").orElse(null),
+                RateHeaders.number(headers, "X-HubSpot-RateLimit-Remaining").orElse(null),
+                interval == null ? null : Duration.ofMillis(interval),
+                RateHeaders.number(headers, "X-HubSpot-RateLimit-Daily-Remaining").orElse(null));
     }
 
     private Optional<Duration> retryAfter(HttpHeaders headers) {
-        Optional<String> value = headers.firstValue("Retry-After").map(String::trim);
-        if (value.isEmpty()) return Optional.empty();
-        try {
-            return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(value.get()))));
-        } catch (NumberFormatException e) {
-            try {
-                Instant at = ZonedDateTime.parse(value.get(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-                Duration wait = Duration.between(clock.instant(), at);
-                return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
-            } catch (DateTimeParseException unparsable) {
-                return Optional.empty();
-            }
-        }
-    }
-
-    private static Long longHeader(HttpHeaders headers, String name) {
-        try {
-            return headers.firstValue(name).map(String::trim).map(Long::parseLong).orElse(null);
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
-
-    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) return true;
-        }
-        return false;
+        return RetryAfter.of(headers, clock);
     }
 
     // ---- values -------------------------------------------------------------------------------------------

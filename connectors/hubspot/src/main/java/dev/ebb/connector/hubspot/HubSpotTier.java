@@ -1,9 +1,10 @@
 package dev.ebb.connector.hubspot;
 
+import dev.ebb.connector.support.Choices;
+
 import java.time.Duration;
-import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
-import java.util.stream.Collectors;
 
 /**
  * HubSpot subscription tiers and their API limits, shared by the destination (what it declares) and the sandbox
@@ -44,13 +45,11 @@ public enum HubSpotTier {
 
     /** The tier named {@code name} (case-insensitive), or an exception that lists the tiers. */
     public static HubSpotTier parse(String name) {
-        try {
-            return valueOf(name.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown HubSpot tier '" + name + "'; use one of "
-                    + Arrays.stream(values()).map(HubSpotTier::optionValue).collect(Collectors.joining(", ")));
-        }
+        return Choices.parse(name, List.of(values()), HubSpotTier::optionValue, WHAT);
     }
+
+    /** What a tier is called in messages. */
+    static final String WHAT = "HubSpot tier";
 
     /** The tier as spelled in settings ({@code professional}). */
     public String optionValue() {

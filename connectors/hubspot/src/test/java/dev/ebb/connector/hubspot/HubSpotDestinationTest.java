@@ -22,6 +22,8 @@ import dev.ebb.spi.RecordResult;
 import dev.ebb.spi.RemoteRecord;
 import dev.ebb.spi.WriteBatch;
 import dev.ebb.spi.WriteResult;
+import dev.ebb.testkit.ScriptedServer;
+import dev.ebb.testkit.Steps;
 import dev.ebb.testkit.sandbox.Fault;
 import dev.ebb.testkit.sandbox.SandboxResponse;
 import org.junit.jupiter.api.AfterEach;
@@ -55,7 +57,7 @@ class HubSpotDestinationTest {
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-03-02T15:00:00Z"), ZoneOffset.UTC);
 
     private HubSpotSandbox sandbox;
-    private TestingScriptedServer scripted;
+    private ScriptedServer scripted;
     private Destination destination;
 
     @AfterEach
@@ -83,7 +85,7 @@ class HubSpotDestinationTest {
     }
 
     private Destination onScript() throws IOException {
-        scripted = new TestingScriptedServer();
+        scripted = new ScriptedServer();
         scripted.start();
         destination = open(Map.of("token", "scripted", "base_url", scripted.baseUrl()));
         return destination;
@@ -206,7 +208,7 @@ class HubSpotDestinationTest {
         fields.put("a_date", LocalDate.of(2024, 2, 29));
         fields.put("an_instant", Instant.parse("2024-01-15T10:00:00.123456789Z"));
         fields.put("a_string", "  kept as is ");
-        destination.write(new WriteBatch("contacts", Operation.UPSERT, "email",
+        Steps.complete(destination, new WriteBatch("contacts", Operation.UPSERT, "email",
                 List.of(record("k0", "a@example.com", fields), record("k1", "b@example.com", Map.of()))));
 
         JsonNode inputs = scripted.lastBody().path("inputs");
@@ -235,7 +237,7 @@ class HubSpotDestinationTest {
         String id = sandbox.createRecord("contacts", Map.of("email", "old@example.com")).id();
         sandbox.createRecord("contacts", Map.of("email", "by-email@example.com"));
 
-        WriteResult result = destination.write(new WriteBatch("contacts", Operation.UPDATE, "email", List.of(
+        WriteResult result = Steps.complete(destination, new WriteBatch("contacts", Operation.UPDATE, "email", List.of(
                 new OutboundRecord("k-id", "new@example.com", id, Map.of("firstname", "ById")),
                 record("k-email", "BY-EMAIL@example.com", Map.of("firstname", "ByEmail")))));
 
@@ -250,7 +252,7 @@ class HubSpotDestinationTest {
     void insertRejectsATakenEmailWithHubSpotsConflict() throws Exception {
         onSandbox(Map.of());
         String existing = sandbox.createRecord("contacts", Map.of("email", "taken@example.com")).id();
-        WriteResult result = destination.write(new WriteBatch("contacts", Operation.CREATE, "email", List.of(
+        WriteResult result = Steps.complete(destination, new WriteBatch("contacts", Operation.CREATE, "email", List.of(
                 record("taken", "taken@example.com", Map.of("firstname", "Dup")),
                 record("fresh", "fresh@example.com", Map.of("firstname", "New")))));
         Map<String, RecordResult> results = byKey(result);
@@ -266,7 +268,7 @@ class HubSpotDestinationTest {
         String id = sandbox.createRecord("contacts", Map.of("email", "gone@example.com")).id();
         long calls = sandbox.requestCount();
 
-        WriteResult unknownOnly = destination.write(new WriteBatch("contacts", Operation.DELETE, "email",
+        WriteResult unknownOnly = Steps.complete(destination, new WriteBatch("contacts", Operation.DELETE, "email",
                 List.of(record("k", "gone@example.com", Map.of()))));
         assertThat(unknownOnly.results()).singleElement().satisfies(r -> {
             assertThat(r.accepted()).isFalse();
@@ -274,7 +276,7 @@ class HubSpotDestinationTest {
         });
         assertThat(sandbox.requestCount()).as("nothing to send, no call").isEqualTo(calls);
 
-        WriteResult byMatchOnRecordId = destination.write(new WriteBatch("contacts", Operation.DELETE, "hs_object_id",
+        WriteResult byMatchOnRecordId = Steps.complete(destination, new WriteBatch("contacts", Operation.DELETE, "hs_object_id",
                 List.of(new OutboundRecord("k", id, null, Map.of()))));
         assertThat(byMatchOnRecordId.results()).singleElement().satisfies(r -> {
             assertThat(r.accepted()).isTrue();
@@ -286,7 +288,7 @@ class HubSpotDestinationTest {
     @Test
     void aValueHubSpotCannotHoldIsRejectedBeforeTheCallAndTheRestIsSent() throws Exception {
         onSandbox(Map.of());
-        WriteResult result = destination.write(new WriteBatch("contacts", Operation.UPSERT, "email", List.of(
+        WriteResult result = Steps.complete(destination, new WriteBatch("contacts", Operation.UPSERT, "email", List.of(
                 record("nan", "nan@example.com", Map.of("ltv", Double.NaN)),
                 record("ok", "ok@example.com", Map.of("ltv", 2.5)))));
         Map<String, RecordResult> results = byKey(result);
@@ -299,7 +301,7 @@ class HubSpotDestinationTest {
     @Test
     void writingAnObjectItDoesNotDeclareIsPermanentAndCostsNoCall() throws Exception {
         onSandbox(Map.of());
-        assertThatThrownBy(() -> destination.write(new WriteBatch("unicorns", Operation.UPSERT, "email",
+        assertThatThrownBy(() -> Steps.complete(destination, new WriteBatch("unicorns", Operation.UPSERT, "email",
                 List.of(record("k", "u@example.com", Map.of())))))
                 .isInstanceOf(PermanentException.class).hasMessageContaining("unicorns");
         assertThat(sandbox.requestCount()).isZero();
@@ -310,7 +312,7 @@ class HubSpotDestinationTest {
     @Test
     void usageComesFromTheRateLimitHeaders() throws Exception {
         onSandbox(Map.of());
-        WriteResult result = destination.write(new WriteBatch("contacts", Operation.UPSERT, "email",
+        WriteResult result = Steps.complete(destination, new WriteBatch("contacts", Operation.UPSERT, "email",
                 List.of(record("k", "u@example.com", Map.of("ltv", 1L)))));
         assertThat(result.usage().windowMax()).isEqualTo(100);
         assertThat(result.usage().windowRemaining()).isEqualTo(99);
@@ -325,8 +327,8 @@ class HubSpotDestinationTest {
         onSandbox(Map.of());
         WriteBatch batch = new WriteBatch("contacts", Operation.UPSERT, "email",
                 List.of(record("k", "u@example.com", Map.of())));
-        destination.write(batch);
-        assertThatThrownBy(() -> destination.write(batch)).isInstanceOfSatisfying(ThrottledException.class, e -> {
+        Steps.complete(destination, batch);
+        assertThatThrownBy(() -> Steps.complete(destination, batch)).isInstanceOfSatisfying(ThrottledException.class, e -> {
             assertThat(e.dailyLimit()).isTrue();
             assertThat(e.retryAfter()).as("HubSpot gives no wait hint").isNull();
             assertThat(e.getMessage()).contains("daily limit");
@@ -396,13 +398,13 @@ class HubSpotDestinationTest {
         scripted.answerJson(400, invalid);
         scripted.answerJson(400, invalid);
 
-        WriteResult one = destination.write(new WriteBatch("contacts", Operation.UPSERT, "email",
+        WriteResult one = Steps.complete(destination, new WriteBatch("contacts", Operation.UPSERT, "email",
                 List.of(record("k", "a@example.com", Map.of("ltv", "x")))));
         assertThat(one.results()).singleElement().satisfies(r -> {
             assertThat(r.accepted()).isFalse();
             assertThat(r.reason()).isEqualTo("VALIDATION_ERROR: INVALID_INTEGER ltv: x was not a valid number.");
         });
-        assertThatThrownBy(() -> destination.write(new WriteBatch("contacts", Operation.UPSERT, "email", List.of(
+        assertThatThrownBy(() -> Steps.complete(destination, new WriteBatch("contacts", Operation.UPSERT, "email", List.of(
                 record("k1", "a@example.com", Map.of("ltv", "x")), record("k2", "b@example.com", Map.of())))))
                 .as("which of two records is at fault is the runner's to find out")
                 .isInstanceOf(PermanentException.class);
@@ -416,7 +418,7 @@ class HubSpotDestinationTest {
                  "results":[{"id":"11","properties":{"email":"a@example.com"}}],
                  "errors":[{"status":"error","category":"OBJECT_NOT_FOUND","message":"Could not get some CONTACT objects",
                             "context":{"ids":["B@example.com"]}}]}""");
-        WriteResult result = destination.write(new WriteBatch("contacts", Operation.UPDATE, "email", List.of(
+        WriteResult result = Steps.complete(destination, new WriteBatch("contacts", Operation.UPDATE, "email", List.of(
                 record("a", "A@example.com", Map.of()), record("b", "b@example.com", Map.of()),
                 record("c", "c@example.com", Map.of()))));
         Map<String, RecordResult> results = byKey(result);
@@ -442,7 +444,7 @@ class HubSpotDestinationTest {
     void aSlowAnswerTimesOutAsTransient() throws Exception {
         onSandbox(Map.of("timeout_seconds", "1"));
         sandbox.inject(Fault.latency(Duration.ofMillis(1_500), 1));
-        assertThatThrownBy(() -> destination.write(new WriteBatch("contacts", Operation.UPSERT, "email",
+        assertThatThrownBy(() -> Steps.complete(destination, new WriteBatch("contacts", Operation.UPSERT, "email",
                 List.of(record("k", "slow@example.com", Map.of())))))
                 .isInstanceOfSatisfying(TransientException.class, e -> assertThat(e.unreachable()).isFalse());
     }

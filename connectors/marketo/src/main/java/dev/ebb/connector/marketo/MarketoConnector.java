@@ -1,16 +1,14 @@
 package dev.ebb.connector.marketo;
 
+import dev.ebb.connector.support.Settings;
 import dev.ebb.spi.ConnectorContext;
 import dev.ebb.spi.ConnectorOption;
 import dev.ebb.spi.Destination;
 import dev.ebb.spi.DestinationConnector;
 
 import java.net.URI;
-import java.net.URISyntaxException;
-import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 
 /**
@@ -60,56 +58,17 @@ public final class MarketoConnector implements DestinationConnector {
 
     @Override
     public Destination open(ConnectorContext context) {
-        String entry = context.name();
-        URI baseUrl = url(entry, "base_url", context.requiredSetting("base_url"), "/rest");
-        String identityText = context.setting("identity_url", null);
-        URI identityUrl = identityText == null || identityText.isBlank()
-                ? URI.create(baseUrl + "/identity") : url(entry, "identity_url", identityText, "/oauth/token");
-        String clientId = context.requiredSetting("client_id").trim();
-        String clientSecret = context.requiredSetting("client_secret").trim();
-        long dailyQuota = positive(entry, "daily_quota", context.setting("daily_quota",
-                String.valueOf(DEFAULT_DAILY_QUOTA)));
-        ZoneId zone = zone(entry, context.setting("time_zone", DEFAULT_TIME_ZONE));
-        Duration timeout = Duration.ofSeconds(positive(entry, "timeout_seconds",
-                context.setting("timeout_seconds", String.valueOf(DEFAULT_TIMEOUT_SECONDS))));
+        Settings settings = Settings.of(context, options());
+        String examples = "https://123-ABC-456.mktorest.com or http://127.0.0.1:8089";
+        URI baseUrl = settings.url("base_url", settings.required("base_url"), examples, "/rest");
+        URI identityUrl = settings.optional("identity_url").isEmpty() ? URI.create(baseUrl + "/identity")
+                : settings.url("identity_url", null, examples, "/oauth/token");
+        String clientId = settings.required("client_id");
+        String clientSecret = settings.required("client_secret");
+        long dailyQuota = settings.positive("daily_quota", DEFAULT_DAILY_QUOTA, Long.MAX_VALUE);
+        ZoneId zone = settings.zone("time_zone", DEFAULT_TIME_ZONE, "a region id, e.g. " + DEFAULT_TIME_ZONE);
+        Duration timeout = settings.seconds("timeout_seconds", DEFAULT_TIMEOUT_SECONDS, Long.MAX_VALUE);
         return new MarketoDestination(baseUrl, identityUrl, clientId, clientSecret, dailyQuota, zone, timeout,
                 context.clock());
-    }
-
-    /** An http(s) URL without a trailing slash or the suffix Marketo's admin pages show after the host. */
-    private static URI url(String entry, String key, String text, String suffix) {
-        String trimmed = text.trim();
-        while (trimmed.endsWith("/")) trimmed = trimmed.substring(0, trimmed.length() - 1);
-        if (trimmed.endsWith(suffix)) trimmed = trimmed.substring(0, trimmed.length() - suffix.length());
-        try {
-            URI uri = new URI(trimmed);
-            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null
-                    && uri.getRawQuery() == null) {
-                return uri;
-            }
-        } catch (URISyntaxException e) {
-            // fall through to the message
-        }
-        throw new IllegalArgumentException(entry + ": " + key + " '" + text
-                + "' is not an http(s) URL; use e.g. https://123-ABC-456.mktorest.com or http://127.0.0.1:8089");
-    }
-
-    private static ZoneId zone(String entry, String text) {
-        try {
-            return text.trim().equalsIgnoreCase("UTC") ? ZoneOffset.UTC : ZoneId.of(text.trim());
-        } catch (DateTimeException e) {
-            throw new IllegalArgumentException(entry + ": time_zone '" + text
-                    + "' is not a time zone; use a region id, e.g. " + DEFAULT_TIME_ZONE, e);
-        }
-    }
-
-    private static long positive(String entry, String key, String text) {
-        try {
-            long value = Long.parseLong(text.trim());
-            if (value > 0) return value;
-        } catch (NumberFormatException e) {
-            // fall through to the message
-        }
-        throw new IllegalArgumentException(entry + ": " + key + " must be a positive whole number, not '" + text + "'");
     }
 }

@@ -1,11 +1,14 @@
 package dev.ebb.connector.marketo;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ebb.connector.support.Failures;
+import dev.ebb.connector.support.HttpAnswer;
+import dev.ebb.connector.support.HttpCaller;
+import dev.ebb.connector.support.JsonAnswers;
 import dev.ebb.spi.BatchLimits;
 import dev.ebb.spi.Destination;
 import dev.ebb.spi.DestinationException;
@@ -29,18 +32,12 @@ import dev.ebb.spi.RemoteRecord;
 import dev.ebb.spi.RemovalBehaviour;
 import dev.ebb.spi.WriteBatch;
 import dev.ebb.spi.WriteResult;
+import dev.ebb.spi.WriteStep;
 
-import java.io.IOException;
 import java.math.BigDecimal;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.UnknownHostException;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -63,7 +60,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * One Marketo instance. Each {@link #write} is one Lead Database call — Sync Leads ({@code POST /rest/v1/leads.json})
+ * One Marketo instance. Each {@link #start} is one Lead Database call — Sync Leads ({@code POST /rest/v1/leads.json})
  * or Delete Leads ({@code POST /rest/v1/leads/delete.json}) — each {@link #read} one Get Leads by Filter Type, each
  * {@link #describe} one Describe Lead2. It never waits, retries or counts: it classifies what Marketo answered.
  *
@@ -114,9 +111,8 @@ final class MarketoDestination implements Destination {
     private final String clientSecret;
     private final long dailyQuota;
     private final ZoneId resetZone;
-    private final Duration timeout;
     private final Clock clock;
-    private final HttpClient httpClient;
+    private final HttpCaller caller;
     private final AccessTokens tokens;
 
     MarketoDestination(URI baseUrl, URI identityUrl, String clientId, String clientSecret, long dailyQuota,
@@ -127,13 +123,8 @@ final class MarketoDestination implements Destination {
         this.clientSecret = clientSecret;
         this.dailyQuota = dailyQuota;
         this.resetZone = resetZone;
-        this.timeout = timeout;
         this.clock = clock;
-        this.httpClient = HttpClient.newBuilder()
-                .connectTimeout(timeout)
-                // A sandbox on plain http speaks HTTP/1.1 only.
-                .version("https".equals(baseUrl.getScheme()) ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
-                .build();
+        this.caller = new HttpCaller("Marketo", baseUrl, timeout);
         this.tokens = new AccessTokens(this::requestToken, clock);
     }
 
@@ -216,15 +207,16 @@ final class MarketoDestination implements Destination {
 
     // ---- write --------------------------------------------------------------------------------------------
 
+    /** Sync Leads and Delete Leads answer in the same call: always {@link WriteStep.Done}. */
     @Override
-    public WriteResult write(WriteBatch batch) throws DestinationException {
+    public WriteStep start(WriteBatch batch) throws DestinationException {
         requireLeads(batch.object());
-        return switch (batch.operation()) {
+        return new WriteStep.Done(switch (batch.operation()) {
             case UPSERT -> sync(batch, "createOrUpdate");
             case CREATE -> sync(batch, "createOnly");
             case UPDATE -> sync(batch, "updateOnly");
             case DELETE -> delete(batch);
-        };
+        });
     }
 
     /** Sync Leads with {@code action} and {@code lookupField} = the batch's match field (leads page, Create and Update). */
@@ -377,7 +369,7 @@ final class MarketoDestination implements Destination {
 
     @Override
     public void close() {
-        httpClient.close();
+        caller.close();
     }
 
     // ---- calls --------------------------------------------------------------------------------------------
@@ -409,19 +401,10 @@ final class MarketoDestination implements Destination {
     }
 
     private HttpRequest rest(String method, String pathAndQuery, String contentType, String body, String token) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery))
-                .timeout(timeout)
+        HttpRequest.Builder request = caller.request(URI.create(baseUrl + pathAndQuery), "application/json")
                 // "The access token must be sent as an HTTP header" (authentication page).
-                .header("Authorization", "Bearer " + token)
-                .header("Accept", "application/json")
-                .header("User-Agent", "ebb-marketo");
-        if (body == null) {
-            request.method(method, HttpRequest.BodyPublishers.noBody());
-        } else {
-            request.header("Content-Type", contentType)
-                    .method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-        }
-        return request.build();
+                .header("Authorization", "Bearer " + token);
+        return HttpCaller.withBody(request, method, contentType, body);
     }
 
     /**
@@ -434,10 +417,7 @@ final class MarketoDestination implements Destination {
     private AccessTokens.Grant requestToken() throws DestinationException {
         String query = "grant_type=client_credentials&client_id=" + encode(clientId)
                 + "&client_secret=" + encode(clientSecret);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(identityUrl + "/oauth/token?" + query))
-                .timeout(timeout)
-                .header("Accept", "application/json")
-                .header("User-Agent", "ebb-marketo")
+        HttpRequest request = caller.request(URI.create(identityUrl + "/oauth/token?" + query), "application/json")
                 .POST(HttpRequest.BodyPublishers.noBody())
                 .build();
         String what = "access token request for client id " + clientId + " at " + identityUrl;
@@ -471,10 +451,10 @@ final class MarketoDestination implements Destination {
         JsonNode body = answer.body();
         if (status != 200) {
             String message = "Marketo answered HTTP " + status + " to the " + what + ": " + errors(body);
-            // 413 (payload over 1 MB) and 414 (URI over 8 KB): the request must change (error-codes page).
-            if (status == 429) return new ThrottledException(message, null, false);
-            if (status >= 500) return new TransientException(message, null, false);
-            return new PermanentException(message, null);
+            // 413 (payload over 1 MB) and 414 (URI over 8 KB): the request must change (error-codes page). Marketo
+            // documents no Retry-After for its 429, and none is read.
+            return Failures.classify(answer.http(), message, clock, (http, text) -> http.status() == 429
+                    ? Optional.of(new ThrottledException(text, null, false)) : Optional.empty());
         }
         if (!body.path("success").isBoolean()) {
             return new TransientException("Marketo answered the " + what + " with something that is not its JSON: "
@@ -539,46 +519,15 @@ final class MarketoDestination implements Destination {
     }
 
     /** An answer: status and the body as JSON (an object holding {@code message} when it was not JSON). */
-    private record Answer(int status, JsonNode body) {
+    private record Answer(HttpAnswer http, JsonNode body) {
+        int status() {
+            return http.status();
+        }
     }
 
     private Answer send(HttpRequest request, String what) throws TransientException {
-        HttpResponse<String> response;
-        try {
-            response = httpClient.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (HttpConnectTimeoutException e) {
-            throw new TransientException("Marketo at " + baseUrl + " did not accept a connection within " + timeout, e,
-                    true);
-        } catch (HttpTimeoutException e) {
-            throw new TransientException("Marketo did not answer " + what + " within " + timeout, e, false);
-        } catch (IOException e) {
-            boolean unreachable = causedBy(e, ConnectException.class) || causedBy(e, UnknownHostException.class);
-            throw new TransientException((unreachable ? "cannot reach Marketo at " + request.uri().getScheme() + "://"
-                    + request.uri().getAuthority() : "the connection to Marketo failed during " + what) + ": "
-                    + e.getClass().getSimpleName(), e, unreachable);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TransientException("interrupted during " + what, e, false);
-        }
-        return new Answer(response.statusCode(), parse(response.body()));
-    }
-
-    private static JsonNode parse(String text) {
-        if (text == null || text.isBlank()) return JSON.createObjectNode();
-        try {
-            JsonNode node = JSON.readTree(text);
-            if (node != null && node.isObject()) return node;
-        } catch (JsonProcessingException e) {
-            // not JSON: a gateway's HTML page, for instance
-        }
-        return JSON.createObjectNode().put("message", text.length() > 300 ? text.substring(0, 300) + "…" : text);
-    }
-
-    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) return true;
-        }
-        return false;
+        HttpAnswer answer = caller.send(request, what);
+        return new Answer(answer, JsonAnswers.object(JSON, answer.body(), "message"));
     }
 
     // ---- values -------------------------------------------------------------------------------------------

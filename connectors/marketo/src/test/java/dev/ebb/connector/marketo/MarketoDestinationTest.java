@@ -20,6 +20,7 @@ import dev.ebb.spi.RecordResult;
 import dev.ebb.spi.RemoteRecord;
 import dev.ebb.spi.WriteBatch;
 import dev.ebb.spi.WriteResult;
+import dev.ebb.testkit.Steps;
 import dev.ebb.testkit.ManualClock;
 import dev.ebb.testkit.sandbox.Fault;
 import org.junit.jupiter.api.AfterEach;
@@ -87,7 +88,7 @@ class MarketoDestinationTest {
 
     private Map<String, RecordResult> write(Operation operation, String matchField, OutboundRecord... records)
             throws DestinationException {
-        WriteResult result = destination.write(new WriteBatch("leads", operation, matchField, List.of(records)));
+        WriteResult result = Steps.complete(destination, new WriteBatch("leads", operation, matchField, List.of(records)));
         return result.results().stream().collect(Collectors.toMap(RecordResult::key, Function.identity()));
     }
 

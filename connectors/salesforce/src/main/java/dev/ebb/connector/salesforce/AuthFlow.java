@@ -1,9 +1,5 @@
 package dev.ebb.connector.salesforce;
 
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
-
 /**
  * How the connector signs in at {@code /services/oauth2/token}
  * (https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_flows.htm).
@@ -25,14 +21,5 @@ enum AuthFlow {
     /** The flow as spelled in settings ({@code jwt}). */
     String optionValue() {
         return optionValue;
-    }
-
-    static AuthFlow parse(String text) {
-        String wanted = text.trim().toLowerCase(Locale.ROOT).replace('-', '_');
-        for (AuthFlow flow : values()) {
-            if (flow.optionValue.equals(wanted)) return flow;
-        }
-        throw new IllegalArgumentException("auth_flow '" + text + "' is not a flow; use one of "
-                + Arrays.stream(values()).map(AuthFlow::optionValue).collect(Collectors.joining(", ")));
     }
 }

@@ -59,8 +59,11 @@ import java.util.regex.Pattern;
 
 /**
  * One Salesforce org, written through sObject Collections (at most 200 records a call) and, for large plans,
- * Bulk API 2.0 ingest jobs. It never waits, retries or counts: every {@link #start} and {@link #resume} is one HTTP
- * call, and a step that must wait (a Bulk job processing) says how long in its {@link WriteStep.Pending}.
+ * Bulk API 2.0 ingest jobs. It never waits, retries or counts: every {@link #start}, {@link #resume}, {@link #read}
+ * and {@link #describe} is one API request, which the runtime's rate budget books, and a step that must wait (a Bulk
+ * job processing) says how long in its {@link WriteStep.Pending}. The one other request is a sign-in at the OAuth
+ * token endpoint, made inside the first call that needs a token (see {@link SalesforceSession}): it is not an API
+ * call and does not count against the org's daily request allocation.
  *
  * <p>Operations:
  * <ul>
@@ -259,25 +262,6 @@ final class SalesforceDestination implements Destination {
             throw new IllegalArgumentException("not a Salesforce write step: " + pending.state());
         }
         return execute(step);
-    }
-
-    /**
-     * Writes a batch of at most {@value #MAX_COLLECTION_RECORDS} records synchronously, for callers without a
-     * runner. It is one call, except when records to update or delete need their Ids looked up first (one query
-     * before the write); the runner uses {@link #start} and {@link #resume}, one call each. Bulk-sized batches are
-     * refused: a job needs waits between its calls.
-     */
-    @Override
-    public WriteResult write(WriteBatch batch) throws DestinationException {
-        Plan plan = prepare(batch);
-        if (plan.bulk()) {
-            throw new PermanentException("a batch of " + batch.records().size() + " records goes through a Bulk API 2.0 "
-                    + "job, whose calls must wait for Salesforce between them: use start() and resume()", null);
-        }
-        Step first = next(plan);
-        WriteStep step = first == null ? new WriteStep.Done(result(plan, Map.of(), RateUsage.UNKNOWN)) : execute(first);
-        while (step instanceof WriteStep.Pending pending) step = resume(pending);
-        return ((WriteStep.Done) step).result();
     }
 
     private WriteStep execute(Step step) throws DestinationException {

@@ -1,25 +1,22 @@
 package dev.ebb.connector.salesforce;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ebb.connector.support.Failures;
+import dev.ebb.connector.support.HttpAnswer;
+import dev.ebb.connector.support.HttpCaller;
+import dev.ebb.connector.support.JsonAnswers;
+import dev.ebb.connector.support.RetryAfter;
 import dev.ebb.spi.DestinationException;
 import dev.ebb.spi.DestinationException.PermanentException;
 import dev.ebb.spi.DestinationException.ThrottledException;
 import dev.ebb.spi.DestinationException.TransientException;
 import dev.ebb.spi.RateUsage;
 
-import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.UnknownHostException;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.Signature;
@@ -58,7 +55,7 @@ final class SalesforceSession {
 
     private final SalesforceSettings settings;
     private final Clock clock;
-    private final HttpClient httpClient;
+    private final HttpCaller caller;
     private final Object tokenLock = new Object();
     private Token token;
 
@@ -80,12 +77,7 @@ final class SalesforceSession {
     SalesforceSession(SalesforceSettings settings, Clock clock) {
         this.settings = settings;
         this.clock = clock;
-        boolean tls = "https".equals(settings.loginUrl().getScheme());
-        this.httpClient = HttpClient.newBuilder()
-                .connectTimeout(settings.timeout())
-                // A sandbox on plain http speaks HTTP/1.1 only; Salesforce negotiates HTTP/2 over TLS.
-                .version(tls ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
-                .build();
+        this.caller = new HttpCaller("Salesforce", settings.loginUrl(), settings.timeout());
     }
 
     SalesforceSettings settings() {
@@ -106,17 +98,9 @@ final class SalesforceSession {
             throws DestinationException {
         Token current = token();
         URI uri = URI.create(current.instanceUrl() + pathAndQuery);
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-                .timeout(settings.timeout())
-                .header("Authorization", "Bearer " + current.accessToken())
-                .header("Accept", accept)
-                .header("User-Agent", "ebb-salesforce");
-        if (body == null) {
-            request.method(method, HttpRequest.BodyPublishers.noBody());
-        } else {
-            request.header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofByteArray(body));
-        }
-        Answer answer = send(request.build(), method + " " + pathAndQuery);
+        HttpRequest.Builder request = caller.request(uri, accept)
+                .header("Authorization", "Bearer " + current.accessToken());
+        Answer answer = send(HttpCaller.withBody(request, method, contentType, body), method + " " + pathAndQuery);
         if (answer.status() == 401) {
             // INVALID_SESSION_ID: the session timed out or was revoked. Sign in again on the next attempt.
             invalidate(current);
@@ -171,11 +155,8 @@ final class SalesforceSession {
         String encoded = form.entrySet().stream()
                 .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
                 .collect(Collectors.joining("&"));
-        HttpRequest request = HttpRequest.newBuilder(URI.create(settings.loginUrl() + TOKEN_PATH))
-                .timeout(settings.timeout())
+        HttpRequest request = caller.request(URI.create(settings.loginUrl() + TOKEN_PATH), "application/json")
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Accept", "application/json")
-                .header("User-Agent", "ebb-salesforce")
                 .POST(HttpRequest.BodyPublishers.ofString(encoded, StandardCharsets.UTF_8))
                 .build();
         Answer answer = send(request, "POST " + TOKEN_PATH);
@@ -253,29 +234,12 @@ final class SalesforceSession {
     // ---- HTTP ---------------------------------------------------------------------------------------------
 
     private Answer send(HttpRequest request, String what) throws TransientException {
-        HttpResponse<String> response;
-        try {
-            response = httpClient.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (HttpConnectTimeoutException e) {
-            throw new TransientException("Salesforce at " + request.uri().getHost() + " did not accept a connection within "
-                    + settings.timeout(), e, true);
-        } catch (HttpTimeoutException e) {
-            throw new TransientException("Salesforce did not answer " + shortPath(what) + " within "
-                    + settings.timeout(), e, false);
-        } catch (IOException e) {
-            boolean unreachable = causedBy(e, ConnectException.class) || causedBy(e, UnknownHostException.class);
-            throw new TransientException((unreachable ? "cannot reach Salesforce at " + request.uri().getScheme() + "://"
-                    + request.uri().getAuthority() : "the connection to Salesforce failed during " + shortPath(what))
-                    + ": " + e, e, unreachable);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TransientException("interrupted during " + shortPath(what), e, false);
-        }
-        return new Answer(response.statusCode(), response.headers(), response.body());
+        HttpAnswer answer = caller.send(request, shortPath(what));
+        return new Answer(answer.status(), answer.headers(), answer.body());
     }
 
     void close() {
-        httpClient.close();
+        caller.close();
     }
 
     // ---- classification -----------------------------------------------------------------------------------
@@ -295,16 +259,23 @@ final class SalesforceSession {
         JsonNode body = answer.json();
         List<String> codes = errorCodes(body);
         String message = "Salesforce answered " + status + " to the " + what + ": " + reason(body);
-        if (codes.contains("REQUEST_LIMIT_EXCEEDED") || status == 429) {
-            return new ThrottledException(message, status == 429 ? retryAfter(answer.headers()) : null,
-                    dailyAllocationSpent(answer, body));
-        }
-        if (status >= 500 || codes.contains("SERVER_UNAVAILABLE") || codes.contains("UNABLE_TO_LOCK_ROW")
-                || codes.contains("QUERY_TIMEOUT") || codes.contains("REQUEST_RUNNING_TOO_LONG")) {
-            return new TransientException(message, null, false);
-        }
-        return new PermanentException(message, null);
+        return Failures.classify(new HttpAnswer(status, answer.headers(), answer.body()), message, clock,
+                (http, text) -> {
+                    if (codes.contains("REQUEST_LIMIT_EXCEEDED") || status == 429) {
+                        return Optional.of(new ThrottledException(text, status == 429
+                                ? RetryAfter.of(http.headers(), clock).orElse(null) : null,
+                                dailyAllocationSpent(answer, body)));
+                    }
+                    if (TRANSIENT_ERROR_CODES.stream().anyMatch(codes::contains)) {
+                        return Optional.of(new TransientException(text, null, false));
+                    }
+                    return Optional.empty();
+                });
     }
+
+    /** Error codes of faults that may pass, whatever the status they come with (errorcodes.htm above). */
+    private static final Set<String> TRANSIENT_ERROR_CODES = Set.of("SERVER_UNAVAILABLE", "UNABLE_TO_LOCK_ROW",
+            "QUERY_TIMEOUT", "REQUEST_RUNNING_TOO_LONG");
 
     private static boolean dailyAllocationSpent(Answer answer, JsonNode body) {
         Optional<long[]> usage = apiUsage(answer.headers());
@@ -343,15 +314,6 @@ final class SalesforceSession {
         return Optional.empty();
     }
 
-    private Duration retryAfter(HttpHeaders headers) {
-        try {
-            return headers.firstValue("Retry-After").map(String::trim).map(Long::parseLong)
-                    .map(s -> Duration.ofSeconds(Math.max(0, s))).orElse(null);
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
-
     /** Salesforce's error list: a JSON array of {@code {errorCode, message, fields}}, or one such object. */
     static List<JsonNode> errors(JsonNode body) {
         List<JsonNode> errors = new ArrayList<>();
@@ -385,15 +347,9 @@ final class SalesforceSession {
         return String.join("; ", lines);
     }
 
+    /** Salesforce answers lists as well as objects; anything else (a proxy's HTML page, CSV) is a message. */
     static JsonNode parse(String text) {
-        if (text == null || text.isBlank()) return JSON.createObjectNode();
-        try {
-            JsonNode node = JSON.readTree(text);
-            if (node != null && (node.isObject() || node.isArray())) return node;
-        } catch (JsonProcessingException e) {
-            // not JSON: a proxy's HTML page, or CSV
-        }
-        return JSON.createObjectNode().put("message", text.length() > 300 ? text.substring(0, 300) + "…" : text);
+        return JsonAnswers.objectOrArray(JSON, text, "message");
     }
 
     static String encode(String text) {
@@ -403,12 +359,5 @@ final class SalesforceSession {
     private static String shortPath(String path) {
         int query = path.indexOf('?');
         return query < 0 ? path : path.substring(0, query) + "?…";
-    }
-
-    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) return true;
-        }
-        return false;
     }
 }

@@ -20,10 +20,12 @@ import dev.ebb.spi.RecordResult;
 import dev.ebb.spi.WriteBatch;
 import dev.ebb.spi.WriteResult;
 import dev.ebb.spi.WriteStep;
+import dev.ebb.testkit.Steps;
 import dev.ebb.testkit.sandbox.SandboxResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.lang.reflect.Method;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -33,6 +35,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -217,16 +220,16 @@ class SalesforceDestinationTest {
     @Test
     void oneSignInServesManyCallsUntilTheSessionEnds() throws Exception {
         onSandbox();
-        destination.write(batch(Operation.UPSERT, contacts(0, 2)));
-        destination.write(batch(Operation.UPSERT, contacts(2, 2)));
+        Steps.complete(destination, batch(Operation.UPSERT, contacts(0, 2)));
+        Steps.complete(destination, batch(Operation.UPSERT, contacts(2, 2)));
         destination.describe("Contact");
         assertThat(signIns()).isEqualTo(1);
 
         sandbox.expireSessions();
-        assertThatThrownBy(() -> destination.write(batch(Operation.UPSERT, contacts(4, 1))))
+        assertThatThrownBy(() -> Steps.complete(destination, batch(Operation.UPSERT, contacts(4, 1))))
                 .isInstanceOfSatisfying(TransientException.class, e -> assertThat(e.unreachable()).isFalse())
                 .hasMessageContaining("INVALID_SESSION_ID");
-        assertThat(byKey(destination.write(batch(Operation.UPSERT, contacts(4, 1)))).get("row-4").accepted())
+        assertThat(byKey(Steps.complete(destination, batch(Operation.UPSERT, contacts(4, 1)))).get("row-4").accepted())
                 .as("the repeated call signs in again").isTrue();
         assertThat(signIns()).isEqualTo(2);
     }
@@ -268,15 +271,15 @@ class SalesforceDestinationTest {
     @Test
     void everyAnswerReportsTheDailyBudget() throws Exception {
         onSandbox(SalesforceDestinationContractTest.contactSandbox().dailyLimit(1_000), Map.of());
-        WriteResult result = destination.write(batch(Operation.UPSERT, contacts(0, 2)));
+        WriteResult result = Steps.complete(destination, batch(Operation.UPSERT, contacts(0, 2)));
         assertThat(result.usage().dailyRemaining()).isEqualTo(1_000 - sandbox.apiRequestsUsed());
     }
 
     @Test
     void aSpentDailyAllocationIsADailyThrottleAndTheConcurrencyLimitIsNot() throws Exception {
         onSandbox(SalesforceDestinationContractTest.contactSandbox().dailyLimit(1), Map.of());
-        destination.write(batch(Operation.UPSERT, contacts(0, 1)));
-        assertThatThrownBy(() -> destination.write(batch(Operation.UPSERT, contacts(1, 1))))
+        Steps.complete(destination, batch(Operation.UPSERT, contacts(0, 1)));
+        assertThatThrownBy(() -> Steps.complete(destination, batch(Operation.UPSERT, contacts(1, 1))))
                 .isInstanceOfSatisfying(ThrottledException.class, e -> {
                     assertThat(e.dailyLimit()).isTrue();
                     assertThat(e.retryAfter()).isNull();
@@ -284,7 +287,7 @@ class SalesforceDestinationTest {
 
         sandbox.resetLimits();
         sandbox.inject(dev.ebb.testkit.sandbox.Fault.throttle(1));
-        assertThatThrownBy(() -> destination.write(batch(Operation.UPSERT, contacts(1, 1))))
+        assertThatThrownBy(() -> Steps.complete(destination, batch(Operation.UPSERT, contacts(1, 1))))
                 .isInstanceOfSatisfying(ThrottledException.class, e -> assertThat(e.dailyLimit()).isFalse());
     }
 
@@ -308,12 +311,12 @@ class SalesforceDestinationTest {
     void aRequestSalesforceCannotReadFailsTheCallPermanently() throws Exception {
         onSandbox();
         OutboundRecord bad = new OutboundRecord("row-1", "K-1", null, Map.of("LastName", "A", "Nope__c", "x"));
-        assertThatThrownBy(() -> destination.write(batch(Operation.UPSERT, List.of(bad))))
+        assertThatThrownBy(() -> Steps.complete(destination, batch(Operation.UPSERT, List.of(bad))))
                 .isInstanceOf(PermanentException.class).hasMessageContaining("INVALID_FIELD: No such column 'Nope__c'");
         OutboundRecord infinite = new OutboundRecord("row-2", "K-2", null, Map.of("LastName", "A",
                 "Churn_Risk_Score__c", Double.POSITIVE_INFINITY));
         long before = apiCalls();
-        assertThat(byKey(destination.write(batch(Operation.UPSERT, List.of(infinite)))).get("row-2").reason())
+        assertThat(byKey(Steps.complete(destination, batch(Operation.UPSERT, List.of(infinite)))).get("row-2").reason())
                 .contains("not a finite number");
         assertThat(apiCalls()).as("a record that cannot be sent costs no call").isEqualTo(before);
     }
@@ -324,9 +327,9 @@ class SalesforceDestinationTest {
     void whenOnlyLocksRefusedRecordsTheIdempotentCallIsTransient() throws Exception {
         onSandbox();
         sandbox.lockNextRecords(1);
-        assertThatThrownBy(() -> destination.write(batch(Operation.UPSERT, contacts(0, 3))))
+        assertThatThrownBy(() -> Steps.complete(destination, batch(Operation.UPSERT, contacts(0, 3))))
                 .isInstanceOf(TransientException.class).hasMessageContaining("UNABLE_TO_LOCK_ROW");
-        assertThat(byKey(destination.write(batch(Operation.UPSERT, contacts(0, 3)))).values())
+        assertThat(byKey(Steps.complete(destination, batch(Operation.UPSERT, contacts(0, 3)))).values())
                 .allMatch(RecordResult::accepted);
         assertThat(sandbox.recordCount("Contact")).as("repeating the upsert duplicates nothing").isEqualTo(3);
     }
@@ -335,12 +338,12 @@ class SalesforceDestinationTest {
     void aLockAmongOtherRefusalsOrInACreateIsRefusedPerRecord() throws Exception {
         onSandbox();
         sandbox.lockNextRecords(1);
-        Map<String, RecordResult> created = byKey(destination.write(batch(Operation.CREATE, contacts(0, 3))));
+        Map<String, RecordResult> created = byKey(Steps.complete(destination, batch(Operation.CREATE, contacts(0, 3))));
         assertThat(created.get("row-0").reason()).startsWith("UNABLE_TO_LOCK_ROW: ");
         assertThat(created.get("row-1").accepted()).isTrue();
 
         sandbox.lockNextRecords(1);
-        Map<String, RecordResult> mixed = byKey(destination.write(batch(Operation.UPSERT,
+        Map<String, RecordResult> mixed = byKey(Steps.complete(destination, batch(Operation.UPSERT,
                 List.of(contact(5, "Locked"), contact(6, null)))));
         assertThat(mixed.get("row-5").reason()).startsWith("UNABLE_TO_LOCK_ROW");
         assertThat(mixed.get("row-6").reason()).isEqualTo("REQUIRED_FIELD_MISSING: Required fields are missing: "
@@ -349,10 +352,41 @@ class SalesforceDestinationTest {
 
     // ---- ids: update, delete, match on Id -----------------------------------------------------------------
 
+    /**
+     * The runtime's rate budget books one API call per start, resume, read and describe, so none may make two
+     * (sign-ins aside: the token endpoint is not an API call). A synchronous write() that looped over the steps
+     * itself, a lookup and then the write, made two requests the budget never saw.
+     */
+    @Test
+    void everyCallIsOneApiRequestAndNoneLoopsOverTheSteps() throws Exception {
+        onSandbox();
+        assertThat(Arrays.stream(SalesforceDestination.class.getMethods()).map(Method::getName))
+                .as("one write path: start and resume").doesNotContain("write");
+        Steps.complete(destination, batch(Operation.UPSERT, contacts(0, 2)));
+        List<OutboundRecord> updates = List.of(new OutboundRecord("row-0", "K-0", null, Map.of("Title", "CTO")),
+                new OutboundRecord("row-1", "K-1", null, Map.of("Title", "CFO")));
+        for (WriteBatch batch : List.of(batch(Operation.UPDATE, updates), batch(Operation.UPSERT, contacts(0, 201)))) {
+            long calls = apiCalls();
+            WriteStep step = destination.start(batch);
+            assertThat(apiCalls() - calls).as("requests of start").isEqualTo(1);
+            while (step instanceof WriteStep.Pending pending) {
+                calls = apiCalls();
+                step = destination.resume(pending);
+                assertThat(apiCalls() - calls).as("requests of resume: " + pending.description()).isEqualTo(1);
+            }
+            assertThat(((WriteStep.Done) step).result().results()).allMatch(RecordResult::accepted);
+        }
+        long calls = apiCalls();
+        destination.describe("Contact");
+        destination.read("Contact", "Customer_Key__c", List.of("K-0", "K-1"), List.of("Title"));
+        assertThat(apiCalls() - calls).as("requests of describe and read").isEqualTo(2);
+        assertThat(sandbox.findRecord("Contact", "Customer_Key__c", "K-1").orElseThrow().text("Title")).contains("CFO");
+    }
+
     @Test
     void anUpdateLooksUpUnknownIdsFirstAndNeverCreates() throws Exception {
         onSandbox();
-        Map<String, RecordResult> seeded = byKey(destination.write(batch(Operation.UPSERT, contacts(0, 2))));
+        Map<String, RecordResult> seeded = byKey(Steps.complete(destination, batch(Operation.UPSERT, contacts(0, 2))));
         sandbox.clearRequests();
 
         OutboundRecord known = new OutboundRecord("row-0", "K-0", seeded.get("row-0").destinationId(),
@@ -376,7 +410,7 @@ class SalesforceDestinationTest {
                 .containsExactly("GET /services/data/v62.0/query", "PATCH /services/data/v62.0/composite/sobjects");
 
         sandbox.clearRequests();
-        destination.write(batch(Operation.UPDATE, List.of(known)));
+        Steps.complete(destination, batch(Operation.UPDATE, List.of(known)));
         assertThat(sandbox.requests()).as("a known Id needs no lookup").hasSize(1);
     }
 
@@ -385,7 +419,7 @@ class SalesforceDestinationTest {
         onSandbox();
         sandbox.createRecord("Contact", Map.of("LastName", "One", "Email", "twin@example.com"));
         sandbox.createRecord("Contact", Map.of("LastName", "Two", "Email", "twin@example.com"));
-        WriteResult result = destination.write(new WriteBatch("Contact", Operation.UPDATE, "Email",
+        WriteResult result = Steps.complete(destination, new WriteBatch("Contact", Operation.UPDATE, "Email",
                 List.of(new OutboundRecord("row-1", "twin@example.com", null, Map.of("Title", "X")))));
         assertThat(result.results().getFirst().reason()).startsWith("DUPLICATE_EXTERNAL_ID: 2 Contact records have Email");
     }
@@ -394,7 +428,7 @@ class SalesforceDestinationTest {
     void matchedOnIdAnUpsertIsAnUpdateAndACreateIsRefused() throws Exception {
         onSandbox();
         String id = sandbox.createRecord("Contact", Map.of("LastName", "A")).id();
-        WriteResult upsert = destination.write(new WriteBatch("Contact", Operation.UPSERT, "Id",
+        WriteResult upsert = Steps.complete(destination, new WriteBatch("Contact", Operation.UPSERT, "Id",
                 List.of(new OutboundRecord("row-1", id, null, Map.of("Title", "CEO")),
                         new OutboundRecord("row-2", "003000000000000AAA", null, Map.of("Title", "X")))));
         assertThat(byKey(upsert).get("row-1").accepted()).isTrue();
@@ -403,7 +437,7 @@ class SalesforceDestinationTest {
         assertThat(sandbox.recordCount("Contact")).isEqualTo(1);
 
         long before = apiCalls();
-        WriteResult create = destination.write(new WriteBatch("Contact", Operation.CREATE, "Id",
+        WriteResult create = Steps.complete(destination, new WriteBatch("Contact", Operation.CREATE, "Id",
                 List.of(new OutboundRecord("row-3", "x", null, Map.of("LastName", "B")))));
         assertThat(create.results().getFirst().reason()).contains("Salesforce assigns Ids");
         assertThat(apiCalls()).isEqualTo(before);
@@ -412,16 +446,16 @@ class SalesforceDestinationTest {
     @Test
     void deletesOfRecordsAlreadyGoneCountAsDone() throws Exception {
         onSandbox();
-        Map<String, RecordResult> seeded = byKey(destination.write(batch(Operation.UPSERT, contacts(0, 3))));
+        Map<String, RecordResult> seeded = byKey(Steps.complete(destination, batch(Operation.UPSERT, contacts(0, 3))));
         String id0 = seeded.get("row-0").destinationId();
         OutboundRecord byId = new OutboundRecord("row-0", "K-0", id0, Map.of());
         OutboundRecord byValue = new OutboundRecord("row-1", "K-1", null, Map.of());
         OutboundRecord never = new OutboundRecord("row-7", "K-7", null, Map.of());
-        Map<String, RecordResult> deleted = byKey(destination.write(batch(Operation.DELETE, List.of(byId, byValue, never))));
+        Map<String, RecordResult> deleted = byKey(Steps.complete(destination, batch(Operation.DELETE, List.of(byId, byValue, never))));
         assertThat(deleted.values()).allMatch(RecordResult::accepted);
         assertThat(sandbox.recordCount("Contact")).isEqualTo(1);
 
-        Map<String, RecordResult> again = byKey(destination.write(batch(Operation.DELETE, List.of(byId))));
+        Map<String, RecordResult> again = byKey(Steps.complete(destination, batch(Operation.DELETE, List.of(byId))));
         assertThat(again.get("row-0").accepted()).as("ENTITY_IS_DELETED: gone already").isTrue();
     }
 
@@ -543,14 +577,6 @@ class SalesforceDestinationTest {
     }
 
     @Test
-    void writeRefusesABulkSizedBatchBeforeAnyCall() throws Exception {
-        onSandbox();
-        assertThatThrownBy(() -> destination.write(batch(Operation.UPSERT, contacts(0, 201))))
-                .isInstanceOf(PermanentException.class).hasMessageContaining("use start() and resume()");
-        assertThat(sandbox.requestCount()).isZero();
-    }
-
-    @Test
     void bulkErrorsReadLikeCollectionErrors() {
         assertThat(SalesforceDestination.bulkReason("REQUIRED_FIELD_MISSING:Required fields are missing: [LastName]:LastName --"))
                 .isEqualTo("REQUIRED_FIELD_MISSING: Required fields are missing: [LastName] (fields: LastName)");
@@ -573,7 +599,7 @@ class SalesforceDestinationTest {
         onSandbox();
         OutboundRecord record = new OutboundRecord("row-1", "K-1", null, Map.of("LastName", "A",
                 "Last_Seen_At__c", Instant.parse("2024-05-01T12:00:00.250Z"), "Churn_Risk_Score__c", new BigDecimal("0.5")));
-        destination.write(batch(Operation.UPSERT, List.of(record)));
+        Steps.complete(destination, batch(Operation.UPSERT, List.of(record)));
         var read = destination.read("Contact", "Customer_Key__c", List.of("k-1"), List.of("Last_Seen_At__c",
                 "Churn_Risk_Score__c", "FirstName"));
         assertThat(read).hasSize(1);

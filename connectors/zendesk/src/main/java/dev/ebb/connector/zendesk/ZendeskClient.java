@@ -1,31 +1,22 @@
 package dev.ebb.connector.zendesk;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ebb.connector.support.Failures;
+import dev.ebb.connector.support.HttpAnswer;
+import dev.ebb.connector.support.HttpCaller;
+import dev.ebb.connector.support.JsonAnswers;
+import dev.ebb.connector.support.RateHeaders;
 import dev.ebb.spi.DestinationException;
-import dev.ebb.spi.DestinationException.PermanentException;
-import dev.ebb.spi.DestinationException.ThrottledException;
 import dev.ebb.spi.DestinationException.TransientException;
 import dev.ebb.spi.RateUsage;
 
-import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.UnknownHostException;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,9 +36,8 @@ final class ZendeskClient implements AutoCloseable {
 
     private final URI baseUrl;
     private final String authorization;
-    private final Duration timeout;
     private final Clock clock;
-    private final HttpClient httpClient;
+    private final HttpCaller caller;
 
     /** An answer: status, headers and the body as JSON (an object holding {@code description} if it was not JSON). */
     record Answer(int status, HttpHeaders headers, JsonNode body) {
@@ -59,13 +49,8 @@ final class ZendeskClient implements AutoCloseable {
     ZendeskClient(URI baseUrl, String authorization, Duration timeout, Clock clock) {
         this.baseUrl = baseUrl;
         this.authorization = authorization;
-        this.timeout = timeout;
         this.clock = clock;
-        this.httpClient = HttpClient.newBuilder()
-                .connectTimeout(timeout)
-                // A sandbox on plain http speaks HTTP/1.1 only; Zendesk itself negotiates HTTP/2 over TLS.
-                .version("https".equals(baseUrl.getScheme()) ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
-                .build();
+        this.caller = new HttpCaller("Zendesk", baseUrl, timeout);
     }
 
     URI baseUrl() {
@@ -74,46 +59,11 @@ final class ZendeskClient implements AutoCloseable {
 
     /** One call; {@code pathAndQuery} starts with {@code /api/v2/}, {@code body} may be null. */
     Answer send(String method, String pathAndQuery, JsonNode body) throws TransientException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery))
-                .timeout(timeout)
-                .header("Authorization", authorization)
-                .header("Accept", "application/json")
-                .header("User-Agent", "ebb-zendesk");
-        if (body == null) {
-            request.method(method, HttpRequest.BodyPublishers.noBody());
-        } else {
-            request.header("Content-Type", "application/json")
-                    .method(method, HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8));
-        }
-        String what = method + " " + pathWithoutQuery(pathAndQuery);
-        HttpResponse<String> response;
-        try {
-            response = httpClient.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (HttpConnectTimeoutException e) {
-            throw new TransientException("Zendesk at " + baseUrl + " did not accept a connection within " + timeout, e,
-                    true);
-        } catch (HttpTimeoutException e) {
-            throw new TransientException("Zendesk did not answer " + what + " within " + timeout, e, false);
-        } catch (IOException e) {
-            boolean unreachable = causedBy(e, ConnectException.class) || causedBy(e, UnknownHostException.class);
-            throw new TransientException((unreachable ? "cannot reach Zendesk at " + baseUrl
-                    : "the connection to Zendesk failed during " + what) + ": " + e, e, unreachable);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TransientException("interrupted during " + what, e, false);
-        }
-        return new Answer(response.statusCode(), response.headers(), parse(response.body()));
-    }
-
-    private static JsonNode parse(String text) {
-        if (text == null || text.isBlank()) return JSON.createObjectNode();
-        try {
-            JsonNode node = JSON.readTree(text);
-            if (node != null && node.isObject()) return node;
-        } catch (JsonProcessingException e) {
-            // not JSON: a proxy's HTML page, for instance
-        }
-        return JSON.createObjectNode().put("description", text.length() > 300 ? text.substring(0, 300) + "…" : text);
+        HttpRequest.Builder request = caller.request(URI.create(baseUrl + pathAndQuery), "application/json")
+                .header("Authorization", authorization);
+        HttpAnswer answer = caller.send(HttpCaller.withBody(request, method, "application/json",
+                body == null ? null : body.toString()), method + " " + pathWithoutQuery(pathAndQuery));
+        return new Answer(answer.status(), answer.headers(), JsonAnswers.object(JSON, answer.body(), "description"));
     }
 
     /**
@@ -124,13 +74,10 @@ final class ZendeskClient implements AutoCloseable {
      * 400 {@code TooManyValues}, 404, 422 {@code RecordInvalid}) will not.
      */
     DestinationException failure(Answer answer, String what) {
-        int status = answer.status();
-        String message = "Zendesk answered " + status + " to " + what + ": " + reason(answer.body());
-        if (status == 429) {
-            return new ThrottledException(message, retryAfter(answer.headers()).orElse(null), false);
-        }
-        if (status == 409 || status >= 500) return new TransientException(message, null, false);
-        return new PermanentException(message, null);
+        String message = "Zendesk answered " + answer.status() + " to " + what + ": " + reason(answer.body());
+        return Failures.classify(new HttpAnswer(answer.status(), answer.headers(), ""), message, clock,
+                (http, text) -> http.status() == 409
+                        ? Optional.of(new TransientException(text, null, false)) : Optional.empty());
     }
 
     /**
@@ -177,36 +124,10 @@ final class ZendeskClient implements AutoCloseable {
      * activity", rate-limits page above); the limit is per minute. {@link RateUsage#UNKNOWN} without them.
      */
     static RateUsage usage(HttpHeaders headers) {
-        Long max = longHeader(headers, "X-Rate-Limit").orElse(longHeader(headers, "ratelimit-limit").orElse(null));
-        Long remaining = longHeader(headers, "X-Rate-Limit-Remaining")
-                .orElse(longHeader(headers, "ratelimit-remaining").orElse(null));
+        Long max = RateHeaders.number(headers, "X-Rate-Limit", "ratelimit-limit").orElse(null);
+        Long remaining = RateHeaders.number(headers, "X-Rate-Limit-Remaining", "ratelimit-remaining").orElse(null);
         if (max == null && remaining == null) return RateUsage.UNKNOWN;
-        return new RateUsage(max, remaining, ZendeskPlan.WINDOW, null);
-    }
-
-    /** Zendesk sends seconds; an HTTP date is honoured too. */
-    private Optional<Duration> retryAfter(HttpHeaders headers) {
-        Optional<String> value = headers.firstValue("Retry-After").map(String::trim);
-        if (value.isEmpty()) return Optional.empty();
-        try {
-            return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(value.get()))));
-        } catch (NumberFormatException e) {
-            try {
-                Instant at = ZonedDateTime.parse(value.get(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-                Duration wait = Duration.between(clock.instant(), at);
-                return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
-            } catch (DateTimeParseException unparsable) {
-                return Optional.empty();
-            }
-        }
-    }
-
-    private static Optional<Long> longHeader(HttpHeaders headers, String name) {
-        try {
-            return headers.firstValue(name).map(String::trim).map(Long::parseLong);
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
+        return RateHeaders.usage(max, remaining, ZendeskPlan.WINDOW, null);
     }
 
     private static String pathWithoutQuery(String pathAndQuery) {
@@ -214,15 +135,8 @@ final class ZendeskClient implements AutoCloseable {
         return q < 0 ? pathAndQuery : pathAndQuery.substring(0, q);
     }
 
-    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) return true;
-        }
-        return false;
-    }
-
     @Override
     public void close() {
-        httpClient.close();
+        caller.close();
     }
 }

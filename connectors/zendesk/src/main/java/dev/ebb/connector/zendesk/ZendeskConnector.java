@@ -1,12 +1,12 @@
 package dev.ebb.connector.zendesk;
 
+import dev.ebb.connector.support.Settings;
 import dev.ebb.spi.ConnectorContext;
 import dev.ebb.spi.ConnectorOption;
 import dev.ebb.spi.Destination;
 import dev.ebb.spi.DestinationConnector;
 
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -56,46 +56,28 @@ public final class ZendeskConnector implements DestinationConnector {
 
     @Override
     public Destination open(ConnectorContext context) {
-        String entry = context.name();
-        URI baseUrl = baseUrl(entry, context.setting("base_url", null), context.setting("subdomain", null));
-        String authorization = authorization(entry, context.setting("email", null), context.setting("api_token", null),
-                context.setting("oauth_token", null));
-        ZendeskPlan plan;
-        try {
-            plan = ZendeskPlan.parse(context.setting("plan", DEFAULT_PLAN.optionValue()));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(entry + ": " + e.getMessage(), e);
-        }
-        Duration timeout = Duration.ofSeconds(timeoutSeconds(entry,
-                context.setting("timeout_seconds", String.valueOf(DEFAULT_TIMEOUT_SECONDS))));
+        Settings settings = Settings.of(context, options());
+        String entry = settings.entry();
+        URI baseUrl = baseUrl(settings);
+        String authorization = authorization(entry, settings.optional("email").orElse(null),
+                settings.optional("api_token").orElse(null), settings.optional("oauth_token").orElse(null));
+        ZendeskPlan plan = settings.choice("plan", DEFAULT_PLAN, List.of(ZendeskPlan.values()), ZendeskPlan::optionValue,
+                ZendeskPlan.WHAT);
+        Duration timeout = settings.seconds("timeout_seconds", DEFAULT_TIMEOUT_SECONDS, Long.MAX_VALUE);
         return new ZendeskDestination(new ZendeskClient(baseUrl, authorization, timeout, context.clock()), plan);
     }
 
-    private static URI baseUrl(String entry, String baseUrl, String subdomain) {
-        if (isBlank(baseUrl)) {
-            if (isBlank(subdomain)) {
-                throw new IllegalArgumentException(entry + ": set subdomain (acme for acme.zendesk.com) or base_url");
-            }
-            String name = subdomain.trim();
-            if (!name.matches("[A-Za-z0-9][A-Za-z0-9-]*")) {
-                throw new IllegalArgumentException(entry + ": subdomain '" + subdomain + "' should be the first part "
-                        + "of the account's address only, e.g. acme for acme.zendesk.com");
-            }
-            return URI.create("https://" + name + ".zendesk.com");
+    private static URI baseUrl(Settings settings) {
+        if (settings.optional("base_url").isPresent()) {
+            return settings.url("base_url", null, "https://acme.zendesk.com or http://127.0.0.1:8089", "/api/v2");
         }
-        String trimmed = baseUrl.trim();
-        while (trimmed.endsWith("/")) trimmed = trimmed.substring(0, trimmed.length() - 1);
-        if (trimmed.endsWith("/api/v2")) trimmed = trimmed.substring(0, trimmed.length() - "/api/v2".length());
-        try {
-            URI uri = new URI(trimmed);
-            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
-                return uri;
-            }
-        } catch (URISyntaxException e) {
-            // fall through to the message
+        String name = settings.optional("subdomain").orElseThrow(() ->
+                settings.problem("set subdomain (acme for acme.zendesk.com) or base_url"));
+        if (!name.matches("[A-Za-z0-9][A-Za-z0-9-]*")) {
+            throw settings.problem("subdomain '" + name + "' should be the first part of the account's address only, "
+                    + "e.g. acme for acme.zendesk.com");
         }
-        throw new IllegalArgumentException(entry + ": base_url '" + baseUrl
-                + "' is not an http(s) URL; use e.g. https://acme.zendesk.com or http://127.0.0.1:8089");
+        return URI.create("https://" + name + ".zendesk.com");
     }
 
     /**
@@ -115,17 +97,6 @@ public final class ZendeskConnector implements DestinationConnector {
         }
         String credentials = email.trim() + "/token:" + apiToken.trim();
         return "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static long timeoutSeconds(String entry, String text) {
-        try {
-            long seconds = Long.parseLong(text.trim());
-            if (seconds > 0) return seconds;
-        } catch (NumberFormatException e) {
-            // fall through to the message
-        }
-        throw new IllegalArgumentException(entry + ": timeout_seconds must be a positive whole number, not '"
-                + text + "'");
     }
 
     private static boolean isBlank(String value) {

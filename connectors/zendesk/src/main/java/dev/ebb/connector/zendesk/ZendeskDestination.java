@@ -180,16 +180,6 @@ final class ZendeskDestination implements Destination {
 
     // ---- writes -------------------------------------------------------------------------------------------
 
-    /**
-     * Zendesk has no synchronous bulk write: every batch goes through {@link #start} and {@link #resume}.
-     *
-     * @throws UnsupportedOperationException always
-     */
-    @Override
-    public WriteResult write(WriteBatch batch) {
-        throw new UnsupportedOperationException("Zendesk writes are asynchronous jobs: call start() and resume()");
-    }
-
     @Override
     public WriteStep start(WriteBatch batch) throws DestinationException {
         ZendeskObject object = objectNamed(batch.object());

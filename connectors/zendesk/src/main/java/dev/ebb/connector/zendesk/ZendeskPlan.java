@@ -1,9 +1,10 @@
 package dev.ebb.connector.zendesk;
 
+import dev.ebb.connector.support.Choices;
+
 import java.time.Duration;
-import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
-import java.util.stream.Collectors;
 
 /**
  * Zendesk plans and their account-wide API rate limits, shared by the destination (what it declares) and the sandbox
@@ -37,13 +38,11 @@ public enum ZendeskPlan {
 
     /** The plan named {@code name} (case-insensitive, {@code -} or {@code _}), or an exception that lists them. */
     public static ZendeskPlan parse(String name) {
-        try {
-            return valueOf(name.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown Zendesk plan '" + name + "'; use one of "
-                    + Arrays.stream(values()).map(ZendeskPlan::optionValue).collect(Collectors.joining(", ")));
-        }
+        return Choices.parse(name, List.of(values()), ZendeskPlan::optionValue, WHAT);
     }
+
+    /** What a plan is called in messages. */
+    static final String WHAT = "Zendesk plan";
 
     /** The plan as spelled in settings ({@code enterprise_plus}). */
     public String optionValue() {

@@ -21,7 +21,9 @@ import dev.ebb.spi.RecordResult;
 import dev.ebb.spi.WriteBatch;
 import dev.ebb.spi.WriteResult;
 import dev.ebb.spi.WriteStep;
+import dev.ebb.testkit.ScriptedServer;
 import dev.ebb.testkit.ManualClock;
+import dev.ebb.testkit.Steps;
 import dev.ebb.testkit.sandbox.Fault;
 import dev.ebb.testkit.sandbox.LoggedRequest;
 import org.junit.jupiter.api.AfterEach;
@@ -53,7 +55,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ZendeskDestinationTest {
     private final ManualClock clock = new ManualClock(Instant.parse("2026-03-02T15:00:00Z"));
     private ZendeskSandbox sandbox;
-    private TestingScriptedServer scripted;
+    private ScriptedServer scripted;
     private Destination destination;
 
     @AfterEach
@@ -84,7 +86,7 @@ class ZendeskDestinationTest {
     }
 
     private Destination onScript() throws IOException {
-        scripted = new TestingScriptedServer();
+        scripted = new ScriptedServer();
         scripted.start();
         destination = open(Map.of("base_url", scripted.baseUrl(), "email", "ops@acme.test", "api_token", "tok"));
         return destination;
@@ -104,15 +106,9 @@ class ZendeskDestinationTest {
     }
 
     private Run run(WriteBatch batch) throws Exception {
-        List<WriteStep.Pending> steps = new ArrayList<>();
-        WriteStep step = destination.start(batch);
-        while (step instanceof WriteStep.Pending pending) {
-            steps.add(pending);
-            assertThat(steps).as("steps").hasSizeLessThan(50);
-            clock.advance(pending.after());
-            step = destination.resume(pending);
-        }
-        return new Run(steps, ((WriteStep.Done) step).result());
+        Steps.Completed completed = Steps.drive(destination, batch, clock::advance);
+        assertThat(completed.pending()).as("steps").hasSizeLessThan(50);
+        return new Run(completed.pending(), completed.result());
     }
 
     private List<String> sandboxCalls() {
@@ -343,7 +339,7 @@ class ZendeskDestinationTest {
     }
 
     @Test
-    void insertAndUnknownMatchFieldsAreRefusedAndWriteIsNotSynchronous() throws Exception {
+    void insertAndUnknownMatchFieldsAreRefusedBeforeAnyCall() throws Exception {
         onSandbox();
         WriteBatch insert = new WriteBatch("users", Operation.CREATE, "email", List.of(record("a", "a@x.io", null)));
         assertThatThrownBy(() -> destination.start(insert)).isInstanceOf(PermanentException.class)
@@ -351,7 +347,6 @@ class ZendeskDestinationTest {
         WriteBatch byName = new WriteBatch("organizations", Operation.UPSERT, "name", List.of(record("a", "A", null)));
         assertThatThrownBy(() -> destination.start(byName)).isInstanceOf(PermanentException.class)
                 .hasMessageContaining("use external_id");
-        assertThatThrownBy(() -> destination.write(insert)).isInstanceOf(UnsupportedOperationException.class);
         assertThat(sandbox.requestCount()).isZero();
     }
 

@@ -81,13 +81,15 @@ import java.util.regex.Pattern;
  * {@code bulk_threshold} records, see {@link #object}) goes through a Bulk API 2.0 ingest job, one call a step: create
  * the job, upload the CSV, close it, poll its state (waiting 2 s, then doubling up to 30 s), then fetch the successful,
  * failed and (only when some were not processed) unprocessed results. Results are matched to records by the External
- * ID column, or by Id. A record in neither result file gets no result: the runner counts it failed and sends it again.
+ * ID column, or by Id. A record in neither result file was not processed: it is answered failed, with the job's
+ * counts, and the runner sends it again next run.
  *
  * <p>Record lock contention ({@code UNABLE_TO_LOCK_ROW}) in a Collections answer: when every refused record of the
  * call was refused for a lock, and resending is harmless (any operation but create, or nothing was written), the
  * call is a {@link TransientException}, so the runner backs off and repeats the batch; otherwise each locked record
- * is refused with Salesforce's reason and the next run sends it again. Splitting a batch into smaller ones is the
- * runner's bisection, which happens on a permanent failure, not here.
+ * is answered failed with Salesforce's reason (not rejected: the record is not at fault), and the next run sends it
+ * again. Splitting a batch into smaller ones is the runner's bisection, which happens on a permanent failure, not
+ * here.
  *
  * <p>Thread-safe: the session is, and nothing else changes after construction.
  */
@@ -477,10 +479,13 @@ final class SalesforceDestination implements Destination {
                     answered.put(record.key(), RecordResult.accepted(record.key(), id));
                     continue;
                 }
-                answered.put(record.key(), RecordResult.rejected(record.key(),
-                        SalesforceSession.reason(result.path("errors"))));
+                boolean lockedOut = !codes.isEmpty() && codes.stream().allMatch("UNABLE_TO_LOCK_ROW"::equals);
+                String reason = SalesforceSession.reason(result.path("errors"));
+                // A locked row is not the record's fault: failed, and sent again by the next run.
+                answered.put(record.key(), lockedOut ? RecordResult.failed(record.key(), reason)
+                        : RecordResult.rejected(record.key(), reason));
                 refused++;
-                if (!codes.isEmpty() && codes.stream().allMatch("UNABLE_TO_LOCK_ROW"::equals)) locked++;
+                if (lockedOut) locked++;
             }
         }
         if (refused > 0 && locked == refused && (written == 0 || plan.kind().idempotent())) {
@@ -600,7 +605,15 @@ final class SalesforceDestination implements Destination {
             };
             if (needed) return pending(new Step.Fetch(plan, jobId, file, counts, answered), Duration.ZERO);
         }
-        return new WriteStep.Done(result(plan, answered, usage));
+        // A record in neither result file was not processed (the job failed or was aborted part way): failed, and
+        // sent again by the next run.
+        Map<String, RecordResult> all = new LinkedHashMap<>(answered);
+        for (OutboundRecord record : plan.toSend()) {
+            all.computeIfAbsent(record.key(), key -> RecordResult.failed(key, "Bulk job " + jobId
+                    + " ended " + counts.state() + " without processing this record (" + counts.processed() + " of "
+                    + counts.uploaded() + " processed)"));
+        }
+        return new WriteStep.Done(result(plan, all, usage));
     }
 
     /** {@code GET /jobs/ingest/{id}/successfulResults|failedResults|unprocessedrecords} (CSV). */
@@ -644,6 +657,8 @@ final class SalesforceDestination implements Destination {
                         String error = errorAt >= 0 && errorAt < row.size() ? row.get(errorAt) : "";
                         result = plan.kind() == Kind.DELETE_BY_ID && error.startsWith("ENTITY_IS_DELETED:")
                                 ? RecordResult.accepted(record.key(), id)
+                                : error.startsWith("UNABLE_TO_LOCK_ROW:")
+                                ? RecordResult.failed(record.key(), bulkReason(error))
                                 : RecordResult.rejected(record.key(), bulkReason(error));
                     }
                     answered.putIfAbsent(record.key(), result);

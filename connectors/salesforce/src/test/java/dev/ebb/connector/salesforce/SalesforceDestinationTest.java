@@ -335,11 +335,13 @@ class SalesforceDestinationTest {
     }
 
     @Test
-    void aLockAmongOtherRefusalsOrInACreateIsRefusedPerRecord() throws Exception {
+    void aLockAmongOtherRefusalsOrInACreateFailsThatRecordAlone() throws Exception {
         onSandbox();
         sandbox.lockNextRecords(1);
         Map<String, RecordResult> created = byKey(Steps.complete(destination, batch(Operation.CREATE, contacts(0, 3))));
         assertThat(created.get("row-0").reason()).startsWith("UNABLE_TO_LOCK_ROW: ");
+        assertThat(created.get("row-0").status()).as("a lock is not the record's fault")
+                .isEqualTo(RecordResult.Status.FAILED);
         assertThat(created.get("row-1").accepted()).isTrue();
 
         sandbox.lockNextRecords(1);
@@ -536,14 +538,17 @@ class SalesforceDestinationTest {
     }
 
     @Test
-    void recordsOfAFailedJobGetNoResultSoTheyAreSentAgain() throws Exception {
+    void recordsOfAFailedJobAreAnsweredFailedWithTheJobsCountsSoTheyAreSentAgain() throws Exception {
         onSandbox(SalesforceDestinationContractTest.contactSandbox().bulkPolls(0), Map.of());
         List<OutboundRecord> records = IntStream.range(0, 201).mapToObj(n -> new OutboundRecord("row-" + n, "K-" + n,
                 null, Map.of("LastName", "N", "Nope__c", "x"))).toList();
         WriteStep[] last = new WriteStep[1];
         sandbox.clearRequests();
         drive(batch(Operation.UPSERT, records), last);
-        assertThat(((WriteStep.Done) last[0]).result().results()).isEmpty();
+        assertThat(((WriteStep.Done) last[0]).result().results()).hasSize(201).allSatisfy(r -> {
+            assertThat(r.status()).isEqualTo(RecordResult.Status.FAILED);
+            assertThat(r.reason()).contains("ended Failed without processing this record");
+        });
         assertThat(sandbox.requests().getLast().path()).endsWith("/unprocessedrecords");
     }
 

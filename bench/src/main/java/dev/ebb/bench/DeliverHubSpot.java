@@ -16,7 +16,7 @@ import dev.ebb.core.engine.RunReport;
 import dev.ebb.core.engine.SyncEngine;
 import dev.ebb.core.state.RunRecord;
 import dev.ebb.core.state.StateStore;
-import dev.ebb.testkit.sandbox.LoggedRequest;
+import dev.ebb.sandbox.LoggedRequest;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;

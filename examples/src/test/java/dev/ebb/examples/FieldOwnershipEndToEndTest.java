@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ebb.connector.hubspot.sandbox.HubSpotProperty;
 import dev.ebb.connector.hubspot.sandbox.HubSpotRecord;
 import dev.ebb.connector.hubspot.sandbox.HubSpotSandbox;
-import dev.ebb.testkit.sandbox.Fault;
+import dev.ebb.sandbox.Fault;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ebb.connector.salesforce.sandbox.SalesforceField;
 import dev.ebb.connector.salesforce.sandbox.SalesforceRecord;
 import dev.ebb.connector.salesforce.sandbox.SalesforceSandbox;
-import dev.ebb.testkit.sandbox.LoggedRequest;
+import dev.ebb.sandbox.LoggedRequest;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;

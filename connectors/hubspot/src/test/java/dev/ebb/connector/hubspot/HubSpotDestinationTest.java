@@ -22,8 +22,8 @@ import dev.ebb.spi.RecordResult;
 import dev.ebb.spi.RemoteRecord;
 import dev.ebb.spi.WriteBatch;
 import dev.ebb.spi.WriteResult;
-import dev.ebb.testkit.sandbox.Fault;
-import dev.ebb.testkit.sandbox.SandboxResponse;
+import dev.ebb.sandbox.Fault;
+import dev.ebb.sandbox.SandboxResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

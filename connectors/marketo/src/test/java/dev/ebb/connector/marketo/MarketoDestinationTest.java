@@ -21,7 +21,7 @@ import dev.ebb.spi.RemoteRecord;
 import dev.ebb.spi.WriteBatch;
 import dev.ebb.spi.WriteResult;
 import dev.ebb.testkit.ManualClock;
-import dev.ebb.testkit.sandbox.Fault;
+import dev.ebb.sandbox.Fault;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -20,7 +20,7 @@ import dev.ebb.spi.RecordResult;
 import dev.ebb.spi.WriteBatch;
 import dev.ebb.spi.WriteResult;
 import dev.ebb.spi.WriteStep;
-import dev.ebb.testkit.sandbox.SandboxResponse;
+import dev.ebb.sandbox.SandboxResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -283,7 +283,7 @@ class SalesforceDestinationTest {
                 }).hasMessageContaining("REQUEST_LIMIT_EXCEEDED: TotalRequests Limit exceeded.");
 
         sandbox.resetLimits();
-        sandbox.inject(dev.ebb.testkit.sandbox.Fault.throttle(1));
+        sandbox.inject(dev.ebb.sandbox.Fault.throttle(1));
         assertThatThrownBy(() -> destination.write(batch(Operation.UPSERT, contacts(1, 1))))
                 .isInstanceOfSatisfying(ThrottledException.class, e -> assertThat(e.dailyLimit()).isFalse());
     }

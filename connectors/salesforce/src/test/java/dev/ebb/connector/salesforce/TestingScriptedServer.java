@@ -1,9 +1,9 @@
 package dev.ebb.connector.salesforce;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ebb.testkit.sandbox.SandboxRequest;
-import dev.ebb.testkit.sandbox.SandboxResponse;
-import dev.ebb.testkit.sandbox.SandboxServer;
+import dev.ebb.sandbox.SandboxRequest;
+import dev.ebb.sandbox.SandboxResponse;
+import dev.ebb.sandbox.SandboxServer;
 
 import java.time.Clock;
 import java.util.ArrayDeque;

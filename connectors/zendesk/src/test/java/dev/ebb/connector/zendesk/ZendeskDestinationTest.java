@@ -22,8 +22,8 @@ import dev.ebb.spi.WriteBatch;
 import dev.ebb.spi.WriteResult;
 import dev.ebb.spi.WriteStep;
 import dev.ebb.testkit.ManualClock;
-import dev.ebb.testkit.sandbox.Fault;
-import dev.ebb.testkit.sandbox.LoggedRequest;
+import dev.ebb.sandbox.Fault;
+import dev.ebb.sandbox.LoggedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

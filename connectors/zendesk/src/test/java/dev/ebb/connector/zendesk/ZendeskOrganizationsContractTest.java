@@ -7,7 +7,7 @@ import dev.ebb.spi.FieldType;
 import dev.ebb.testkit.DestinationContractTest;
 import dev.ebb.testkit.ManualClock;
 import dev.ebb.testkit.RecordInspector;
-import dev.ebb.testkit.sandbox.SandboxServer;
+import dev.ebb.sandbox.SandboxServer;
 
 import java.time.Clock;
 import java.time.Instant;

@@ -8,9 +8,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ebb.connector.hubspot.HubSpotTier;
 import dev.ebb.connector.hubspot.sandbox.ObjectType.Stored;
 import dev.ebb.connector.hubspot.sandbox.PropertyValues.Problem;
-import dev.ebb.testkit.sandbox.SandboxRequest;
-import dev.ebb.testkit.sandbox.SandboxResponse;
-import dev.ebb.testkit.sandbox.SandboxServer;
+import dev.ebb.sandbox.SandboxRequest;
+import dev.ebb.sandbox.SandboxResponse;
+import dev.ebb.sandbox.SandboxServer;
 
 import java.time.Clock;
 import java.time.DateTimeException;

@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ebb.testkit.sandbox.SandboxRequest;
-import dev.ebb.testkit.sandbox.SandboxResponse;
-import dev.ebb.testkit.sandbox.SandboxServer;
+import dev.ebb.sandbox.SandboxRequest;
+import dev.ebb.sandbox.SandboxResponse;
+import dev.ebb.sandbox.SandboxServer;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

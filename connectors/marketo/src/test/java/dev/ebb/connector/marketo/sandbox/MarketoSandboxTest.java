@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ebb.testkit.ManualClock;
-import dev.ebb.testkit.sandbox.Fault;
-import dev.ebb.testkit.sandbox.SandboxProvider;
+import dev.ebb.sandbox.Fault;
+import dev.ebb.sandbox.SandboxProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

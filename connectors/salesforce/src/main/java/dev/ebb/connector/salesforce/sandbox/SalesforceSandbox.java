@@ -13,10 +13,10 @@ import dev.ebb.connector.salesforce.sandbox.Org.SaveResult;
 import dev.ebb.connector.salesforce.sandbox.Org.Tx;
 import dev.ebb.connector.salesforce.sandbox.SObjectType.Stored;
 import dev.ebb.connector.salesforce.sandbox.Soql.SoqlException;
-import dev.ebb.testkit.sandbox.Fault;
-import dev.ebb.testkit.sandbox.SandboxRequest;
-import dev.ebb.testkit.sandbox.SandboxResponse;
-import dev.ebb.testkit.sandbox.SandboxServer;
+import dev.ebb.sandbox.Fault;
+import dev.ebb.sandbox.SandboxRequest;
+import dev.ebb.sandbox.SandboxResponse;
+import dev.ebb.sandbox.SandboxServer;
 
 import java.io.IOException;
 import java.net.URLEncoder;

@@ -9,9 +9,9 @@ import dev.ebb.connector.zendesk.ZendeskPlan;
 import dev.ebb.connector.zendesk.sandbox.Directory.Kind;
 import dev.ebb.connector.zendesk.sandbox.Directory.Outcome;
 import dev.ebb.connector.zendesk.sandbox.Directory.Problem;
-import dev.ebb.testkit.sandbox.SandboxRequest;
-import dev.ebb.testkit.sandbox.SandboxResponse;
-import dev.ebb.testkit.sandbox.SandboxServer;
+import dev.ebb.sandbox.SandboxRequest;
+import dev.ebb.sandbox.SandboxResponse;
+import dev.ebb.sandbox.SandboxServer;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

@@ -1,8 +1,8 @@
 package dev.ebb.connector.zendesk.sandbox;
 
 import dev.ebb.spi.ConnectorOption;
-import dev.ebb.testkit.sandbox.SandboxProvider;
-import dev.ebb.testkit.sandbox.SandboxServer;
+import dev.ebb.sandbox.SandboxProvider;
+import dev.ebb.sandbox.SandboxServer;
 
 import java.io.IOException;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.ebb.testkit.sandbox;
+package dev.ebb.sandbox;
 
 import java.time.Instant;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package dev.ebb.testkit.sandbox;
+package dev.ebb.sandbox;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,8 +1,7 @@
-package dev.ebb.testkit.sandbox;
+package dev.ebb.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ebb.testkit.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -12,8 +11,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 
@@ -25,7 +26,7 @@ class SandboxServerTest {
 
     /** The smallest vendor: echoes the path, throttles with its own 429, and fails on /boom. */
     static final class TestingEchoSandbox extends SandboxServer {
-        TestingEchoSandbox(ManualClock clock) {
+        TestingEchoSandbox(Clock clock) {
             super(0, clock);
         }
 
@@ -42,7 +43,7 @@ class SandboxServerTest {
         }
     }
 
-    private final ManualClock clock = new ManualClock(Instant.parse("2026-01-05T10:00:00Z"));
+    private final Clock clock = Clock.fixed(Instant.parse("2026-01-05T10:00:00Z"), ZoneOffset.UTC);
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private TestingEchoSandbox sandbox;
 

@@ -1,4 +1,4 @@
-package dev.ebb.testkit.sandbox;
+package dev.ebb.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,8 +1,10 @@
 package dev.ebb.connector.hubspot;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ebb.connector.hubspot.sandbox.HubSpotProperty;
-import dev.ebb.connector.hubspot.sandbox.HubSpotSandbox;
+import dev.ebb.sandbox.Fault;
+import dev.ebb.sandbox.SandboxResponse;
+import dev.ebb.sandbox.hubspot.HubSpotProperty;
+import dev.ebb.sandbox.hubspot.HubSpotSandbox;
 import dev.ebb.spi.ConnectorContext;
 import dev.ebb.spi.ConnectorOption;
 import dev.ebb.spi.Destination;
@@ -22,8 +24,6 @@ import dev.ebb.spi.RecordResult;
 import dev.ebb.spi.RemoteRecord;
 import dev.ebb.spi.WriteBatch;
 import dev.ebb.spi.WriteResult;
-import dev.ebb.sandbox.Fault;
-import dev.ebb.sandbox.SandboxResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

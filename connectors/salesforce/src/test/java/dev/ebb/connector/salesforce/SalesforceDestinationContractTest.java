@@ -1,12 +1,12 @@
 package dev.ebb.connector.salesforce;
 
-import dev.ebb.connector.salesforce.sandbox.SalesforceField;
-import dev.ebb.connector.salesforce.sandbox.SalesforceSandbox;
+import dev.ebb.sandbox.SandboxServer;
+import dev.ebb.sandbox.salesforce.SalesforceField;
+import dev.ebb.sandbox.salesforce.SalesforceSandbox;
 import dev.ebb.spi.DestinationConnector;
 import dev.ebb.spi.FieldType;
 import dev.ebb.testkit.DestinationContractTest;
 import dev.ebb.testkit.RecordInspector;
-import dev.ebb.sandbox.SandboxServer;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -2,8 +2,9 @@ package dev.ebb.connector.salesforce;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ebb.connector.salesforce.sandbox.SalesforceRecord;
-import dev.ebb.connector.salesforce.sandbox.SalesforceSandbox;
+import dev.ebb.sandbox.SandboxResponse;
+import dev.ebb.sandbox.salesforce.SalesforceRecord;
+import dev.ebb.sandbox.salesforce.SalesforceSandbox;
 import dev.ebb.spi.BulkLimits;
 import dev.ebb.spi.ConnectorContext;
 import dev.ebb.spi.ConnectorOption;
@@ -20,7 +21,6 @@ import dev.ebb.spi.RecordResult;
 import dev.ebb.spi.WriteBatch;
 import dev.ebb.spi.WriteResult;
 import dev.ebb.spi.WriteStep;
-import dev.ebb.sandbox.SandboxResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -1,0 +1,1572 @@
+package dev.ebb.sandbox.salesforce;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ebb.sandbox.Fault;
+import dev.ebb.sandbox.SandboxOptions;
+import dev.ebb.sandbox.SandboxRequest;
+import dev.ebb.sandbox.SandboxResponse;
+import dev.ebb.sandbox.SandboxServer;
+import dev.ebb.sandbox.salesforce.FieldValues.SaveErrorException;
+import dev.ebb.sandbox.salesforce.FieldValues.Unparsable;
+import dev.ebb.sandbox.salesforce.Org.SaveResult;
+import dev.ebb.sandbox.salesforce.Org.Tx;
+import dev.ebb.sandbox.salesforce.SObjectType.Stored;
+import dev.ebb.sandbox.salesforce.Soql.SoqlException;
+import dev.ebb.spi.ConnectorOption;
+
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A local Salesforce org: the OAuth 2.0 token endpoint, REST API describe, sObject and sObject Collections
+ * endpoints, SOQL queries and Bulk API 2.0 ingest jobs, as Salesforce documents them, with records in memory.
+ *
+ * <p>What it models (see {@code docs/sandboxes/salesforce.md} for the full list and the gaps):
+ * <ul>
+ *   <li>Sign-in at {@code /services/oauth2/token} with the JWT bearer (the assertion's RS256 signature checked
+ *       against a configured public key or certificate, and its {@code iss}, {@code sub}, {@code aud}, {@code exp}),
+ *       client credentials and refresh token flows; Bearer access tokens that expire with the session timeout
+ *       (401 {@code INVALID_SESSION_ID}).</li>
+ *   <li>Contact and Account with their usual fields, and custom objects and fields (External IDs, unique,
+ *       required, restricted picklists), described by {@code GET /sobjects/{Object}/describe}.</li>
+ *   <li>sObject Collections create, update, upsert by External ID and delete, at most 200 records
+ *       ({@code EXCEEDED_ID_LIMIT}), {@code allOrNone} either way, per-record results in order.</li>
+ *   <li>Validation with Salesforce's status codes: {@code REQUIRED_FIELD_MISSING}, {@code INVALID_EMAIL_ADDRESS},
+ *       {@code STRING_TOO_LONG}, {@code INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST}, {@code NUMBER_OUTSIDE_VALID_RANGE},
+ *       {@code DUPLICATE_VALUE}, {@code DUPLICATE_EXTERNAL_ID}, {@code MALFORMED_ID}, {@code ENTITY_IS_DELETED},
+ *       and whole-request {@code JSON_PARSER_ERROR} / {@code INVALID_FIELD}.</li>
+ *   <li>Bulk API 2.0 ingest jobs: create, upload once, close, a job that moves UploadComplete → InProgress →
+ *       JobComplete as it is polled, and the successful, failed ({@code sf__Error}) and unprocessed results as CSV.</li>
+ *   <li>The org's rolling 24-hour API request allocation, reported on every answer in {@code Sforce-Limit-Info}
+ *       and enforced with Salesforce's 403 {@code REQUEST_LIMIT_EXCEEDED}; the Bulk batch allocation.</li>
+ * </ul>
+ *
+ * <p>Thread-safe: one lock guards the org's data and jobs, so each request is applied atomically.
+ */
+public final class SalesforceSandbox extends SandboxServer {
+    public static final String DEFAULT_CLIENT_ID = "ebb-sandbox-client";
+    public static final String DEFAULT_CLIENT_SECRET = "ebb-sandbox-secret";
+    public static final String DEFAULT_USERNAME = "integration@ebb-sandbox.example";
+    public static final String DEFAULT_REFRESH_TOKEN = "ebb-sandbox-refresh-token";
+    public static final String DEFAULT_ORG_ID = "00D8d0000001EbbEAE";
+    /** The daily API request allocation of an Enterprise Edition org before per-license additions (LIMITS §2). */
+    public static final long DEFAULT_DAILY_LIMIT = 100_000;
+    /** "15,000 batches per rolling 24 hours", shared by Bulk API and Bulk API 2.0 (LIMITS §2). */
+    public static final long DEFAULT_BULK_BATCHES = 15_000;
+    /** Salesforce's default session timeout is two hours (Setup, Session Settings). */
+    public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofHours(2);
+    /** "The list can contain up to 200 objects" (sObject Collections; LIMITS §2). */
+    public static final int MAX_COLLECTION_RECORDS = 200;
+    /** Salesforce makes one batch per 10,000 records of a job's data (LIMITS §2). */
+    public static final int RECORDS_PER_BATCH = 10_000;
+    /** At most 150 MB of base64 per upload, that is about 100 MB of CSV (upload-job-data.html, LIMITS §2). */
+    public static final long MAX_UPLOAD_BYTES = 150L * 1024 * 1024 * 3 / 4;
+    /** URI and headers together: 16,384 bytes (Salesforce help article 000386264). */
+    public static final int MAX_URI = 16_384;
+    /** Query results come 2,000 records a page (same article). */
+    public static final int QUERY_PAGE = 2_000;
+    /** API versions the sandbox answers: Spring '14 to Winter '26. */
+    static final int OLDEST_VERSION = 30;
+    static final int NEWEST_VERSION = 65;
+
+    /** The options {@link #fromOptions} accepts, described as {@code ebb sandbox salesforce --help} lists them. */
+    public static final List<ConnectorOption> SETTINGS = List.of(
+            ConnectorOption.optional("client_id", "the connected app's consumer key (default " + DEFAULT_CLIENT_ID + ")"),
+            ConnectorOption.optional("client_secret", "its consumer secret (default " + DEFAULT_CLIENT_SECRET + ")"),
+            ConnectorOption.optional("username", "the integration user, a JWT's sub (default " + DEFAULT_USERNAME + ")"),
+            ConnectorOption.optional("jwt_public_key", "a PEM file (public key or certificate) JWT assertions "
+                    + "must verify with; without it the JWT bearer flow refuses every assertion"),
+            ConnectorOption.optional("refresh_token", "accepted refresh tokens, comma-separated (default "
+                    + DEFAULT_REFRESH_TOKEN + ")"),
+            ConnectorOption.optional("client_credentials", "true | false: whether the client credentials flow "
+                    + "is enabled (default true)"),
+            ConnectorOption.optional("audiences", "accepted JWT aud values besides the sandbox's URL (default "
+                    + "https://login.salesforce.com,https://test.salesforce.com)"),
+            ConnectorOption.optional("daily_limit", "API requests per rolling 24 hours (default "
+                    + DEFAULT_DAILY_LIMIT + ")"),
+            ConnectorOption.optional("bulk_batches", "Bulk API batches per rolling 24 hours (default "
+                    + DEFAULT_BULK_BATCHES + ")"),
+            ConnectorOption.optional("bulk_polls", "job-info reads that answer InProgress before a closed job "
+                    + "is processed (default 1)"),
+            ConnectorOption.optional("session_seconds", "how long access tokens live (default 7200)"),
+            ConnectorOption.optional("org_id", "the org id (default " + DEFAULT_ORG_ID + ")"),
+            ConnectorOption.optional("instance_url", "the instance_url token responses name (default: the "
+                    + "sandbox's URL)"),
+            ConnectorOption.optional("objects", "custom objects to create, e.g. Churn_Signal__c,Renewal__c"),
+            ConnectorOption.optional("fields", "fields to add, e.g. Contact.Customer_Key__c:string(80):external:"
+                    + "unique,Contact.Churn_Risk_Score__c:double(18,4),Contact.Plan__c:picklist(Free|Pro):restricted"));
+    /** The option keys {@link #fromOptions} accepts. */
+    public static final Set<String> OPTIONS = SandboxOptions.names(SETTINGS);
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern VERSION = Pattern.compile("v(\\d{2})\\.0");
+
+    private final Object data = new Object();
+    private final Org org;
+    private final TokenEndpoint oauth;
+    private final RollingAllowance requests;
+    private final RollingAllowance batches;
+    private final int bulkPolls;
+    private final String configuredInstanceUrl;
+    private final Map<String, IngestJob> jobs = new LinkedHashMap<>();
+    private final Map<String, List<ObjectNode>> cursors = new HashMap<>();
+    private long nextJob = 1;
+
+    private SalesforceSandbox(Builder builder) {
+        super(builder.port, builder.clock);
+        this.org = new Org(builder.clock, SalesforceIds.normalize(builder.orgId).orElseThrow(() ->
+                new IllegalArgumentException("org_id '" + builder.orgId + "' is not a 15 or 18 character id")),
+                SalesforceIds.make("005", 42));
+        this.configuredInstanceUrl = builder.instanceUrl;
+        Set<String> audiences = new LinkedHashSet<>(builder.audiences);
+        this.oauth = new TokenEndpoint(builder.clock, builder.clientId, builder.clientSecret, builder.username,
+                builder.jwtKeys, builder.refreshTokens, builder.clientCredentials, audiences, builder.sessionTimeout,
+                org.orgId, org.userId, this::instanceUrl);
+        this.requests = new RollingAllowance(builder.dailyLimit, builder.clock);
+        this.batches = new RollingAllowance(builder.bulkBatches, builder.clock);
+        this.bulkPolls = builder.bulkPolls;
+        org.addType(StandardObjects.account());
+        org.addType(StandardObjects.contact());
+        builder.customObjects.forEach((name, fields) -> org.createCustomObject(name, fields));
+        builder.fields.forEach(entry -> addField(entry.getKey(), entry.getValue()));
+    }
+
+    /** A builder with the sandbox's defaults (client {@value #DEFAULT_CLIENT_ID}, a free port). */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * A sandbox from {@code ebb sandbox salesforce} options: {@code client_id}, {@code client_secret},
+     * {@code username}, {@code jwt_public_key} (a PEM file: public key or certificate), {@code refresh_token},
+     * {@code client_credentials} (true|false), {@code audiences}, {@code daily_limit}, {@code bulk_batches},
+     * {@code bulk_polls}, {@code session_seconds}, {@code org_id}, {@code instance_url}, {@code objects}
+     * ({@code Churn_Signal__c,Renewal__c}) and {@code fields}
+     * ({@code Contact.Customer_Key__c:string(80):external:unique,Contact.Score__c:double(18,4)}).
+     *
+     * @throws IllegalArgumentException for an unknown option or a malformed value, naming the fix
+     */
+    public static SalesforceSandbox fromOptions(int port, Map<String, String> given) {
+        SandboxOptions options = SandboxOptions.read("salesforce", SETTINGS, given);
+        Builder builder = builder().port(port);
+        options.text("client_id").ifPresent(builder::clientId);
+        options.text("client_secret").ifPresent(builder::clientSecret);
+        options.text("username").ifPresent(builder::username);
+        options.text("jwt_public_key").ifPresent(file -> {
+            try {
+                builder.jwtKey(CertificateKeys.read(Files.readString(Path.of(file))));
+            } catch (IOException e) {
+                throw new IllegalArgumentException("jwt_public_key: cannot read " + file + ": " + e.getMessage());
+            }
+        });
+        options.list("refresh_token").ifPresent(tokens -> builder.refreshTokens(tokens.toArray(String[]::new)));
+        options.flag("client_credentials", "true", "false").ifPresent(builder::clientCredentials);
+        options.list("audiences").ifPresent(audiences -> builder.audiences(audiences.toArray(String[]::new)));
+        options.positiveLong("daily_limit").ifPresent(builder::dailyLimit);
+        options.positiveLong("bulk_batches").ifPresent(builder::bulkBatches);
+        options.wholeNumber("bulk_polls").ifPresent(polls -> builder.bulkPolls(polls.intValue()));
+        options.positiveLong("session_seconds").ifPresent(s -> builder.sessionTimeout(Duration.ofSeconds(s)));
+        options.text("org_id").ifPresent(builder::orgId);
+        options.text("instance_url").ifPresent(builder::instanceUrl);
+        options.list("objects").ifPresent(names -> names.forEach(builder::customObject));
+        options.text("fields").ifPresent(value -> {
+            // Split before each "Object." so a type's own commas, as in double(18,4), stay inside its entry.
+            for (String spec : value.split(",(?=[A-Za-z][A-Za-z0-9_]*\\.)")) {
+                if (spec.isBlank()) continue;
+                int dot = spec.indexOf('.');
+                if (dot < 1) {
+                    throw new IllegalArgumentException("fields entry '" + spec.trim() + "' should read "
+                            + "Object.Name:type, e.g. Contact.Customer_Key__c:string(80):external:unique");
+                }
+                builder.field(spec.substring(0, dot).trim(), SalesforceField.parse(spec.substring(dot + 1)));
+            }
+        });
+        return builder.build();
+    }
+
+    /** Configures a {@link SalesforceSandbox}; not thread-safe. */
+    public static final class Builder {
+        private int port;
+        private Clock clock = Clock.systemUTC();
+        private String clientId = DEFAULT_CLIENT_ID;
+        private String clientSecret = DEFAULT_CLIENT_SECRET;
+        private String username = DEFAULT_USERNAME;
+        private final List<PublicKey> jwtKeys = new ArrayList<>();
+        private Set<String> refreshTokens = Set.of(DEFAULT_REFRESH_TOKEN);
+        private boolean clientCredentials = true;
+        private Set<String> audiences = Set.of("https://login.salesforce.com", "https://test.salesforce.com");
+        private long dailyLimit = DEFAULT_DAILY_LIMIT;
+        private long bulkBatches = DEFAULT_BULK_BATCHES;
+        private int bulkPolls = 1;
+        private Duration sessionTimeout = DEFAULT_SESSION_TIMEOUT;
+        private String orgId = DEFAULT_ORG_ID;
+        private String instanceUrl;
+        private final Map<String, List<SalesforceField>> customObjects = new LinkedHashMap<>();
+        private final List<Map.Entry<String, SalesforceField>> fields = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /** The port to bind, 0 (the default) for a free one. */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /** The clock for sessions, rolling allowances and record dates. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** The connected app's consumer key. */
+        public Builder clientId(String clientId) {
+            this.clientId = Objects.requireNonNull(clientId, "clientId");
+            return this;
+        }
+
+        /** The connected app's consumer secret. */
+        public Builder clientSecret(String clientSecret) {
+            this.clientSecret = Objects.requireNonNull(clientSecret, "clientSecret");
+            return this;
+        }
+
+        /** The integration user: a JWT assertion's {@code sub}. */
+        public Builder username(String username) {
+            this.username = Objects.requireNonNull(username, "username");
+            return this;
+        }
+
+        /** A key JWT assertions may be signed with (the connected app's certificate); several may be added. */
+        public Builder jwtKey(PublicKey key) {
+            jwtKeys.add(Objects.requireNonNull(key, "key"));
+            return this;
+        }
+
+        /** The refresh tokens the client may use. */
+        public Builder refreshTokens(String... tokens) {
+            this.refreshTokens = Set.of(tokens);
+            return this;
+        }
+
+        /** Whether the connected app enables the client credentials flow (default true). */
+        public Builder clientCredentials(boolean enabled) {
+            this.clientCredentials = enabled;
+            return this;
+        }
+
+        /** Accepted JWT audiences, besides the sandbox's own URL. */
+        public Builder audiences(String... audiences) {
+            this.audiences = Set.of(audiences);
+            return this;
+        }
+
+        /** The org's API requests per rolling 24 hours (small values make limit tests fast). */
+        public Builder dailyLimit(long requests) {
+            this.dailyLimit = requests;
+            return this;
+        }
+
+        /** Bulk API batches per rolling 24 hours. */
+        public Builder bulkBatches(long batches) {
+            this.bulkBatches = batches;
+            return this;
+        }
+
+        /** How many Get Job Info reads answer {@code InProgress} before a closed job is processed (default 1). */
+        public Builder bulkPolls(int polls) {
+            if (polls < 0) throw new IllegalArgumentException("bulk_polls must not be negative");
+            this.bulkPolls = polls;
+            return this;
+        }
+
+        /** How long an access token lives (default two hours). */
+        public Builder sessionTimeout(Duration timeout) {
+            this.sessionTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        public Builder orgId(String orgId) {
+            this.orgId = Objects.requireNonNull(orgId, "orgId");
+            return this;
+        }
+
+        /** The {@code instance_url} token responses name (default: the sandbox's own URL). */
+        public Builder instanceUrl(String instanceUrl) {
+            this.instanceUrl = instanceUrl;
+            return this;
+        }
+
+        /** A custom object ({@code Churn_Signal__c}) with its Name and these fields. */
+        public Builder customObject(String name, SalesforceField... fields) {
+            customObjects.put(name, List.of(fields));
+            return this;
+        }
+
+        /** A field to add to an object (standard or custom) at start. */
+        public Builder field(String object, SalesforceField field) {
+            fields.add(Map.entry(object, field));
+            return this;
+        }
+
+        public SalesforceSandbox build() {
+            return new SalesforceSandbox(this);
+        }
+    }
+
+    // ---- the Java API -------------------------------------------------------------------------------------
+
+    /** The base URL token responses send clients to. */
+    public String instanceUrl() {
+        return configuredInstanceUrl != null ? configuredInstanceUrl : baseUrl();
+    }
+
+    public String clientId() {
+        return oauth.clientId();
+    }
+
+    public String clientSecret() {
+        return oauth.clientSecret();
+    }
+
+    public String username() {
+        return oauth.username();
+    }
+
+    public String orgId() {
+        return org.orgId;
+    }
+
+    /** Adds a field to an object, as Setup's Object Manager would. */
+    public void addField(String object, SalesforceField field) {
+        synchronized (data) {
+            type(object).addField(field);
+        }
+    }
+
+    /** Creates a custom object with its Name and {@code fields}. */
+    public void createCustomObject(String name, SalesforceField... fields) {
+        synchronized (data) {
+            org.createCustomObject(name, List.of(fields));
+        }
+    }
+
+    /** The object names, standard ones first. */
+    public List<String> objects() {
+        synchronized (data) {
+            return org.types().stream().map(t -> t.name).toList();
+        }
+    }
+
+    /** The fields of an object. */
+    public List<SalesforceField> fields(String object) {
+        synchronized (data) {
+            return type(object).fields();
+        }
+    }
+
+    /** Every record of an object, oldest first. */
+    public List<SalesforceRecord> records(String object) {
+        synchronized (data) {
+            SObjectType type = type(object);
+            return type.records().stream().map(type::snapshot).toList();
+        }
+    }
+
+    public int recordCount(String object) {
+        synchronized (data) {
+            return type(object).size();
+        }
+    }
+
+    /** The record with this id (15 or 18 characters). */
+    public Optional<SalesforceRecord> record(String object, String id) {
+        synchronized (data) {
+            SObjectType type = type(object);
+            return SalesforceIds.normalize(id).flatMap(type::byId).map(type::snapshot);
+        }
+    }
+
+    /** The first record whose {@code field} holds {@code value} (text compared case-blind, as SOQL does). */
+    public Optional<SalesforceRecord> findRecord(String object, String field, String value) {
+        synchronized (data) {
+            SObjectType type = type(object);
+            SalesforceField spec = type.field(field).orElseThrow(() ->
+                    new IllegalArgumentException(object + " has no field " + field));
+            Object wanted = spec.type().textual() ? value : parseText(spec, value);
+            return type.matching(spec, wanted).stream().findFirst().map(type::snapshot);
+        }
+    }
+
+    /**
+     * Creates a record as a person would in Salesforce's UI: validated like an API save, no API request counted.
+     *
+     * @throws IllegalArgumentException with Salesforce's error when the record is invalid
+     */
+    public SalesforceRecord createRecord(String object, Map<String, ?> values) {
+        synchronized (data) {
+            SObjectType type = type(object);
+            SaveResult result = org.create(type, textValues(type, values), null);
+            if (!result.success()) throw new IllegalArgumentException(result.errors().getFirst().bulkText());
+            return type.snapshot(type.byId(result.id()).orElseThrow());
+        }
+    }
+
+    /** Changes a record as a person would in Salesforce's UI (for tests of manual edits). */
+    public SalesforceRecord updateRecord(String object, String id, Map<String, ?> values) {
+        synchronized (data) {
+            SObjectType type = type(object);
+            SaveResult result = org.update(type, id, textValues(type, values), null);
+            if (!result.success()) throw new IllegalArgumentException(result.errors().getFirst().bulkText());
+            return type.snapshot(type.byId(result.id()).orElseThrow());
+        }
+    }
+
+    /** The next {@code count} record saves, whatever API they come through, fail with {@code UNABLE_TO_LOCK_ROW}. */
+    public void lockNextRecords(int count) {
+        if (count < 1) throw new IllegalArgumentException("count must be at least 1");
+        synchronized (data) {
+            org.lockNext(count);
+        }
+    }
+
+    /** Ends every session: the next API request with an old token is a 401 {@code INVALID_SESSION_ID}. */
+    public void expireSessions() {
+        oauth.expireAll();
+    }
+
+    /** API requests counted in the last 24 hours (what {@code Sforce-Limit-Info} reports as used). */
+    public long apiRequestsUsed() {
+        return requests.used();
+    }
+
+    /** Bulk API batches counted in the last 24 hours. */
+    public long bulkBatchesUsed() {
+        return batches.used();
+    }
+
+    /** Forgets the request and batch counts, as if a day had passed without calls. */
+    public void resetLimits() {
+        requests.reset();
+        batches.reset();
+    }
+
+    /** The Bulk API 2.0 ingest jobs, oldest first, as Get Job Info reports them. */
+    public List<JsonNode> jobs() {
+        synchronized (data) {
+            return jobs.values().stream().map(j -> (JsonNode) j.info(true)).toList();
+        }
+    }
+
+    /** Processes every closed job now, whatever polls it would still wait for. */
+    public void processJobs() {
+        synchronized (data) {
+            for (IngestJob job : jobs.values()) {
+                if (job.state.equals("UploadComplete") || job.state.equals("InProgress")) process(job);
+            }
+        }
+    }
+
+    private SObjectType type(String object) {
+        return org.type(object).orElseThrow(() -> new IllegalArgumentException("no object '" + object
+                + "'; the sandbox has " + org.types().stream().map(t -> t.name).toList()));
+    }
+
+    private Map<String, Object> textValues(SObjectType type, Map<String, ?> values) {
+        Map<String, Object> parsed = new LinkedHashMap<>();
+        values.forEach((name, value) -> {
+            SalesforceField field = type.field(name).orElseThrow(() ->
+                    new IllegalArgumentException(type.name + " has no field " + name));
+            Object converted = value == null ? null : value instanceof String text ? parseText(field, text) : value;
+            if (converted instanceof String s && s.isEmpty()) converted = null;
+            parsed.put(field.name(), converted);
+        });
+        return parsed;
+    }
+
+    private static Object parseText(SalesforceField field, String text) {
+        if (field.type().textual()) return text;
+        try {
+            return FieldValues.fromText(field, text);
+        } catch (SaveErrorException e) {
+            throw new IllegalArgumentException(e.error.bulkText());
+        }
+    }
+
+    // ---- HTTP: routing, sessions, limits ------------------------------------------------------------------
+
+    /** A finished answer, thrown from deep inside a handler. */
+    private static final class Reply extends RuntimeException {
+        final SandboxResponse response;
+
+        Reply(SandboxResponse response) {
+            super(null, null, false, false);
+            this.response = response;
+        }
+    }
+
+    @Override
+    protected SandboxResponse handle(SandboxRequest request) {
+        String path = request.path();
+        if (path.equals("/services/oauth2/token")) return oauth.token(request, baseUrl());
+        if (path.equals("/services/data") || path.equals("/services/data/")) return versions();
+        if (!path.startsWith("/services/data/")) return notFound();
+        String token = bearerToken(request);
+        if (token == null || !oauth.valid(token)) {
+            return error(401, "INVALID_SESSION_ID", "Session expired or invalid");
+        }
+        if (uriLength(request) > MAX_URI) return SandboxResponse.text(414, "URI Too Long");
+        if (!requests.tryTake(1)) {
+            return error(403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.").withHeader("Sforce-Limit-Info",
+                    limitInfo());
+        }
+        SandboxResponse response;
+        try {
+            response = route(request);
+        } catch (Reply reply) {
+            response = reply.response;
+        }
+        return response.withHeader("Sforce-Limit-Info", limitInfo());
+    }
+
+    /**
+     * Salesforce's answer when too many long-running requests run at once: a 403 like the daily limit's, for a
+     * different limit (LIMITS §2). Injected throttles use it; the daily one comes from the allocation itself.
+     */
+    @Override
+    protected SandboxResponse throttled(SandboxRequest request) {
+        return error(403, "REQUEST_LIMIT_EXCEEDED", "ConcurrentPerOrgLongTxn Limit exceeded.")
+                .withHeader("Sforce-Limit-Info", limitInfo());
+    }
+
+    /** An injected status in Salesforce's error shape. */
+    @Override
+    protected SandboxResponse statusFault(SandboxRequest request, Fault fault) {
+        if (fault.body() != null) return super.statusFault(request, fault);
+        String code = switch (fault.status()) {
+            case 500 -> "UNKNOWN_EXCEPTION";
+            case 502, 503, 504 -> "SERVER_UNAVAILABLE";
+            default -> "INJECTED_FAULT";
+        };
+        return error(fault.status(), code, "Injected sandbox fault: HTTP " + fault.status());
+    }
+
+    @Override
+    protected SandboxResponse internalError(SandboxRequest request, RuntimeException e) {
+        return error(500, "UNKNOWN_EXCEPTION", "An unexpected error occurred. Please include this ErrorId if you "
+                + "contact support: " + UUID.randomUUID() + " (sandbox: " + e + ")");
+    }
+
+    private String limitInfo() {
+        return "api-usage=" + requests.used() + "/" + requests.limit();
+    }
+
+    private static String bearerToken(SandboxRequest request) {
+        String header = request.header("Authorization").orElse("");
+        if (header.length() < 8) return null;
+        if (header.regionMatches(true, 0, "Bearer ", 0, 7)) return header.substring(7).trim();
+        if (header.regionMatches(true, 0, "OAuth ", 0, 6)) return header.substring(6).trim();
+        return null;
+    }
+
+    private static int uriLength(SandboxRequest request) {
+        int length = request.path().length();
+        for (Map.Entry<String, List<String>> param : request.query().entrySet()) {
+            for (String value : param.getValue()) {
+                length += 2 + URLEncoder.encode(param.getKey(), StandardCharsets.UTF_8).length()
+                        + URLEncoder.encode(value, StandardCharsets.UTF_8).length();
+            }
+        }
+        return length;
+    }
+
+    private SandboxResponse route(SandboxRequest request) {
+        List<String> segments = Arrays.stream(request.path().split("/")).filter(s -> !s.isEmpty()).toList();
+        // services, data, vNN.0, …
+        Matcher version = VERSION.matcher(segments.get(2));
+        if (!version.matches()) throw new Reply(notFound());
+        int number = Integer.parseInt(version.group(1));
+        if (number < OLDEST_VERSION || number > NEWEST_VERSION) throw new Reply(notFound());
+        String apiVersion = number + ".0";
+        String dataPath = "/services/data/v" + apiVersion;
+        List<String> rest = segments.subList(3, segments.size());
+        String method = request.method();
+        if (rest.isEmpty()) return method.equals("GET") ? resources(dataPath) : methodNotAllowed(method, "GET");
+        return switch (rest.getFirst()) {
+            case "sobjects" -> sobjects(request, rest, dataPath);
+            case "composite" -> {
+                // sObject Collections came with 42.0, their upsert with 46.0.
+                if (number < 42 || rest.size() < 2 || !rest.get(1).equals("sobjects")) throw new Reply(notFound());
+                yield collections(request, rest.subList(2, rest.size()), dataPath, number);
+            }
+            case "query" -> {
+                if (!method.equals("GET")) yield methodNotAllowed(method, "GET");
+                yield rest.size() == 1 ? query(request, dataPath) : rest.size() == 2 ? nextPage(rest.get(1))
+                        : notFound();
+            }
+            case "limits" -> method.equals("GET") ? limits() : methodNotAllowed(method, "GET");
+            case "jobs" -> {
+                // Bulk API 2.0 came with 41.0.
+                if (number < 41 || rest.size() < 2 || !rest.get(1).equals("ingest")) throw new Reply(notFound());
+                yield ingest(request, rest.subList(2, rest.size()), apiVersion);
+            }
+            default -> notFound();
+        };
+    }
+
+    // ---- errors -------------------------------------------------------------------------------------------
+
+    /** Salesforce's REST error body: {@code [{"message": …, "errorCode": …}]}. */
+    static SandboxResponse error(int status, String errorCode, String message) {
+        ArrayNode body = JSON.createArrayNode();
+        body.addObject().put("message", message).put("errorCode", errorCode);
+        return SandboxResponse.json(status, body);
+    }
+
+    private static SandboxResponse notFound() {
+        return error(404, "NOT_FOUND", "The requested resource does not exist");
+    }
+
+    private static SandboxResponse methodNotAllowed(String method, String allowed) {
+        return error(405, "METHOD_NOT_ALLOWED", "HTTP Method '" + method + "' not allowed. Allowed are " + allowed);
+    }
+
+    private static JsonNode readJson(SandboxRequest request) {
+        String text = request.bodyText();
+        if (text.isBlank()) {
+            throw new Reply(error(400, "JSON_PARSER_ERROR", "No content to map due to end-of-input at [line:1, column:0]"));
+        }
+        try {
+            return JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            var location = e.getLocation();
+            throw new Reply(error(400, "JSON_PARSER_ERROR", e.getOriginalMessage() + " at [line:"
+                    + (location == null ? 1 : location.getLineNr()) + ", column:"
+                    + (location == null ? 1 : location.getColumnNr()) + "]"));
+        }
+    }
+
+    /**
+     * A JSON record's fields (all but {@code attributes}, and {@code Id} where the caller takes it), parsed for its
+     * type. An unknown field or a value of the wrong JSON type fails the whole request, as Salesforce's
+     * deserializer does.
+     */
+    private static Map<String, Object> parseRecord(SObjectType type, JsonNode node, String body, Set<String> skip) {
+        if (!node.isObject()) {
+            throw new Reply(error(400, "JSON_PARSER_ERROR", "Cannot deserialize instance of " + type.name
+                    + " from " + (node.isArray() ? "START_ARRAY" : "VALUE_STRING") + " value"));
+        }
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (var it = node.fields(); it.hasNext(); ) {
+            var entry = it.next();
+            String name = entry.getKey();
+            if (name.equals("attributes") || skip.stream().anyMatch(s -> s.equalsIgnoreCase(name))) continue;
+            SalesforceField field = type.field(name).orElseThrow(() -> new Reply(error(400, "INVALID_FIELD",
+                    "No such column '" + name + "' on sobject of type " + type.name)));
+            Object value;
+            try {
+                value = FieldValues.fromJson(field, entry.getValue());
+            } catch (Unparsable e) {
+                int column = body.indexOf(e.text.isEmpty() ? name : e.text) + 1;
+                throw new Reply(error(400, "JSON_PARSER_ERROR", "Cannot deserialize instance of "
+                        + field.type().describeName() + " from " + e.token + " value " + e.text
+                        + " or request may be missing a required field at [line:1, column:" + Math.max(column, 1) + "]"));
+            }
+            if (value instanceof String s && s.isEmpty()) value = null;
+            values.put(field.name(), value);
+        }
+        return values;
+    }
+
+    // ---- resources, describe ------------------------------------------------------------------------------
+
+    private SandboxResponse versions() {
+        ArrayNode list = JSON.createArrayNode();
+        for (int v = OLDEST_VERSION; v <= NEWEST_VERSION; v++) {
+            list.addObject().put("label", "v" + v + ".0").put("url", "/services/data/v" + v + ".0").put("version", v + ".0");
+        }
+        return SandboxResponse.json(200, list);
+    }
+
+    private static SandboxResponse resources(String dataPath) {
+        ObjectNode body = JSON.createObjectNode();
+        for (String resource : List.of("sobjects", "query", "composite", "limits", "jobs")) {
+            body.put(resource, dataPath + "/" + resource);
+        }
+        return SandboxResponse.json(200, body);
+    }
+
+    private SandboxResponse limits() {
+        ObjectNode body = JSON.createObjectNode();
+        body.putObject("DailyApiRequests").put("Max", requests.limit()).put("Remaining",
+                Math.max(0, requests.limit() - requests.used()));
+        body.putObject("DailyBulkApiBatches").put("Max", batches.limit()).put("Remaining",
+                Math.max(0, batches.limit() - batches.used()));
+        return SandboxResponse.json(200, body);
+    }
+
+    private SandboxResponse sobjects(SandboxRequest request, List<String> rest, String dataPath) {
+        String method = request.method();
+        if (rest.size() == 1) {
+            if (!method.equals("GET")) return methodNotAllowed(method, "GET,HEAD");
+            ObjectNode body = JSON.createObjectNode().put("encoding", "UTF-8").put("maxBatchSize", MAX_COLLECTION_RECORDS);
+            ArrayNode list = body.putArray("sobjects");
+            synchronized (data) {
+                org.types().forEach(t -> list.add(t.summary(dataPath)));
+            }
+            return SandboxResponse.json(200, body);
+        }
+        SObjectType type;
+        synchronized (data) {
+            type = org.type(rest.get(1)).orElseThrow(() -> new Reply(notFound()));
+        }
+        if (rest.size() == 2) {
+            return switch (method) {
+                case "GET" -> {
+                    ObjectNode body = JSON.createObjectNode();
+                    synchronized (data) {
+                        body.set("objectDescribe", type.summary(dataPath));
+                    }
+                    body.putArray("recentItems");
+                    yield SandboxResponse.json(200, body);
+                }
+                case "POST" -> createOne(request, type);
+                default -> methodNotAllowed(method, "GET,HEAD,POST");
+            };
+        }
+        if (rest.size() == 3 && rest.get(2).equals("describe")) {
+            if (!method.equals("GET")) return methodNotAllowed(method, "GET,HEAD");
+            synchronized (data) {
+                return SandboxResponse.json(200, type.describe(dataPath));
+            }
+        }
+        if (rest.size() == 3) {
+            return switch (method) {
+                case "GET" -> getOne(request, type, rest.get(2), dataPath);
+                case "PATCH" -> updateOne(request, type, rest.get(2));
+                case "DELETE" -> deleteOne(type, rest.get(2));
+                default -> methodNotAllowed(method, "GET,HEAD,PATCH,DELETE");
+            };
+        }
+        if (rest.size() == 4) {
+            SalesforceField field;
+            synchronized (data) {
+                field = type.field(rest.get(2)).orElseThrow(() -> new Reply(error(404, "NOT_FOUND",
+                        "Provided external ID field does not exist or is not accessible: " + rest.get(2))));
+            }
+            return switch (method) {
+                case "GET" -> getByExternalId(request, type, field, rest.get(3), dataPath);
+                case "PATCH" -> upsertOne(request, type, field, rest.get(3), dataPath);
+                case "DELETE" -> deleteByExternalId(type, field, rest.get(3), dataPath);
+                default -> methodNotAllowed(method, "GET,HEAD,PATCH,DELETE");
+            };
+        }
+        return notFound();
+    }
+
+    // ---- single records -----------------------------------------------------------------------------------
+
+    private static ObjectNode saveJson(SaveResult result, boolean withCreated) {
+        ObjectNode node = JSON.createObjectNode();
+        if (result.success()) node.put("id", result.id());
+        node.put("success", result.success());
+        ArrayNode errors = node.putArray("errors");
+        result.errors().forEach(e -> errors.add(e.collectionJson()));
+        if (withCreated) node.put("created", result.success() && result.created());
+        return node;
+    }
+
+    private static SandboxResponse restErrors(int status, List<SaveError> errors) {
+        ArrayNode body = JSON.createArrayNode();
+        errors.forEach(e -> body.add(e.restJson()));
+        return SandboxResponse.json(status, body);
+    }
+
+    private SandboxResponse createOne(SandboxRequest request, SObjectType type) {
+        JsonNode body = readJson(request);
+        synchronized (data) {
+            if (body.has("Id") || body.has("id")) return restErrors(400, List.of(SaveError.idInInsert()));
+            SaveResult result = org.create(type, parseRecord(type, body, request.bodyText(), Set.of()), null);
+            return result.success() ? SandboxResponse.json(201, saveJson(result, false))
+                    : restErrors(400, result.errors());
+        }
+    }
+
+    private SandboxResponse getOne(SandboxRequest request, SObjectType type, String id, String dataPath) {
+        synchronized (data) {
+            Stored stored = SalesforceIds.normalize(id).flatMap(type::byId).orElseThrow(() -> new Reply(notFound()));
+            return SandboxResponse.json(200, type.recordJson(stored, selectedFields(request, type), dataPath));
+        }
+    }
+
+    private List<SalesforceField> selectedFields(SandboxRequest request, SObjectType type) {
+        Optional<String> fields = request.queryParam("fields");
+        if (fields.isEmpty() || fields.get().isBlank()) return null;
+        List<SalesforceField> selected = new ArrayList<>();
+        for (String name : fields.get().split(",")) {
+            selected.add(type.field(name.trim()).orElseThrow(() -> new Reply(error(400, "INVALID_FIELD",
+                    "No such column '" + name.trim() + "' on entity '" + type.name + "'"))));
+        }
+        return selected;
+    }
+
+    private SandboxResponse updateOne(SandboxRequest request, SObjectType type, String id) {
+        JsonNode body = readJson(request);
+        synchronized (data) {
+            Optional<String> normalized = SalesforceIds.normalize(id);
+            if (normalized.isEmpty() || type.byId(normalized.get()).isEmpty()) {
+                if (normalized.isPresent() && type.wasDeleted(normalized.get())) {
+                    return restErrors(404, List.of(SaveError.deleted()));
+                }
+                return notFound();
+            }
+            SaveResult result = org.update(type, normalized.get(), parseRecord(type, body, request.bodyText(),
+                    Set.of("Id")), null);
+            return result.success() ? SandboxResponse.empty(204) : restErrors(400, result.errors());
+        }
+    }
+
+    private SandboxResponse deleteOne(SObjectType type, String id) {
+        synchronized (data) {
+            Optional<String> normalized = SalesforceIds.normalize(id);
+            if (normalized.isEmpty()) return notFound();
+            if (type.byId(normalized.get()).isEmpty()) {
+                return type.wasDeleted(normalized.get()) ? restErrors(404, List.of(SaveError.deleted())) : notFound();
+            }
+            SaveResult result = org.delete(type, normalized.get(), null);
+            return result.success() ? SandboxResponse.empty(204) : restErrors(400, result.errors());
+        }
+    }
+
+    private SandboxResponse getByExternalId(SandboxRequest request, SObjectType type, SalesforceField field,
+                                            String value, String dataPath) {
+        synchronized (data) {
+            List<Stored> matches = type.matching(field, parseText(field, value));
+            if (matches.isEmpty()) return notFound();
+            if (matches.size() > 1) return multipleChoices(type, matches, dataPath);
+            return SandboxResponse.json(200, type.recordJson(matches.getFirst(), selectedFields(request, type), dataPath));
+        }
+    }
+
+    private static SandboxResponse multipleChoices(SObjectType type, List<Stored> matches, String dataPath) {
+        ArrayNode urls = JSON.createArrayNode();
+        matches.forEach(s -> urls.add(dataPath + "/sobjects/" + type.name + "/" + s.id));
+        return SandboxResponse.json(300, urls);
+    }
+
+    /**
+     * {@code PATCH /sobjects/{Object}/{field}/{value}}: 201 and {@code created: true} for a new record, 200 and
+     * {@code created: false} for an update (API 46.0 and later), 404 with {@code updateOnly=true} and no match, 300
+     * when several records match (resources-sobject-upsert-patch.html).
+     */
+    private SandboxResponse upsertOne(SandboxRequest request, SObjectType type, SalesforceField field, String value,
+                                      String dataPath) {
+        JsonNode body = readJson(request);
+        synchronized (data) {
+            requireMatchable(type, field);
+            Map<String, Object> values = parseRecord(type, body, request.bodyText(), Set.of());
+            Object key = parseText(field, value);
+            Object given = values.get(field.name());
+            if (given != null && !FieldValues.text(given).equalsIgnoreCase(FieldValues.text(key))) {
+                return error(400, "INVALID_FIELD", "The value of the external ID field " + field.name()
+                        + " in the body differs from the one in the URL");
+            }
+            values.put(field.name(), key);
+            List<Stored> matches = type.matching(field, key);
+            if (matches.size() > 1) return multipleChoices(type, matches, dataPath);
+            boolean updateOnly = request.queryParam("updateOnly").map(Boolean::parseBoolean).orElse(false);
+            if (matches.isEmpty() && updateOnly) return notFound();
+            SaveResult result = org.upsert(type, field, values, null);
+            if (!result.success()) return restErrors(400, result.errors());
+            return SandboxResponse.json(result.created() ? 201 : 200, saveJson(result, true));
+        }
+    }
+
+    private SandboxResponse deleteByExternalId(SObjectType type, SalesforceField field, String value, String dataPath) {
+        synchronized (data) {
+            List<Stored> matches = type.matching(field, parseText(field, value));
+            if (matches.isEmpty()) return notFound();
+            if (matches.size() > 1) return multipleChoices(type, matches, dataPath);
+            SaveResult result = org.delete(type, matches.getFirst().id, null);
+            return result.success() ? SandboxResponse.empty(204) : restErrors(400, result.errors());
+        }
+    }
+
+    private static void requireMatchable(SObjectType type, SalesforceField field) {
+        if (field.type() != SalesforceField.Type.ID && !field.canMatch()) {
+            throw new Reply(error(400, "INVALID_FIELD", "Field name provided, " + field.name()
+                    + " is not an External ID or indexed field for " + type.name));
+        }
+    }
+
+    // ---- sObject Collections ------------------------------------------------------------------------------
+
+    private SandboxResponse collections(SandboxRequest request, List<String> rest, String dataPath, int version) {
+        String method = request.method();
+        if (rest.isEmpty()) {
+            return switch (method) {
+                case "POST" -> collectionWrite(request, null, null, false);
+                case "PATCH" -> collectionWrite(request, null, null, true);
+                case "DELETE" -> collectionDelete(request);
+                default -> methodNotAllowed(method, "POST,PATCH,DELETE");
+            };
+        }
+        SObjectType type;
+        synchronized (data) {
+            type = org.type(rest.getFirst()).orElseThrow(() -> new Reply(error(400, "INVALID_TYPE",
+                    "sObject type '" + rest.getFirst() + "' is not supported.")));
+        }
+        if (rest.size() == 1) {
+            return method.equals("GET") ? collectionRetrieve(request, type, dataPath) : methodNotAllowed(method, "GET,POST");
+        }
+        if (rest.size() == 2) {
+            if (!method.equals("PATCH")) return methodNotAllowed(method, "PATCH");
+            if (version < 46) return notFound();
+            SalesforceField field;
+            synchronized (data) {
+                field = type.field(rest.get(1)).orElseThrow(() -> new Reply(error(404, "NOT_FOUND",
+                        "Provided external ID field does not exist or is not accessible: " + rest.get(1))));
+                requireMatchable(type, field);
+            }
+            return collectionWrite(request, type, field, true);
+        }
+        return notFound();
+    }
+
+    private static boolean allOrNone(JsonNode body) {
+        JsonNode flag = body.path("allOrNone");
+        return flag.isBoolean() ? flag.booleanValue() : flag.isTextual() && Boolean.parseBoolean(flag.asText());
+    }
+
+    /**
+     * Create (POST, {@code upsertType} null, not update), update (PATCH by id) or upsert (PATCH with an External ID
+     * field) of at most 200 records; answers one result per record, in order.
+     */
+    private SandboxResponse collectionWrite(SandboxRequest request, SObjectType upsertType, SalesforceField ext,
+                                            boolean patch) {
+        JsonNode body = readJson(request);
+        JsonNode records = body.path("records");
+        if (!records.isArray()) {
+            return error(400, "JSON_PARSER_ERROR", "Required field records is missing or not a list");
+        }
+        if (records.size() > MAX_COLLECTION_RECORDS) {
+            return error(400, "EXCEEDED_ID_LIMIT", "record limit reached. cannot submit more than "
+                    + MAX_COLLECTION_RECORDS + " records into this call");
+        }
+        boolean upsert = ext != null;
+        boolean update = patch && !upsert;
+        boolean allOrNone = allOrNone(body);
+        String text = request.bodyText();
+        synchronized (data) {
+            // Parse every record first: a request Salesforce cannot deserialize fails as a whole.
+            List<SObjectType> types = new ArrayList<>();
+            List<Map<String, Object>> parsed = new ArrayList<>();
+            List<String> ids = new ArrayList<>();
+            for (JsonNode record : records) {
+                String typeName = record.path("attributes").path("type").asText("");
+                if (typeName.isEmpty()) return error(400, "INVALID_TYPE", "Must send a concrete entity type.");
+                SObjectType type = org.type(typeName).orElseThrow(() -> new Reply(error(400, "INVALID_TYPE",
+                        "sObject type '" + typeName + "' is not supported.")));
+                if (upsert && type != upsertType) {
+                    return error(400, "INVALID_TYPE", "Record type " + typeName + " does not match the type "
+                            + upsertType.name + " of the request");
+                }
+                types.add(type);
+                String id = record.hasNonNull("id") ? record.get("id").asText()
+                        : record.hasNonNull("Id") ? record.get("Id").asText() : null;
+                ids.add(id);
+                parsed.add(parseRecord(type, record, text, upsert && ext.type() == SalesforceField.Type.ID ? Set.of()
+                        : Set.of("Id")));
+            }
+            // An External ID value given more than once fails every record that gives it.
+            Map<String, Integer> valueCounts = new HashMap<>();
+            if (upsert) {
+                for (Map<String, Object> values : parsed) {
+                    Object value = values.get(ext.name());
+                    if (value != null) valueCounts.merge(duplicateKey(ext, value), 1, Integer::sum);
+                }
+            }
+            Tx tx = new Tx();
+            List<SaveResult> results = new ArrayList<>();
+            for (int i = 0; i < parsed.size(); i++) {
+                SObjectType type = types.get(i);
+                Map<String, Object> values = parsed.get(i);
+                SaveResult result;
+                if (upsert) {
+                    Object value = values.get(ext.name());
+                    result = value != null && valueCounts.get(duplicateKey(ext, value)) > 1
+                            ? SaveResult.failed(SaveError.duplicateInRequest(FieldValues.text(value)))
+                            : org.upsert(type, ext, values, tx);
+                } else if (update) {
+                    result = ids.get(i) == null ? SaveResult.failed(SaveError.missingId())
+                            : org.update(type, ids.get(i), values, tx);
+                } else {
+                    result = ids.get(i) != null ? SaveResult.failed(SaveError.idInInsert()) : org.create(type, values, tx);
+                }
+                results.add(result);
+            }
+            if (allOrNone && results.stream().anyMatch(r -> !r.success())) {
+                tx.rollback();
+                results.replaceAll(r -> r.success() ? SaveResult.failed(SaveError.rolledBack()) : r);
+            }
+            ArrayNode answer = JSON.createArrayNode();
+            results.forEach(r -> answer.add(saveJson(r, upsert)));
+            return SandboxResponse.json(200, answer);
+        }
+    }
+
+    private static String duplicateKey(SalesforceField field, Object value) {
+        String text = FieldValues.text(value);
+        return field.type().textual() && !field.isCaseSensitive() ? text.toLowerCase(Locale.ROOT) : text;
+    }
+
+    /** {@code DELETE /composite/sobjects?ids=…&allOrNone=…}: ids of any objects. */
+    private SandboxResponse collectionDelete(SandboxRequest request) {
+        List<String> ids = request.queryParams("ids").stream().flatMap(v -> Arrays.stream(v.split(",")))
+                .map(String::trim).filter(s -> !s.isEmpty()).toList();
+        if (ids.isEmpty()) return error(400, "MISSING_ARGUMENT", "Required parameter ids is missing");
+        if (ids.size() > MAX_COLLECTION_RECORDS) {
+            return error(400, "EXCEEDED_ID_LIMIT", "record limit reached. cannot submit more than "
+                    + MAX_COLLECTION_RECORDS + " records into this call");
+        }
+        boolean allOrNone = request.queryParam("allOrNone").map(Boolean::parseBoolean).orElse(false);
+        synchronized (data) {
+            Tx tx = new Tx();
+            List<SaveResult> results = new ArrayList<>();
+            for (String id : ids) results.add(org.delete(null, id, tx));
+            if (allOrNone && results.stream().anyMatch(r -> !r.success())) {
+                tx.rollback();
+                results.replaceAll(r -> r.success() ? SaveResult.failed(SaveError.rolledBack()) : r);
+            }
+            ArrayNode answer = JSON.createArrayNode();
+            results.forEach(r -> answer.add(saveJson(r, false)));
+            return SandboxResponse.json(200, answer);
+        }
+    }
+
+    /** {@code GET /composite/sobjects/{Object}?ids=…&fields=…}: the records in order, null for ids not found. */
+    private SandboxResponse collectionRetrieve(SandboxRequest request, SObjectType type, String dataPath) {
+        List<String> ids = request.queryParams("ids").stream().flatMap(v -> Arrays.stream(v.split(",")))
+                .map(String::trim).filter(s -> !s.isEmpty()).toList();
+        if (ids.isEmpty() || request.queryParam("fields").isEmpty()) {
+            return error(400, "MISSING_ARGUMENT", "Required parameters ids and fields are missing");
+        }
+        if (ids.size() > 2_000) return error(400, "EXCEEDED_ID_LIMIT", "record limit reached");
+        synchronized (data) {
+            List<SalesforceField> fields = selectedFields(request, type);
+            ArrayNode answer = JSON.createArrayNode();
+            for (String id : ids) {
+                Optional<Stored> stored = SalesforceIds.normalize(id).flatMap(type::byId);
+                if (stored.isPresent()) answer.add(type.recordJson(stored.get(), fields, dataPath));
+                else answer.addNull();
+            }
+            return SandboxResponse.json(200, answer);
+        }
+    }
+
+    // ---- SOQL ---------------------------------------------------------------------------------------------
+
+    private SandboxResponse query(SandboxRequest request, String dataPath) {
+        String soql = request.queryParam("q").orElse("");
+        if (soql.isBlank()) return error(400, "MALFORMED_QUERY", "A query string must be provided in the q parameter");
+        synchronized (data) {
+            Soql query;
+            try {
+                query = Soql.parse(soql, org);
+            } catch (SoqlException e) {
+                return error(400, e.errorCode, e.getMessage());
+            }
+            List<Stored> rows = query.run();
+            ObjectNode body = JSON.createObjectNode();
+            body.put("totalSize", rows.size());
+            if (query.count) {
+                body.put("done", true);
+                body.putArray("records");
+                return SandboxResponse.json(200, body);
+            }
+            List<ObjectNode> records = rows.stream().map(s -> query.type.recordJson(s, query.selected, dataPath)).toList();
+            return SandboxResponse.json(200, page(body, records, dataPath));
+        }
+    }
+
+    private ObjectNode page(ObjectNode body, List<ObjectNode> records, String dataPath) {
+        List<ObjectNode> first = records.subList(0, Math.min(QUERY_PAGE, records.size()));
+        body.put("done", records.size() <= QUERY_PAGE);
+        if (records.size() > QUERY_PAGE) {
+            String locator = "01g8d" + UUID.randomUUID().toString().replace("-", "").substring(0, 13) + "-" + QUERY_PAGE;
+            cursors.put(locator, new ArrayList<>(records.subList(QUERY_PAGE, records.size())));
+            body.put("nextRecordsUrl", dataPath + "/query/" + locator);
+        }
+        ArrayNode array = body.putArray("records");
+        first.forEach(array::add);
+        return body;
+    }
+
+    private SandboxResponse nextPage(String locator) {
+        synchronized (data) {
+            List<ObjectNode> remaining = cursors.remove(locator);
+            if (remaining == null) return error(400, "INVALID_QUERY_LOCATOR", "invalid query locator");
+            ObjectNode body = JSON.createObjectNode().put("totalSize", remaining.size());
+            String dataPath = "/services/data/v" + NEWEST_VERSION + ".0";
+            return SandboxResponse.json(200, page(body, remaining, dataPath));
+        }
+    }
+
+    // ---- Bulk API 2.0 -------------------------------------------------------------------------------------
+
+    private SandboxResponse ingest(SandboxRequest request, List<String> rest, String apiVersion) {
+        String method = request.method();
+        if (rest.isEmpty()) {
+            return switch (method) {
+                case "POST" -> createJob(request, apiVersion);
+                case "GET" -> listJobs();
+                default -> methodNotAllowed(method, "GET,POST");
+            };
+        }
+        IngestJob job;
+        synchronized (data) {
+            job = jobs.get(rest.getFirst());
+        }
+        if (job == null) return error(404, "NOT_FOUND", "The requested resource does not exist");
+        if (rest.size() == 1) {
+            return switch (method) {
+                case "GET" -> jobInfo(job);
+                case "PATCH" -> changeJobState(request, job);
+                case "DELETE" -> deleteJob(job);
+                default -> methodNotAllowed(method, "GET,PATCH,DELETE");
+            };
+        }
+        if (rest.size() == 2) {
+            return switch (rest.get(1)) {
+                case "batches" -> method.equals("PUT") ? upload(request, job) : methodNotAllowed(method, "PUT");
+                case "successfulResults", "failedResults", "unprocessedrecords" ->
+                        method.equals("GET") ? results(job, rest.get(1)) : methodNotAllowed(method, "GET");
+                default -> notFound();
+            };
+        }
+        return notFound();
+    }
+
+    /** {@code POST /jobs/ingest} (create_job.htm): 200 with the job, state {@code Open}. */
+    private SandboxResponse createJob(SandboxRequest request, String apiVersion) {
+        JsonNode body = readJson(request);
+        String object = body.path("object").asText("");
+        String operation = body.path("operation").asText("");
+        String contentType = body.path("contentType").asText("CSV");
+        String lineEnding = body.path("lineEnding").asText("LF");
+        String delimiter = body.path("columnDelimiter").asText("COMMA");
+        String externalId = body.hasNonNull("externalIdFieldName") ? body.get("externalIdFieldName").asText() : null;
+        if (!Set.of("insert", "update", "upsert", "delete", "hardDelete").contains(operation)) {
+            return error(400, "INVALIDJOB", "Invalid value for operation: '" + operation
+                    + "'; use insert, update, upsert, delete or hardDelete");
+        }
+        if (!contentType.equals("CSV")) return error(400, "INVALIDJOB", "Invalid content type: " + contentType);
+        if (!lineEnding.equals("LF") && !lineEnding.equals("CRLF")) {
+            return error(400, "INVALIDJOB", "Invalid line ending: " + lineEnding);
+        }
+        if (!Set.of("BACKQUOTE", "CARET", "COMMA", "PIPE", "SEMICOLON", "TAB").contains(delimiter)) {
+            return error(400, "INVALIDJOB", "Invalid column delimiter: " + delimiter);
+        }
+        synchronized (data) {
+            SObjectType type = org.type(object).orElse(null);
+            if (type == null) {
+                return error(400, "INVALIDENTITY", "Entity '" + object + "' is not supported by the Bulk API.");
+            }
+            if (operation.equals("upsert")) {
+                if (externalId == null || externalId.isBlank()) {
+                    return error(400, "INVALIDJOB", "External ID was blank for " + type.name
+                            + ". An External ID must be specified for upsert.");
+                }
+                SalesforceField field = type.field(externalId).orElse(null);
+                if (field == null || (field.type() != SalesforceField.Type.ID && !field.canMatch())) {
+                    return error(400, "INVALIDJOB", "Field name provided, " + externalId
+                            + " is not an External ID or indexed field for " + type.name);
+                }
+                externalId = field.name();
+            }
+            String id = SalesforceIds.make("750", nextJob++);
+            IngestJob job = new IngestJob(id, type.name, operation, externalId, lineEnding, delimiter, apiVersion,
+                    org.userId, clock().instant());
+            jobs.put(id, job);
+            return SandboxResponse.json(200, job.info(false));
+        }
+    }
+
+    private SandboxResponse listJobs() {
+        ObjectNode body = JSON.createObjectNode().put("done", true);
+        ArrayNode records = body.putArray("records");
+        synchronized (data) {
+            jobs.values().forEach(j -> records.add(j.info(false)));
+        }
+        body.putNull("nextRecordsUrl");
+        return SandboxResponse.json(200, body);
+    }
+
+    /**
+     * {@code GET /jobs/ingest/{id}}: a closed job answers {@code InProgress} to the next {@code bulk_polls} reads,
+     * and is processed at the read after them.
+     */
+    private SandboxResponse jobInfo(IngestJob job) {
+        synchronized (data) {
+            if (job.state.equals("UploadComplete") || job.state.equals("InProgress")) {
+                if (job.pollsLeft > 0) {
+                    job.pollsLeft--;
+                    job.state = "InProgress";
+                    job.systemModstamp = clock().instant();
+                } else {
+                    process(job);
+                }
+            }
+            return SandboxResponse.json(200, job.info(true));
+        }
+    }
+
+    /** {@code PUT /jobs/ingest/{id}/batches}: once per job, while it is Open; 201 Created. */
+    private SandboxResponse upload(SandboxRequest request, IngestJob job) {
+        byte[] body = request.body();
+        synchronized (data) {
+            if (!job.state.equals("Open")) {
+                return error(400, "INVALIDJOBSTATE", "Job with id " + job.id + " is not in Open state");
+            }
+            if (job.data != null) {
+                return error(400, "BULK_API_ERROR", "Found multiple contents for job: <" + job.id + ">, please "
+                        + "'Close' / 'Abort' / 'Delete' the current Job then create a new Job and make sure you only "
+                        + "do 'PUT' once on a given Job.");
+            }
+            if (body.length > MAX_UPLOAD_BYTES) {
+                return error(400, "INVALIDDATA", "The upload exceeds 150 MB once base64-encoded; upload at most "
+                        + "100 MB of CSV per job");
+            }
+            job.data = new String(body, StandardCharsets.UTF_8);
+            job.systemModstamp = clock().instant();
+            return SandboxResponse.empty(201);
+        }
+    }
+
+    /** {@code PATCH /jobs/ingest/{id}} with {@code UploadComplete} (close) or {@code Aborted}. */
+    private SandboxResponse changeJobState(SandboxRequest request, IngestJob job) {
+        String state = readJson(request).path("state").asText("");
+        synchronized (data) {
+            switch (state) {
+                case "UploadComplete" -> {
+                    if (!job.state.equals("Open")) {
+                        return error(400, "INVALIDJOBSTATE", "Job with id " + job.id + " is in state " + job.state
+                                + " and cannot be closed");
+                    }
+                    job.state = "UploadComplete";
+                    job.pollsLeft = bulkPolls;
+                }
+                case "Aborted" -> {
+                    if (job.terminal()) {
+                        return error(400, "INVALIDJOBSTATE", "Job with id " + job.id + " is in state " + job.state
+                                + " and cannot be aborted");
+                    }
+                    job.state = "Aborted";
+                }
+                default -> {
+                    return error(400, "INVALIDJOBSTATE", "Invalid state: '" + state + "'; use UploadComplete or Aborted");
+                }
+            }
+            job.systemModstamp = clock().instant();
+            return SandboxResponse.json(200, job.info(false));
+        }
+    }
+
+    private SandboxResponse deleteJob(IngestJob job) {
+        synchronized (data) {
+            if (job.state.equals("Open") || job.state.equals("InProgress")) {
+                return error(400, "INVALIDJOBSTATE", "Job with id " + job.id + " is in state " + job.state
+                        + "; close or abort it before deleting it");
+            }
+            jobs.remove(job.id);
+            return SandboxResponse.empty(204);
+        }
+    }
+
+    /** A job's result CSV; empty (headers only) until the job is processed. */
+    private SandboxResponse results(IngestJob job, String which) {
+        StringBuilder csv = new StringBuilder();
+        synchronized (data) {
+            char delimiter = job.delimiter();
+            String ending = job.lineEnding.equals("CRLF") ? "\r\n" : "\n";
+            List<String> header = new ArrayList<>();
+            List<List<String>> rows = switch (which) {
+                case "successfulResults" -> {
+                    header.addAll(List.of("sf__Id", "sf__Created"));
+                    yield job.successful;
+                }
+                case "failedResults" -> {
+                    header.addAll(List.of("sf__Id", "sf__Error"));
+                    yield job.failures;
+                }
+                default -> job.unprocessed;
+            };
+            header.addAll(job.header);
+            if (!job.header.isEmpty()) {
+                csv.append(quotedLine(header, delimiter, ending));
+                rows.forEach(row -> csv.append(quotedLine(row, delimiter, ending)));
+            }
+        }
+        return new SandboxResponse(200, Map.of("Content-Type", List.of("text/csv")),
+                csv.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Salesforce quotes every value of a result file. */
+    private static String quotedLine(List<String> values, char delimiter, String ending) {
+        StringBuilder line = new StringBuilder();
+        for (int i = 0; i < values.size(); i++) {
+            if (i > 0) line.append(delimiter);
+            line.append('"').append(values.get(i) == null ? "" : values.get(i).replace("\"", "\"\"")).append('"');
+        }
+        return line.append(ending).toString();
+    }
+
+    /**
+     * Processes a closed job: checks the CSV header, takes its batches from the rolling allocation (one per 10,000
+     * records), then saves row by row as REST would and records each row's result.
+     */
+    private void process(IngestJob job) {
+        Instant started = clock().instant();
+        SObjectType type = org.type(job.object).orElse(null);
+        List<List<String>> table;
+        try {
+            table = job.data == null ? List.of() : UploadedCsv.rows(job.data, job.delimiter());
+        } catch (IllegalArgumentException e) {
+            failJob(job, "ClientInputError : " + e.getMessage(), List.of());
+            return;
+        }
+        if (type == null || table.isEmpty()) {
+            job.state = "JobComplete";
+            job.systemModstamp = clock().instant();
+            return;
+        }
+        job.header = List.copyOf(table.getFirst());
+        List<List<String>> rows = table.subList(1, table.size());
+        List<SalesforceField> columns = new ArrayList<>();
+        for (String column : job.header) {
+            Optional<SalesforceField> field = type.field(column.trim());
+            if (field.isEmpty()) {
+                failJob(job, "InvalidBatch : Field name not found : " + column, rows);
+                return;
+            }
+            columns.add(field.get());
+        }
+        boolean byId = job.operation.equals("update") || job.operation.equals("delete")
+                || job.operation.equals("hardDelete");
+        if (byId && columns.stream().noneMatch(f -> f.type() == SalesforceField.Type.ID)) {
+            failJob(job, "InvalidBatch : Id is required for " + job.operation, rows);
+            return;
+        }
+        SalesforceField ext = job.externalIdFieldName == null ? null : type.field(job.externalIdFieldName).orElseThrow();
+        if (ext != null && !columns.contains(ext)) {
+            failJob(job, "InvalidBatch : Field name not found : " + ext.name() + " (the External ID of the upsert)", rows);
+            return;
+        }
+        long needed = Math.max(1, (rows.size() + RECORDS_PER_BATCH - 1) / RECORDS_PER_BATCH);
+        if (!batches.tryTake(needed)) {
+            failJob(job, "Exceeded the Bulk API batch allocation (" + batches.limit() + " batches per rolling 24 hours)",
+                    rows);
+            return;
+        }
+        Map<String, Integer> valueCounts = new HashMap<>();
+        if (ext != null) {
+            int at = columns.indexOf(ext);
+            for (List<String> row : rows) {
+                if (at < row.size() && !row.get(at).isEmpty()) valueCounts.merge(duplicateKey(ext, row.get(at)), 1, Integer::sum);
+            }
+        }
+        for (List<String> row : rows) {
+            String id = "";
+            SaveResult result;
+            try {
+                Map<String, Object> values = new LinkedHashMap<>();
+                for (int i = 0; i < columns.size(); i++) {
+                    SalesforceField field = columns.get(i);
+                    String text = i < row.size() ? row.get(i) : "";
+                    if (field.type() == SalesforceField.Type.ID) {
+                        id = text;
+                        continue;
+                    }
+                    // An empty value leaves the field as it is; #N/A empties it (datafiles_prepare_csv.htm).
+                    if (text.isEmpty()) continue;
+                    Object value = FieldValues.fromText(field, text);
+                    if (value instanceof String s && s.isEmpty()) value = null;
+                    values.put(field.name(), value);
+                }
+                result = switch (job.operation) {
+                    case "insert" -> org.create(type, values, null);
+                    case "update" -> id.isEmpty() ? SaveResult.failed(SaveError.missingId())
+                            : org.update(type, id, values, null);
+                    case "upsert" -> {
+                        Object value = values.get(ext.name());
+                        yield value != null && valueCounts.getOrDefault(duplicateKey(ext, FieldValues.text(value)), 0) > 1
+                                ? SaveResult.failed(SaveError.duplicateInRequest(FieldValues.text(value)))
+                                : org.upsert(type, ext, values, null);
+                    }
+                    default -> org.delete(type, id, null);
+                };
+            } catch (SaveErrorException e) {
+                result = SaveResult.failed(e.error);
+            }
+            List<String> original = new ArrayList<>(row);
+            while (original.size() < job.header.size()) original.add("");
+            if (result.success()) {
+                List<String> line = new ArrayList<>(List.of(result.id(), String.valueOf(result.created())));
+                line.addAll(original);
+                job.successful.add(line);
+            } else {
+                String failedId = result.id() != null ? result.id() : SalesforceIds.normalize(id).orElse("");
+                List<String> line = new ArrayList<>(List.of(failedId, result.errors().getFirst().bulkText()));
+                line.addAll(original);
+                job.failures.add(line);
+                job.failed++;
+            }
+            job.processed++;
+        }
+        job.state = "JobComplete";
+        job.processingMillis = Math.max(1, Duration.between(started, clock().instant()).toMillis());
+        job.systemModstamp = clock().instant();
+    }
+
+    private void failJob(IngestJob job, String message, List<List<String>> rows) {
+        job.state = "Failed";
+        job.errorMessage = message;
+        rows.forEach(row -> job.unprocessed.add(List.copyOf(row)));
+        job.systemModstamp = clock().instant();
+    }
+
+    // ---- /_sandbox/ ---------------------------------------------------------------------------------------
+
+    @Override
+    protected Optional<SandboxResponse> handleSandbox(SandboxRequest request) {
+        List<String> segments = Arrays.stream(request.path().split("/")).filter(s -> !s.isEmpty()).toList();
+        String method = request.method();
+        try {
+            if (segments.size() == 2 && segments.get(1).equals("objects")) {
+                if (method.equals("GET")) {
+                    ArrayNode list = JSON.createArrayNode();
+                    synchronized (data) {
+                        org.types().forEach(t -> list.addObject().put("name", t.name).put("keyPrefix", t.keyPrefix)
+                                .put("custom", t.custom).put("total", t.size()));
+                    }
+                    return Optional.of(SandboxResponse.json(200, list));
+                }
+                if (method.equals("POST")) {
+                    JsonNode body = readJson(request);
+                    List<SalesforceField> fields = new ArrayList<>();
+                    body.path("fields").forEach(f -> fields.add(fieldFromJson(f)));
+                    createCustomObject(body.path("name").asText(""), fields.toArray(SalesforceField[]::new));
+                    return Optional.of(SandboxResponse.json(201, JSON.createObjectNode().put("name",
+                            body.path("name").asText(""))));
+                }
+            }
+            if (segments.size() == 3 && segments.get(1).equals("objects")) {
+                if (method.equals("GET")) return Optional.of(dump(segments.get(2)));
+                if (method.equals("DELETE")) {
+                    synchronized (data) {
+                        type(segments.get(2)).clear();
+                    }
+                    return Optional.of(SandboxResponse.empty(204));
+                }
+            }
+            if (segments.size() == 3 && segments.get(1).equals("fields") && method.equals("POST")) {
+                SalesforceField field = fieldFromJson(readJson(request));
+                addField(segments.get(2), field);
+                return Optional.of(SandboxResponse.json(201, field.describe()));
+            }
+            if (segments.size() == 2 && segments.get(1).equals("limits")) {
+                if (method.equals("GET")) {
+                    ObjectNode body = JSON.createObjectNode();
+                    body.putObject("apiRequests").put("used", requests.used()).put("limit", requests.limit());
+                    body.putObject("bulkBatches").put("used", batches.used()).put("limit", batches.limit());
+                    return Optional.of(SandboxResponse.json(200, body));
+                }
+                if (method.equals("DELETE")) {
+                    resetLimits();
+                    return Optional.of(SandboxResponse.empty(204));
+                }
+            }
+            if (segments.size() == 2 && segments.get(1).equals("jobs") && method.equals("GET")) {
+                ArrayNode list = JSON.createArrayNode();
+                jobs().forEach(list::add);
+                return Optional.of(SandboxResponse.json(200, list));
+            }
+            if (segments.size() == 2 && segments.get(1).equals("sessions") && method.equals("DELETE")) {
+                expireSessions();
+                return Optional.of(SandboxResponse.empty(204));
+            }
+            if (segments.size() == 2 && segments.get(1).equals("locks") && method.equals("POST")) {
+                int count = readJson(request).path("count").asInt(1);
+                lockNextRecords(count);
+                return Optional.of(SandboxResponse.json(201, JSON.createObjectNode().put("count", count)));
+            }
+            return Optional.empty();
+        } catch (Reply reply) {
+            return Optional.of(reply.response);
+        }
+    }
+
+    private SandboxResponse dump(String object) {
+        ObjectNode body = JSON.createObjectNode();
+        synchronized (data) {
+            SObjectType type = type(object);
+            body.put("name", type.name).put("total", type.size());
+            ArrayNode records = body.putArray("records");
+            for (Stored stored : type.records()) {
+                ObjectNode record = records.addObject();
+                stored.values.forEach((name, value) -> record.set(name, FieldValues.toJson(value)));
+            }
+        }
+        return SandboxResponse.json(200, body);
+    }
+
+    /** A field from {@code {"name": …, "type": …, "length", "precision", "scale", "externalId", "unique", …}}. */
+    private static SalesforceField fieldFromJson(JsonNode node) {
+        String name = node.path("name").asText("");
+        String type = node.path("type").asText("string");
+        StringBuilder spec = new StringBuilder(name).append(':').append(type);
+        List<String> args = new ArrayList<>();
+        if (node.has("length")) args.add(node.get("length").asText());
+        if (node.has("precision")) args.add(node.get("precision").asText());
+        if (node.has("scale")) args.add(node.get("scale").asText());
+        if (node.has("picklistValues")) {
+            List<String> values = new ArrayList<>();
+            node.get("picklistValues").forEach(v -> values.add(v.isTextual() ? v.asText() : v.path("value").asText()));
+            args = List.of(String.join("|", values));
+        }
+        if (!args.isEmpty()) spec.append('(').append(String.join(",", args)).append(')');
+        if (node.path("externalId").asBoolean(false)) spec.append(":external");
+        if (node.path("unique").asBoolean(false)) spec.append(":unique");
+        if (node.path("required").asBoolean(false)) spec.append(":required");
+        if (node.path("restrictedPicklist").asBoolean(false) || node.path("restricted").asBoolean(false)) {
+            spec.append(":restricted");
+        }
+        if (node.path("caseSensitive").asBoolean(false)) spec.append(":casesensitive");
+        return SalesforceField.parse(spec.toString());
+    }
+}

@@ -1,12 +1,11 @@
 package dev.ebb.sandbox.hubspot;
 
+import dev.ebb.sandbox.PeriodCount;
+import dev.ebb.sandbox.SlidingWindow;
+
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalDate;
 import java.time.ZoneId;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -34,10 +33,8 @@ final class RateLimiter {
     private final Clock clock;
     private final Map<String, Usage> usage = new HashMap<>();
 
-    private static final class Usage {
-        final Deque<Instant> recent = new ArrayDeque<>();
-        LocalDate day;
-        long today;
+    /** One token's two counts. */
+    private record Usage(SlidingWindow recent, PeriodCount today) {
     }
 
     RateLimiter(int perWindow, long daily, Duration window, ZoneId zone, Clock clock) {
@@ -53,11 +50,10 @@ final class RateLimiter {
     /** Counts one request of {@code token} if both limits allow it. */
     synchronized Decision admit(String token) {
         Usage current = current(token);
-        Instant now = clock.instant();
-        if (current.today >= daily) return new Decision(Policy.DAILY, headers(current));
-        if (current.recent.size() >= perWindow) return new Decision(Policy.TEN_SECONDLY_ROLLING, headers(current));
-        current.recent.addLast(now);
-        current.today++;
+        if (!current.today.fits(1)) return new Decision(Policy.DAILY, headers(current));
+        if (!current.recent.fits(1)) return new Decision(Policy.TEN_SECONDLY_ROLLING, headers(current));
+        current.recent.take(1);
+        current.today.take(1);
         return new Decision(null, headers(current));
     }
 
@@ -74,10 +70,7 @@ final class RateLimiter {
     /** Per token: calls in the current window and today. */
     synchronized Map<String, long[]> snapshot() {
         Map<String, long[]> copy = new LinkedHashMap<>();
-        usage.keySet().forEach(token -> {
-            Usage current = current(token);
-            copy.put(token, new long[]{current.recent.size(), current.today});
-        });
+        usage.forEach((token, current) -> copy.put(token, new long[]{current.recent.used(), current.today.used()}));
         return copy;
     }
 
@@ -90,26 +83,17 @@ final class RateLimiter {
     }
 
     private Usage current(String token) {
-        Usage current = usage.computeIfAbsent(token, t -> new Usage());
-        Instant now = clock.instant();
-        while (!current.recent.isEmpty() && !current.recent.peekFirst().isAfter(now.minus(window))) {
-            current.recent.removeFirst();
-        }
-        LocalDate today = now.atZone(zone).toLocalDate();
-        if (!today.equals(current.day)) {
-            current.day = today;
-            current.today = 0;
-        }
-        return current;
+        return usage.computeIfAbsent(token, t -> new Usage(new SlidingWindow(perWindow, window, clock),
+                PeriodCount.daily(daily, zone, clock)));
     }
 
     private Map<String, String> headers(Usage current) {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("X-HubSpot-RateLimit-Daily", String.valueOf(daily));
-        headers.put("X-HubSpot-RateLimit-Daily-Remaining", String.valueOf(Math.max(0, daily - current.today)));
+        headers.put("X-HubSpot-RateLimit-Daily-Remaining", String.valueOf(current.today.remaining()));
         headers.put("X-HubSpot-RateLimit-Interval-Milliseconds", String.valueOf(window.toMillis()));
         headers.put("X-HubSpot-RateLimit-Max", String.valueOf(perWindow));
-        headers.put("X-HubSpot-RateLimit-Remaining", String.valueOf(Math.max(0, perWindow - current.recent.size())));
+        headers.put("X-HubSpot-RateLimit-Remaining", String.valueOf(current.recent.remaining()));
         return headers;
     }
 }

@@ -1,12 +1,12 @@
 package dev.ebb.sandbox.marketo;
 
+import dev.ebb.sandbox.PeriodCount;
+import dev.ebb.sandbox.SlidingWindow;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.ZoneId;
-import java.util.ArrayDeque;
-import java.util.Deque;
 
 /**
  * Marketo's three limits for one instance, shared by every client of it
@@ -42,8 +42,8 @@ final class LimitGate {
         }
     }
 
-    /** An admitted call, to be {@linkplain #finish finished} once answered. */
-    record Ticket(Instant at, LocalDate day) {
+    /** An admitted call, to be {@linkplain #finish finished} once answered: when it was taken, and on which day. */
+    record Ticket(Instant at, long day) {
     }
 
     /** Either a ticket or the refusal. */
@@ -51,14 +51,11 @@ final class LimitGate {
     }
 
     private final int perWindow;
-    private final Duration window;
     private final long daily;
     private final int concurrency;
     private final ZoneId zone;
-    private final Clock clock;
-    private final Deque<Instant> recent = new ArrayDeque<>();
-    private LocalDate day;
-    private long today;
+    private final SlidingWindow recent;
+    private final PeriodCount today;
     private int inFlight;
 
     LimitGate(int perWindow, Duration window, long daily, int concurrency, ZoneId zone, Clock clock) {
@@ -66,43 +63,41 @@ final class LimitGate {
         if (daily < 1) throw new IllegalArgumentException("daily must be at least 1: " + daily);
         if (concurrency < 1) throw new IllegalArgumentException("concurrency must be at least 1: " + concurrency);
         this.perWindow = perWindow;
-        this.window = window;
         this.daily = daily;
         this.concurrency = concurrency;
         this.zone = zone;
-        this.clock = clock;
+        this.recent = new SlidingWindow(perWindow, window, clock);
+        this.today = PeriodCount.daily(daily, zone, clock);
     }
 
     /** Admits and counts one call, or says which limit refuses it. */
     synchronized Decision admit() {
-        Instant now = roll();
-        if (today >= daily) return new Decision(null, Refusal.DAILY_QUOTA);
-        if (recent.size() >= perWindow) return new Decision(null, Refusal.RATE);
+        if (!today.fits(1)) return new Decision(null, Refusal.DAILY_QUOTA);
+        if (!recent.fits(1)) return new Decision(null, Refusal.RATE);
         if (inFlight >= concurrency) return new Decision(null, Refusal.CONCURRENCY);
-        recent.addLast(now);
-        today++;
+        Instant at = recent.take(1);
+        long day = today.take(1);
         inFlight++;
-        return new Decision(new Ticket(now, day), null);
+        return new Decision(new Ticket(at, day), null);
     }
 
     /** The call is answered; {@code counted} false refunds it from the window and the day. */
     synchronized void finish(Ticket ticket, boolean counted) {
         inFlight--;
         if (counted) return;
-        recent.removeFirstOccurrence(ticket.at());
-        if (ticket.day().equals(day) && today > 0) today--;
+        recent.refund(ticket.at(), 1);
+        today.refund(ticket.day(), 1);
     }
 
     /** Forgets the counts, as if a new day and an empty window had begun (calls in flight stay in flight). */
     synchronized void reset() {
-        recent.clear();
-        today = 0;
+        recent.reset();
+        today.reset();
     }
 
     /** Calls in the current window, today, and in flight. */
     synchronized long[] usage() {
-        roll();
-        return new long[]{recent.size(), today, inFlight};
+        return new long[]{recent.used(), today.used(), inFlight};
     }
 
     int perWindow() {
@@ -110,7 +105,7 @@ final class LimitGate {
     }
 
     Duration window() {
-        return window;
+        return recent.window();
     }
 
     long daily() {
@@ -123,16 +118,5 @@ final class LimitGate {
 
     ZoneId zone() {
         return zone;
-    }
-
-    private Instant roll() {
-        Instant now = clock.instant();
-        while (!recent.isEmpty() && !recent.peekFirst().isAfter(now.minus(window))) recent.removeFirst();
-        LocalDate current = now.atZone(zone).toLocalDate();
-        if (!current.equals(day)) {
-            day = current;
-            today = 0;
-        }
-        return now;
     }
 }

@@ -10,6 +10,7 @@ import dev.ebb.sandbox.SandboxOptions;
 import dev.ebb.sandbox.SandboxRequest;
 import dev.ebb.sandbox.SandboxResponse;
 import dev.ebb.sandbox.SandboxServer;
+import dev.ebb.sandbox.SlidingWindow;
 import dev.ebb.sandbox.salesforce.FieldValues.SaveErrorException;
 import dev.ebb.sandbox.salesforce.FieldValues.Unparsable;
 import dev.ebb.sandbox.salesforce.Org.SaveResult;
@@ -94,6 +95,12 @@ public final class SalesforceSandbox extends SandboxServer {
     static final int OLDEST_VERSION = 30;
     static final int NEWEST_VERSION = 65;
 
+    /**
+     * Daily API requests and Bulk API batches are counted over a rolling 24 hours, not per calendar day
+     * (salesforce-app-limits-platform-api.html, salesforce-app-limits-platform-bulkapi.html; LIMITS §2).
+     */
+    static final Duration ROLLING_DAY = Duration.ofHours(24);
+
     /** The options {@link #fromOptions} accepts, described as {@code ebb sandbox salesforce --help} lists them. */
     public static final List<ConnectorOption> SETTINGS = List.of(
             ConnectorOption.optional("client_id", "the connected app's consumer key (default " + DEFAULT_CLIENT_ID + ")"),
@@ -129,8 +136,8 @@ public final class SalesforceSandbox extends SandboxServer {
     private final Object data = new Object();
     private final Org org;
     private final TokenEndpoint oauth;
-    private final RollingAllowance requests;
-    private final RollingAllowance batches;
+    private final SlidingWindow requests;
+    private final SlidingWindow batches;
     private final int bulkPolls;
     private final String configuredInstanceUrl;
     private final Map<String, IngestJob> jobs = new LinkedHashMap<>();
@@ -147,8 +154,8 @@ public final class SalesforceSandbox extends SandboxServer {
         this.oauth = new TokenEndpoint(builder.clock, builder.clientId, builder.clientSecret, builder.username,
                 builder.jwtKeys, builder.refreshTokens, builder.clientCredentials, audiences, builder.sessionTimeout,
                 org.orgId, org.userId, this::instanceUrl);
-        this.requests = new RollingAllowance(builder.dailyLimit, builder.clock);
-        this.batches = new RollingAllowance(builder.bulkBatches, builder.clock);
+        this.requests = new SlidingWindow(builder.dailyLimit, ROLLING_DAY, builder.clock);
+        this.batches = new SlidingWindow(builder.bulkBatches, ROLLING_DAY, builder.clock);
         this.bulkPolls = builder.bulkPolls;
         org.addType(StandardObjects.account());
         org.addType(StandardObjects.contact());
@@ -724,9 +731,9 @@ public final class SalesforceSandbox extends SandboxServer {
     private SandboxResponse limits() {
         ObjectNode body = JSON.createObjectNode();
         body.putObject("DailyApiRequests").put("Max", requests.limit()).put("Remaining",
-                Math.max(0, requests.limit() - requests.used()));
+                requests.remaining());
         body.putObject("DailyBulkApiBatches").put("Max", batches.limit()).put("Remaining",
-                Math.max(0, batches.limit() - batches.used()));
+                batches.remaining());
         return SandboxResponse.json(200, body);
     }
 

@@ -1,7 +1,8 @@
 package dev.ebb.sandbox.zendesk;
 
+import dev.ebb.sandbox.PeriodCount;
+
 import java.time.Clock;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -17,64 +18,45 @@ final class MinuteLimiter {
     }
 
     private final int perMinute;
-    private final Clock clock;
-    private long minute = Long.MIN_VALUE;
-    private int used;
+    private final PeriodCount minute;
 
     MinuteLimiter(int perMinute, Clock clock) {
         if (perMinute < 1) throw new IllegalArgumentException("per_minute must be at least 1: " + perMinute);
         this.perMinute = perMinute;
-        this.clock = clock;
+        this.minute = PeriodCount.perMinute(perMinute, clock);
     }
 
     synchronized Decision admit() {
-        Instant now = roll();
-        if (used >= perMinute) return new Decision(false, secondsToReset(now), headers(now));
-        used++;
-        return new Decision(true, 0, headers(now));
+        if (!minute.fits(1)) return new Decision(false, minute.secondsToNextPeriod(), headers());
+        minute.take(1);
+        return new Decision(true, 0, headers());
     }
 
     /** The headers without counting a request, and the seconds to the reset (for injected throttles). */
     synchronized Decision peek() {
-        Instant now = roll();
-        return new Decision(false, secondsToReset(now), headers(now));
+        return new Decision(false, minute.secondsToNextPeriod(), headers());
     }
 
     synchronized void reset() {
-        used = 0;
+        minute.reset();
     }
 
     synchronized int used() {
-        roll();
-        return used;
+        return (int) minute.used();
     }
 
     int perMinute() {
         return perMinute;
     }
 
-    private Instant roll() {
-        Instant now = clock.instant();
-        long current = Math.floorDiv(now.getEpochSecond(), 60);
-        if (current != minute) {
-            minute = current;
-            used = 0;
-        }
-        return now;
-    }
-
-    private static long secondsToReset(Instant now) {
-        return 60 - Math.floorMod(now.getEpochSecond(), 60);
-    }
-
-    private Map<String, String> headers(Instant now) {
-        String remaining = String.valueOf(Math.max(0, perMinute - used));
+    private Map<String, String> headers() {
+        String remaining = String.valueOf(minute.remaining());
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("X-Rate-Limit", String.valueOf(perMinute));
         headers.put("X-Rate-Limit-Remaining", remaining);
         headers.put("ratelimit-limit", String.valueOf(perMinute));
         headers.put("ratelimit-remaining", remaining);
-        headers.put("ratelimit-reset", String.valueOf(secondsToReset(now)));
+        headers.put("ratelimit-reset", String.valueOf(minute.secondsToNextPeriod()));
         return headers;
     }
 }

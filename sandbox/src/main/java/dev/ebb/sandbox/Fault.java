@@ -1,6 +1,9 @@
 package dev.ebb.sandbox;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -14,8 +17,11 @@ import java.util.Objects;
  * @param status     for {@link Kind#STATUS}: the HTTP status to answer (e.g. 500, 502, 503); 0 otherwise
  * @param body       for {@link Kind#STATUS}: the body to answer, or {@code null} for the sandbox's default
  * @param latency    for {@link Kind#LATENCY}: how long to hold the request before handling it; zero otherwise
+ * @param headers    for {@link Kind#STATUS} and {@link Kind#THROTTLE}: headers added to the answer, such as the
+ *                   {@code Retry-After} a gateway in front of the vendor may send; empty for none
  */
-public record Fault(Kind kind, int count, String pathPrefix, int status, String body, Duration latency) {
+public record Fault(Kind kind, int count, String pathPrefix, int status, String body, Duration latency,
+                    Map<String, String> headers) {
 
     /** The kinds of fault, as spelled in the {@code /_sandbox/faults} JSON ({@code "kind": "status"}). */
     public enum Kind {
@@ -33,6 +39,7 @@ public record Fault(Kind kind, int count, String pathPrefix, int status, String 
         Objects.requireNonNull(kind, "kind");
         if (count < 1) throw new IllegalArgumentException("a fault hits at least 1 request: " + count);
         latency = latency == null ? Duration.ZERO : latency;
+        headers = headers == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(headers));
         switch (kind) {
             case STATUS -> {
                 if (status < 100 || status > 599) {
@@ -47,6 +54,14 @@ public record Fault(Kind kind, int count, String pathPrefix, int status, String 
             }
             case THROTTLE, DROP -> { }
         }
+        if (!headers.isEmpty() && (kind == Kind.LATENCY || kind == Kind.DROP)) {
+            throw new IllegalArgumentException("only a status or throttle fault answers, so only they carry headers");
+        }
+    }
+
+    /** A fault without headers. */
+    public Fault(Kind kind, int count, String pathPrefix, int status, String body, Duration latency) {
+        this(kind, count, pathPrefix, status, body, latency, Map.of());
     }
 
     /** Answer {@code count} requests with {@code status} and the sandbox's default error body. */
@@ -71,12 +86,24 @@ public record Fault(Kind kind, int count, String pathPrefix, int status, String 
 
     /** The same fault, limited to requests whose path starts with {@code prefix}. */
     public Fault onPath(String prefix) {
-        return new Fault(kind, count, prefix, status, body, latency);
+        return new Fault(kind, count, prefix, status, body, latency, headers);
     }
 
     /** The same status fault with this body. */
     public Fault withBody(String body) {
-        return new Fault(kind, count, pathPrefix, status, body, latency);
+        return new Fault(kind, count, pathPrefix, status, body, latency, headers);
+    }
+
+    /** The same status or throttle fault, answering with one more header (e.g. {@code Retry-After: 1}). */
+    public Fault withHeader(String name, String value) {
+        Map<String, String> more = new LinkedHashMap<>(headers);
+        more.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+        return new Fault(kind, count, pathPrefix, status, body, latency, more);
+    }
+
+    /** The same fault with {@code left} hits to go. */
+    Fault withCount(int left) {
+        return new Fault(kind, left, pathPrefix, status, body, latency, headers);
     }
 
     /** Whether the fault applies to a request for {@code path}. */

@@ -19,6 +19,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -43,7 +44,8 @@ import java.util.concurrent.TimeUnit;
  *       {@code DELETE /_sandbox/requests} resets it.</li>
  *   <li>{@code POST /_sandbox/faults} with {@code {"kind":"status","status":503,"count":3,"path":"/crm/v3"}},
  *       {@code {"kind":"throttle","count":4}}, {@code {"kind":"latency","ms":200,"count":5}} or
- *       {@code {"kind":"drop","count":2}} queues a {@link Fault}; {@code GET} lists the queue and {@code DELETE}
+ *       {@code {"kind":"drop","count":2}} queues a {@link Fault}; a status or throttle fault may add
+ *       {@code "headers": {"Retry-After": "2"}} to its answer. {@code GET} lists the queue and {@code DELETE}
  *       empties it.</li>
  * </ul>
  * Requests under {@code /_sandbox/} are neither logged nor passed to {@link #handle}, so they never count against
@@ -263,13 +265,13 @@ public abstract class SandboxServer implements AutoCloseable {
                         return; // closing the exchange unanswered drops the connection
                     }
                     case STATUS -> {
-                        SandboxResponse response = statusFault(request, fault);
+                        SandboxResponse response = statusFault(request, fault).withHeaders(fault.headers());
                         record(request, response.status(), arrived, faultKind);
                         send(exchange, response);
                         return;
                     }
                     case THROTTLE -> {
-                        SandboxResponse response = throttled(request);
+                        SandboxResponse response = throttled(request).withHeaders(fault.headers());
                         record(request, response.status(), arrived, faultKind);
                         send(exchange, response);
                         return;
@@ -422,6 +424,10 @@ public abstract class SandboxServer implements AutoCloseable {
                 case LATENCY -> node.put("ms", fault.latency().toMillis());
                 case THROTTLE, DROP -> { }
             }
+            if (!fault.headers().isEmpty()) {
+                ObjectNode headers = node.putObject("headers");
+                fault.headers().forEach(headers::put);
+            }
         }
         return array;
     }
@@ -456,8 +462,14 @@ public abstract class SandboxServer implements AutoCloseable {
         String body = node.hasNonNull("body")
                 ? (node.get("body").isTextual() ? node.get("body").asText() : node.get("body").toString())
                 : null;
+        Map<String, String> headers = new LinkedHashMap<>();
+        JsonNode given = node.path("headers");
+        if (!given.isMissingNode() && !given.isNull() && !given.isObject()) {
+            throw new IllegalArgumentException("a fault's headers are an object, e.g. \"headers\": {\"Retry-After\": \"2\"}");
+        }
+        given.properties().forEach(h -> headers.put(h.getKey(), h.getValue().asText()));
         return new Fault(kind, count, path, node.path("status").asInt(0), body,
-                Duration.ofMillis(node.path("ms").asLong(0)));
+                Duration.ofMillis(node.path("ms").asLong(0)), headers);
     }
 
     private static final class PendingFault {
@@ -470,7 +482,7 @@ public abstract class SandboxServer implements AutoCloseable {
         }
 
         private Fault remaining() {
-            return new Fault(fault.kind(), left, fault.pathPrefix(), fault.status(), fault.body(), fault.latency());
+            return fault.withCount(left);
         }
     }
 }

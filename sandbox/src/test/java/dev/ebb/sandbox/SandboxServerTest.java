@@ -148,6 +148,36 @@ class SandboxServerTest {
     }
 
     @Test
+    void aThrottleOrStatusFaultCanAddHeadersSuchAsRetryAfter() throws Exception {
+        sandbox.inject(Fault.throttle(1).withHeader("Retry-After", "2"));
+        sandbox.inject(Fault.status(503, 1).withHeader("Retry-After", "7"));
+
+        HttpResponse<String> throttled = call("GET", "/x", null);
+        assertThat(throttled.statusCode()).isEqualTo(429);
+        assertThat(throttled.headers().firstValue("Retry-After")).contains("2");
+        assertThat(throttled.headers().firstValue("X-Echo-Throttle")).as("the vendor's own headers stay").contains("1");
+        HttpResponse<String> unavailable = call("GET", "/x", null);
+        assertThat(unavailable.statusCode()).isEqualTo(503);
+        assertThat(unavailable.headers().firstValue("Retry-After")).contains("7");
+        assertThat(call("GET", "/x", null).headers().firstValue("Retry-After")).as("only while the fault lasts")
+                .isEmpty();
+
+        HttpResponse<String> queued = call("POST", "/_sandbox/faults",
+                "{\"kind\":\"throttle\",\"count\":2,\"headers\":{\"Retry-After\":\"3\"}}");
+        assertThat(queued.statusCode()).isEqualTo(201);
+        assertThat(JSON.readTree(queued.body()).get(0).path("headers").path("Retry-After").asText()).isEqualTo("3");
+        assertThat(sandbox.pendingFaults().getFirst().headers()).containsExactly(Map.entry("Retry-After", "3"));
+        assertThat(call("GET", "/x", null).headers().firstValue("Retry-After")).contains("3");
+        assertThat(sandbox.pendingFaults().getFirst().headers()).as("a fault keeps its headers while it waits")
+                .containsEntry("Retry-After", "3");
+
+        assertThat(call("POST", "/_sandbox/faults", "{\"kind\":\"drop\",\"headers\":{\"Retry-After\":\"3\"}}")
+                .body()).contains("only a status or throttle fault answers");
+        assertThat(call("POST", "/_sandbox/faults", "{\"kind\":\"throttle\",\"headers\":\"Retry-After: 3\"}")
+                .body()).contains("headers are an object");
+    }
+
+    @Test
     void aLatencyFaultHoldsTheRequestThenAnswersIt() throws Exception {
         sandbox.inject(Fault.latency(Duration.ofMillis(300), 1));
         long started = System.nanoTime();

@@ -835,11 +835,14 @@ public final class SalesforceSandbox extends SandboxServer {
         Optional<String> fields = request.queryParam("fields");
         if (fields.isEmpty() || fields.get().isBlank()) return null;
         List<SalesforceField> selected = new ArrayList<>();
-        for (String name : fields.get().split(",")) {
-            selected.add(type.field(name.trim()).orElseThrow(() -> new Reply(error(400, "INVALID_FIELD",
-                    "No such column '" + name.trim() + "' on entity '" + type.name + "'"))));
-        }
+        for (String name : fields.get().split(",")) selected.add(namedField(type, name.trim()));
         return selected;
+    }
+
+    /** A field to read, or the 400 Salesforce answers for a field that does not exist. */
+    private static SalesforceField namedField(SObjectType type, String name) {
+        return type.field(name).orElseThrow(() -> new Reply(error(400, "INVALID_FIELD",
+                "No such column '" + name + "' on entity '" + type.name + "'")));
     }
 
     private SandboxResponse updateOne(SandboxRequest request, SObjectType type, String id) {
@@ -949,7 +952,11 @@ public final class SalesforceSandbox extends SandboxServer {
                     "sObject type '" + rest.getFirst() + "' is not supported.")));
         }
         if (rest.size() == 1) {
-            return method.equals("GET") ? collectionRetrieve(request, type, dataPath) : methodNotAllowed(method, "GET,POST");
+            return switch (method) {
+                case "GET" -> collectionRetrieve(request, type, dataPath);
+                case "POST" -> collectionRetrieveByBody(request, type, dataPath);
+                default -> methodNotAllowed(method, "GET,POST");
+            };
         }
         if (rest.size() == 2) {
             if (!method.equals("PATCH")) return methodNotAllowed(method, "PATCH");
@@ -1083,17 +1090,57 @@ public final class SalesforceSandbox extends SandboxServer {
         if (ids.isEmpty() || request.queryParam("fields").isEmpty()) {
             return error(400, "MISSING_ARGUMENT", "Required parameters ids and fields are missing");
         }
-        if (ids.size() > 2_000) return error(400, "EXCEEDED_ID_LIMIT", "record limit reached");
         synchronized (data) {
-            List<SalesforceField> fields = selectedFields(request, type);
-            ArrayNode answer = JSON.createArrayNode();
-            for (String id : ids) {
-                Optional<Stored> stored = SalesforceIds.normalize(id).flatMap(type::byId);
-                if (stored.isPresent()) answer.add(type.recordJson(stored.get(), fields, dataPath));
-                else answer.addNull();
-            }
-            return SandboxResponse.json(200, answer);
+            return retrieved(type, ids, selectedFields(request, type), dataPath);
         }
+    }
+
+    /**
+     * {@code POST /composite/sobjects/{Object}} with {@code {"ids": [...], "fields": [...]}}, for more ids than a URL
+     * holds: "The request retrieves up to 2,000 records of the same object type", and "if a passed ID is invalid,
+     * the array returns null for that object" ("Get Records With a Request Body Using sObject Collections",
+     * https://developer.salesforce.com/docs/platform/api-rest/guide/resources-composite-sobjects-collections-retrieve-post.html).
+     */
+    private SandboxResponse collectionRetrieveByBody(SandboxRequest request, SObjectType type, String dataPath) {
+        JsonNode body = readJson(request);
+        List<String> ids = textArray(body, "ids");
+        List<String> names = textArray(body, "fields");
+        if (ids.isEmpty() || names.isEmpty()) {
+            return error(400, "MISSING_ARGUMENT", "Required parameters ids and fields are missing");
+        }
+        synchronized (data) {
+            List<SalesforceField> fields = new ArrayList<>();
+            for (String name : names) fields.add(namedField(type, name));
+            return retrieved(type, ids, fields, dataPath);
+        }
+    }
+
+    /** The text items of the array {@code name} of a request body; a JSON parse error for anything else. */
+    private static List<String> textArray(JsonNode body, String name) {
+        JsonNode array = body.path(name);
+        if (array.isMissingNode() || array.isNull()) return List.of();
+        if (!array.isArray()) {
+            throw new Reply(error(400, "JSON_PARSER_ERROR", "Cannot deserialize value of type `java.util.List` from "
+                    + array.getNodeType().name().toLowerCase(Locale.ROOT) + " value (" + name + ")"));
+        }
+        List<String> items = new ArrayList<>();
+        array.forEach(item -> {
+            if (!item.isTextual() || item.asText().isBlank()) return;
+            items.add(item.asText().trim());
+        });
+        return items;
+    }
+
+    /** The records of {@code ids}, in order, with null for an id not found; up to 2,000 of them. */
+    private SandboxResponse retrieved(SObjectType type, List<String> ids, List<SalesforceField> fields, String dataPath) {
+        if (ids.size() > 2_000) return error(400, "EXCEEDED_ID_LIMIT", "record limit reached");
+        ArrayNode answer = JSON.createArrayNode();
+        for (String id : ids) {
+            Optional<Stored> stored = SalesforceIds.normalize(id).flatMap(type::byId);
+            if (stored.isPresent()) answer.add(type.recordJson(stored.get(), fields, dataPath));
+            else answer.addNull();
+        }
+        return SandboxResponse.json(200, answer);
     }
 
     // ---- SOQL ---------------------------------------------------------------------------------------------

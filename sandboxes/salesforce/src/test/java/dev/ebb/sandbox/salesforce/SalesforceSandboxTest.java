@@ -267,6 +267,37 @@ class SalesforceSandboxTest {
     }
 
     @Test
+    void retrieveByBodyAnswersTheRecordsInOrderWithNullForAnIdNotFound() {
+        String a = sandbox.createRecord("Contact", Map.of("LastName", "A", "Customer_Key__c", "K-A")).id();
+        String b = sandbox.createRecord("Contact", Map.of("LastName", "B")).id();
+        String missing = a.substring(0, 3) + "000000000000ZZZ";
+
+        Answer answer = client.json("POST", DATA + "/composite/sobjects/Contact",
+                "{\"ids\":[\"" + a + "\",\"" + missing + "\",\"" + b.substring(0, 15) + "\"],"
+                        + "\"fields\":[\"Id\",\"LastName\",\"Customer_Key__c\"]}");
+        assertThat(answer.status()).isEqualTo(200);
+        JsonNode records = answer.json();
+        assertThat(records).as("one entry per id passed").hasSize(3);
+        assertThat(records.get(0).get("attributes").get("type").asText()).isEqualTo("Contact");
+        assertThat(records.get(0).get("attributes").get("url").asText()).isEqualTo(DATA + "/sobjects/Contact/" + a);
+        assertThat(records.get(0).get("Id").asText()).isEqualTo(a);
+        assertThat(records.get(0).get("LastName").asText()).isEqualTo("A");
+        assertThat(records.get(0).get("Customer_Key__c").asText()).isEqualTo("K-A");
+        assertThat(records.get(1).isNull()).as("an id not found is null").isTrue();
+        assertThat(records.get(2).get("Id").asText()).as("a 15-character id finds its record").isEqualTo(b);
+        assertThat(records.get(2).get("Customer_Key__c").isNull()).isTrue();
+        assertThat(records.get(2).has("Email")).as("only the fields asked for").isFalse();
+
+        Answer noFields = client.json("POST", DATA + "/composite/sobjects/Contact", "{\"ids\":[\"" + a + "\"]}");
+        assertThat(noFields.status()).isEqualTo(400);
+        assertThat(noFields.json().get(0).get("errorCode").asText()).isEqualTo("MISSING_ARGUMENT");
+        Answer badField = client.json("POST", DATA + "/composite/sobjects/Contact",
+                "{\"ids\":[\"" + a + "\"],\"fields\":[\"Nope__c\"]}");
+        assertThat(badField.status()).isEqualTo(400);
+        assertThat(badField.json().get(0).get("errorCode").asText()).isEqualTo("INVALID_FIELD");
+    }
+
+    @Test
     void lockedRowsAreRefusedWithUnableToLockRow() {
         sandbox.lockNextRecords(1);
         JsonNode results = upsert(contact("K-1", "A", null), contact("K-2", "B", null)).json();

@@ -282,6 +282,8 @@ public abstract class SandboxServer implements AutoCloseable {
             SandboxResponse response;
             try {
                 response = handle(request);
+            } catch (SandboxReply reply) {
+                response = reply.response();
             } catch (RuntimeException e) {
                 response = internalError(request, e);
             }
@@ -373,6 +375,8 @@ public abstract class SandboxServer implements AutoCloseable {
                 default -> handleSandbox(request).orElseGet(() -> sandboxError(404,
                         "no sandbox endpoint " + route + "; see GET /_sandbox/requests, /_sandbox/faults"));
             };
+        } catch (SandboxReply reply) {
+            return reply.response();
         } catch (IllegalArgumentException e) {
             return sandboxError(400, e.getMessage());
         } catch (RuntimeException e) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ebb.sandbox.SandboxOptions;
+import dev.ebb.sandbox.SandboxReply;
 import dev.ebb.sandbox.SandboxRequest;
 import dev.ebb.sandbox.SandboxResponse;
 import dev.ebb.sandbox.SandboxServer;
@@ -378,8 +379,8 @@ public final class HubSpotSandbox extends SandboxServer {
         SandboxResponse response;
         try {
             response = route(request);
-        } catch (Reply reply) {
-            response = reply.response;
+        } catch (SandboxReply reply) {
+            response = reply.response();
         }
         return response.withHeaders(decision.headers());
     }
@@ -423,7 +424,7 @@ public final class HubSpotSandbox extends SandboxServer {
         if (!api.equals("objects") && !api.equals("properties")) throw notFound(request);
         ObjectType type;
         synchronized (data) {
-            type = findType(segments.get(3)).orElseThrow(() -> new Reply(SandboxResponse.json(400,
+            type = findType(segments.get(3)).orElseThrow(() -> new SandboxReply(SandboxResponse.json(400,
                     error("VALIDATION_ERROR", "Unable to infer object type from: " + segments.get(3)))));
         }
         List<String> rest = segments.subList(4, segments.size());
@@ -544,9 +545,9 @@ public final class HubSpotSandbox extends SandboxServer {
             Map<String, String> changes = new LinkedHashMap<>();
             List<Problem> problems = new ArrayList<>();
             validate(type, raw, changes, problems);
-            if (!problems.isEmpty()) throw new Reply(validationFailure(problems));
+            if (!problems.isEmpty()) throw new SandboxReply(validationFailure(problems));
             type.uniqueConflict(null, changes).ifPresent(c -> {
-                throw new Reply(SandboxResponse.json(409, error("CONFLICT", conflictMessage(type, c))));
+                throw new SandboxReply(SandboxResponse.json(409, error("CONFLICT", conflictMessage(type, c))));
             });
             Stored stored = type.create(String.valueOf(nextRecordId++), changes, clock().instant());
             return SandboxResponse.json(201, recordJson(type, stored, union(type.defaultProperties, changes.keySet())));
@@ -561,9 +562,9 @@ public final class HubSpotSandbox extends SandboxServer {
             Map<String, String> changes = new LinkedHashMap<>();
             List<Problem> problems = new ArrayList<>();
             validate(type, raw, changes, problems);
-            if (!problems.isEmpty()) throw new Reply(validationFailure(problems));
+            if (!problems.isEmpty()) throw new SandboxReply(validationFailure(problems));
             type.uniqueConflict(stored, changes).ifPresent(c -> {
-                throw new Reply(SandboxResponse.json(409, error("CONFLICT", conflictMessage(type, c))));
+                throw new SandboxReply(SandboxResponse.json(409, error("CONFLICT", conflictMessage(type, c))));
             });
             type.apply(stored, changes, clock().instant());
             return SandboxResponse.json(200, recordJson(type, stored, union(type.defaultProperties, changes.keySet())));
@@ -579,7 +580,7 @@ public final class HubSpotSandbox extends SandboxServer {
             stored = type.byUnique(idProperty, id);
         }
         // HubSpot's single-record 404 (the hint about numeric ids is HubSpot's own).
-        return stored.orElseThrow(() -> new Reply(SandboxResponse.json(404,
+        return stored.orElseThrow(() -> new SandboxReply(SandboxResponse.json(404,
                 error("OBJECT_NOT_FOUND", "Object not found.  objectId are usually numeric."))));
     }
 
@@ -606,7 +607,7 @@ public final class HubSpotSandbox extends SandboxServer {
             String id = node.hasNonNull("id") ? node.get("id").asText() : null;
             String idProperty = node.hasNonNull("idProperty") ? node.get("idProperty").asText() : null;
             if (!operation.equals("create") && (id == null || id.isEmpty())) {
-                throw new Reply(SandboxResponse.json(400, error("VALIDATION_ERROR",
+                throw new SandboxReply(SandboxResponse.json(400, error("VALIDATION_ERROR",
                         "Some required fields were not set: [id]")));
             }
             inputs.add(new Input(i, traceId, id, idProperty, rawProperties(node.path("properties"))));
@@ -772,19 +773,19 @@ public final class HubSpotSandbox extends SandboxServer {
             if (!seen.add(key)) duplicates.add(input.id());
         }
         if (!duplicates.isEmpty()) {
-            throw new Reply(SandboxResponse.json(400, error("VALIDATION_ERROR",
+            throw new SandboxReply(SandboxResponse.json(400, error("VALIDATION_ERROR",
                     "Duplicate IDs found in batch input: " + duplicates + ". IDs must be unique")));
         }
     }
 
     private void requireUniqueIdProperty(ObjectType type, String idProperty) {
         if (type.property(idProperty).isEmpty()) {
-            throw new Reply(SandboxResponse.json(400, error("VALIDATION_ERROR",
+            throw new SandboxReply(SandboxResponse.json(400, error("VALIDATION_ERROR",
                     "Property \"" + idProperty + "\" does not exist")));
         }
         if (!type.isUnique(idProperty)) {
             // HubSpot's wording (quoted in segmentio/action-destinations#3957).
-            throw new Reply(SandboxResponse.json(400, error("VALIDATION_ERROR",
+            throw new SandboxReply(SandboxResponse.json(400, error("VALIDATION_ERROR",
                     "Unable to perform update/upsert by non-unique " + type.objectTypeId + " property " + idProperty
                             + " in portal ID " + portalId)));
         }
@@ -793,20 +794,20 @@ public final class HubSpotSandbox extends SandboxServer {
     private List<JsonNode> inputs(JsonNode body) {
         JsonNode inputs = body.path("inputs");
         if (!inputs.isArray()) {
-            throw new Reply(SandboxResponse.json(400, error("VALIDATION_ERROR",
+            throw new SandboxReply(SandboxResponse.json(400, error("VALIDATION_ERROR",
                     "Some required fields were not set: [inputs]")));
         }
         if (inputs.size() > MAX_BATCH_INPUTS) {
             // Worded like HubSpot's property-history variant ("The maximum number of inputs supported in a batch
             // request for property histories is 50. …", quoted in activepieces/activepieces#9359).
-            throw new Reply(SandboxResponse.json(400, error("VALIDATION_ERROR",
+            throw new SandboxReply(SandboxResponse.json(400, error("VALIDATION_ERROR",
                     "The maximum number of inputs supported in a batch request is " + MAX_BATCH_INPUTS
                             + ". Please reduce the number of items and try again")));
         }
         List<JsonNode> list = new ArrayList<>();
         for (JsonNode input : inputs) {
             if (!input.isObject()) {
-                throw new Reply(SandboxResponse.json(400, error("VALIDATION_ERROR", "Each input must be an object")));
+                throw new SandboxReply(SandboxResponse.json(400, error("VALIDATION_ERROR", "Each input must be an object")));
             }
             list.add(input);
         }
@@ -826,8 +827,8 @@ public final class HubSpotSandbox extends SandboxServer {
                     HubSpotProperty property = parseProperty(node, true);
                     addProperty(type, property);
                     results.add(propertyJson(property));
-                } catch (Reply reply) {
-                    JsonNode replied = readTree(reply.response.bodyText());
+                } catch (SandboxReply reply) {
+                    JsonNode replied = readTree(reply.response().bodyText());
                     ObjectNode entry = batchError(replied.path("category").asText("VALIDATION_ERROR"),
                             replied.path("message").asText());
                     entry.putObject("context").putArray("name").add(node.path("name").asText(""));
@@ -865,7 +866,7 @@ public final class HubSpotSandbox extends SandboxServer {
         try {
             type.addProperty(property);
         } catch (IllegalArgumentException e) {
-            throw new Reply(SandboxResponse.json(409, error("CONFLICT", e.getMessage())));
+            throw new SandboxReply(SandboxResponse.json(409, error("CONFLICT", e.getMessage())));
         }
     }
 
@@ -876,7 +877,7 @@ public final class HubSpotSandbox extends SandboxServer {
             if (!node.hasNonNull(field) || node.get(field).asText().isBlank()) missing.add(field);
         }
         if (!missing.isEmpty()) {
-            throw new Reply(SandboxResponse.json(400, error("VALIDATION_ERROR",
+            throw new SandboxReply(SandboxResponse.json(400, error("VALIDATION_ERROR",
                     "Some required fields were not set: " + missing)));
         }
         List<HubSpotProperty.Option> options = new ArrayList<>();
@@ -887,7 +888,7 @@ public final class HubSpotSandbox extends SandboxServer {
                     node.get("type").asText(), node.path("fieldType").asText(null), node.path("groupName").asText(null),
                     node.path("hasUniqueValue").asBoolean(false), false, false, options);
         } catch (IllegalArgumentException e) {
-            throw new Reply(SandboxResponse.json(400, error("VALIDATION_ERROR", e.getMessage())));
+            throw new SandboxReply(SandboxResponse.json(400, error("VALIDATION_ERROR", e.getMessage())));
         }
     }
 
@@ -1036,7 +1037,7 @@ public final class HubSpotSandbox extends SandboxServer {
         Map<String, String> raw = new LinkedHashMap<>();
         if (properties.isMissingNode() || properties.isNull()) return raw;
         if (!properties.isObject()) {
-            throw new Reply(SandboxResponse.json(400, error("VALIDATION_ERROR", "properties must be an object")));
+            throw new SandboxReply(SandboxResponse.json(400, error("VALIDATION_ERROR", "properties must be an object")));
         }
         properties.properties().forEach(e -> raw.put(e.getKey(),
                 e.getValue().isNull() ? "" : e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString()));
@@ -1048,13 +1049,13 @@ public final class HubSpotSandbox extends SandboxServer {
         try {
             JsonNode node = JSON.readTree(request.bodyText());
             if (node == null || !node.isObject()) {
-                throw new Reply(SandboxResponse.json(400, error("VALIDATION_ERROR", "Invalid input JSON: expected an object")));
+                throw new SandboxReply(SandboxResponse.json(400, error("VALIDATION_ERROR", "Invalid input JSON: expected an object")));
             }
             return node;
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? ""
                     : " on line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-            throw new Reply(SandboxResponse.json(400, error("VALIDATION_ERROR",
+            throw new SandboxReply(SandboxResponse.json(400, error("VALIDATION_ERROR",
                     "Invalid input JSON" + where + ": " + e.getOriginalMessage())));
         }
     }
@@ -1079,7 +1080,7 @@ public final class HubSpotSandbox extends SandboxServer {
         try {
             return request.queryParam(name).map(Integer::parseInt).orElse(fallback);
         } catch (NumberFormatException e) {
-            throw new Reply(SandboxResponse.json(400, error("VALIDATION_ERROR", name + " must be a number")));
+            throw new SandboxReply(SandboxResponse.json(400, error("VALIDATION_ERROR", name + " must be a number")));
         }
     }
 
@@ -1093,25 +1094,16 @@ public final class HubSpotSandbox extends SandboxServer {
         return a.length() != b.length() ? Integer.compare(a.length(), b.length()) : a.compareTo(b);
     }
 
-    private static Reply notFound(SandboxRequest request) {
-        return new Reply(SandboxResponse.json(404, error("OBJECT_NOT_FOUND",
+    private static SandboxReply notFound(SandboxRequest request) {
+        return new SandboxReply(SandboxResponse.json(404, error("OBJECT_NOT_FOUND",
                 "No endpoint " + request.method() + " " + request.path())));
     }
 
-    private static Reply methodNotAllowed(SandboxRequest request) {
-        return new Reply(SandboxResponse.json(405, error("VALIDATION_ERROR",
+    private static SandboxReply methodNotAllowed(SandboxRequest request) {
+        return new SandboxReply(SandboxResponse.json(405, error("VALIDATION_ERROR",
                 "Method " + request.method() + " is not allowed on " + request.path())));
     }
 
-    /** Ends handling early with an answer. */
-    private static final class Reply extends RuntimeException {
-        private final transient SandboxResponse response;
-
-        Reply(SandboxResponse response) {
-            super(null, null, false, false);
-            this.response = response;
-        }
-    }
 
     // ---- /_sandbox/ ---------------------------------------------------------------------------------------
 
@@ -1119,45 +1111,41 @@ public final class HubSpotSandbox extends SandboxServer {
     protected Optional<SandboxResponse> handleSandbox(SandboxRequest request) {
         List<String> segments = Arrays.stream(request.path().split("/")).filter(s -> !s.isEmpty()).toList();
         String method = request.method();
-        try {
-            if (segments.size() == 2 && segments.get(1).equals("objects")) {
-                if (method.equals("GET")) {
-                    ArrayNode list = JSON.createArrayNode();
-                    synchronized (data) {
-                        types.forEach(t -> list.addObject().put("objectTypeId", t.objectTypeId).put("name", t.name)
-                                .put("fullyQualifiedName", t.fullyQualifiedName).put("total", t.size()));
-                    }
-                    return Optional.of(SandboxResponse.json(200, list));
-                }
-                if (method.equals("POST")) return Optional.of(createCustomObjectOverHttp(request));
-            }
-            if (segments.size() == 3 && segments.get(1).equals("objects")) {
-                if (method.equals("GET")) return Optional.of(dump(segments.get(2)));
-                if (method.equals("DELETE")) {
-                    synchronized (data) {
-                        type(segments.get(2)).clear();
-                    }
-                    return Optional.of(SandboxResponse.empty(204));
-                }
-            }
-            if (segments.size() == 3 && segments.get(1).equals("properties") && method.equals("POST")) {
-                HubSpotProperty property = parseProperty(readJson(request), false);
+        if (segments.size() == 2 && segments.get(1).equals("objects")) {
+            if (method.equals("GET")) {
+                ArrayNode list = JSON.createArrayNode();
                 synchronized (data) {
-                    addProperty(type(segments.get(2)), property);
+                    types.forEach(t -> list.addObject().put("objectTypeId", t.objectTypeId).put("name", t.name)
+                            .put("fullyQualifiedName", t.fullyQualifiedName).put("total", t.size()));
                 }
-                return Optional.of(SandboxResponse.json(201, propertyJson(property)));
+                return Optional.of(SandboxResponse.json(200, list));
             }
-            if (segments.size() == 2 && segments.get(1).equals("rate-limits")) {
-                if (method.equals("GET")) return Optional.of(rateLimitsJson());
-                if (method.equals("DELETE")) {
-                    resetRateLimits();
-                    return Optional.of(SandboxResponse.empty(204));
-                }
-            }
-            return Optional.empty();
-        } catch (Reply reply) {
-            return Optional.of(reply.response);
+            if (method.equals("POST")) return Optional.of(createCustomObjectOverHttp(request));
         }
+        if (segments.size() == 3 && segments.get(1).equals("objects")) {
+            if (method.equals("GET")) return Optional.of(dump(segments.get(2)));
+            if (method.equals("DELETE")) {
+                synchronized (data) {
+                    type(segments.get(2)).clear();
+                }
+                return Optional.of(SandboxResponse.empty(204));
+            }
+        }
+        if (segments.size() == 3 && segments.get(1).equals("properties") && method.equals("POST")) {
+            HubSpotProperty property = parseProperty(readJson(request), false);
+            synchronized (data) {
+                addProperty(type(segments.get(2)), property);
+            }
+            return Optional.of(SandboxResponse.json(201, propertyJson(property)));
+        }
+        if (segments.size() == 2 && segments.get(1).equals("rate-limits")) {
+            if (method.equals("GET")) return Optional.of(rateLimitsJson());
+            if (method.equals("DELETE")) {
+                resetRateLimits();
+                return Optional.of(SandboxResponse.empty(204));
+            }
+        }
+        return Optional.empty();
     }
 
     private SandboxResponse createCustomObjectOverHttp(SandboxRequest request) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ebb.sandbox.SandboxOptions;
+import dev.ebb.sandbox.SandboxReply;
 import dev.ebb.sandbox.SandboxRequest;
 import dev.ebb.sandbox.SandboxResponse;
 import dev.ebb.sandbox.SandboxServer;
@@ -163,15 +164,6 @@ public final class MarketoSandbox extends SandboxServer {
         }
     }
 
-    /** A response-level error (or another early answer) thrown out of request handling. */
-    private static final class Reply extends RuntimeException {
-        final transient SandboxResponse response;
-
-        Reply(SandboxResponse response) {
-            super(null, null, false, false);
-            this.response = response;
-        }
-    }
 
     private MarketoSandbox(Builder builder) {
         super(builder.port, builder.clock);
@@ -450,8 +442,8 @@ public final class MarketoSandbox extends SandboxServer {
             try {
                 response = route(request);
                 counted = true;
-            } catch (Reply reply) {
-                response = reply.response;
+            } catch (SandboxReply reply) {
+                response = reply.response();
             }
             return response;
         } finally {
@@ -972,8 +964,8 @@ public final class MarketoSandbox extends SandboxServer {
         return SandboxResponse.json(200, body);
     }
 
-    private Reply fail(String code, String message) {
-        return new Reply(error(code, message));
+    private SandboxReply fail(String code, String message) {
+        return new SandboxReply(error(code, message));
     }
 
     /** Marketo's request ids look like {@code e42b#14272d07d78}: a counter and the time, in hex. */
@@ -1048,8 +1040,8 @@ public final class MarketoSandbox extends SandboxServer {
                 }
                 default -> Optional.empty();
             };
-        } catch (Reply reply) {
-            return Optional.of(sandboxError(400, reply.response.bodyText()));
+        } catch (SandboxReply reply) {
+            return Optional.of(sandboxError(400, reply.response().bodyText()));
         }
     }
 

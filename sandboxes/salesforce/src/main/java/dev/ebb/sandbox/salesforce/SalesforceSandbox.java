@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ebb.sandbox.Fault;
 import dev.ebb.sandbox.SandboxOptions;
+import dev.ebb.sandbox.SandboxReply;
 import dev.ebb.sandbox.SandboxRequest;
 import dev.ebb.sandbox.SandboxResponse;
 import dev.ebb.sandbox.SandboxServer;
@@ -527,15 +528,6 @@ public final class SalesforceSandbox extends SandboxServer {
 
     // ---- HTTP: routing, sessions, limits ------------------------------------------------------------------
 
-    /** A finished answer, thrown from deep inside a handler. */
-    private static final class Reply extends RuntimeException {
-        final SandboxResponse response;
-
-        Reply(SandboxResponse response) {
-            super(null, null, false, false);
-            this.response = response;
-        }
-    }
 
     @Override
     protected SandboxResponse handle(SandboxRequest request) {
@@ -555,8 +547,8 @@ public final class SalesforceSandbox extends SandboxServer {
         SandboxResponse response;
         try {
             response = route(request);
-        } catch (Reply reply) {
-            response = reply.response;
+        } catch (SandboxReply reply) {
+            response = reply.response();
         }
         return response.withHeader("Sforce-Limit-Info", limitInfo());
     }
@@ -616,9 +608,9 @@ public final class SalesforceSandbox extends SandboxServer {
         List<String> segments = Arrays.stream(request.path().split("/")).filter(s -> !s.isEmpty()).toList();
         // services, data, vNN.0, …
         Matcher version = VERSION.matcher(segments.get(2));
-        if (!version.matches()) throw new Reply(notFound());
+        if (!version.matches()) throw new SandboxReply(notFound());
         int number = Integer.parseInt(version.group(1));
-        if (number < OLDEST_VERSION || number > NEWEST_VERSION) throw new Reply(notFound());
+        if (number < OLDEST_VERSION || number > NEWEST_VERSION) throw new SandboxReply(notFound());
         String apiVersion = number + ".0";
         String dataPath = "/services/data/v" + apiVersion;
         List<String> rest = segments.subList(3, segments.size());
@@ -628,7 +620,7 @@ public final class SalesforceSandbox extends SandboxServer {
             case "sobjects" -> sobjects(request, rest, dataPath);
             case "composite" -> {
                 // sObject Collections came with 42.0, their upsert with 46.0.
-                if (number < 42 || rest.size() < 2 || !rest.get(1).equals("sobjects")) throw new Reply(notFound());
+                if (number < 42 || rest.size() < 2 || !rest.get(1).equals("sobjects")) throw new SandboxReply(notFound());
                 yield collections(request, rest.subList(2, rest.size()), dataPath, number);
             }
             case "query" -> {
@@ -639,7 +631,7 @@ public final class SalesforceSandbox extends SandboxServer {
             case "limits" -> method.equals("GET") ? limits() : methodNotAllowed(method, "GET");
             case "jobs" -> {
                 // Bulk API 2.0 came with 41.0.
-                if (number < 41 || rest.size() < 2 || !rest.get(1).equals("ingest")) throw new Reply(notFound());
+                if (number < 41 || rest.size() < 2 || !rest.get(1).equals("ingest")) throw new SandboxReply(notFound());
                 yield ingest(request, rest.subList(2, rest.size()), apiVersion);
             }
             default -> notFound();
@@ -666,13 +658,13 @@ public final class SalesforceSandbox extends SandboxServer {
     private static JsonNode readJson(SandboxRequest request) {
         String text = request.bodyText();
         if (text.isBlank()) {
-            throw new Reply(error(400, "JSON_PARSER_ERROR", "No content to map due to end-of-input at [line:1, column:0]"));
+            throw new SandboxReply(error(400, "JSON_PARSER_ERROR", "No content to map due to end-of-input at [line:1, column:0]"));
         }
         try {
             return JSON.readTree(text);
         } catch (JsonProcessingException e) {
             var location = e.getLocation();
-            throw new Reply(error(400, "JSON_PARSER_ERROR", e.getOriginalMessage() + " at [line:"
+            throw new SandboxReply(error(400, "JSON_PARSER_ERROR", e.getOriginalMessage() + " at [line:"
                     + (location == null ? 1 : location.getLineNr()) + ", column:"
                     + (location == null ? 1 : location.getColumnNr()) + "]"));
         }
@@ -685,7 +677,7 @@ public final class SalesforceSandbox extends SandboxServer {
      */
     private static Map<String, Object> parseRecord(SObjectType type, JsonNode node, String body, Set<String> skip) {
         if (!node.isObject()) {
-            throw new Reply(error(400, "JSON_PARSER_ERROR", "Cannot deserialize instance of " + type.name
+            throw new SandboxReply(error(400, "JSON_PARSER_ERROR", "Cannot deserialize instance of " + type.name
                     + " from " + (node.isArray() ? "START_ARRAY" : "VALUE_STRING") + " value"));
         }
         Map<String, Object> values = new LinkedHashMap<>();
@@ -693,14 +685,14 @@ public final class SalesforceSandbox extends SandboxServer {
             var entry = it.next();
             String name = entry.getKey();
             if (name.equals("attributes") || skip.stream().anyMatch(s -> s.equalsIgnoreCase(name))) continue;
-            SalesforceField field = type.field(name).orElseThrow(() -> new Reply(error(400, "INVALID_FIELD",
+            SalesforceField field = type.field(name).orElseThrow(() -> new SandboxReply(error(400, "INVALID_FIELD",
                     "No such column '" + name + "' on sobject of type " + type.name)));
             Object value;
             try {
                 value = FieldValues.fromJson(field, entry.getValue());
             } catch (Unparsable e) {
                 int column = body.indexOf(e.text.isEmpty() ? name : e.text) + 1;
-                throw new Reply(error(400, "JSON_PARSER_ERROR", "Cannot deserialize instance of "
+                throw new SandboxReply(error(400, "JSON_PARSER_ERROR", "Cannot deserialize instance of "
                         + field.type().describeName() + " from " + e.token + " value " + e.text
                         + " or request may be missing a required field at [line:1, column:" + Math.max(column, 1) + "]"));
             }
@@ -750,7 +742,7 @@ public final class SalesforceSandbox extends SandboxServer {
         }
         SObjectType type;
         synchronized (data) {
-            type = org.type(rest.get(1)).orElseThrow(() -> new Reply(notFound()));
+            type = org.type(rest.get(1)).orElseThrow(() -> new SandboxReply(notFound()));
         }
         if (rest.size() == 2) {
             return switch (method) {
@@ -783,7 +775,7 @@ public final class SalesforceSandbox extends SandboxServer {
         if (rest.size() == 4) {
             SalesforceField field;
             synchronized (data) {
-                field = type.field(rest.get(2)).orElseThrow(() -> new Reply(error(404, "NOT_FOUND",
+                field = type.field(rest.get(2)).orElseThrow(() -> new SandboxReply(error(404, "NOT_FOUND",
                         "Provided external ID field does not exist or is not accessible: " + rest.get(2))));
             }
             return switch (method) {
@@ -826,7 +818,7 @@ public final class SalesforceSandbox extends SandboxServer {
 
     private SandboxResponse getOne(SandboxRequest request, SObjectType type, String id, String dataPath) {
         synchronized (data) {
-            Stored stored = SalesforceIds.normalize(id).flatMap(type::byId).orElseThrow(() -> new Reply(notFound()));
+            Stored stored = SalesforceIds.normalize(id).flatMap(type::byId).orElseThrow(() -> new SandboxReply(notFound()));
             return SandboxResponse.json(200, type.recordJson(stored, selectedFields(request, type), dataPath));
         }
     }
@@ -841,7 +833,7 @@ public final class SalesforceSandbox extends SandboxServer {
 
     /** A field to read, or the 400 Salesforce answers for a field that does not exist. */
     private static SalesforceField namedField(SObjectType type, String name) {
-        return type.field(name).orElseThrow(() -> new Reply(error(400, "INVALID_FIELD",
+        return type.field(name).orElseThrow(() -> new SandboxReply(error(400, "INVALID_FIELD",
                 "No such column '" + name + "' on entity '" + type.name + "'")));
     }
 
@@ -929,7 +921,7 @@ public final class SalesforceSandbox extends SandboxServer {
 
     private static void requireMatchable(SObjectType type, SalesforceField field) {
         if (field.type() != SalesforceField.Type.ID && !field.canMatch()) {
-            throw new Reply(error(400, "INVALID_FIELD", "Field name provided, " + field.name()
+            throw new SandboxReply(error(400, "INVALID_FIELD", "Field name provided, " + field.name()
                     + " is not an External ID or indexed field for " + type.name));
         }
     }
@@ -948,7 +940,7 @@ public final class SalesforceSandbox extends SandboxServer {
         }
         SObjectType type;
         synchronized (data) {
-            type = org.type(rest.getFirst()).orElseThrow(() -> new Reply(error(400, "INVALID_TYPE",
+            type = org.type(rest.getFirst()).orElseThrow(() -> new SandboxReply(error(400, "INVALID_TYPE",
                     "sObject type '" + rest.getFirst() + "' is not supported.")));
         }
         if (rest.size() == 1) {
@@ -963,7 +955,7 @@ public final class SalesforceSandbox extends SandboxServer {
             if (version < 46) return notFound();
             SalesforceField field;
             synchronized (data) {
-                field = type.field(rest.get(1)).orElseThrow(() -> new Reply(error(404, "NOT_FOUND",
+                field = type.field(rest.get(1)).orElseThrow(() -> new SandboxReply(error(404, "NOT_FOUND",
                         "Provided external ID field does not exist or is not accessible: " + rest.get(1))));
                 requireMatchable(type, field);
             }
@@ -1004,7 +996,7 @@ public final class SalesforceSandbox extends SandboxServer {
             for (JsonNode record : records) {
                 String typeName = record.path("attributes").path("type").asText("");
                 if (typeName.isEmpty()) return error(400, "INVALID_TYPE", "Must send a concrete entity type.");
-                SObjectType type = org.type(typeName).orElseThrow(() -> new Reply(error(400, "INVALID_TYPE",
+                SObjectType type = org.type(typeName).orElseThrow(() -> new SandboxReply(error(400, "INVALID_TYPE",
                         "sObject type '" + typeName + "' is not supported.")));
                 if (upsert && type != upsertType) {
                     return error(400, "INVALID_TYPE", "Record type " + typeName + " does not match the type "
@@ -1120,7 +1112,7 @@ public final class SalesforceSandbox extends SandboxServer {
         JsonNode array = body.path(name);
         if (array.isMissingNode() || array.isNull()) return List.of();
         if (!array.isArray()) {
-            throw new Reply(error(400, "JSON_PARSER_ERROR", "Cannot deserialize value of type `java.util.List` from "
+            throw new SandboxReply(error(400, "JSON_PARSER_ERROR", "Cannot deserialize value of type `java.util.List` from "
                     + array.getNodeType().name().toLowerCase(Locale.ROOT) + " value (" + name + ")"));
         }
         List<String> items = new ArrayList<>();
@@ -1520,69 +1512,65 @@ public final class SalesforceSandbox extends SandboxServer {
     protected Optional<SandboxResponse> handleSandbox(SandboxRequest request) {
         List<String> segments = Arrays.stream(request.path().split("/")).filter(s -> !s.isEmpty()).toList();
         String method = request.method();
-        try {
-            if (segments.size() == 2 && segments.get(1).equals("objects")) {
-                if (method.equals("GET")) {
-                    ArrayNode list = JSON.createArrayNode();
-                    synchronized (data) {
-                        org.types().forEach(t -> list.addObject().put("name", t.name).put("keyPrefix", t.keyPrefix)
-                                .put("custom", t.custom).put("total", t.size()));
-                    }
-                    return Optional.of(SandboxResponse.json(200, list));
-                }
-                if (method.equals("POST")) {
-                    JsonNode body = readJson(request);
-                    List<SalesforceField> fields = new ArrayList<>();
-                    body.path("fields").forEach(f -> fields.add(fieldFromJson(f)));
-                    createCustomObject(body.path("name").asText(""), fields.toArray(SalesforceField[]::new));
-                    return Optional.of(SandboxResponse.json(201, JSON.createObjectNode().put("name",
-                            body.path("name").asText(""))));
-                }
-            }
-            if (segments.size() == 3 && segments.get(1).equals("objects")) {
-                if (method.equals("GET")) return Optional.of(dump(segments.get(2)));
-                if (method.equals("DELETE")) {
-                    synchronized (data) {
-                        type(segments.get(2)).clear();
-                    }
-                    return Optional.of(SandboxResponse.empty(204));
-                }
-            }
-            if (segments.size() == 3 && segments.get(1).equals("fields") && method.equals("POST")) {
-                SalesforceField field = fieldFromJson(readJson(request));
-                addField(segments.get(2), field);
-                return Optional.of(SandboxResponse.json(201, field.describe()));
-            }
-            if (segments.size() == 2 && segments.get(1).equals("limits")) {
-                if (method.equals("GET")) {
-                    ObjectNode body = JSON.createObjectNode();
-                    body.putObject("apiRequests").put("used", requests.used()).put("limit", requests.limit());
-                    body.putObject("bulkBatches").put("used", batches.used()).put("limit", batches.limit());
-                    return Optional.of(SandboxResponse.json(200, body));
-                }
-                if (method.equals("DELETE")) {
-                    resetLimits();
-                    return Optional.of(SandboxResponse.empty(204));
-                }
-            }
-            if (segments.size() == 2 && segments.get(1).equals("jobs") && method.equals("GET")) {
+        if (segments.size() == 2 && segments.get(1).equals("objects")) {
+            if (method.equals("GET")) {
                 ArrayNode list = JSON.createArrayNode();
-                jobs().forEach(list::add);
+                synchronized (data) {
+                    org.types().forEach(t -> list.addObject().put("name", t.name).put("keyPrefix", t.keyPrefix)
+                            .put("custom", t.custom).put("total", t.size()));
+                }
                 return Optional.of(SandboxResponse.json(200, list));
             }
-            if (segments.size() == 2 && segments.get(1).equals("sessions") && method.equals("DELETE")) {
-                expireSessions();
+            if (method.equals("POST")) {
+                JsonNode body = readJson(request);
+                List<SalesforceField> fields = new ArrayList<>();
+                body.path("fields").forEach(f -> fields.add(fieldFromJson(f)));
+                createCustomObject(body.path("name").asText(""), fields.toArray(SalesforceField[]::new));
+                return Optional.of(SandboxResponse.json(201, JSON.createObjectNode().put("name",
+                        body.path("name").asText(""))));
+            }
+        }
+        if (segments.size() == 3 && segments.get(1).equals("objects")) {
+            if (method.equals("GET")) return Optional.of(dump(segments.get(2)));
+            if (method.equals("DELETE")) {
+                synchronized (data) {
+                    type(segments.get(2)).clear();
+                }
                 return Optional.of(SandboxResponse.empty(204));
             }
-            if (segments.size() == 2 && segments.get(1).equals("locks") && method.equals("POST")) {
-                int count = readJson(request).path("count").asInt(1);
-                lockNextRecords(count);
-                return Optional.of(SandboxResponse.json(201, JSON.createObjectNode().put("count", count)));
-            }
-            return Optional.empty();
-        } catch (Reply reply) {
-            return Optional.of(reply.response);
         }
+        if (segments.size() == 3 && segments.get(1).equals("fields") && method.equals("POST")) {
+            SalesforceField field = fieldFromJson(readJson(request));
+            addField(segments.get(2), field);
+            return Optional.of(SandboxResponse.json(201, field.describe()));
+        }
+        if (segments.size() == 2 && segments.get(1).equals("limits")) {
+            if (method.equals("GET")) {
+                ObjectNode body = JSON.createObjectNode();
+                body.putObject("apiRequests").put("used", requests.used()).put("limit", requests.limit());
+                body.putObject("bulkBatches").put("used", batches.used()).put("limit", batches.limit());
+                return Optional.of(SandboxResponse.json(200, body));
+            }
+            if (method.equals("DELETE")) {
+                resetLimits();
+                return Optional.of(SandboxResponse.empty(204));
+            }
+        }
+        if (segments.size() == 2 && segments.get(1).equals("jobs") && method.equals("GET")) {
+            ArrayNode list = JSON.createArrayNode();
+            jobs().forEach(list::add);
+            return Optional.of(SandboxResponse.json(200, list));
+        }
+        if (segments.size() == 2 && segments.get(1).equals("sessions") && method.equals("DELETE")) {
+            expireSessions();
+            return Optional.of(SandboxResponse.empty(204));
+        }
+        if (segments.size() == 2 && segments.get(1).equals("locks") && method.equals("POST")) {
+            int count = readJson(request).path("count").asInt(1);
+            lockNextRecords(count);
+            return Optional.of(SandboxResponse.json(201, JSON.createObjectNode().put("count", count)));
+        }
+        return Optional.empty();
     }
 
     private SandboxResponse dump(String object) {

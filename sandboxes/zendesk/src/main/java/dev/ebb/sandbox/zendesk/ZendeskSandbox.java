@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ebb.sandbox.SandboxOptions;
+import dev.ebb.sandbox.SandboxReply;
 import dev.ebb.sandbox.SandboxRequest;
 import dev.ebb.sandbox.SandboxResponse;
 import dev.ebb.sandbox.SandboxServer;
@@ -455,8 +456,8 @@ public final class ZendeskSandbox extends SandboxServer {
                 settle();
                 response = route(request);
             }
-        } catch (Reply reply) {
-            response = reply.response;
+        } catch (SandboxReply reply) {
+            response = reply.response();
         }
         return response.withHeaders(decision.headers());
     }
@@ -515,15 +516,6 @@ public final class ZendeskSandbox extends SandboxServer {
                 .withHeader("WWW-Authenticate", "Basic realm=\"Web Password\""));
     }
 
-    /** An answer that ends a request early, thrown from deep in a handler. */
-    private static final class Reply extends RuntimeException {
-        private final transient SandboxResponse response;
-
-        private Reply(SandboxResponse response) {
-            super(null, null, false, false);
-            this.response = response;
-        }
-    }
 
     private SandboxResponse route(SandboxRequest request) {
         List<String> segments = new ArrayList<>(Arrays.stream(request.path().split("/")).filter(s -> !s.isEmpty())
@@ -681,7 +673,7 @@ public final class ZendeskSandbox extends SandboxServer {
         ArrayNode items = items(body(request), kind.plural);
         if (isImport && !importsEnabled) {
             // "A 403 Forbidden error is returned if data imports are not enabled" (create-many-users).
-            throw new Reply(SandboxResponse.json(403, error("Forbidden", "Data imports are not enabled")));
+            throw new SandboxReply(SandboxResponse.json(403, error("Forbidden", "Data imports are not enabled")));
         }
         boolean upsert = verb.equals("create_or_update");
         return queue("bulk_" + verb + "_" + kind.plural, items.size(), () -> {
@@ -798,7 +790,7 @@ public final class ZendeskSandbox extends SandboxServer {
         if (running.size() >= jobLimit) {
             Instant first = running.stream().map(SandboxJob::completes).min(Comparator.naturalOrder()).orElse(now);
             long seconds = Math.max(1, (Duration.between(now, first).toMillis() + 999) / 1000);
-            throw new Reply(SandboxResponse.json(429, error("TooManyJobs", "Number of allowed queued or running "
+            throw new SandboxReply(SandboxResponse.json(429, error("TooManyJobs", "Number of allowed queued or running "
                     + "jobs (" + jobLimit + ") exceeded")).withHeader("Retry-After", String.valueOf(seconds)));
         }
         byte[] bytes = new byte[16];
@@ -908,7 +900,7 @@ public final class ZendeskSandbox extends SandboxServer {
             JsonNode node = JSON.readTree(request.bodyText());
             return node == null ? JSON.createObjectNode() : node;
         } catch (JsonProcessingException e) {
-            throw new Reply(SandboxResponse.json(400, error("InvalidJSON", "The request body is not valid JSON: "
+            throw new SandboxReply(SandboxResponse.json(400, error("InvalidJSON", "The request body is not valid JSON: "
                     + e.getOriginalMessage())));
         }
     }
@@ -931,21 +923,21 @@ public final class ZendeskSandbox extends SandboxServer {
         return values;
     }
 
-    private static Reply tooMany(String parameter) {
+    private static SandboxReply tooMany(String parameter) {
         ObjectNode body = error("TooManyValues", "Parameter " + parameter + " cannot specify more than " + MAX_BULK
                 + " values");
         body.put("max_count", MAX_BULK);
-        return new Reply(SandboxResponse.json(400, body));
+        return new SandboxReply(SandboxResponse.json(400, body));
     }
 
-    private static Reply missing(String parameter) {
-        return new Reply(SandboxResponse.json(400, error("ParameterMissing", "Parameter " + parameter
+    private static SandboxReply missing(String parameter) {
+        return new SandboxReply(SandboxResponse.json(400, error("ParameterMissing", "Parameter " + parameter
                 + " is required")));
     }
 
     /** Zendesk's 404: {@code {"error":"RecordNotFound","description":"Not found"}}. */
-    private static Reply notFound() {
-        return new Reply(SandboxResponse.json(404, error("RecordNotFound", "Not found")));
+    private static SandboxReply notFound() {
+        return new SandboxReply(SandboxResponse.json(404, error("RecordNotFound", "Not found")));
     }
 
     private static long parseId(String text) {
@@ -984,11 +976,7 @@ public final class ZendeskSandbox extends SandboxServer {
         String route = request.method() + " " + String.join("/", segments);
         synchronized (data) {
             settle();
-            try {
-                return Optional.ofNullable(sandboxRoute(request, route, segments));
-            } catch (Reply reply) {
-                return Optional.of(reply.response);
-            }
+            return Optional.ofNullable(sandboxRoute(request, route, segments));
         }
     }
 

@@ -109,6 +109,9 @@ public final class ZendeskSandbox extends SandboxServer {
     private final boolean importsEnabled;
     private final Object data = new Object();
     private final Directory directory;
+    private final RecordLists lists;
+    /** The agents' emails in the order they were configured. */
+    private final List<String> agents;
     private final List<SandboxJob> running = new ArrayList<>();
     private final LinkedHashMap<String, SandboxJob> statuses = new LinkedHashMap<>();
     private final Random random = new Random();
@@ -126,6 +129,8 @@ public final class ZendeskSandbox extends SandboxServer {
         this.jobTtl = builder.jobTtl;
         this.importsEnabled = builder.importsEnabled;
         this.directory = new Directory(builder.clock);
+        this.agents = List.copyOf(builder.apiTokens.keySet());
+        this.lists = new RecordLists(directory, this::baseUrl, agents, builder.clock.instant());
         builder.userFields.forEach(f -> check(directory.createField(Kind.USERS, f)));
         builder.organizationFields.forEach(f -> check(directory.createField(Kind.ORGANIZATIONS, f)));
     }
@@ -517,6 +522,17 @@ public final class ZendeskSandbox extends SandboxServer {
     }
 
 
+    /** The agent a request signed in as: the email of its API token, or for an OAuth token the first agent. */
+    private String agentEmail(SandboxRequest request) {
+        String header = request.header("Authorization").orElse("").trim();
+        if (header.regionMatches(true, 0, "Basic ", 0, 6)) {
+            String decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+            String user = decoded.substring(0, decoded.indexOf(':'));
+            return user.substring(0, user.length() - "/token".length()).toLowerCase(Locale.ROOT);
+        }
+        return agents.getFirst();
+    }
+
     private SandboxResponse route(SandboxRequest request) {
         List<String> segments = new ArrayList<>(Arrays.stream(request.path().split("/")).filter(s -> !s.isEmpty())
                 .toList());
@@ -542,13 +558,21 @@ public final class ZendeskSandbox extends SandboxServer {
 
     private SandboxResponse records(SandboxRequest request, Kind kind, String method, List<String> rest) {
         if (rest.isEmpty()) {
-            if (method.equals("POST")) return createOne(request, kind);
-            throw notFound();
+            return switch (method) {
+                case "POST" -> createOne(request, kind);
+                case "GET" -> lists.list(request, kind);
+                default -> throw notFound();
+            };
         }
         String action = rest.getFirst();
         if (rest.size() > 1) throw notFound();
         return switch (method + " " + action) {
             case "GET show_many" -> showMany(request, kind);
+            case "GET search" -> lists.searchByExternalId(request, kind);
+            case "GET me" -> {
+                if (kind != Kind.USERS) throw notFound();
+                yield lists.me(agentEmail(request));
+            }
             case "POST create_or_update" -> createOrUpdateOne(request, kind);
             case "POST create_or_update_many" -> {
                 if (kind != Kind.USERS) throw notFound();

@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -513,6 +514,105 @@ class ZendeskSandboxTest {
     }
 
     // ---- options ----
+
+    // ---- reads of many records: users/me, cursor and offset pages, search by external id -------------------
+
+    @Test
+    void usersMeAnswersTheSignedInAgentWithoutMakingAUser() throws Exception {
+        start();
+        Answer me = call("GET", "/api/v2/users/me.json", null);
+        assertThat(me.status()).isEqualTo(200);
+        JsonNode user = me.body().get("user");
+        assertThat(user.get("email").asText()).isEqualTo(ZendeskSandbox.DEFAULT_EMAIL);
+        assertThat(user.get("role").asText()).isEqualTo("admin");
+        assertThat(user.get("id").asLong()).isPositive();
+        assertThat(user.get("url").asText()).endsWith("/api/v2/users/" + user.get("id").asLong() + ".json");
+        assertThat(call("GET", "/api/v2/users", null).body().get("count").asInt()).as("no user made").isZero();
+
+        ZendeskRecord agent = server.createUser(Map.of("name", "Agent Ada", "email", ZendeskSandbox.DEFAULT_EMAIL));
+        assertThat(call("GET", "/api/v2/users/me", null).body().get("user").get("id").asText())
+                .as("an agent who is a user is shown as that user").isEqualTo(agent.id());
+    }
+
+    @Test
+    void usersPageByCursorWithMetaAndLinksAsDocumented() throws Exception {
+        start();
+        List<String> ids = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            ids.add(server.createUser(Map.of("name", "User " + i, "email", "u" + i + "@example.com")).id());
+        }
+
+        Answer first = call("GET", "/api/v2/users.json?page%5Bsize%5D=2", null);
+        assertThat(first.status()).isEqualTo(200);
+        assertThat(first.body().get("users")).extracting(u -> u.get("id").asText()).containsExactly(ids.get(0), ids.get(1));
+        JsonNode meta = first.body().get("meta");
+        assertThat(meta.get("has_more").asBoolean()).isTrue();
+        String after = meta.get("after_cursor").asText();
+        assertThat(meta.get("before_cursor").asText()).isNotBlank();
+        JsonNode links = first.body().get("links");
+        assertThat(links.get("next").asText()).isEqualTo(server.baseUrl()
+                + "/api/v2/users.json?page[size]=2&page[after]=" + after);
+        assertThat(links.get("prev").asText()).contains("page[before]=" + meta.get("before_cursor").asText());
+
+        Answer second = call("GET", "/api/v2/users.json?page%5Bsize%5D=2&page%5Bafter%5D=" + after, null);
+        assertThat(second.body().get("users")).extracting(u -> u.get("id").asText()).containsExactly(ids.get(2), ids.get(3));
+        Answer last = call("GET", "/api/v2/users.json?page%5Bsize%5D=2&page%5Bafter%5D="
+                + second.body().get("meta").get("after_cursor").asText(), null);
+        assertThat(last.body().get("users")).extracting(u -> u.get("id").asText()).containsExactly(ids.get(4));
+        assertThat(last.body().get("meta").get("has_more").asBoolean()).isFalse();
+
+        Answer back = call("GET", "/api/v2/users.json?page%5Bsize%5D=2&page%5Bbefore%5D="
+                + last.body().get("meta").get("before_cursor").asText(), null);
+        assertThat(back.body().get("users")).extracting(u -> u.get("id").asText()).containsExactly(ids.get(2), ids.get(3));
+        assertThat(back.body().get("meta").get("has_more").asBoolean()).as("more before it").isTrue();
+
+        Answer tooBig = call("GET", "/api/v2/users.json?page%5Bsize%5D=101", null);
+        assertThat(tooBig.status()).isEqualTo(400);
+        assertThat(tooBig.body().get("error").asText()).isEqualTo("InvalidPaginationParameter");
+        assertThat(call("GET", "/api/v2/users.json?page%5Bsize%5D=2&page%5Bafter%5D=nonsense", null).status())
+                .isEqualTo(400);
+
+        Answer offset = call("GET", "/api/v2/users.json?per_page=2&page=3", null);
+        assertThat(offset.body().get("users")).extracting(u -> u.get("id").asText()).containsExactly(ids.get(4));
+        assertThat(offset.body().get("count").asInt()).isEqualTo(5);
+        assertThat(offset.body().get("next_page").isNull()).isTrue();
+        assertThat(offset.body().get("previous_page").asText()).endsWith("per_page=2&page=2");
+    }
+
+    @Test
+    void organizationsPageByCursorToo() throws Exception {
+        start();
+        for (String name : List.of("Acme", "Globex", "Initech")) server.createOrganization(Map.of("name", name));
+
+        Answer first = call("GET", "/api/v2/organizations?page%5Bsize%5D=2", null);
+        assertThat(first.body().get("organizations")).extracting(o -> o.get("name").asText())
+                .containsExactly("Acme", "Globex");
+        assertThat(first.body().get("meta").get("has_more").asBoolean()).isTrue();
+        Answer rest = call("GET", "/api/v2/organizations?page%5Bsize%5D=2&page%5Bafter%5D="
+                + first.body().get("meta").get("after_cursor").asText(), null);
+        assertThat(rest.body().get("organizations")).extracting(o -> o.get("name").asText()).containsExactly("Initech");
+        assertThat(rest.body().get("meta").get("has_more").asBoolean()).isFalse();
+        assertThat(rest.body().get("links").get("next").asText()).contains("page[after]=");
+    }
+
+    @Test
+    void usersSearchByExternalIdFindsTheOneUser() throws Exception {
+        start();
+        ZendeskRecord ada = server.createUser(Map.of("name", "Ada", "email", "ada@example.com", "external_id", "C-1"));
+        server.createUser(Map.of("name", "Bob", "email", "bob@example.com", "external_id", "C-2"));
+
+        Answer found = call("GET", "/api/v2/users/search.json?external_id=c-1", null);
+        assertThat(found.status()).isEqualTo(200);
+        assertThat(found.body().get("users")).extracting(u -> u.get("id").asText()).containsExactly(ada.id());
+        assertThat(found.body().get("users").get(0).get("external_id").asText()).isEqualTo("C-1");
+        assertThat(found.body().get("count").asInt()).isEqualTo(1);
+        assertThat(found.body().get("next_page").isNull()).isTrue();
+
+        Answer none = call("GET", "/api/v2/users/search?external_id=C-9", null);
+        assertThat(none.body().get("users")).isEmpty();
+        assertThat(none.body().get("count").asInt()).isZero();
+        assertThat(call("GET", "/api/v2/users/search", null).status()).isEqualTo(400);
+    }
 
     @Test
     void optionsConfigureTheSandboxAndUnknownOnesAreRefused() throws Exception {

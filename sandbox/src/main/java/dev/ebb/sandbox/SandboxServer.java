@@ -82,6 +82,48 @@ public abstract class SandboxServer implements AutoCloseable {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
+    /** A server configured by a vendor sandbox's builder: its port and clock. */
+    protected SandboxServer(Builder<?> builder) {
+        this(builder.port, builder.clock);
+    }
+
+    /**
+     * What every vendor sandbox's builder sets: the port and the clock. A vendor's builder extends it with its own
+     * settings ({@code class Builder extends SandboxServer.Builder<Builder>}). Not thread-safe.
+     *
+     * @param <B> the vendor's builder, so that the setters here chain with its own
+     */
+    public abstract static class Builder<B extends Builder<B>> {
+        private int port;
+        private Clock clock = Clock.systemUTC();
+
+        protected Builder() {
+        }
+
+        /** The port to bind on 127.0.0.1, 0 (the default) for a free one. */
+        public final B port(int port) {
+            if (port < 0 || port > 65_535) throw new IllegalArgumentException("not a port: " + port);
+            this.port = port;
+            return self();
+        }
+
+        /** The clock for timestamps, rate windows, tokens and jobs (default: the system's, in UTC). */
+        public final B clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return self();
+        }
+
+        /** The clock set so far, for a builder that derives a default from it. */
+        protected final Clock clock() {
+            return clock;
+        }
+
+        @SuppressWarnings("unchecked")
+        private B self() {
+            return (B) this;
+        }
+    }
+
     /**
      * Binds the server and starts answering. Called once.
      *

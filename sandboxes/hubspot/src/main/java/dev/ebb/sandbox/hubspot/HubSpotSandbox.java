@@ -14,7 +14,6 @@ import dev.ebb.sandbox.hubspot.ObjectType.Stored;
 import dev.ebb.sandbox.hubspot.PropertyValues.Problem;
 import dev.ebb.spi.ConnectorOption;
 
-import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -98,12 +97,12 @@ public final class HubSpotSandbox extends SandboxServer {
     private long nextCustomTypeId = 9_001;
 
     private HubSpotSandbox(Builder builder) {
-        super(builder.port, builder.clock);
+        super(builder);
         this.tokens = Set.copyOf(builder.tokens);
         this.portalId = builder.portalId;
-        int perWindow = builder.perTenSeconds != null ? builder.perTenSeconds : builder.tier.perTenSeconds;
-        long daily = builder.daily != null ? builder.daily : builder.tier.perDay;
-        this.limiter = new RateLimiter(perWindow, daily, HubSpotTier.WINDOW, builder.timeZone, builder.clock);
+        int perWindow = builder.perTenSeconds != null ? builder.perTenSeconds : builder.tier.perTenSeconds();
+        long daily = builder.daily != null ? builder.daily : builder.tier.perDay();
+        this.limiter = new RateLimiter(perWindow, daily, HubSpotTier.WINDOW, builder.timeZone, clock());
         types.add(contacts());
         types.add(companies());
         builder.customObjects.forEach((name, properties) -> createCustomObject(name, properties));
@@ -159,26 +158,19 @@ public final class HubSpotSandbox extends SandboxServer {
     }
 
     /** Configures a {@link HubSpotSandbox}; not thread-safe. */
-    public static final class Builder {
-        private int port;
+    public static final class Builder extends SandboxServer.Builder<Builder> {
         private Set<String> tokens = Set.of(DEFAULT_TOKEN);
         private HubSpotTier tier = HubSpotTier.STARTER;
         private Integer perTenSeconds;
         private Long daily;
         private long portalId = DEFAULT_PORTAL_ID;
         private ZoneId timeZone = ZoneOffset.UTC;
-        private Clock clock = Clock.systemUTC();
         private final Map<String, List<HubSpotProperty>> customObjects = new LinkedHashMap<>();
         private final List<Map.Entry<String, HubSpotProperty>> properties = new ArrayList<>();
 
         private Builder() {
         }
 
-        /** The port to bind, 0 (the default) for a free one. */
-        public Builder port(int port) {
-            this.port = port;
-            return this;
-        }
 
         /** The accepted bearer tokens; each is its own account for rate limiting. */
         public Builder tokens(String... tokens) {
@@ -216,11 +208,6 @@ public final class HubSpotSandbox extends SandboxServer {
             return this;
         }
 
-        /** The clock for timestamps and rate windows. */
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
-            return this;
-        }
 
         /** A custom object to create at start. */
         public Builder customObject(String name, List<HubSpotProperty> properties) {

@@ -14,7 +14,6 @@ import dev.ebb.spi.ConnectorOption;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
@@ -166,13 +165,13 @@ public final class MarketoSandbox extends SandboxServer {
 
 
     private MarketoSandbox(Builder builder) {
-        super(builder.port, builder.clock);
+        super(builder);
         this.clients = Map.copyOf(builder.clients);
         this.scope = builder.scope;
         this.tokenLifespan = builder.tokenLifespan;
         this.processing = builder.processing;
         this.gate = new LimitGate(builder.perWindow, WINDOW, builder.daily, builder.concurrency, builder.zone,
-                builder.clock);
+                clock());
         standardFields().forEach(this::putField);
         builder.fields.forEach(this::addField);
     }
@@ -213,9 +212,7 @@ public final class MarketoSandbox extends SandboxServer {
     }
 
     /** Configures a {@link MarketoSandbox}; not thread-safe. */
-    public static final class Builder {
-        private int port;
-        private Clock clock = Clock.systemUTC();
+    public static final class Builder extends SandboxServer.Builder<Builder> {
         private final Map<String, String> clients = new LinkedHashMap<>();
         private String scope = DEFAULT_SCOPE;
         private int perWindow = DEFAULT_PER_WINDOW;
@@ -229,17 +226,7 @@ public final class MarketoSandbox extends SandboxServer {
         private Builder() {
         }
 
-        /** The port to bind, 0 (the default) for a free one. */
-        public Builder port(int port) {
-            this.port = port;
-            return this;
-        }
 
-        /** The clock for tokens, limits and timestamps. */
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
-            return this;
-        }
 
         /** A custom service's credentials; the first call replaces the default client. */
         public Builder client(String clientId, String clientSecret) {

@@ -26,7 +26,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -146,17 +145,17 @@ public final class SalesforceSandbox extends SandboxServer {
     private long nextJob = 1;
 
     private SalesforceSandbox(Builder builder) {
-        super(builder.port, builder.clock);
-        this.org = new Org(builder.clock, SalesforceIds.normalize(builder.orgId).orElseThrow(() ->
+        super(builder);
+        this.org = new Org(clock(), SalesforceIds.normalize(builder.orgId).orElseThrow(() ->
                 new IllegalArgumentException("org_id '" + builder.orgId + "' is not a 15 or 18 character id")),
                 SalesforceIds.make("005", 42));
         this.configuredInstanceUrl = builder.instanceUrl;
         Set<String> audiences = new LinkedHashSet<>(builder.audiences);
-        this.oauth = new TokenEndpoint(builder.clock, builder.clientId, builder.clientSecret, builder.username,
+        this.oauth = new TokenEndpoint(clock(), builder.clientId, builder.clientSecret, builder.username,
                 builder.jwtKeys, builder.refreshTokens, builder.clientCredentials, audiences, builder.sessionTimeout,
                 org.orgId, org.userId, this::instanceUrl);
-        this.requests = new SlidingWindow(builder.dailyLimit, ROLLING_DAY, builder.clock);
-        this.batches = new SlidingWindow(builder.bulkBatches, ROLLING_DAY, builder.clock);
+        this.requests = new SlidingWindow(builder.dailyLimit, ROLLING_DAY, clock());
+        this.batches = new SlidingWindow(builder.bulkBatches, ROLLING_DAY, clock());
         this.bulkPolls = builder.bulkPolls;
         org.addType(StandardObjects.account());
         org.addType(StandardObjects.contact());
@@ -218,9 +217,7 @@ public final class SalesforceSandbox extends SandboxServer {
     }
 
     /** Configures a {@link SalesforceSandbox}; not thread-safe. */
-    public static final class Builder {
-        private int port;
-        private Clock clock = Clock.systemUTC();
+    public static final class Builder extends SandboxServer.Builder<Builder> {
         private String clientId = DEFAULT_CLIENT_ID;
         private String clientSecret = DEFAULT_CLIENT_SECRET;
         private String username = DEFAULT_USERNAME;
@@ -240,17 +237,7 @@ public final class SalesforceSandbox extends SandboxServer {
         private Builder() {
         }
 
-        /** The port to bind, 0 (the default) for a free one. */
-        public Builder port(int port) {
-            this.port = port;
-            return this;
-        }
 
-        /** The clock for sessions, rolling allowances and record dates. */
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
-            return this;
-        }
 
         /** The connected app's consumer key. */
         public Builder clientId(String clientId) {

@@ -16,7 +16,6 @@ import dev.ebb.sandbox.zendesk.Directory.Problem;
 import dev.ebb.spi.ConnectorOption;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -118,19 +117,19 @@ public final class ZendeskSandbox extends SandboxServer {
     private long jobSequence;
 
     private ZendeskSandbox(Builder builder) {
-        super(builder.port, builder.clock);
+        super(builder);
         this.apiTokens = Map.copyOf(builder.apiTokens);
         this.oauthTokens = Set.copyOf(builder.oauthTokens);
-        int perMinute = builder.perMinute != null ? builder.perMinute : builder.plan.perMinute;
-        this.limiter = new MinuteLimiter(perMinute, builder.clock);
+        int perMinute = builder.perMinute != null ? builder.perMinute : builder.plan.perMinute();
+        this.limiter = new MinuteLimiter(perMinute, clock());
         this.jobLimit = builder.jobLimit;
         this.jobDuration = builder.jobDuration;
         this.jobRetention = builder.jobRetention;
         this.jobTtl = builder.jobTtl;
         this.importsEnabled = builder.importsEnabled;
-        this.directory = new Directory(builder.clock);
+        this.directory = new Directory(clock());
         this.agents = List.copyOf(builder.apiTokens.keySet());
-        this.lists = new RecordLists(directory, this::baseUrl, agents, builder.clock.instant());
+        this.lists = new RecordLists(directory, this::baseUrl, agents, clock().instant());
         builder.userFields.forEach(f -> check(directory.createField(Kind.USERS, f)));
         builder.organizationFields.forEach(f -> check(directory.createField(Kind.ORGANIZATIONS, f)));
     }
@@ -169,9 +168,7 @@ public final class ZendeskSandbox extends SandboxServer {
     }
 
     /** Configures a {@link ZendeskSandbox}; not thread-safe. */
-    public static final class Builder {
-        private int port;
-        private Clock clock = Clock.systemUTC();
+    public static final class Builder extends SandboxServer.Builder<Builder> {
         private Map<String, String> apiTokens = Map.of(DEFAULT_EMAIL, DEFAULT_API_TOKEN);
         private Set<String> oauthTokens = Set.of();
         private ZendeskPlan plan = ZendeskPlan.TEAM;
@@ -187,17 +184,7 @@ public final class ZendeskSandbox extends SandboxServer {
         private Builder() {
         }
 
-        /** The port to bind, 0 (the default) for a free one. */
-        public Builder port(int port) {
-            this.port = port;
-            return this;
-        }
 
-        /** The clock for timestamps, the rate limit's minutes and the jobs' progress. */
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
-            return this;
-        }
 
         /** The agents whose API tokens are accepted: email to token. All are one account for the rate limit. */
         public Builder agents(Map<String, String> emailToToken) {

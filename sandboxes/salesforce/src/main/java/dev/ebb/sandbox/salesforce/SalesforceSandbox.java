@@ -138,11 +138,10 @@ public final class SalesforceSandbox extends SandboxServer {
     private final TokenEndpoint oauth;
     private final SlidingWindow requests;
     private final SlidingWindow batches;
-    private final int bulkPolls;
+    private final BulkIngest bulk;
+    private final SObjectCollections collections;
     private final String configuredInstanceUrl;
-    private final Map<String, IngestJob> jobs = new LinkedHashMap<>();
     private final Map<String, List<ObjectNode>> cursors = new HashMap<>();
-    private long nextJob = 1;
 
     private SalesforceSandbox(Builder builder) {
         super(builder);
@@ -156,7 +155,8 @@ public final class SalesforceSandbox extends SandboxServer {
                 org.orgId, org.userId, this::instanceUrl);
         this.requests = new SlidingWindow(builder.dailyLimit, ROLLING_DAY, clock());
         this.batches = new SlidingWindow(builder.bulkBatches, ROLLING_DAY, clock());
-        this.bulkPolls = builder.bulkPolls;
+        this.collections = new SObjectCollections(data, org);
+        this.bulk = new BulkIngest(data, org, batches, builder.bulkPolls, clock());
         org.addType(StandardObjects.account());
         org.addType(StandardObjects.contact());
         builder.customObjects.forEach((name, fields) -> org.createCustomObject(name, fields));
@@ -474,16 +474,14 @@ public final class SalesforceSandbox extends SandboxServer {
     /** The Bulk API 2.0 ingest jobs, oldest first, as Get Job Info reports them. */
     public List<JsonNode> jobs() {
         synchronized (data) {
-            return jobs.values().stream().map(j -> (JsonNode) j.info(true)).toList();
+            return bulk.jobs().stream().map(j -> (JsonNode) j.info(true)).toList();
         }
     }
 
     /** Processes every closed job now, whatever polls it would still wait for. */
     public void processJobs() {
         synchronized (data) {
-            for (IngestJob job : jobs.values()) {
-                if (job.state.equals("UploadComplete") || job.state.equals("InProgress")) process(job);
-            }
+            bulk.processClosedJobs();
         }
     }
 
@@ -608,7 +606,7 @@ public final class SalesforceSandbox extends SandboxServer {
             case "composite" -> {
                 // sObject Collections came with 42.0, their upsert with 46.0.
                 if (number < 42 || rest.size() < 2 || !rest.get(1).equals("sobjects")) throw new SandboxReply(notFound());
-                yield collections(request, rest.subList(2, rest.size()), dataPath, number);
+                yield collections.route(request, rest.subList(2, rest.size()), dataPath, number);
             }
             case "query" -> {
                 if (!method.equals("GET")) yield methodNotAllowed(method, "GET");
@@ -619,7 +617,7 @@ public final class SalesforceSandbox extends SandboxServer {
             case "jobs" -> {
                 // Bulk API 2.0 came with 41.0.
                 if (number < 41 || rest.size() < 2 || !rest.get(1).equals("ingest")) throw new SandboxReply(notFound());
-                yield ingest(request, rest.subList(2, rest.size()), apiVersion);
+                yield bulk.ingest(request, rest.subList(2, rest.size()), apiVersion);
             }
             default -> notFound();
         };
@@ -634,15 +632,15 @@ public final class SalesforceSandbox extends SandboxServer {
         return SandboxResponse.json(status, body);
     }
 
-    private static SandboxResponse notFound() {
+    static SandboxResponse notFound() {
         return error(404, "NOT_FOUND", "The requested resource does not exist");
     }
 
-    private static SandboxResponse methodNotAllowed(String method, String allowed) {
+    static SandboxResponse methodNotAllowed(String method, String allowed) {
         return error(405, "METHOD_NOT_ALLOWED", "HTTP Method '" + method + "' not allowed. Allowed are " + allowed);
     }
 
-    private static JsonNode readJson(SandboxRequest request) {
+    static JsonNode readJson(SandboxRequest request) {
         String text = request.bodyText();
         if (text.isBlank()) {
             throw new SandboxReply(error(400, "JSON_PARSER_ERROR", "No content to map due to end-of-input at [line:1, column:0]"));
@@ -662,7 +660,7 @@ public final class SalesforceSandbox extends SandboxServer {
      * type. An unknown field or a value of the wrong JSON type fails the whole request, as Salesforce's
      * deserializer does.
      */
-    private static Map<String, Object> parseRecord(SObjectType type, JsonNode node, String body, Set<String> skip) {
+    static Map<String, Object> parseRecord(SObjectType type, JsonNode node, String body, Set<String> skip) {
         if (!node.isObject()) {
             throw new SandboxReply(error(400, "JSON_PARSER_ERROR", "Cannot deserialize instance of " + type.name
                     + " from " + (node.isArray() ? "START_ARRAY" : "VALUE_STRING") + " value"));
@@ -777,7 +775,7 @@ public final class SalesforceSandbox extends SandboxServer {
 
     // ---- single records -----------------------------------------------------------------------------------
 
-    private static ObjectNode saveJson(SaveResult result, boolean withCreated) {
+    static ObjectNode saveJson(SaveResult result, boolean withCreated) {
         ObjectNode node = JSON.createObjectNode();
         if (result.success()) node.put("id", result.id());
         node.put("success", result.success());
@@ -787,7 +785,7 @@ public final class SalesforceSandbox extends SandboxServer {
         return node;
     }
 
-    private static SandboxResponse restErrors(int status, List<SaveError> errors) {
+    static SandboxResponse restErrors(int status, List<SaveError> errors) {
         ArrayNode body = JSON.createArrayNode();
         errors.forEach(e -> body.add(e.restJson()));
         return SandboxResponse.json(status, body);
@@ -810,7 +808,7 @@ public final class SalesforceSandbox extends SandboxServer {
         }
     }
 
-    private List<SalesforceField> selectedFields(SandboxRequest request, SObjectType type) {
+    static List<SalesforceField> selectedFields(SandboxRequest request, SObjectType type) {
         Optional<String> fields = request.queryParam("fields");
         if (fields.isEmpty() || fields.get().isBlank()) return null;
         List<SalesforceField> selected = new ArrayList<>();
@@ -819,7 +817,7 @@ public final class SalesforceSandbox extends SandboxServer {
     }
 
     /** A field to read, or the 400 Salesforce answers for a field that does not exist. */
-    private static SalesforceField namedField(SObjectType type, String name) {
+    static SalesforceField namedField(SObjectType type, String name) {
         return type.field(name).orElseThrow(() -> new SandboxReply(error(400, "INVALID_FIELD",
                 "No such column '" + name + "' on entity '" + type.name + "'")));
     }
@@ -906,220 +904,11 @@ public final class SalesforceSandbox extends SandboxServer {
         }
     }
 
-    private static void requireMatchable(SObjectType type, SalesforceField field) {
+    static void requireMatchable(SObjectType type, SalesforceField field) {
         if (field.type() != SalesforceField.Type.ID && !field.canMatch()) {
             throw new SandboxReply(error(400, "INVALID_FIELD", "Field name provided, " + field.name()
                     + " is not an External ID or indexed field for " + type.name));
         }
-    }
-
-    // ---- sObject Collections ------------------------------------------------------------------------------
-
-    private SandboxResponse collections(SandboxRequest request, List<String> rest, String dataPath, int version) {
-        String method = request.method();
-        if (rest.isEmpty()) {
-            return switch (method) {
-                case "POST" -> collectionWrite(request, null, null, false);
-                case "PATCH" -> collectionWrite(request, null, null, true);
-                case "DELETE" -> collectionDelete(request);
-                default -> methodNotAllowed(method, "POST,PATCH,DELETE");
-            };
-        }
-        SObjectType type;
-        synchronized (data) {
-            type = org.type(rest.getFirst()).orElseThrow(() -> new SandboxReply(error(400, "INVALID_TYPE",
-                    "sObject type '" + rest.getFirst() + "' is not supported.")));
-        }
-        if (rest.size() == 1) {
-            return switch (method) {
-                case "GET" -> collectionRetrieve(request, type, dataPath);
-                case "POST" -> collectionRetrieveByBody(request, type, dataPath);
-                default -> methodNotAllowed(method, "GET,POST");
-            };
-        }
-        if (rest.size() == 2) {
-            if (!method.equals("PATCH")) return methodNotAllowed(method, "PATCH");
-            if (version < 46) return notFound();
-            SalesforceField field;
-            synchronized (data) {
-                field = type.field(rest.get(1)).orElseThrow(() -> new SandboxReply(error(404, "NOT_FOUND",
-                        "Provided external ID field does not exist or is not accessible: " + rest.get(1))));
-                requireMatchable(type, field);
-            }
-            return collectionWrite(request, type, field, true);
-        }
-        return notFound();
-    }
-
-    private static boolean allOrNone(JsonNode body) {
-        JsonNode flag = body.path("allOrNone");
-        return flag.isBoolean() ? flag.booleanValue() : flag.isTextual() && Boolean.parseBoolean(flag.asText());
-    }
-
-    /**
-     * Create (POST, {@code upsertType} null, not update), update (PATCH by id) or upsert (PATCH with an External ID
-     * field) of at most 200 records; answers one result per record, in order.
-     */
-    private SandboxResponse collectionWrite(SandboxRequest request, SObjectType upsertType, SalesforceField ext,
-                                            boolean patch) {
-        JsonNode body = readJson(request);
-        JsonNode records = body.path("records");
-        if (!records.isArray()) {
-            return error(400, "JSON_PARSER_ERROR", "Required field records is missing or not a list");
-        }
-        if (records.size() > MAX_COLLECTION_RECORDS) {
-            return error(400, "EXCEEDED_ID_LIMIT", "record limit reached. cannot submit more than "
-                    + MAX_COLLECTION_RECORDS + " records into this call");
-        }
-        boolean upsert = ext != null;
-        boolean update = patch && !upsert;
-        boolean allOrNone = allOrNone(body);
-        String text = request.bodyText();
-        synchronized (data) {
-            // Parse every record first: a request Salesforce cannot deserialize fails as a whole.
-            List<SObjectType> types = new ArrayList<>();
-            List<Map<String, Object>> parsed = new ArrayList<>();
-            List<String> ids = new ArrayList<>();
-            for (JsonNode record : records) {
-                String typeName = record.path("attributes").path("type").asText("");
-                if (typeName.isEmpty()) return error(400, "INVALID_TYPE", "Must send a concrete entity type.");
-                SObjectType type = org.type(typeName).orElseThrow(() -> new SandboxReply(error(400, "INVALID_TYPE",
-                        "sObject type '" + typeName + "' is not supported.")));
-                if (upsert && type != upsertType) {
-                    return error(400, "INVALID_TYPE", "Record type " + typeName + " does not match the type "
-                            + upsertType.name + " of the request");
-                }
-                types.add(type);
-                String id = record.hasNonNull("id") ? record.get("id").asText()
-                        : record.hasNonNull("Id") ? record.get("Id").asText() : null;
-                ids.add(id);
-                parsed.add(parseRecord(type, record, text, upsert && ext.type() == SalesforceField.Type.ID ? Set.of()
-                        : Set.of("Id")));
-            }
-            // An External ID value given more than once fails every record that gives it.
-            Map<String, Integer> valueCounts = new HashMap<>();
-            if (upsert) {
-                for (Map<String, Object> values : parsed) {
-                    Object value = values.get(ext.name());
-                    if (value != null) valueCounts.merge(duplicateKey(ext, value), 1, Integer::sum);
-                }
-            }
-            Tx tx = new Tx();
-            List<SaveResult> results = new ArrayList<>();
-            for (int i = 0; i < parsed.size(); i++) {
-                SObjectType type = types.get(i);
-                Map<String, Object> values = parsed.get(i);
-                SaveResult result;
-                if (upsert) {
-                    Object value = values.get(ext.name());
-                    result = value != null && valueCounts.get(duplicateKey(ext, value)) > 1
-                            ? SaveResult.failed(SaveError.duplicateInRequest(FieldValues.text(value)))
-                            : org.upsert(type, ext, values, tx);
-                } else if (update) {
-                    result = ids.get(i) == null ? SaveResult.failed(SaveError.missingId())
-                            : org.update(type, ids.get(i), values, tx);
-                } else {
-                    result = ids.get(i) != null ? SaveResult.failed(SaveError.idInInsert()) : org.create(type, values, tx);
-                }
-                results.add(result);
-            }
-            if (allOrNone && results.stream().anyMatch(r -> !r.success())) {
-                tx.rollback();
-                results.replaceAll(r -> r.success() ? SaveResult.failed(SaveError.rolledBack()) : r);
-            }
-            ArrayNode answer = JSON.createArrayNode();
-            results.forEach(r -> answer.add(saveJson(r, upsert)));
-            return SandboxResponse.json(200, answer);
-        }
-    }
-
-    private static String duplicateKey(SalesforceField field, Object value) {
-        String text = FieldValues.text(value);
-        return field.type().textual() && !field.isCaseSensitive() ? text.toLowerCase(Locale.ROOT) : text;
-    }
-
-    /** {@code DELETE /composite/sobjects?ids=…&allOrNone=…}: ids of any objects. */
-    private SandboxResponse collectionDelete(SandboxRequest request) {
-        List<String> ids = request.queryParams("ids").stream().flatMap(v -> Arrays.stream(v.split(",")))
-                .map(String::trim).filter(s -> !s.isEmpty()).toList();
-        if (ids.isEmpty()) return error(400, "MISSING_ARGUMENT", "Required parameter ids is missing");
-        if (ids.size() > MAX_COLLECTION_RECORDS) {
-            return error(400, "EXCEEDED_ID_LIMIT", "record limit reached. cannot submit more than "
-                    + MAX_COLLECTION_RECORDS + " records into this call");
-        }
-        boolean allOrNone = request.queryParam("allOrNone").map(Boolean::parseBoolean).orElse(false);
-        synchronized (data) {
-            Tx tx = new Tx();
-            List<SaveResult> results = new ArrayList<>();
-            for (String id : ids) results.add(org.delete(null, id, tx));
-            if (allOrNone && results.stream().anyMatch(r -> !r.success())) {
-                tx.rollback();
-                results.replaceAll(r -> r.success() ? SaveResult.failed(SaveError.rolledBack()) : r);
-            }
-            ArrayNode answer = JSON.createArrayNode();
-            results.forEach(r -> answer.add(saveJson(r, false)));
-            return SandboxResponse.json(200, answer);
-        }
-    }
-
-    /** {@code GET /composite/sobjects/{Object}?ids=…&fields=…}: the records in order, null for ids not found. */
-    private SandboxResponse collectionRetrieve(SandboxRequest request, SObjectType type, String dataPath) {
-        List<String> ids = request.queryParams("ids").stream().flatMap(v -> Arrays.stream(v.split(",")))
-                .map(String::trim).filter(s -> !s.isEmpty()).toList();
-        if (ids.isEmpty() || request.queryParam("fields").isEmpty()) {
-            return error(400, "MISSING_ARGUMENT", "Required parameters ids and fields are missing");
-        }
-        synchronized (data) {
-            return retrieved(type, ids, selectedFields(request, type), dataPath);
-        }
-    }
-
-    /**
-     * {@code POST /composite/sobjects/{Object}} with {@code {"ids": [...], "fields": [...]}}, for more ids than a URL
-     * holds: "The request retrieves up to 2,000 records of the same object type", and "if a passed ID is invalid,
-     * the array returns null for that object" ("Get Records With a Request Body Using sObject Collections",
-     * https://developer.salesforce.com/docs/platform/api-rest/guide/resources-composite-sobjects-collections-retrieve-post.html).
-     */
-    private SandboxResponse collectionRetrieveByBody(SandboxRequest request, SObjectType type, String dataPath) {
-        JsonNode body = readJson(request);
-        List<String> ids = textArray(body, "ids");
-        List<String> names = textArray(body, "fields");
-        if (ids.isEmpty() || names.isEmpty()) {
-            return error(400, "MISSING_ARGUMENT", "Required parameters ids and fields are missing");
-        }
-        synchronized (data) {
-            List<SalesforceField> fields = new ArrayList<>();
-            for (String name : names) fields.add(namedField(type, name));
-            return retrieved(type, ids, fields, dataPath);
-        }
-    }
-
-    /** The text items of the array {@code name} of a request body; a JSON parse error for anything else. */
-    private static List<String> textArray(JsonNode body, String name) {
-        JsonNode array = body.path(name);
-        if (array.isMissingNode() || array.isNull()) return List.of();
-        if (!array.isArray()) {
-            throw new SandboxReply(error(400, "JSON_PARSER_ERROR", "Cannot deserialize value of type `java.util.List` from "
-                    + array.getNodeType().name().toLowerCase(Locale.ROOT) + " value (" + name + ")"));
-        }
-        List<String> items = new ArrayList<>();
-        array.forEach(item -> {
-            if (!item.isTextual() || item.asText().isBlank()) return;
-            items.add(item.asText().trim());
-        });
-        return items;
-    }
-
-    /** The records of {@code ids}, in order, with null for an id not found; up to 2,000 of them. */
-    private SandboxResponse retrieved(SObjectType type, List<String> ids, List<SalesforceField> fields, String dataPath) {
-        if (ids.size() > 2_000) return error(400, "EXCEEDED_ID_LIMIT", "record limit reached");
-        ArrayNode answer = JSON.createArrayNode();
-        for (String id : ids) {
-            Optional<Stored> stored = SalesforceIds.normalize(id).flatMap(type::byId);
-            if (stored.isPresent()) answer.add(type.recordJson(stored.get(), fields, dataPath));
-            else answer.addNull();
-        }
-        return SandboxResponse.json(200, answer);
     }
 
     // ---- SOQL ---------------------------------------------------------------------------------------------
@@ -1168,329 +957,6 @@ public final class SalesforceSandbox extends SandboxServer {
             String dataPath = "/services/data/v" + NEWEST_VERSION + ".0";
             return SandboxResponse.json(200, page(body, remaining, dataPath));
         }
-    }
-
-    // ---- Bulk API 2.0 -------------------------------------------------------------------------------------
-
-    private SandboxResponse ingest(SandboxRequest request, List<String> rest, String apiVersion) {
-        String method = request.method();
-        if (rest.isEmpty()) {
-            return switch (method) {
-                case "POST" -> createJob(request, apiVersion);
-                case "GET" -> listJobs();
-                default -> methodNotAllowed(method, "GET,POST");
-            };
-        }
-        IngestJob job;
-        synchronized (data) {
-            job = jobs.get(rest.getFirst());
-        }
-        if (job == null) return error(404, "NOT_FOUND", "The requested resource does not exist");
-        if (rest.size() == 1) {
-            return switch (method) {
-                case "GET" -> jobInfo(job);
-                case "PATCH" -> changeJobState(request, job);
-                case "DELETE" -> deleteJob(job);
-                default -> methodNotAllowed(method, "GET,PATCH,DELETE");
-            };
-        }
-        if (rest.size() == 2) {
-            return switch (rest.get(1)) {
-                case "batches" -> method.equals("PUT") ? upload(request, job) : methodNotAllowed(method, "PUT");
-                case "successfulResults", "failedResults", "unprocessedrecords" ->
-                        method.equals("GET") ? results(job, rest.get(1)) : methodNotAllowed(method, "GET");
-                default -> notFound();
-            };
-        }
-        return notFound();
-    }
-
-    /** {@code POST /jobs/ingest} (create_job.htm): 200 with the job, state {@code Open}. */
-    private SandboxResponse createJob(SandboxRequest request, String apiVersion) {
-        JsonNode body = readJson(request);
-        String object = body.path("object").asText("");
-        String operation = body.path("operation").asText("");
-        String contentType = body.path("contentType").asText("CSV");
-        String lineEnding = body.path("lineEnding").asText("LF");
-        String delimiter = body.path("columnDelimiter").asText("COMMA");
-        String externalId = body.hasNonNull("externalIdFieldName") ? body.get("externalIdFieldName").asText() : null;
-        if (!Set.of("insert", "update", "upsert", "delete", "hardDelete").contains(operation)) {
-            return error(400, "INVALIDJOB", "Invalid value for operation: '" + operation
-                    + "'; use insert, update, upsert, delete or hardDelete");
-        }
-        if (!contentType.equals("CSV")) return error(400, "INVALIDJOB", "Invalid content type: " + contentType);
-        if (!lineEnding.equals("LF") && !lineEnding.equals("CRLF")) {
-            return error(400, "INVALIDJOB", "Invalid line ending: " + lineEnding);
-        }
-        if (!Set.of("BACKQUOTE", "CARET", "COMMA", "PIPE", "SEMICOLON", "TAB").contains(delimiter)) {
-            return error(400, "INVALIDJOB", "Invalid column delimiter: " + delimiter);
-        }
-        synchronized (data) {
-            SObjectType type = org.type(object).orElse(null);
-            if (type == null) {
-                return error(400, "INVALIDENTITY", "Entity '" + object + "' is not supported by the Bulk API.");
-            }
-            if (operation.equals("upsert")) {
-                if (externalId == null || externalId.isBlank()) {
-                    return error(400, "INVALIDJOB", "External ID was blank for " + type.name
-                            + ". An External ID must be specified for upsert.");
-                }
-                SalesforceField field = type.field(externalId).orElse(null);
-                if (field == null || (field.type() != SalesforceField.Type.ID && !field.canMatch())) {
-                    return error(400, "INVALIDJOB", "Field name provided, " + externalId
-                            + " is not an External ID or indexed field for " + type.name);
-                }
-                externalId = field.name();
-            }
-            String id = SalesforceIds.make("750", nextJob++);
-            IngestJob job = new IngestJob(id, type.name, operation, externalId, lineEnding, delimiter, apiVersion,
-                    org.userId, clock().instant());
-            jobs.put(id, job);
-            return SandboxResponse.json(200, job.info(false));
-        }
-    }
-
-    private SandboxResponse listJobs() {
-        ObjectNode body = JSON.createObjectNode().put("done", true);
-        ArrayNode records = body.putArray("records");
-        synchronized (data) {
-            jobs.values().forEach(j -> records.add(j.info(false)));
-        }
-        body.putNull("nextRecordsUrl");
-        return SandboxResponse.json(200, body);
-    }
-
-    /**
-     * {@code GET /jobs/ingest/{id}}: a closed job answers {@code InProgress} to the next {@code bulk_polls} reads,
-     * and is processed at the read after them.
-     */
-    private SandboxResponse jobInfo(IngestJob job) {
-        synchronized (data) {
-            if (job.state.equals("UploadComplete") || job.state.equals("InProgress")) {
-                if (job.pollsLeft > 0) {
-                    job.pollsLeft--;
-                    job.state = "InProgress";
-                    job.systemModstamp = clock().instant();
-                } else {
-                    process(job);
-                }
-            }
-            return SandboxResponse.json(200, job.info(true));
-        }
-    }
-
-    /** {@code PUT /jobs/ingest/{id}/batches}: once per job, while it is Open; 201 Created. */
-    private SandboxResponse upload(SandboxRequest request, IngestJob job) {
-        byte[] body = request.body();
-        synchronized (data) {
-            if (!job.state.equals("Open")) {
-                return error(400, "INVALIDJOBSTATE", "Job with id " + job.id + " is not in Open state");
-            }
-            if (job.data != null) {
-                return error(400, "BULK_API_ERROR", "Found multiple contents for job: <" + job.id + ">, please "
-                        + "'Close' / 'Abort' / 'Delete' the current Job then create a new Job and make sure you only "
-                        + "do 'PUT' once on a given Job.");
-            }
-            if (body.length > MAX_UPLOAD_BYTES) {
-                return error(400, "INVALIDDATA", "The upload exceeds 150 MB once base64-encoded; upload at most "
-                        + "100 MB of CSV per job");
-            }
-            job.data = new String(body, StandardCharsets.UTF_8);
-            job.systemModstamp = clock().instant();
-            return SandboxResponse.empty(201);
-        }
-    }
-
-    /** {@code PATCH /jobs/ingest/{id}} with {@code UploadComplete} (close) or {@code Aborted}. */
-    private SandboxResponse changeJobState(SandboxRequest request, IngestJob job) {
-        String state = readJson(request).path("state").asText("");
-        synchronized (data) {
-            switch (state) {
-                case "UploadComplete" -> {
-                    if (!job.state.equals("Open")) {
-                        return error(400, "INVALIDJOBSTATE", "Job with id " + job.id + " is in state " + job.state
-                                + " and cannot be closed");
-                    }
-                    job.state = "UploadComplete";
-                    job.pollsLeft = bulkPolls;
-                }
-                case "Aborted" -> {
-                    if (job.terminal()) {
-                        return error(400, "INVALIDJOBSTATE", "Job with id " + job.id + " is in state " + job.state
-                                + " and cannot be aborted");
-                    }
-                    job.state = "Aborted";
-                }
-                default -> {
-                    return error(400, "INVALIDJOBSTATE", "Invalid state: '" + state + "'; use UploadComplete or Aborted");
-                }
-            }
-            job.systemModstamp = clock().instant();
-            return SandboxResponse.json(200, job.info(false));
-        }
-    }
-
-    private SandboxResponse deleteJob(IngestJob job) {
-        synchronized (data) {
-            if (job.state.equals("Open") || job.state.equals("InProgress")) {
-                return error(400, "INVALIDJOBSTATE", "Job with id " + job.id + " is in state " + job.state
-                        + "; close or abort it before deleting it");
-            }
-            jobs.remove(job.id);
-            return SandboxResponse.empty(204);
-        }
-    }
-
-    /** A job's result CSV; empty (headers only) until the job is processed. */
-    private SandboxResponse results(IngestJob job, String which) {
-        StringBuilder csv = new StringBuilder();
-        synchronized (data) {
-            char delimiter = job.delimiter();
-            String ending = job.lineEnding.equals("CRLF") ? "\r\n" : "\n";
-            List<String> header = new ArrayList<>();
-            List<List<String>> rows = switch (which) {
-                case "successfulResults" -> {
-                    header.addAll(List.of("sf__Id", "sf__Created"));
-                    yield job.successful;
-                }
-                case "failedResults" -> {
-                    header.addAll(List.of("sf__Id", "sf__Error"));
-                    yield job.failures;
-                }
-                default -> job.unprocessed;
-            };
-            header.addAll(job.header);
-            if (!job.header.isEmpty()) {
-                csv.append(quotedLine(header, delimiter, ending));
-                rows.forEach(row -> csv.append(quotedLine(row, delimiter, ending)));
-            }
-        }
-        return new SandboxResponse(200, Map.of("Content-Type", List.of("text/csv")),
-                csv.toString().getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** Salesforce quotes every value of a result file. */
-    private static String quotedLine(List<String> values, char delimiter, String ending) {
-        StringBuilder line = new StringBuilder();
-        for (int i = 0; i < values.size(); i++) {
-            if (i > 0) line.append(delimiter);
-            line.append('"').append(values.get(i) == null ? "" : values.get(i).replace("\"", "\"\"")).append('"');
-        }
-        return line.append(ending).toString();
-    }
-
-    /**
-     * Processes a closed job: checks the CSV header, takes its batches from the rolling allocation (one per 10,000
-     * records), then saves row by row as REST would and records each row's result.
-     */
-    private void process(IngestJob job) {
-        Instant started = clock().instant();
-        SObjectType type = org.type(job.object).orElse(null);
-        List<List<String>> table;
-        try {
-            table = job.data == null ? List.of() : UploadedCsv.rows(job.data, job.delimiter());
-        } catch (IllegalArgumentException e) {
-            failJob(job, "ClientInputError : " + e.getMessage(), List.of());
-            return;
-        }
-        if (type == null || table.isEmpty()) {
-            job.state = "JobComplete";
-            job.systemModstamp = clock().instant();
-            return;
-        }
-        job.header = List.copyOf(table.getFirst());
-        List<List<String>> rows = table.subList(1, table.size());
-        List<SalesforceField> columns = new ArrayList<>();
-        for (String column : job.header) {
-            Optional<SalesforceField> field = type.field(column.trim());
-            if (field.isEmpty()) {
-                failJob(job, "InvalidBatch : Field name not found : " + column, rows);
-                return;
-            }
-            columns.add(field.get());
-        }
-        boolean byId = job.operation.equals("update") || job.operation.equals("delete")
-                || job.operation.equals("hardDelete");
-        if (byId && columns.stream().noneMatch(f -> f.type() == SalesforceField.Type.ID)) {
-            failJob(job, "InvalidBatch : Id is required for " + job.operation, rows);
-            return;
-        }
-        SalesforceField ext = job.externalIdFieldName == null ? null : type.field(job.externalIdFieldName).orElseThrow();
-        if (ext != null && !columns.contains(ext)) {
-            failJob(job, "InvalidBatch : Field name not found : " + ext.name() + " (the External ID of the upsert)", rows);
-            return;
-        }
-        long needed = Math.max(1, (rows.size() + RECORDS_PER_BATCH - 1) / RECORDS_PER_BATCH);
-        if (!batches.tryTake(needed)) {
-            failJob(job, "Exceeded the Bulk API batch allocation (" + batches.limit() + " batches per rolling 24 hours)",
-                    rows);
-            return;
-        }
-        Map<String, Integer> valueCounts = new HashMap<>();
-        if (ext != null) {
-            int at = columns.indexOf(ext);
-            for (List<String> row : rows) {
-                if (at < row.size() && !row.get(at).isEmpty()) valueCounts.merge(duplicateKey(ext, row.get(at)), 1, Integer::sum);
-            }
-        }
-        for (List<String> row : rows) {
-            String id = "";
-            SaveResult result;
-            try {
-                Map<String, Object> values = new LinkedHashMap<>();
-                for (int i = 0; i < columns.size(); i++) {
-                    SalesforceField field = columns.get(i);
-                    String text = i < row.size() ? row.get(i) : "";
-                    if (field.type() == SalesforceField.Type.ID) {
-                        id = text;
-                        continue;
-                    }
-                    // An empty value leaves the field as it is; #N/A empties it (datafiles_prepare_csv.htm).
-                    if (text.isEmpty()) continue;
-                    Object value = FieldValues.fromText(field, text);
-                    if (value instanceof String s && s.isEmpty()) value = null;
-                    values.put(field.name(), value);
-                }
-                result = switch (job.operation) {
-                    case "insert" -> org.create(type, values, null);
-                    case "update" -> id.isEmpty() ? SaveResult.failed(SaveError.missingId())
-                            : org.update(type, id, values, null);
-                    case "upsert" -> {
-                        Object value = values.get(ext.name());
-                        yield value != null && valueCounts.getOrDefault(duplicateKey(ext, FieldValues.text(value)), 0) > 1
-                                ? SaveResult.failed(SaveError.duplicateInRequest(FieldValues.text(value)))
-                                : org.upsert(type, ext, values, null);
-                    }
-                    default -> org.delete(type, id, null);
-                };
-            } catch (SaveErrorException e) {
-                result = SaveResult.failed(e.error);
-            }
-            List<String> original = new ArrayList<>(row);
-            while (original.size() < job.header.size()) original.add("");
-            if (result.success()) {
-                List<String> line = new ArrayList<>(List.of(result.id(), String.valueOf(result.created())));
-                line.addAll(original);
-                job.successful.add(line);
-            } else {
-                String failedId = result.id() != null ? result.id() : SalesforceIds.normalize(id).orElse("");
-                List<String> line = new ArrayList<>(List.of(failedId, result.errors().getFirst().bulkText()));
-                line.addAll(original);
-                job.failures.add(line);
-                job.failed++;
-            }
-            job.processed++;
-        }
-        job.state = "JobComplete";
-        job.processingMillis = Math.max(1, Duration.between(started, clock().instant()).toMillis());
-        job.systemModstamp = clock().instant();
-    }
-
-    private void failJob(IngestJob job, String message, List<List<String>> rows) {
-        job.state = "Failed";
-        job.errorMessage = message;
-        rows.forEach(row -> job.unprocessed.add(List.copyOf(row)));
-        job.systemModstamp = clock().instant();
     }
 
     // ---- /_sandbox/ ---------------------------------------------------------------------------------------

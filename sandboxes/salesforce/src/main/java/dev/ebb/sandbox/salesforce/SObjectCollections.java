@@ -3,7 +3,6 @@ package dev.ebb.sandbox.salesforce;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ebb.sandbox.SandboxReply;
 import dev.ebb.sandbox.SandboxRequest;
 import dev.ebb.sandbox.SandboxResponse;
@@ -14,24 +13,22 @@ import dev.ebb.sandbox.salesforce.SObjectType.Stored;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import static dev.ebb.sandbox.salesforce.SObjectRows.namedField;
+import static dev.ebb.sandbox.salesforce.SObjectRows.requireMatchable;
+import static dev.ebb.sandbox.salesforce.SObjectRows.saveJson;
+import static dev.ebb.sandbox.salesforce.SObjectRows.selectedFields;
 import static dev.ebb.sandbox.salesforce.SalesforceSandbox.MAX_COLLECTION_RECORDS;
 import static dev.ebb.sandbox.salesforce.SalesforceSandbox.error;
 import static dev.ebb.sandbox.salesforce.SalesforceSandbox.methodNotAllowed;
-import static dev.ebb.sandbox.salesforce.SalesforceSandbox.namedField;
 import static dev.ebb.sandbox.salesforce.SalesforceSandbox.notFound;
 import static dev.ebb.sandbox.salesforce.SalesforceSandbox.parseRecord;
 import static dev.ebb.sandbox.salesforce.SalesforceSandbox.readJson;
-import static dev.ebb.sandbox.salesforce.SalesforceSandbox.requireMatchable;
-import static dev.ebb.sandbox.salesforce.SalesforceSandbox.saveJson;
-import static dev.ebb.sandbox.salesforce.SalesforceSandbox.selectedFields;
 
 /**
  * sObject Collections (https://developer.salesforce.com/docs/platform/api-rest/guide/resources-composite-sobjects-collections.html):

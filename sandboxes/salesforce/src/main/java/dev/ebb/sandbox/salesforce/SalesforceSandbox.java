@@ -15,7 +15,6 @@ import dev.ebb.sandbox.SlidingWindow;
 import dev.ebb.sandbox.salesforce.FieldValues.SaveErrorException;
 import dev.ebb.sandbox.salesforce.FieldValues.Unparsable;
 import dev.ebb.sandbox.salesforce.Org.SaveResult;
-import dev.ebb.sandbox.salesforce.Org.Tx;
 import dev.ebb.sandbox.salesforce.SObjectType.Stored;
 import dev.ebb.sandbox.salesforce.Soql.SoqlException;
 import dev.ebb.spi.ConnectorOption;
@@ -27,14 +26,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -140,6 +137,7 @@ public final class SalesforceSandbox extends SandboxServer {
     private final SlidingWindow batches;
     private final BulkIngest bulk;
     private final SObjectCollections collections;
+    private final SObjectRows rows;
     private final String configuredInstanceUrl;
     private final Map<String, List<ObjectNode>> cursors = new HashMap<>();
 
@@ -156,6 +154,7 @@ public final class SalesforceSandbox extends SandboxServer {
         this.requests = new SlidingWindow(builder.dailyLimit, ROLLING_DAY, clock());
         this.batches = new SlidingWindow(builder.bulkBatches, ROLLING_DAY, clock());
         this.collections = new SObjectCollections(data, org);
+        this.rows = new SObjectRows(data, org);
         this.bulk = new BulkIngest(data, org, batches, builder.bulkPolls, clock());
         org.addType(StandardObjects.account());
         org.addType(StandardObjects.contact());
@@ -236,8 +235,6 @@ public final class SalesforceSandbox extends SandboxServer {
 
         private Builder() {
         }
-
-
 
         /** The connected app's consumer key. */
         public Builder clientId(String clientId) {
@@ -502,7 +499,7 @@ public final class SalesforceSandbox extends SandboxServer {
         return parsed;
     }
 
-    private static Object parseText(SalesforceField field, String text) {
+    static Object parseText(SalesforceField field, String text) {
         if (field.type().textual()) return text;
         try {
             return FieldValues.fromText(field, text);
@@ -512,7 +509,6 @@ public final class SalesforceSandbox extends SandboxServer {
     }
 
     // ---- HTTP: routing, sessions, limits ------------------------------------------------------------------
-
 
     @Override
     protected SandboxResponse handle(SandboxRequest request) {
@@ -739,7 +735,7 @@ public final class SalesforceSandbox extends SandboxServer {
                     body.putArray("recentItems");
                     yield SandboxResponse.json(200, body);
                 }
-                case "POST" -> createOne(request, type);
+                case "POST" -> rows.createOne(request, type);
                 default -> methodNotAllowed(method, "GET,HEAD,POST");
             };
         }
@@ -751,9 +747,9 @@ public final class SalesforceSandbox extends SandboxServer {
         }
         if (rest.size() == 3) {
             return switch (method) {
-                case "GET" -> getOne(request, type, rest.get(2), dataPath);
-                case "PATCH" -> updateOne(request, type, rest.get(2));
-                case "DELETE" -> deleteOne(type, rest.get(2));
+                case "GET" -> rows.getOne(request, type, rest.get(2), dataPath);
+                case "PATCH" -> rows.updateOne(request, type, rest.get(2));
+                case "DELETE" -> rows.deleteOne(type, rest.get(2));
                 default -> methodNotAllowed(method, "GET,HEAD,PATCH,DELETE");
             };
         }
@@ -764,151 +760,13 @@ public final class SalesforceSandbox extends SandboxServer {
                         "Provided external ID field does not exist or is not accessible: " + rest.get(2))));
             }
             return switch (method) {
-                case "GET" -> getByExternalId(request, type, field, rest.get(3), dataPath);
-                case "PATCH" -> upsertOne(request, type, field, rest.get(3), dataPath);
-                case "DELETE" -> deleteByExternalId(type, field, rest.get(3), dataPath);
+                case "GET" -> rows.getByExternalId(request, type, field, rest.get(3), dataPath);
+                case "PATCH" -> rows.upsertOne(request, type, field, rest.get(3), dataPath);
+                case "DELETE" -> rows.deleteByExternalId(type, field, rest.get(3), dataPath);
                 default -> methodNotAllowed(method, "GET,HEAD,PATCH,DELETE");
             };
         }
         return notFound();
-    }
-
-    // ---- single records -----------------------------------------------------------------------------------
-
-    static ObjectNode saveJson(SaveResult result, boolean withCreated) {
-        ObjectNode node = JSON.createObjectNode();
-        if (result.success()) node.put("id", result.id());
-        node.put("success", result.success());
-        ArrayNode errors = node.putArray("errors");
-        result.errors().forEach(e -> errors.add(e.collectionJson()));
-        if (withCreated) node.put("created", result.success() && result.created());
-        return node;
-    }
-
-    static SandboxResponse restErrors(int status, List<SaveError> errors) {
-        ArrayNode body = JSON.createArrayNode();
-        errors.forEach(e -> body.add(e.restJson()));
-        return SandboxResponse.json(status, body);
-    }
-
-    private SandboxResponse createOne(SandboxRequest request, SObjectType type) {
-        JsonNode body = readJson(request);
-        synchronized (data) {
-            if (body.has("Id") || body.has("id")) return restErrors(400, List.of(SaveError.idInInsert()));
-            SaveResult result = org.create(type, parseRecord(type, body, request.bodyText(), Set.of()), null);
-            return result.success() ? SandboxResponse.json(201, saveJson(result, false))
-                    : restErrors(400, result.errors());
-        }
-    }
-
-    private SandboxResponse getOne(SandboxRequest request, SObjectType type, String id, String dataPath) {
-        synchronized (data) {
-            Stored stored = SalesforceIds.normalize(id).flatMap(type::byId).orElseThrow(() -> new SandboxReply(notFound()));
-            return SandboxResponse.json(200, type.recordJson(stored, selectedFields(request, type), dataPath));
-        }
-    }
-
-    static List<SalesforceField> selectedFields(SandboxRequest request, SObjectType type) {
-        Optional<String> fields = request.queryParam("fields");
-        if (fields.isEmpty() || fields.get().isBlank()) return null;
-        List<SalesforceField> selected = new ArrayList<>();
-        for (String name : fields.get().split(",")) selected.add(namedField(type, name.trim()));
-        return selected;
-    }
-
-    /** A field to read, or the 400 Salesforce answers for a field that does not exist. */
-    static SalesforceField namedField(SObjectType type, String name) {
-        return type.field(name).orElseThrow(() -> new SandboxReply(error(400, "INVALID_FIELD",
-                "No such column '" + name + "' on entity '" + type.name + "'")));
-    }
-
-    private SandboxResponse updateOne(SandboxRequest request, SObjectType type, String id) {
-        JsonNode body = readJson(request);
-        synchronized (data) {
-            Optional<String> normalized = SalesforceIds.normalize(id);
-            if (normalized.isEmpty() || type.byId(normalized.get()).isEmpty()) {
-                if (normalized.isPresent() && type.wasDeleted(normalized.get())) {
-                    return restErrors(404, List.of(SaveError.deleted()));
-                }
-                return notFound();
-            }
-            SaveResult result = org.update(type, normalized.get(), parseRecord(type, body, request.bodyText(),
-                    Set.of("Id")), null);
-            return result.success() ? SandboxResponse.empty(204) : restErrors(400, result.errors());
-        }
-    }
-
-    private SandboxResponse deleteOne(SObjectType type, String id) {
-        synchronized (data) {
-            Optional<String> normalized = SalesforceIds.normalize(id);
-            if (normalized.isEmpty()) return notFound();
-            if (type.byId(normalized.get()).isEmpty()) {
-                return type.wasDeleted(normalized.get()) ? restErrors(404, List.of(SaveError.deleted())) : notFound();
-            }
-            SaveResult result = org.delete(type, normalized.get(), null);
-            return result.success() ? SandboxResponse.empty(204) : restErrors(400, result.errors());
-        }
-    }
-
-    private SandboxResponse getByExternalId(SandboxRequest request, SObjectType type, SalesforceField field,
-                                            String value, String dataPath) {
-        synchronized (data) {
-            List<Stored> matches = type.matching(field, parseText(field, value));
-            if (matches.isEmpty()) return notFound();
-            if (matches.size() > 1) return multipleChoices(type, matches, dataPath);
-            return SandboxResponse.json(200, type.recordJson(matches.getFirst(), selectedFields(request, type), dataPath));
-        }
-    }
-
-    private static SandboxResponse multipleChoices(SObjectType type, List<Stored> matches, String dataPath) {
-        ArrayNode urls = JSON.createArrayNode();
-        matches.forEach(s -> urls.add(dataPath + "/sobjects/" + type.name + "/" + s.id));
-        return SandboxResponse.json(300, urls);
-    }
-
-    /**
-     * {@code PATCH /sobjects/{Object}/{field}/{value}}: 201 and {@code created: true} for a new record, 200 and
-     * {@code created: false} for an update (API 46.0 and later), 404 with {@code updateOnly=true} and no match, 300
-     * when several records match (resources-sobject-upsert-patch.html).
-     */
-    private SandboxResponse upsertOne(SandboxRequest request, SObjectType type, SalesforceField field, String value,
-                                      String dataPath) {
-        JsonNode body = readJson(request);
-        synchronized (data) {
-            requireMatchable(type, field);
-            Map<String, Object> values = parseRecord(type, body, request.bodyText(), Set.of());
-            Object key = parseText(field, value);
-            Object given = values.get(field.name());
-            if (given != null && !FieldValues.text(given).equalsIgnoreCase(FieldValues.text(key))) {
-                return error(400, "INVALID_FIELD", "The value of the external ID field " + field.name()
-                        + " in the body differs from the one in the URL");
-            }
-            values.put(field.name(), key);
-            List<Stored> matches = type.matching(field, key);
-            if (matches.size() > 1) return multipleChoices(type, matches, dataPath);
-            boolean updateOnly = request.queryParam("updateOnly").map(Boolean::parseBoolean).orElse(false);
-            if (matches.isEmpty() && updateOnly) return notFound();
-            SaveResult result = org.upsert(type, field, values, null);
-            if (!result.success()) return restErrors(400, result.errors());
-            return SandboxResponse.json(result.created() ? 201 : 200, saveJson(result, true));
-        }
-    }
-
-    private SandboxResponse deleteByExternalId(SObjectType type, SalesforceField field, String value, String dataPath) {
-        synchronized (data) {
-            List<Stored> matches = type.matching(field, parseText(field, value));
-            if (matches.isEmpty()) return notFound();
-            if (matches.size() > 1) return multipleChoices(type, matches, dataPath);
-            SaveResult result = org.delete(type, matches.getFirst().id, null);
-            return result.success() ? SandboxResponse.empty(204) : restErrors(400, result.errors());
-        }
-    }
-
-    static void requireMatchable(SObjectType type, SalesforceField field) {
-        if (field.type() != SalesforceField.Type.ID && !field.canMatch()) {
-            throw new SandboxReply(error(400, "INVALID_FIELD", "Field name provided, " + field.name()
-                    + " is not an External ID or indexed field for " + type.name));
-        }
     }
 
     // ---- SOQL ---------------------------------------------------------------------------------------------

@@ -14,14 +14,11 @@ import dev.ebb.sandbox.hubspot.ObjectType.Stored;
 import dev.ebb.sandbox.hubspot.PropertyValues.Problem;
 import dev.ebb.spi.ConnectorOption;
 
-import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -91,6 +88,7 @@ public final class HubSpotSandbox extends SandboxServer {
     private final Set<String> tokens;
     private final long portalId;
     private final RateLimiter limiter;
+    private final BatchEndpoints batches;
     private final Object data = new Object();
     private final List<ObjectType> types = new ArrayList<>();
     private long nextRecordId = 1001;
@@ -100,11 +98,12 @@ public final class HubSpotSandbox extends SandboxServer {
         super(builder);
         this.tokens = Set.copyOf(builder.tokens);
         this.portalId = builder.portalId;
+        this.batches = new BatchEndpoints(this, data, this::newRecordId, portalId, clock());
         int perWindow = builder.perTenSeconds != null ? builder.perTenSeconds : builder.tier.perTenSeconds();
         long daily = builder.daily != null ? builder.daily : builder.tier.perDay();
         this.limiter = new RateLimiter(perWindow, daily, HubSpotTier.WINDOW, builder.timeZone, clock());
-        types.add(contacts());
-        types.add(companies());
+        types.add(DefaultObjects.contacts());
+        types.add(DefaultObjects.companies());
         builder.customObjects.forEach((name, properties) -> createCustomObject(name, properties));
         builder.properties.forEach(p -> createProperty(p.getKey(), p.getValue()));
     }
@@ -171,7 +170,6 @@ public final class HubSpotSandbox extends SandboxServer {
         private Builder() {
         }
 
-
         /** The accepted bearer tokens; each is its own account for rate limiting. */
         public Builder tokens(String... tokens) {
             if (tokens.length == 0) throw new IllegalArgumentException("the sandbox needs at least one token");
@@ -207,7 +205,6 @@ public final class HubSpotSandbox extends SandboxServer {
             this.timeZone = Objects.requireNonNull(zone, "zone");
             return this;
         }
-
 
         /** A custom object to create at start. */
         public Builder customObject(String name, List<HubSpotProperty> properties) {
@@ -328,7 +325,7 @@ public final class HubSpotSandbox extends SandboxServer {
             if (!problems.isEmpty()) throw new IllegalArgumentException(propertyErrorMessage(problems));
             Optional<Map.Entry<String, String>> conflict = type.uniqueConflict(null, changes);
             if (conflict.isPresent()) throw new IllegalArgumentException(conflictMessage(type, conflict.get()));
-            return type.create(String.valueOf(nextRecordId++), changes, clock().instant()).snapshot();
+            return type.create(newRecordId(), changes, clock().instant()).snapshot();
         }
     }
 
@@ -427,9 +424,9 @@ public final class HubSpotSandbox extends SandboxServer {
             if (rest.size() == 2 && rest.get(0).equals("batch")) {
                 if (!method.equals("POST")) throw methodNotAllowed(request);
                 return switch (rest.get(1)) {
-                    case "create", "update", "upsert" -> batchWrite(request, type, rest.get(1));
-                    case "read" -> batchRead(request, type);
-                    case "archive" -> batchArchive(request, type);
+                    case "create", "update", "upsert" -> batches.batchWrite(request, type, rest.get(1));
+                    case "read" -> batches.batchRead(request, type);
+                    case "archive" -> batches.batchArchive(request, type);
                     default -> throw notFound(request);
                 };
             }
@@ -536,7 +533,7 @@ public final class HubSpotSandbox extends SandboxServer {
             type.uniqueConflict(null, changes).ifPresent(c -> {
                 throw new SandboxReply(SandboxResponse.json(409, error("CONFLICT", conflictMessage(type, c))));
             });
-            Stored stored = type.create(String.valueOf(nextRecordId++), changes, clock().instant());
+            Stored stored = type.create(newRecordId(), changes, clock().instant());
             return SandboxResponse.json(201, recordJson(type, stored, union(type.defaultProperties, changes.keySet())));
         }
     }
@@ -563,7 +560,7 @@ public final class HubSpotSandbox extends SandboxServer {
         if (idProperty == null || idProperty.equals("hs_object_id")) {
             stored = type.byId(id);
         } else {
-            requireUniqueIdProperty(type, idProperty);
+            batches.requireUniqueIdProperty(type, idProperty);
             stored = type.byUnique(idProperty, id);
         }
         // HubSpot's single-record 404 (the hint about numeric ids is HubSpot's own).
@@ -571,240 +568,10 @@ public final class HubSpotSandbox extends SandboxServer {
                 error("OBJECT_NOT_FOUND", "Object not found.  objectId are usually numeric."))));
     }
 
-    // ---- objects: batch endpoints -------------------------------------------------------------------------
-
-    /** One input of a batch create, update or upsert, as parsed. */
-    private record Input(int index, String traceId, String id, String idProperty, Map<String, String> properties) {
-    }
-
-    /** An input that passed validation and what it will do. */
-    private record Planned(Input input, Stored target, Map<String, String> changes) {
-    }
-
-    /** An input that failed validation (problems) or a unique check (conflict). */
-    private record Failure(Input input, List<Problem> problems, String conflict) {
-    }
-
-    private SandboxResponse batchWrite(SandboxRequest request, ObjectType type, String operation) {
-        List<JsonNode> nodes = inputs(readJson(request));
-        List<Input> inputs = new ArrayList<>();
-        for (int i = 0; i < nodes.size(); i++) {
-            JsonNode node = nodes.get(i);
-            String traceId = node.hasNonNull("objectWriteTraceId") ? node.get("objectWriteTraceId").asText() : null;
-            String id = node.hasNonNull("id") ? node.get("id").asText() : null;
-            String idProperty = node.hasNonNull("idProperty") ? node.get("idProperty").asText() : null;
-            if (!operation.equals("create") && (id == null || id.isEmpty())) {
-                throw new SandboxReply(SandboxResponse.json(400, error("VALIDATION_ERROR",
-                        "Some required fields were not set: [id]")));
-            }
-            inputs.add(new Input(i, traceId, id, idProperty, rawProperties(node.path("properties"))));
-        }
-        // Per-input outcomes need a handle on each input; HubSpot enables them with objectWriteTraceId.
-        boolean multiStatus = !inputs.isEmpty()
-                && inputs.stream().allMatch(in -> in.traceId() != null && !in.traceId().isBlank());
-        Instant now = clock().instant();
-
-        synchronized (data) {
-            if (!operation.equals("create")) {
-                for (Input input : inputs) {
-                    if (operation.equals("upsert") || input.idProperty() != null) {
-                        requireUniqueIdProperty(type, input.idProperty() == null ? "hs_object_id" : input.idProperty());
-                    }
-                }
-                rejectDuplicateIds(type, inputs);
-            }
-
-            List<Planned> planned = new ArrayList<>();
-            List<Failure> failures = new ArrayList<>();
-            List<String> notFound = new ArrayList<>();
-            Map<String, Integer> claimed = new HashMap<>();
-            for (Input input : inputs) {
-                Stored target = null;
-                if (!operation.equals("create")) {
-                    target = input.idProperty() == null ? type.byId(input.id()).orElse(null)
-                            : type.byUnique(input.idProperty(), input.id()).orElse(null);
-                    if (target == null && operation.equals("update")) {
-                        notFound.add(input.id());
-                        continue;
-                    }
-                }
-                Map<String, String> changes = new LinkedHashMap<>();
-                List<Problem> problems = new ArrayList<>();
-                validate(type, input.properties(), changes, problems);
-                if (target == null && operation.equals("upsert")) {
-                    // A created record takes the idProperty value it was looked up by.
-                    HubSpotProperty idProperty = type.property(input.idProperty()).orElseThrow();
-                    Object normalized = PropertyValues.normalize(idProperty, input.id(), type.isEmail(idProperty.name()));
-                    if (normalized instanceof Problem problem) problems.add(problem);
-                    else changes.put(idProperty.name(), (String) normalized);
-                }
-                if (!problems.isEmpty()) {
-                    failures.add(new Failure(input, problems, null));
-                    continue;
-                }
-                Optional<Map.Entry<String, String>> conflict = type.uniqueConflict(target, changes);
-                if (conflict.isEmpty()) conflict = claimedInBatch(type, changes, claimed, input.index());
-                if (conflict.isPresent()) {
-                    failures.add(new Failure(input, List.of(), conflictMessage(type, conflict.get())));
-                    continue;
-                }
-                changes.forEach((property, value) -> {
-                    if (!value.isEmpty() && type.isUnique(property)) {
-                        claimed.put(property + "\u0000" + uniqueKey(type, property, value), input.index());
-                    }
-                });
-                planned.add(new Planned(input, target, changes));
-            }
-
-            if (!multiStatus && !failures.isEmpty()) {
-                Failure first = failures.getFirst();
-                return first.conflict() != null
-                        ? SandboxResponse.json(409, error("CONFLICT", first.conflict()))
-                        : validationFailure(first.problems());
-            }
-
-            ObjectNode body = JSON.createObjectNode();
-            body.put("status", "COMPLETE");
-            ArrayNode results = body.putArray("results");
-            for (Planned plan : planned) {
-                boolean created = plan.target() == null;
-                Stored stored = created ? type.create(String.valueOf(nextRecordId++), plan.changes(), now)
-                        : plan.target();
-                if (!created) type.apply(stored, plan.changes(), now);
-                Set<String> shown = union(type.defaultProperties, plan.changes().keySet());
-                if (plan.input().idProperty() != null) shown.add(plan.input().idProperty());
-                ObjectNode result = recordJson(type, stored, shown);
-                if (plan.input().traceId() != null) result.put("objectWriteTraceId", plan.input().traceId());
-                if (operation.equals("upsert")) result.put("new", created);
-                results.add(result);
-            }
-            ArrayNode errors = JSON.createArrayNode();
-            for (Failure failure : failures) {
-                ObjectNode entry = failure.conflict() != null
-                        ? batchError("CONFLICT", failure.conflict())
-                        : batchError("VALIDATION_ERROR", propertyErrorMessage(failure.problems()));
-                entry.putObject("context").putArray("objectWriteTraceId").add(failure.input().traceId());
-                if (failure.conflict() == null) entry.set("errors", problemDetails(failure.problems()));
-                errors.add(entry);
-            }
-            if (!notFound.isEmpty()) errors.add(notFoundError(type, notFound));
-            String stamp = PropertyValues.INSTANT_FORMAT.format(now);
-            body.put("startedAt", stamp);
-            body.put("completedAt", stamp);
-            if (errors.isEmpty()) return SandboxResponse.json(operation.equals("create") ? 201 : 200, body);
-            body.put("numErrors", errors.size());
-            body.set("errors", errors);
-            return SandboxResponse.json(207, body);
-        }
-    }
-
-    private Optional<Map.Entry<String, String>> claimedInBatch(ObjectType type, Map<String, String> changes,
-                                                               Map<String, Integer> claimed, int index) {
-        for (Map.Entry<String, String> change : changes.entrySet()) {
-            if (change.getValue().isEmpty() || !type.isUnique(change.getKey())) continue;
-            Integer holder = claimed.get(change.getKey() + "\u0000" + uniqueKey(type, change.getKey(), change.getValue()));
-            if (holder != null && holder != index) {
-                return Optional.of(Map.entry(change.getKey(), "(input " + holder + " of this batch)"));
-            }
-        }
-        return Optional.empty();
-    }
-
-    private SandboxResponse batchRead(SandboxRequest request, ObjectType type) {
-        JsonNode body = readJson(request);
-        List<JsonNode> nodes = inputs(body);
-        String idProperty = body.hasNonNull("idProperty") ? body.get("idProperty").asText() : null;
-        List<String> properties = new ArrayList<>();
-        body.path("properties").forEach(p -> properties.add(p.asText()));
-        Instant now = clock().instant();
-        synchronized (data) {
-            if (idProperty != null && !idProperty.equals("hs_object_id")) requireUniqueIdProperty(type, idProperty);
-            ObjectNode answer = JSON.createObjectNode().put("status", "COMPLETE");
-            ArrayNode results = answer.putArray("results");
-            List<String> missing = new ArrayList<>();
-            Set<String> seen = new HashSet<>();
-            for (JsonNode node : nodes) {
-                String id = node.path("id").asText("");
-                Optional<Stored> stored = idProperty == null || idProperty.equals("hs_object_id")
-                        ? type.byId(id) : type.byUnique(idProperty, id);
-                if (stored.isEmpty()) {
-                    missing.add(id);
-                } else if (seen.add(stored.get().id)) {
-                    results.add(recordJson(type, stored.get(), properties.isEmpty() ? type.defaultProperties : properties));
-                }
-            }
-            String stamp = PropertyValues.INSTANT_FORMAT.format(now);
-            answer.put("startedAt", stamp);
-            answer.put("completedAt", stamp);
-            if (missing.isEmpty()) return SandboxResponse.json(200, answer);
-            answer.put("numErrors", 1);
-            answer.putArray("errors").add(notFoundError(type, missing));
-            return SandboxResponse.json(207, answer);
-        }
-    }
-
-    private SandboxResponse batchArchive(SandboxRequest request, ObjectType type) {
-        List<JsonNode> nodes = inputs(readJson(request));
-        synchronized (data) {
-            // The contract answers 204 only: archiving an id that does not exist is not an error.
-            nodes.forEach(node -> type.archive(node.path("id").asText("")));
-        }
-        return SandboxResponse.empty(204);
-    }
-
-    private void rejectDuplicateIds(ObjectType type, List<Input> inputs) {
-        Set<String> seen = new HashSet<>();
-        Set<String> duplicates = new LinkedHashSet<>();
-        for (Input input : inputs) {
-            String key = input.idProperty() == null ? input.id() : uniqueKey(type, input.idProperty(), input.id());
-            if (!seen.add(key)) duplicates.add(input.id());
-        }
-        if (!duplicates.isEmpty()) {
-            throw new SandboxReply(SandboxResponse.json(400, error("VALIDATION_ERROR",
-                    "Duplicate IDs found in batch input: " + duplicates + ". IDs must be unique")));
-        }
-    }
-
-    private void requireUniqueIdProperty(ObjectType type, String idProperty) {
-        if (type.property(idProperty).isEmpty()) {
-            throw new SandboxReply(SandboxResponse.json(400, error("VALIDATION_ERROR",
-                    "Property \"" + idProperty + "\" does not exist")));
-        }
-        if (!type.isUnique(idProperty)) {
-            // HubSpot's wording (quoted in segmentio/action-destinations#3957).
-            throw new SandboxReply(SandboxResponse.json(400, error("VALIDATION_ERROR",
-                    "Unable to perform update/upsert by non-unique " + type.objectTypeId + " property " + idProperty
-                            + " in portal ID " + portalId)));
-        }
-    }
-
-    private List<JsonNode> inputs(JsonNode body) {
-        JsonNode inputs = body.path("inputs");
-        if (!inputs.isArray()) {
-            throw new SandboxReply(SandboxResponse.json(400, error("VALIDATION_ERROR",
-                    "Some required fields were not set: [inputs]")));
-        }
-        if (inputs.size() > MAX_BATCH_INPUTS) {
-            // Worded like HubSpot's property-history variant ("The maximum number of inputs supported in a batch
-            // request for property histories is 50. …", quoted in activepieces/activepieces#9359).
-            throw new SandboxReply(SandboxResponse.json(400, error("VALIDATION_ERROR",
-                    "The maximum number of inputs supported in a batch request is " + MAX_BATCH_INPUTS
-                            + ". Please reduce the number of items and try again")));
-        }
-        List<JsonNode> list = new ArrayList<>();
-        for (JsonNode input : inputs) {
-            if (!input.isObject()) {
-                throw new SandboxReply(SandboxResponse.json(400, error("VALIDATION_ERROR", "Each input must be an object")));
-            }
-            list.add(input);
-        }
-        return list;
-    }
-
     // ---- properties endpoints -----------------------------------------------------------------------------
 
     private SandboxResponse batchCreateProperties(SandboxRequest request, ObjectType type) {
-        List<JsonNode> nodes = inputs(readJson(request));
+        List<JsonNode> nodes = batches.inputs(readJson(request));
         ObjectNode body = JSON.createObjectNode().put("status", "COMPLETE");
         ArrayNode results = body.putArray("results");
         ArrayNode errors = JSON.createArrayNode();
@@ -830,7 +597,7 @@ public final class HubSpotSandbox extends SandboxServer {
     }
 
     private SandboxResponse batchReadProperties(SandboxRequest request, ObjectType type) {
-        List<JsonNode> nodes = inputs(readJson(request));
+        List<JsonNode> nodes = batches.inputs(readJson(request));
         ObjectNode body = JSON.createObjectNode().put("status", "COMPLETE");
         ArrayNode results = body.putArray("results");
         List<String> missing = new ArrayList<>();
@@ -881,7 +648,7 @@ public final class HubSpotSandbox extends SandboxServer {
 
     // ---- validation and messages --------------------------------------------------------------------------
 
-    private static void validate(ObjectType type, Map<String, String> raw, Map<String, String> changes,
+    static void validate(ObjectType type, Map<String, String> raw, Map<String, String> changes,
                                  List<Problem> problems) {
         for (Map.Entry<String, String> entry : raw.entrySet()) {
             String name = entry.getKey();
@@ -904,7 +671,7 @@ public final class HubSpotSandbox extends SandboxServer {
 
     // HubSpot's shape: the category VALIDATION_ERROR, a message that embeds the validation results as JSON, and
     // errors[] with code and context.propertyName (quoted in Atlas-Authority/marketing-automation#206).
-    private String propertyErrorMessage(List<Problem> problems) {
+    String propertyErrorMessage(List<Problem> problems) {
         ArrayNode details = JSON.createArrayNode();
         for (Problem problem : problems) {
             details.addObject()
@@ -919,7 +686,7 @@ public final class HubSpotSandbox extends SandboxServer {
         return "Property values were not valid: " + details;
     }
 
-    private static ArrayNode problemDetails(List<Problem> problems) {
+    static ArrayNode problemDetails(List<Problem> problems) {
         ArrayNode errors = JSON.createArrayNode();
         for (Problem problem : problems) {
             ObjectNode error = errors.addObject().put("message", problem.message()).put("code", problem.code());
@@ -928,7 +695,7 @@ public final class HubSpotSandbox extends SandboxServer {
         return errors;
     }
 
-    private SandboxResponse validationFailure(List<Problem> problems) {
+    SandboxResponse validationFailure(List<Problem> problems) {
         ObjectNode body = error("VALIDATION_ERROR", propertyErrorMessage(problems));
         body.set("errors", problemDetails(problems));
         return SandboxResponse.json(400, body);
@@ -936,14 +703,14 @@ public final class HubSpotSandbox extends SandboxServer {
 
     // "Contact already exists. Existing ID: 123" is HubSpot's wording for an email taken
     // (HubSpot/hubspot-api-python#51); other unique properties name the property and value.
-    private static String conflictMessage(ObjectType type, Map.Entry<String, String> conflict) {
+    static String conflictMessage(ObjectType type, Map.Entry<String, String> conflict) {
         String holder = conflict.getValue();
         if (type.isEmail(conflict.getKey())) return type.singularLabel + " already exists. Existing ID: " + holder;
         return type.singularLabel + " with a unique value of " + conflict.getKey() + " already exists. Existing ID: "
                 + holder;
     }
 
-    private static ObjectNode notFoundError(ObjectType type, List<String> ids) {
+    static ObjectNode notFoundError(ObjectType type, List<String> ids) {
         ObjectNode entry = batchError("OBJECT_NOT_FOUND", "Could not get some " + type.messageName
                 + " objects, they may be deleted or not exist. Check that ids are valid.");
         ArrayNode context = entry.putObject("context").putArray("ids");
@@ -952,7 +719,7 @@ public final class HubSpotSandbox extends SandboxServer {
     }
 
     /** One entry of a 207's {@code errors}: status, category, message, context, errors, links. */
-    private static ObjectNode batchError(String category, String message) {
+    static ObjectNode batchError(String category, String message) {
         ObjectNode entry = JSON.createObjectNode().put("status", "error").put("category", category)
                 .put("message", message);
         entry.putObject("context");
@@ -962,7 +729,7 @@ public final class HubSpotSandbox extends SandboxServer {
     }
 
     /** HubSpot's error body: status, message, correlationId, category. */
-    private static ObjectNode error(String category, String message) {
+    static ObjectNode error(String category, String message) {
         return JSON.createObjectNode()
                 .put("status", "error")
                 .put("message", message)
@@ -970,13 +737,13 @@ public final class HubSpotSandbox extends SandboxServer {
                 .put("category", category);
     }
 
-    private static String uniqueKey(ObjectType type, String property, String value) {
+    static String uniqueKey(ObjectType type, String property, String value) {
         return type.isEmail(property) ? value.toLowerCase(Locale.ROOT) : value;
     }
 
     // ---- JSON ---------------------------------------------------------------------------------------------
 
-    private ObjectNode recordJson(ObjectType type, Stored stored, Collection<String> properties) {
+    ObjectNode recordJson(ObjectType type, Stored stored, Collection<String> properties) {
         ObjectNode node = JSON.createObjectNode().put("id", stored.id);
         ObjectNode values = node.putObject("properties");
         for (String property : properties) {
@@ -1020,7 +787,7 @@ public final class HubSpotSandbox extends SandboxServer {
         return node;
     }
 
-    private static Map<String, String> rawProperties(JsonNode properties) {
+    static Map<String, String> rawProperties(JsonNode properties) {
         Map<String, String> raw = new LinkedHashMap<>();
         if (properties.isMissingNode() || properties.isNull()) return raw;
         if (!properties.isObject()) {
@@ -1031,7 +798,7 @@ public final class HubSpotSandbox extends SandboxServer {
         return raw;
     }
 
-    private static JsonNode readJson(SandboxRequest request) {
+    static JsonNode readJson(SandboxRequest request) {
         if (request.bodyText().isBlank()) return JSON.createObjectNode();
         try {
             JsonNode node = JSON.readTree(request.bodyText());
@@ -1071,7 +838,7 @@ public final class HubSpotSandbox extends SandboxServer {
         }
     }
 
-    private static Set<String> union(List<String> first, Collection<String> second) {
+    static Set<String> union(List<String> first, Collection<String> second) {
         Set<String> union = new LinkedHashSet<>(first);
         union.addAll(second);
         return union;
@@ -1091,6 +858,10 @@ public final class HubSpotSandbox extends SandboxServer {
                 "Method " + request.method() + " is not allowed on " + request.path())));
     }
 
+    /** The next record id; with the data lock held. Ids are shared by every object type, as in a portal. */
+    private String newRecordId() {
+        return String.valueOf(nextRecordId++);
+    }
 
     // ---- /_sandbox/ ---------------------------------------------------------------------------------------
 
@@ -1172,65 +943,5 @@ public final class HubSpotSandbox extends SandboxServer {
                 .put("inWindow", counts[0])
                 .put("today", counts[1]));
         return SandboxResponse.json(200, body);
-    }
-
-    // ---- default objects ----------------------------------------------------------------------------------
-
-    // HubSpot's default contact properties (a subset): email is the unique one; hs_object_id, createdate and
-    // lastmodifieddate are set by HubSpot.
-    private static ObjectType contacts() {
-        ObjectType type = new ObjectType("0-1", "contacts", "contacts", "Contact", "createdate", "lastmodifieddate",
-                List.of("createdate", "email", "firstname", "hs_object_id", "lastmodifieddate", "lastname"));
-        String group = "contactinformation";
-        type.addProperty(HubSpotProperty.of("email", "string").labelled("Email").unique().hubspotDefined(group));
-        type.addProperty(HubSpotProperty.of("firstname", "string").labelled("First Name").hubspotDefined(group));
-        type.addProperty(HubSpotProperty.of("lastname", "string").labelled("Last Name").hubspotDefined(group));
-        type.addProperty(HubSpotProperty.of("phone", "string").labelled("Phone Number").hubspotDefined(group));
-        type.addProperty(HubSpotProperty.of("mobilephone", "string").labelled("Mobile Phone Number").hubspotDefined(group));
-        type.addProperty(HubSpotProperty.of("company", "string").labelled("Company Name").hubspotDefined(group));
-        type.addProperty(HubSpotProperty.of("jobtitle", "string").labelled("Job Title").hubspotDefined(group));
-        type.addProperty(HubSpotProperty.of("website", "string").labelled("Website URL").hubspotDefined(group));
-        type.addProperty(HubSpotProperty.of("city", "string").labelled("City").hubspotDefined(group));
-        type.addProperty(HubSpotProperty.of("country", "string").labelled("Country/Region").hubspotDefined(group));
-        type.addProperty(new HubSpotProperty("lifecyclestage", "Lifecycle Stage", "enumeration", "radio", group,
-                false, false, true, lifecycleStages()));
-        type.addProperty(HubSpotProperty.of("hs_object_id", "number").labelled("Record ID").readOnly().hubspotDefined(group));
-        type.addProperty(HubSpotProperty.of("createdate", "datetime").labelled("Create Date").readOnly().hubspotDefined(group));
-        type.addProperty(HubSpotProperty.of("lastmodifieddate", "datetime").labelled("Last Modified Date").readOnly()
-                .hubspotDefined(group));
-        return type;
-    }
-
-    // Companies have no unique default property besides the record id: domain is not unique.
-    private static ObjectType companies() {
-        ObjectType type = new ObjectType("0-2", "companies", "companies", "Company", "createdate", "hs_lastmodifieddate",
-                List.of("createdate", "domain", "hs_lastmodifieddate", "hs_object_id", "name"));
-        String group = "companyinformation";
-        type.addProperty(HubSpotProperty.of("name", "string").labelled("Company name").hubspotDefined(group));
-        type.addProperty(HubSpotProperty.of("domain", "string").labelled("Company Domain Name").hubspotDefined(group));
-        type.addProperty(HubSpotProperty.of("phone", "string").labelled("Phone Number").hubspotDefined(group));
-        type.addProperty(HubSpotProperty.of("city", "string").labelled("City").hubspotDefined(group));
-        type.addProperty(HubSpotProperty.of("country", "string").labelled("Country/Region").hubspotDefined(group));
-        type.addProperty(HubSpotProperty.of("numberofemployees", "number").labelled("Number of Employees")
-                .hubspotDefined(group));
-        type.addProperty(HubSpotProperty.of("annualrevenue", "number").labelled("Annual Revenue").hubspotDefined(group));
-        type.addProperty(new HubSpotProperty("lifecyclestage", "Lifecycle Stage", "enumeration", "radio", group,
-                false, false, true, lifecycleStages()));
-        type.addProperty(HubSpotProperty.of("hs_object_id", "number").labelled("Record ID").readOnly().hubspotDefined(group));
-        type.addProperty(HubSpotProperty.of("createdate", "datetime").labelled("Create Date").readOnly().hubspotDefined(group));
-        type.addProperty(HubSpotProperty.of("hs_lastmodifieddate", "datetime").labelled("Last Modified Date").readOnly()
-                .hubspotDefined(group));
-        return type;
-    }
-
-    private static List<HubSpotProperty.Option> lifecycleStages() {
-        return List.of(new HubSpotProperty.Option("Subscriber", "subscriber"),
-                new HubSpotProperty.Option("Lead", "lead"),
-                new HubSpotProperty.Option("Marketing Qualified Lead", "marketingqualifiedlead"),
-                new HubSpotProperty.Option("Sales Qualified Lead", "salesqualifiedlead"),
-                new HubSpotProperty.Option("Opportunity", "opportunity"),
-                new HubSpotProperty.Option("Customer", "customer"),
-                new HubSpotProperty.Option("Evangelist", "evangelist"),
-                new HubSpotProperty.Option("Other", "other"));
     }
 }

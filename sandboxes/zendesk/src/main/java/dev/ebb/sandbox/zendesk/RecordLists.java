@@ -10,7 +10,6 @@ import dev.ebb.sandbox.zendesk.Directory.Kind;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;

@@ -21,8 +21,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -30,7 +28,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Random;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -101,20 +98,12 @@ public final class ZendeskSandbox extends SandboxServer {
     private final Map<String, String> apiTokens;
     private final Set<String> oauthTokens;
     private final MinuteLimiter limiter;
-    private final int jobLimit;
-    private final Duration jobDuration;
-    private final int jobRetention;
-    private final Duration jobTtl;
-    private final boolean importsEnabled;
     private final Object data = new Object();
     private final Directory directory;
     private final RecordLists lists;
+    private final BulkJobs jobs;
     /** The agents' emails in the order they were configured. */
     private final List<String> agents;
-    private final List<SandboxJob> running = new ArrayList<>();
-    private final LinkedHashMap<String, SandboxJob> statuses = new LinkedHashMap<>();
-    private final Random random = new Random();
-    private long jobSequence;
 
     private ZendeskSandbox(Builder builder) {
         super(builder);
@@ -122,13 +111,10 @@ public final class ZendeskSandbox extends SandboxServer {
         this.oauthTokens = Set.copyOf(builder.oauthTokens);
         int perMinute = builder.perMinute != null ? builder.perMinute : builder.plan.perMinute();
         this.limiter = new MinuteLimiter(perMinute, clock());
-        this.jobLimit = builder.jobLimit;
-        this.jobDuration = builder.jobDuration;
-        this.jobRetention = builder.jobRetention;
-        this.jobTtl = builder.jobTtl;
-        this.importsEnabled = builder.importsEnabled;
         this.directory = new Directory(clock());
         this.agents = List.copyOf(builder.apiTokens.keySet());
+        this.jobs = new BulkJobs(this, directory, builder.jobLimit, builder.jobDuration, builder.jobRetention,
+                builder.jobTtl, builder.importsEnabled);
         this.lists = new RecordLists(directory, this::baseUrl, agents, clock().instant());
         builder.userFields.forEach(f -> check(directory.createField(Kind.USERS, f)));
         builder.organizationFields.forEach(f -> check(directory.createField(Kind.ORGANIZATIONS, f)));
@@ -183,8 +169,6 @@ public final class ZendeskSandbox extends SandboxServer {
 
         private Builder() {
         }
-
-
 
         /** The agents whose API tokens are accepted: email to token. All are one account for the rate limit. */
         public Builder agents(Map<String, String> emailToToken) {
@@ -299,7 +283,7 @@ public final class ZendeskSandbox extends SandboxServer {
     /** The user with this email among its identities (case-blind, as Zendesk matches it). */
     public Optional<ZendeskRecord> findUserByEmail(String email) {
         synchronized (data) {
-            settle();
+            jobs.settle();
             return directory.userIdByEmail(email).flatMap(id -> directory.byId(Kind.USERS, id))
                     .map(u -> directory.flatten(Kind.USERS, u));
         }
@@ -315,7 +299,7 @@ public final class ZendeskSandbox extends SandboxServer {
 
     public Optional<ZendeskRecord> findOrganizationByName(String name) {
         synchronized (data) {
-            settle();
+            jobs.settle();
             return directory.organizationIdByName(name).flatMap(id -> directory.byId(Kind.ORGANIZATIONS, id))
                     .map(o -> directory.flatten(Kind.ORGANIZATIONS, o));
         }
@@ -361,22 +345,16 @@ public final class ZendeskSandbox extends SandboxServer {
     /** The jobs whose status can still be read, and those still running, oldest first. */
     public List<JobView> jobs() {
         synchronized (data) {
-            settle();
+            jobs.settle();
             Instant now = clock().instant();
-            Map<String, SandboxJob> all = new LinkedHashMap<>(statuses);
-            running.forEach(j -> all.putIfAbsent(j.id(), j));
-            return all.values().stream().sorted(Comparator.comparingLong(SandboxJob::sequence))
-                    .map(j -> new JobView(j.id(), j.status(now), j.created())).toList();
+            return jobs.all().stream().map(j -> new JobView(j.id(), j.status(now), j.created())).toList();
         }
     }
 
     /** Completes every running job now, in order, as if their time had come. */
     public void completeJobs() {
         synchronized (data) {
-            Instant now = clock().instant();
-            running.sort(Comparator.comparingLong(SandboxJob::sequence));
-            for (SandboxJob job : running) job.complete(now);
-            running.clear();
+            jobs.completeAll();
         }
     }
 
@@ -387,21 +365,21 @@ public final class ZendeskSandbox extends SandboxServer {
 
     private List<ZendeskRecord> all(Kind kind) {
         synchronized (data) {
-            settle();
+            jobs.settle();
             return directory.records(kind).values().stream().map(r -> directory.flatten(kind, r)).toList();
         }
     }
 
     private int count(Kind kind) {
         synchronized (data) {
-            settle();
+            jobs.settle();
             return directory.records(kind).size();
         }
     }
 
     private Optional<ZendeskRecord> byId(Kind kind, String id) {
         synchronized (data) {
-            settle();
+            jobs.settle();
             try {
                 return directory.byId(kind, Long.parseLong(id)).map(r -> directory.flatten(kind, r));
             } catch (NumberFormatException e) {
@@ -412,7 +390,7 @@ public final class ZendeskSandbox extends SandboxServer {
 
     private Optional<ZendeskRecord> byExternalId(Kind kind, String externalId) {
         synchronized (data) {
-            settle();
+            jobs.settle();
             return directory.idByExternalId(kind, externalId).flatMap(id -> directory.byId(kind, id))
                     .map(r -> directory.flatten(kind, r));
         }
@@ -420,7 +398,7 @@ public final class ZendeskSandbox extends SandboxServer {
 
     private ZendeskRecord write(Kind kind, Supplier<Outcome> change) {
         synchronized (data) {
-            settle();
+            jobs.settle();
             Outcome outcome = change.get();
             check(outcome);
             return directory.flatten(kind, directory.byId(kind, outcome.id()).orElseThrow());
@@ -445,7 +423,7 @@ public final class ZendeskSandbox extends SandboxServer {
         SandboxResponse response;
         try {
             synchronized (data) {
-                settle();
+                jobs.settle();
                 response = route(request);
             }
         } catch (SandboxReply reply) {
@@ -508,7 +486,6 @@ public final class ZendeskSandbox extends SandboxServer {
                 .withHeader("WWW-Authenticate", "Basic realm=\"Web Password\""));
     }
 
-
     /** The agent a request signed in as: the email of its API token, or for an OAuth token the first agent. */
     private String agentEmail(SandboxRequest request) {
         String header = request.header("Authorization").orElse("").trim();
@@ -538,7 +515,7 @@ public final class ZendeskSandbox extends SandboxServer {
             case "organizations" -> records(request, Kind.ORGANIZATIONS, method, rest);
             case "user_fields" -> fields(request, Kind.USERS, method, rest);
             case "organization_fields" -> fields(request, Kind.ORGANIZATIONS, method, rest);
-            case "job_statuses" -> jobStatuses(request, method, rest);
+            case "job_statuses" -> jobs.jobStatuses(request, method, rest);
             default -> throw notFound();
         };
     }
@@ -563,11 +540,11 @@ public final class ZendeskSandbox extends SandboxServer {
             case "POST create_or_update" -> createOrUpdateOne(request, kind);
             case "POST create_or_update_many" -> {
                 if (kind != Kind.USERS) throw notFound();
-                yield bulk(request, kind, "create_or_update", true);
+                yield jobs.bulk(request, kind, "create_or_update", true);
             }
-            case "POST create_many" -> bulk(request, kind, "create", true);
-            case "PUT update_many" -> updateMany(request, kind);
-            case "DELETE destroy_many" -> destroyMany(request, kind);
+            case "POST create_many" -> jobs.bulk(request, kind, "create", true);
+            case "PUT update_many" -> jobs.updateMany(request, kind);
+            case "DELETE destroy_many" -> jobs.destroyMany(request, kind);
             default -> {
                 long id = parseId(action);
                 yield switch (method) {
@@ -677,184 +654,6 @@ public final class ZendeskSandbox extends SandboxServer {
         return SandboxResponse.json(200, body);
     }
 
-    // ---- bulk writes: jobs --------------------------------------------------------------------------------
-
-    /** create_many and create_or_update_many: {@code {"users":[…]}}, each item answered by index. */
-    private SandboxResponse bulk(SandboxRequest request, Kind kind, String verb, boolean isImport) {
-        ArrayNode items = items(body(request), kind.plural);
-        if (isImport && !importsEnabled) {
-            // "A 403 Forbidden error is returned if data imports are not enabled" (create-many-users).
-            throw new SandboxReply(SandboxResponse.json(403, error("Forbidden", "Data imports are not enabled")));
-        }
-        boolean upsert = verb.equals("create_or_update");
-        return queue("bulk_" + verb + "_" + kind.plural, items.size(), () -> {
-            ArrayNode results = JSON.createArrayNode();
-            for (int i = 0; i < items.size(); i++) {
-                JsonNode item = items.get(i);
-                Outcome outcome = upsert ? directory.upsertUser(item)
-                        : kind == Kind.USERS ? directory.createUser(item) : directory.createOrganization(item);
-                ObjectNode result = results.addObject().put("index", i);
-                if (outcome.ok()) {
-                    result.put("id", outcome.id());
-                    if (upsert) {
-                        // create_or_update_many: "Created", "Updated" or "Failed" (community post 4408861015066)
-                        result.put("action", outcome.created() ? "create" : "update").put("success", true)
-                                .put("status", outcome.created() ? "Created" : "Updated");
-                        ObjectNode user = directory.render(Kind.USERS, directory.byId(Kind.USERS, outcome.id())
-                                .orElseThrow(), "");
-                        if (user.hasNonNull("email")) result.put("email", user.get("email").asText());
-                        if (user.hasNonNull("external_id")) result.put("external_id", user.get("external_id").asText());
-                    }
-                } else {
-                    // The failure seen in Zendesk's answer: {"error":"UserUpdateError","details":"… Email: x is not
-                    // properly formatted","status":"Failed"} (community post 4408861015066).
-                    result.put("status", "Failed").put("success", false)
-                            .put("error", upsert ? "UserUpdateError" : outcome.problems().getFirst().error())
-                            .put("details", details(outcome));
-                }
-            }
-            return results;
-        });
-    }
-
-    /**
-     * update_many: a batch ({@code {"users":[{"id":1,…},…]}}) or one change for many ({@code ?ids=1,2} or
-     * {@code ?external_ids=a,b} with {@code {"user":{…}}}); each result names the record's {@code id}.
-     */
-    private SandboxResponse updateMany(SandboxRequest request, Kind kind) {
-        JsonNode body = body(request);
-        List<JsonNode> targets = new ArrayList<>();
-        List<JsonNode> changes = new ArrayList<>();
-        Optional<String> ids = request.queryParam("ids").or(() -> request.queryParam("external_ids"));
-        if (ids.isPresent()) {
-            boolean external = request.queryParam("ids").isEmpty();
-            JsonNode change = body.path(kind.singular);
-            if (!change.isObject()) throw missing(kind.singular);
-            for (String id : listParam(external ? "external_ids" : "ids", ids.get())) {
-                targets.add(external ? JSON.getNodeFactory().objectNode().put("external_id", id)
-                        : JSON.getNodeFactory().textNode(id));
-                changes.add(change);
-            }
-        } else {
-            for (JsonNode item : items(body, kind.plural)) {
-                targets.add(item.path("id"));
-                changes.add(item);
-            }
-        }
-        return queue("bulk_update_" + kind.plural, targets.size(), () -> {
-            ArrayNode results = JSON.createArrayNode();
-            for (int i = 0; i < targets.size(); i++) {
-                JsonNode target = targets.get(i);
-                Optional<Long> id = target.isObject()
-                        ? directory.idByExternalId(kind, target.path("external_id").asText())
-                        : parseLong(target.asText());
-                ObjectNode result = results.addObject();
-                if (target.isObject() && id.isEmpty()) result.put("external_id", target.path("external_id").asText());
-                else result.put("id", id.orElse(null));
-                result.put("action", "update");
-                Outcome outcome = id.isEmpty() ? Outcome.refused(new Problem("id", "RecordNotFound", "Not found"))
-                        : kind == Kind.USERS ? directory.updateUser(id.get(), withoutId(changes.get(i)))
-                        : directory.updateOrganization(id.get(), withoutId(changes.get(i)));
-                if (outcome.ok()) {
-                    result.put("success", true).put("status", "Updated");
-                } else {
-                    result.put("success", false).put("status", "Failed")
-                            .put("error", outcome.problems().getFirst().error()).put("details", details(outcome));
-                }
-            }
-            return results;
-        });
-    }
-
-    /** destroy_many: {@code ?ids=1,2} or {@code ?external_ids=a,b}; each result names the record. */
-    private SandboxResponse destroyMany(SandboxRequest request, Kind kind) {
-        Optional<String> ids = request.queryParam("ids");
-        Optional<String> externalIds = request.queryParam("external_ids");
-        if (ids.isEmpty() && externalIds.isEmpty()) throw missing("ids");
-        boolean external = ids.isEmpty();
-        List<String> values = listParam(external ? "external_ids" : "ids", ids.orElseGet(externalIds::get));
-        return queue("bulk_delete_" + kind.plural, values.size(), () -> {
-            ArrayNode results = JSON.createArrayNode();
-            for (String value : values) {
-                Optional<Long> id = external ? directory.idByExternalId(kind, value) : parseLong(value);
-                boolean deleted = id.isPresent() && (kind == Kind.USERS ? directory.deleteUser(id.get())
-                        : directory.deleteOrganization(id.get()));
-                ObjectNode result = results.addObject();
-                if (id.isPresent()) result.put("id", id.get());
-                else if (external) result.put("external_id", value);
-                else result.put("id", value);
-                result.put("action", "delete");
-                if (deleted) {
-                    result.put("success", true).put("status", "Deleted");
-                } else {
-                    result.put("success", false).put("status", "Failed").put("error", "RecordNotFound")
-                            .put("details", "Not found");
-                }
-            }
-            return results;
-        });
-    }
-
-    /** Queues a job, or answers 429 when {@link #jobLimit} jobs are queued or running already. */
-    private SandboxResponse queue(String jobType, int total, Supplier<ArrayNode> work) {
-        Instant now = clock().instant();
-        if (running.size() >= jobLimit) {
-            Instant first = running.stream().map(SandboxJob::completes).min(Comparator.naturalOrder()).orElse(now);
-            long seconds = Math.max(1, (Duration.between(now, first).toMillis() + 999) / 1000);
-            throw new SandboxReply(SandboxResponse.json(429, error("TooManyJobs", "Number of allowed queued or running "
-                    + "jobs (" + jobLimit + ") exceeded")).withHeader("Retry-After", String.valueOf(seconds)));
-        }
-        byte[] bytes = new byte[16];
-        random.nextBytes(bytes);
-        SandboxJob job = new SandboxJob(HexFormat.of().formatHex(bytes), jobType, total, now, jobDuration,
-                jobSequence++, work);
-        running.add(job);
-        statuses.put(job.id(), job);
-        while (statuses.size() > jobRetention) statuses.remove(statuses.keySet().iterator().next());
-        ObjectNode body = JSON.createObjectNode();
-        body.set("job_status", job.render(now, baseUrl()));
-        return SandboxResponse.json(200, body);
-    }
-
-    /** Completes, in order, every job whose time has come. Called under the lock before anything reads. */
-    private void settle() {
-        Instant now = clock().instant();
-        running.sort(Comparator.comparing(SandboxJob::completes).thenComparingLong(SandboxJob::sequence));
-        while (!running.isEmpty() && !running.getFirst().completes().isAfter(now)) {
-            SandboxJob job = running.removeFirst();
-            job.complete(job.completes());
-        }
-    }
-
-    private SandboxResponse jobStatuses(SandboxRequest request, String method, List<String> rest) {
-        if (!method.equals("GET")) throw notFound();
-        Instant now = clock().instant();
-        statuses.values().removeIf(j -> !now.isBefore(j.created().plus(jobTtl)));
-        if (rest.isEmpty()) {
-            ObjectNode body = JSON.createObjectNode();
-            ArrayNode list = body.putArray("job_statuses");
-            List<SandboxJob> newestFirst = new ArrayList<>(statuses.values());
-            java.util.Collections.reverse(newestFirst);
-            newestFirst.forEach(j -> list.add(j.render(now, baseUrl())));
-            return SandboxResponse.json(200, body);
-        }
-        if (rest.size() != 1) throw notFound();
-        if (rest.getFirst().equals("show_many")) {
-            ObjectNode body = JSON.createObjectNode();
-            ArrayNode list = body.putArray("job_statuses");
-            for (String id : listParam("ids", request.queryParam("ids").orElseThrow(() -> missing("ids")))) {
-                SandboxJob job = statuses.get(id);
-                if (job != null) list.add(job.render(now, baseUrl()));
-            }
-            return SandboxResponse.json(200, body);
-        }
-        SandboxJob job = statuses.get(rest.getFirst());
-        if (job == null) throw notFound();
-        ObjectNode body = JSON.createObjectNode();
-        body.set("job_status", job.render(now, baseUrl()));
-        return SandboxResponse.json(200, body);
-    }
-
     // ---- custom fields ------------------------------------------------------------------------------------
 
     private SandboxResponse fields(SandboxRequest request, Kind kind, String method, List<String> rest) {
@@ -905,7 +704,7 @@ public final class ZendeskSandbox extends SandboxServer {
 
     // ---- request helpers ----------------------------------------------------------------------------------
 
-    private static JsonNode body(SandboxRequest request) {
+    static JsonNode body(SandboxRequest request) {
         if (request.body().length == 0) return JSON.createObjectNode();
         try {
             JsonNode node = JSON.readTree(request.bodyText());
@@ -921,14 +720,14 @@ public final class ZendeskSandbox extends SandboxServer {
      * {@code {"error":"TooManyValues","description":"Parameter users cannot specify more than 100 values",
      * "max_count":100}} (the shape quoted in facetoe/zenpy#624).
      */
-    private static ArrayNode items(JsonNode body, String key) {
+    static ArrayNode items(JsonNode body, String key) {
         JsonNode items = body.path(key);
         if (!items.isArray()) throw missing(key);
         if (items.size() > MAX_BULK) throw tooMany(key);
         return (ArrayNode) items;
     }
 
-    private static List<String> listParam(String name, String value) {
+    static List<String> listParam(String name, String value) {
         List<String> values = Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
         if (values.size() > MAX_BULK) throw tooMany(name);
         return values;
@@ -941,13 +740,13 @@ public final class ZendeskSandbox extends SandboxServer {
         return new SandboxReply(SandboxResponse.json(400, body));
     }
 
-    private static SandboxReply missing(String parameter) {
+    static SandboxReply missing(String parameter) {
         return new SandboxReply(SandboxResponse.json(400, error("ParameterMissing", "Parameter " + parameter
                 + " is required")));
     }
 
     /** Zendesk's 404: {@code {"error":"RecordNotFound","description":"Not found"}}. */
-    private static SandboxReply notFound() {
+    static SandboxReply notFound() {
         return new SandboxReply(SandboxResponse.json(404, error("RecordNotFound", "Not found")));
     }
 
@@ -955,7 +754,7 @@ public final class ZendeskSandbox extends SandboxServer {
         return parseLong(text).orElseThrow(ZendeskSandbox::notFound);
     }
 
-    private static Optional<Long> parseLong(String text) {
+    static Optional<Long> parseLong(String text) {
         try {
             return Optional.of(Long.parseLong(text.trim()));
         } catch (NumberFormatException e) {
@@ -963,18 +762,18 @@ public final class ZendeskSandbox extends SandboxServer {
         }
     }
 
-    private static JsonNode withoutId(JsonNode item) {
+    static JsonNode withoutId(JsonNode item) {
         if (!item.isObject()) return item;
         ObjectNode copy = item.deepCopy();
         copy.remove("id");
         return copy;
     }
 
-    private static String details(Outcome outcome) {
+    static String details(Outcome outcome) {
         return String.join("; ", outcome.problems().stream().map(Problem::description).toList());
     }
 
-    private static ObjectNode error(String code, String description) {
+    static ObjectNode error(String code, String description) {
         return JSON.createObjectNode().put("error", code).put("description", description);
     }
 
@@ -986,7 +785,7 @@ public final class ZendeskSandbox extends SandboxServer {
         if (segments.isEmpty()) return Optional.empty();
         String route = request.method() + " " + String.join("/", segments);
         synchronized (data) {
-            settle();
+            jobs.settle();
             return Optional.ofNullable(sandboxRoute(request, route, segments));
         }
     }
@@ -1029,19 +828,13 @@ public final class ZendeskSandbox extends SandboxServer {
                 ObjectNode body = JSON.createObjectNode();
                 ArrayNode list = body.putArray("jobs");
                 Instant now = clock().instant();
-                Map<String, SandboxJob> all = new LinkedHashMap<>(statuses);
-                running.forEach(j -> all.putIfAbsent(j.id(), j));
-                all.values().stream().sorted(Comparator.comparingLong(SandboxJob::sequence))
-                        .forEach(j -> list.add(j.render(now, baseUrl())));
-                body.put("running", running.size());
-                body.put("job_limit", jobLimit);
+                jobs.all().forEach(j -> list.add(j.render(now, baseUrl())));
+                body.put("running", jobs.runningCount());
+                body.put("job_limit", jobs.limit());
                 return SandboxResponse.json(200, body);
             }
             case "POST jobs/complete" -> {
-                Instant now = clock().instant();
-                running.sort(Comparator.comparingLong(SandboxJob::sequence));
-                running.forEach(j -> j.complete(now));
-                running.clear();
+                jobs.completeAll();
                 return SandboxResponse.empty(204);
             }
             case "GET rate-limits" -> {

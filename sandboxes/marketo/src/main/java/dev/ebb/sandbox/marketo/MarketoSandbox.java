@@ -14,16 +14,13 @@ import dev.ebb.spi.ConnectorOption;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -111,7 +108,7 @@ public final class MarketoSandbox extends SandboxServer {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String IDENTITY = "/identity/oauth/token";
-    private static final Set<String> ACTIONS = Set.of("createOrUpdate", "createOnly", "updateOnly", "createDuplicate");
+    static final Set<String> ACTIONS = Set.of("createOrUpdate", "createOnly", "updateOnly", "createDuplicate");
     /**
      * Standard fields that may be a {@code lookupField} or {@code filterType}: "any of the following fields are
      * supported: cookies, email, facebookId, id, leadPartitionId, linkedInId, sfdcAccountId, sfdcContactId, sfdcLeadId,
@@ -123,7 +120,7 @@ public final class MarketoSandbox extends SandboxServer {
             "sfdcOpptyId", "twitterId");
     private static final Set<String> CUSTOM_LOOKUP_TYPES = Set.of("string", "email", "integer");
     /** "If the fields parameter is not included … the following default fields are returned" (leads page). */
-    private static final List<String> DEFAULT_FIELDS = List.of("id", "updatedAt", "lastName", "email", "createdAt",
+    static final List<String> DEFAULT_FIELDS = List.of("id", "updatedAt", "lastName", "email", "createdAt",
             "firstName");
     private static final Pattern LEAD_BY_ID = Pattern.compile("/rest/v1/lead/(\\d+)\\.json");
 
@@ -132,25 +129,26 @@ public final class MarketoSandbox extends SandboxServer {
     private final Duration tokenLifespan;
     private final Duration processing;
     private final LimitGate gate;
+    private final LeadEndpoints leadEndpoints = new LeadEndpoints(this);
     private final AtomicLong requestIds = new AtomicLong(0x2a41);
 
     private final Object tokenLock = new Object();
     private final Map<String, Token> tokensByClient = new HashMap<>();
     private final Map<String, Token> tokensByValue = new HashMap<>();
 
-    private final Object data = new Object();
-    private final Map<String, MarketoField> fields = new LinkedHashMap<>();
-    private final Map<String, Integer> fieldIds = new HashMap<>();
-    private final TreeMap<Long, Lead> leads = new TreeMap<>();
-    private final Map<String, Set<Long>> byEmail = new HashMap<>();
-    private long nextLeadId = 1001;
+    final Object data = new Object();
+    final Map<String, MarketoField> fields = new LinkedHashMap<>();
+    final Map<String, Integer> fieldIds = new HashMap<>();
+    final TreeMap<Long, Lead> leads = new TreeMap<>();
+    final Map<String, Set<Long>> byEmail = new HashMap<>();
+    long nextLeadId = 1001;
     private int nextFieldId = 1;
 
     private record Token(String value, String clientId, Instant expiresAt) {
     }
 
     /** A stored lead: its id, its field values (never id, createdAt or updatedAt) and its timestamps. */
-    private static final class Lead {
+    static final class Lead {
         final long id;
         final Map<String, Object> values = new LinkedHashMap<>();
         final Instant createdAt;
@@ -162,7 +160,6 @@ public final class MarketoSandbox extends SandboxServer {
             this.updatedAt = now;
         }
     }
-
 
     private MarketoSandbox(Builder builder) {
         super(builder);
@@ -225,8 +222,6 @@ public final class MarketoSandbox extends SandboxServer {
 
         private Builder() {
         }
-
-
 
         /** A custom service's credentials; the first call replaces the default client. */
         public Builder client(String clientId, String clientSecret) {
@@ -523,294 +518,39 @@ public final class MarketoSandbox extends SandboxServer {
         String method = request.method();
         switch (request.path()) {
             case "/rest/v1/leads.json" -> {
-                if (method.equals("GET")) return getLeads(request.query());
+                if (method.equals("GET")) return leadEndpoints.getLeads(request.query());
                 if (method.equals("POST")) {
                     // "change your GET to POST, add the _method=GET parameter, and place a query string in the
                     // request body" (leads page, Get Leads by Filter Type).
                     if (request.queryParam("_method").orElse("").equalsIgnoreCase("GET")) {
                         Map<String, List<String>> params = new LinkedHashMap<>(request.query());
                         SandboxRequest.parseQuery(request.bodyText()).forEach(params::putIfAbsent);
-                        return getLeads(params);
+                        return leadEndpoints.getLeads(params);
                     }
-                    return syncLeads(request);
+                    return leadEndpoints.syncLeads(request);
                 }
             }
             case "/rest/v1/leads/describe.json" -> {
-                if (method.equals("GET")) return describe();
+                if (method.equals("GET")) return leadEndpoints.describe();
             }
             case "/rest/v1/leads/describe2.json" -> {
-                if (method.equals("GET")) return describe2();
+                if (method.equals("GET")) return leadEndpoints.describe2();
             }
             case "/rest/v1/leads/delete.json" -> {
-                if (method.equals("POST")) return delete(request);
+                if (method.equals("POST")) return leadEndpoints.delete(request);
             }
             default -> {
                 Matcher byId = LEAD_BY_ID.matcher(request.path());
                 if (!byId.matches()) throw fail("610", "Requested resource not found");
-                if (method.equals("GET")) return getLead(Long.parseLong(byId.group(1)), request.query());
+                if (method.equals("GET")) return leadEndpoints.getLead(Long.parseLong(byId.group(1)), request.query());
             }
         }
         throw fail("605", "HTTP Method not supported");
     }
 
-    // ---- Sync Leads ---------------------------------------------------------------------------------------
-
-    private SandboxResponse syncLeads(SandboxRequest request) {
-        JsonNode body = readJson(request);
-        String action = body.hasNonNull("action") ? body.get("action").asText() : "createOrUpdate";
-        if (!ACTIONS.contains(action)) {
-            throw fail("1003", "Invalid data: action '" + action + "' is not one of " + ACTIONS.stream().sorted().toList());
-        }
-        // "If lookupField is omitted, the default key is email" (leads page, Create and Update).
-        String lookupField = body.hasNonNull("lookupField") ? body.get("lookupField").asText() : "email";
-        JsonNode input = body.get("input");
-        if (input == null || !input.isArray() || input.isEmpty()) throw fail("701", "input cannot be blank");
-        if (input.size() > MAX_BATCH) {
-            throw fail("1003", "Invalid data: input holds " + input.size() + " records, at most " + MAX_BATCH
-                    + " are allowed");
-        }
-        ArrayNode result = JSON.createArrayNode();
-        synchronized (data) {
-            Instant now = clock().instant();
-            MarketoField lookup = fields.get(lookupField);
-            ObjectNode lookupProblem = null;
-            if (lookup == null) {
-                lookupProblem = skipped("1006", "Field '" + lookupField + "' not found");
-            } else if (!lookupable(lookup)) {
-                // 1011: "When lookup field or filterType specified with unsupported standard fields" (error-codes page).
-                lookupProblem = skipped("1011", "Field '" + lookupField + "' not supported");
-            } else if (lookupField.equals("id") && !action.equals("updateOnly")) {
-                // "The id field can only be included as a parameter when using the updateOnly action" (leads page).
-                lookupProblem = skipped("1003", "Invalid data");
-            }
-            for (JsonNode record : input) {
-                result.add(lookupProblem != null ? lookupProblem.deepCopy() : syncOne(record, action, lookup, now));
-            }
-        }
-        // "Records included in the result array of calls are ordered in the same way as the input array"
-        // (error-codes page, Record-Level).
-        return success(result);
-    }
-
-    private ObjectNode syncOne(JsonNode record, String action, MarketoField lookup, Instant now) {
-        if (!record.isObject()) return skipped("1003", "Invalid data");
-        if (record.has("id") && !action.equals("updateOnly")) {
-            // 1003: "such as when id is submitted for a lead with action designated as createOnly" (error-codes page).
-            return skipped("1003", "Invalid data");
-        }
-        Map<String, Object> changes = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonNode> entry : record.properties()) {
-            MarketoField field = fields.get(entry.getKey());
-            if (field == null) return skipped("1006", "Field '" + entry.getKey() + "' not found");
-            if (field.name().equals("id")) continue; // updateOnly's lookup key, never written
-            if (field.readOnly()) return skipped("1003", "Invalid data: field '" + field.name() + "' is read-only");
-            Object converted = LeadValues.convert(field, entry.getValue());
-            if (converted instanceof LeadValues.Invalid invalid) return skipped("1001", invalid.message());
-            changes.put(field.name(), converted);
-        }
-        Lead target = null;
-        if (!action.equals("createDuplicate")) {
-            JsonNode key = record.get(lookup.name());
-            if (key == null || key.isNull() || key.asText().isEmpty()) {
-                // "The field must be present in each lead record of the input" (SyncLeadRequest, swagger-mapi.json).
-                return skipped("1003", "Value for lookup field '" + lookup.name() + "' not found");
-            }
-            List<Lead> matches = find(lookup, key.asText());
-            switch (action) {
-                case "createOnly" -> {
-                    if (!matches.isEmpty()) return skipped("1005", "Lead already exists");
-                }
-                case "updateOnly" -> {
-                    if (matches.isEmpty()) return skipped("1004", "Lead not found");
-                    if (matches.size() > 1) return skipped("1007", "Multiple leads match the lookup criteria");
-                    target = matches.getFirst();
-                }
-                default -> {
-                    if (matches.size() > 1) return skipped("1007", "Multiple leads match the lookup criteria");
-                    target = matches.isEmpty() ? null : matches.getFirst();
-                }
-            }
-        }
-        boolean created = target == null;
-        if (created) {
-            target = new Lead(nextLeadId++, now);
-            leads.put(target.id, target);
-        } else {
-            target.updatedAt = now;
-        }
-        apply(target, changes);
-        return JSON.createObjectNode().put("id", target.id).put("status", created ? "created" : "updated");
-    }
-
-    private static ObjectNode skipped(String code, String message) {
-        ObjectNode node = JSON.createObjectNode().put("status", "skipped");
-        node.putArray("reasons").addObject().put("code", code).put("message", message);
-        return node;
-    }
-
-    // ---- Get Leads ----------------------------------------------------------------------------------------
-
-    private SandboxResponse getLeads(Map<String, List<String>> params) {
-        String filterType = first(params, "filterType");
-        if (filterType == null || filterType.isBlank()) throw fail("701", "filterType cannot be blank");
-        List<String> values = splitAll(params.getOrDefault("filterValues", List.of()));
-        if (values.isEmpty()) throw fail("701", "filterValues cannot be blank");
-        if (values.size() > MAX_BATCH) {
-            throw fail("1003", "Invalid data: filterValues holds " + values.size() + " values, at most " + MAX_BATCH
-                    + " are allowed");
-        }
-        int batchSize = MAX_BATCH;
-        String batchText = first(params, "batchSize");
-        if (batchText != null && !batchText.isBlank()) {
-            try {
-                batchSize = Math.min(MAX_BATCH, Math.max(1, Integer.parseInt(batchText.trim())));
-            } catch (NumberFormatException e) {
-                throw fail("1001", "Invalid value '" + batchText + "'. Required of type 'integer'");
-            }
-        }
-        int offset = offset(first(params, "nextPageToken"));
-        ArrayNode result = JSON.createArrayNode();
-        ObjectNode body = JSON.createObjectNode();
-        synchronized (data) {
-            MarketoField filter = fields.get(filterType);
-            if (filter == null) throw fail("1006", "Field '" + filterType + "' not found");
-            if (!lookupable(filter)) throw fail("1011", "Field '" + filterType + "' not supported");
-            List<String> wanted = wantedFields(params);
-            Set<Long> seen = new LinkedHashSet<>();
-            for (String value : values) find(filter, value).forEach(lead -> seen.add(lead.id));
-            // "If the number of leads matching the lead filter is greater than 1,000 an error is returned:
-            // '1003, Too many results match the filter'" (leads page).
-            if (seen.size() > 1_000) throw fail("1003", "Too many results match the filter");
-            List<Long> ids = new ArrayList<>(seen);
-            int end = Math.min(ids.size(), offset + batchSize);
-            for (Long id : ids.subList(Math.min(offset, ids.size()), end)) result.add(leadJson(leads.get(id), wanted));
-            if (end < ids.size()) {
-                body.put("moreResult", true);
-                body.put("nextPageToken", Base64.getEncoder().encodeToString(("offset:" + end)
-                        .getBytes(StandardCharsets.UTF_8)));
-            }
-        }
-        // "If no records are found, the response indicates success but the result array will be empty."
-        body.put("requestId", requestId());
-        body.set("result", result);
-        body.put("success", true);
-        return SandboxResponse.json(200, body);
-    }
-
-    private SandboxResponse getLead(long id, Map<String, List<String>> params) {
-        ArrayNode result = JSON.createArrayNode();
-        synchronized (data) {
-            List<String> wanted = wantedFields(params);
-            Lead lead = leads.get(id);
-            if (lead != null) result.add(leadJson(lead, wanted));
-        }
-        return success(result);
-    }
-
-    private List<String> wantedFields(Map<String, List<String>> params) {
-        List<String> wanted = splitAll(params.getOrDefault("fields", List.of()));
-        if (wanted.isEmpty()) return DEFAULT_FIELDS;
-        List<String> unknown = wanted.stream().filter(f -> !fields.containsKey(f)).toList();
-        // Marketo's answer to unknown names in fields, e.g. [{"code":"1003","message":"Invalid fields [site, fax]"}]
-        // (quoted in airbytehq/airbyte#25064).
-        if (!unknown.isEmpty()) throw fail("1003", "Invalid fields [" + String.join(", ", unknown) + "]");
-        return wanted;
-    }
-
-    private int offset(String token) {
-        if (token == null || token.isBlank()) return 0;
-        try {
-            String decoded = new String(Base64.getDecoder().decode(token.trim()), StandardCharsets.UTF_8);
-            if (decoded.startsWith("offset:")) return Integer.parseInt(decoded.substring(7));
-        } catch (IllegalArgumentException e) {
-            // fall through to the error
-        }
-        throw fail("1003", "Invalid data: nextPageToken '" + token + "' is not a paging token of this endpoint");
-    }
-
-    // ---- Describe -----------------------------------------------------------------------------------------
-
-    /** Describe Lead: id, displayName, dataType, length, and the rest and soap names with readOnly (leads page). */
-    private SandboxResponse describe() {
-        ArrayNode result = JSON.createArrayNode();
-        synchronized (data) {
-            for (MarketoField field : fields.values()) {
-                ObjectNode node = result.addObject()
-                        .put("id", fieldIds.get(field.name()))
-                        .put("displayName", field.displayName())
-                        .put("dataType", field.dataType());
-                if (field.length() != null) node.put("length", field.length());
-                node.putObject("rest").put("name", field.name()).put("readOnly", field.readOnly());
-                node.putObject("soap").put("name", Character.toUpperCase(field.name().charAt(0))
-                        + field.name().substring(1)).put("readOnly", field.readOnly());
-            }
-        }
-        return success(result);
-    }
-
-    /** Describe Lead2: the searchable fields (valid filterTypes and lookup fields) and each field's metadata. */
-    private SandboxResponse describe2() {
-        ArrayNode result = JSON.createArrayNode();
-        ObjectNode lead = result.addObject().put("name", "API Lead");
-        ArrayNode searchable = lead.putArray("searchableFields");
-        ArrayNode list = lead.putArray("fields");
-        synchronized (data) {
-            for (MarketoField field : fields.values()) {
-                if (lookupable(field)) searchable.addArray().add(field.name());
-                ObjectNode node = list.addObject()
-                        .put("name", field.name())
-                        .put("displayName", field.displayName())
-                        .put("dataType", field.dataType());
-                if (field.length() != null) node.put("length", field.length());
-                node.put("updateable", !field.readOnly()).put("crmManaged", false);
-            }
-        }
-        return success(result);
-    }
-
-    // ---- Delete Leads -------------------------------------------------------------------------------------
-
-    private SandboxResponse delete(SandboxRequest request) {
-        List<JsonNode> ids = new ArrayList<>();
-        if (request.body().length > 0) {
-            JsonNode input = readJson(request).get("input");
-            if (input != null && input.isArray()) input.forEach(node -> ids.add(node.path("id")));
-        } else {
-            // "Parameter can be specified if the request body is empty" (Delete Leads, swagger-mapi.json).
-            splitAll(request.queryParams("id")).forEach(id -> ids.add(JSON.getNodeFactory().textNode(id)));
-        }
-        if (ids.isEmpty()) throw fail("701", "input cannot be blank");
-        if (ids.size() > MAX_BATCH) {
-            // "The maximum is 300 leads per request" (leads page, Delete).
-            throw fail("1003", "Invalid data: input holds " + ids.size() + " records, at most " + MAX_BATCH
-                    + " are allowed");
-        }
-        ArrayNode result = JSON.createArrayNode();
-        synchronized (data) {
-            for (JsonNode idNode : ids) {
-                long id;
-                try {
-                    id = idNode.isNumber() ? idNode.asLong() : Long.parseLong(idNode.asText().trim());
-                } catch (NumberFormatException e) {
-                    result.add(skipped("1001", "Invalid value '" + idNode.asText() + "'. Required of type 'integer'"));
-                    continue;
-                }
-                Lead removed = leads.remove(id);
-                if (removed == null) {
-                    ObjectNode node = skipped("1004", "Lead not found");
-                    result.add(JSON.createObjectNode().put("id", id).setAll(node));
-                    continue;
-                }
-                unindex(removed);
-                result.add(JSON.createObjectNode().put("id", id).put("status", "deleted"));
-            }
-        }
-        return success(result);
-    }
-
     // ---- leads and fields ---------------------------------------------------------------------------------
 
-    private List<Lead> find(MarketoField field, String value) {
+    List<Lead> find(MarketoField field, String value) {
         if (field.name().equals("id")) {
             try {
                 Lead lead = leads.get(Long.parseLong(value.trim()));
@@ -830,7 +570,7 @@ public final class MarketoSandbox extends SandboxServer {
         return found;
     }
 
-    private void apply(Lead lead, Map<String, Object> changes) {
+    void apply(Lead lead, Map<String, Object> changes) {
         unindex(lead);
         changes.forEach((name, value) -> {
             if (value == null) lead.values.remove(name);
@@ -843,7 +583,7 @@ public final class MarketoSandbox extends SandboxServer {
         }
     }
 
-    private void unindex(Lead lead) {
+    void unindex(Lead lead) {
         Object email = lead.values.get("email");
         if (email == null) return;
         String key = email.toString().toLowerCase(Locale.ROOT);
@@ -853,7 +593,7 @@ public final class MarketoSandbox extends SandboxServer {
         if (ids.isEmpty()) byEmail.remove(key);
     }
 
-    private boolean lookupable(MarketoField field) {
+    boolean lookupable(MarketoField field) {
         return STANDARD_LOOKUPS.contains(field.name()) || (field.custom() && CUSTOM_LOOKUP_TYPES.contains(field.dataType()));
     }
 
@@ -862,7 +602,7 @@ public final class MarketoSandbox extends SandboxServer {
         fieldIds.put(field.name(), nextFieldId++);
     }
 
-    private ObjectNode leadJson(Lead lead, List<String> wanted) {
+    ObjectNode leadJson(Lead lead, List<String> wanted) {
         ObjectNode node = JSON.createObjectNode();
         for (String name : wanted) {
             Object value = switch (name) {
@@ -925,7 +665,7 @@ public final class MarketoSandbox extends SandboxServer {
      * The body of a POST as JSON: 612 without a JSON content type ("add a content type header specifying JSON"),
      * 609 when it does not parse (error-codes page).
      */
-    private JsonNode readJson(SandboxRequest request) {
+    JsonNode readJson(SandboxRequest request) {
         String contentType = request.header("Content-Type").orElse("").toLowerCase(Locale.ROOT);
         if (!contentType.startsWith("application/json")) throw fail("612", "Invalid Content Type");
         try {
@@ -937,7 +677,7 @@ public final class MarketoSandbox extends SandboxServer {
         throw fail("609", "Invalid JSON");
     }
 
-    private SandboxResponse success(ArrayNode result) {
+    SandboxResponse success(ArrayNode result) {
         ObjectNode body = JSON.createObjectNode().put("requestId", requestId());
         body.set("result", result);
         body.put("success", true);
@@ -951,21 +691,21 @@ public final class MarketoSandbox extends SandboxServer {
         return SandboxResponse.json(200, body);
     }
 
-    private SandboxReply fail(String code, String message) {
+    SandboxReply fail(String code, String message) {
         return new SandboxReply(error(code, message));
     }
 
     /** Marketo's request ids look like {@code e42b#14272d07d78}: a counter and the time, in hex. */
-    private String requestId() {
+    String requestId() {
         return Long.toHexString(requestIds.incrementAndGet()) + "#" + Long.toHexString(clock().millis());
     }
 
-    private static String first(Map<String, List<String>> params, String name) {
+    static String first(Map<String, List<String>> params, String name) {
         List<String> values = params.get(name);
         return values == null || values.isEmpty() ? null : values.getFirst();
     }
 
-    private static List<String> splitAll(List<String> values) {
+    static List<String> splitAll(List<String> values) {
         return values.stream().flatMap(v -> Arrays.stream(v.split(","))).map(String::trim)
                 .filter(v -> !v.isEmpty()).toList();
     }

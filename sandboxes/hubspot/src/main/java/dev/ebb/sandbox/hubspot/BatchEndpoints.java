@@ -261,7 +261,7 @@ final class BatchEndpoints {
         }
     }
 
-    List<JsonNode> inputs(JsonNode body) {
+    static List<JsonNode> inputs(JsonNode body) {
         JsonNode inputs = body.path("inputs");
         if (!inputs.isArray()) {
             throw new SandboxReply(SandboxResponse.json(400, error("VALIDATION_ERROR",

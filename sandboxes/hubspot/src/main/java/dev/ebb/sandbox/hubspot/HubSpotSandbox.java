@@ -89,6 +89,7 @@ public final class HubSpotSandbox extends SandboxServer {
     private final long portalId;
     private final RateLimiter limiter;
     private final BatchEndpoints batches;
+    private final PropertyEndpoints propertyEndpoints;
     private final Object data = new Object();
     private final List<ObjectType> types = new ArrayList<>();
     private long nextRecordId = 1001;
@@ -98,6 +99,7 @@ public final class HubSpotSandbox extends SandboxServer {
         super(builder);
         this.tokens = Set.copyOf(builder.tokens);
         this.portalId = builder.portalId;
+        this.propertyEndpoints = new PropertyEndpoints(data);
         this.batches = new BatchEndpoints(this, data, this::newRecordId, portalId, clock());
         int perWindow = builder.perTenSeconds != null ? builder.perTenSeconds : builder.tier.perTenSeconds();
         long daily = builder.daily != null ? builder.daily : builder.tier.perDay();
@@ -457,9 +459,9 @@ public final class HubSpotSandbox extends SandboxServer {
                     yield SandboxResponse.json(200, body);
                 }
                 case "POST" -> {
-                    HubSpotProperty property = parseProperty(readJson(request), true);
+                    HubSpotProperty property = PropertyEndpoints.parseProperty(readJson(request), true);
                     synchronized (data) {
-                        addProperty(type, property);
+                        PropertyEndpoints.addProperty(type, property);
                     }
                     yield SandboxResponse.json(201, propertyJson(property));
                 }
@@ -468,8 +470,8 @@ public final class HubSpotSandbox extends SandboxServer {
         }
         if (rest.size() == 2 && rest.get(0).equals("batch") && method.equals("POST")) {
             return switch (rest.get(1)) {
-                case "create" -> batchCreateProperties(request, type);
-                case "read" -> batchReadProperties(request, type);
+                case "create" -> propertyEndpoints.batchCreate(request, type);
+                case "read" -> propertyEndpoints.batchRead(request, type);
                 default -> throw notFound(request);
             };
         }
@@ -566,84 +568,6 @@ public final class HubSpotSandbox extends SandboxServer {
         // HubSpot's single-record 404 (the hint about numeric ids is HubSpot's own).
         return stored.orElseThrow(() -> new SandboxReply(SandboxResponse.json(404,
                 error("OBJECT_NOT_FOUND", "Object not found.  objectId are usually numeric."))));
-    }
-
-    // ---- properties endpoints -----------------------------------------------------------------------------
-
-    private SandboxResponse batchCreateProperties(SandboxRequest request, ObjectType type) {
-        List<JsonNode> nodes = batches.inputs(readJson(request));
-        ObjectNode body = JSON.createObjectNode().put("status", "COMPLETE");
-        ArrayNode results = body.putArray("results");
-        ArrayNode errors = JSON.createArrayNode();
-        synchronized (data) {
-            for (JsonNode node : nodes) {
-                try {
-                    HubSpotProperty property = parseProperty(node, true);
-                    addProperty(type, property);
-                    results.add(propertyJson(property));
-                } catch (SandboxReply reply) {
-                    JsonNode replied = readTree(reply.response().bodyText());
-                    ObjectNode entry = batchError(replied.path("category").asText("VALIDATION_ERROR"),
-                            replied.path("message").asText());
-                    entry.putObject("context").putArray("name").add(node.path("name").asText(""));
-                    errors.add(entry);
-                }
-            }
-        }
-        if (errors.isEmpty()) return SandboxResponse.json(201, body);
-        body.put("numErrors", errors.size());
-        body.set("errors", errors);
-        return SandboxResponse.json(207, body);
-    }
-
-    private SandboxResponse batchReadProperties(SandboxRequest request, ObjectType type) {
-        List<JsonNode> nodes = batches.inputs(readJson(request));
-        ObjectNode body = JSON.createObjectNode().put("status", "COMPLETE");
-        ArrayNode results = body.putArray("results");
-        List<String> missing = new ArrayList<>();
-        synchronized (data) {
-            for (JsonNode node : nodes) {
-                String name = node.path("name").asText("");
-                type.property(name).ifPresentOrElse(p -> results.add(propertyJson(p)), () -> missing.add(name));
-            }
-        }
-        if (missing.isEmpty()) return SandboxResponse.json(200, body);
-        ObjectNode entry = batchError("OBJECT_NOT_FOUND", "Unable to find properties " + missing);
-        ArrayNode names = entry.putObject("context").putArray("names");
-        missing.forEach(names::add);
-        body.put("numErrors", 1);
-        body.putArray("errors").add(entry);
-        return SandboxResponse.json(207, body);
-    }
-
-    private void addProperty(ObjectType type, HubSpotProperty property) {
-        try {
-            type.addProperty(property);
-        } catch (IllegalArgumentException e) {
-            throw new SandboxReply(SandboxResponse.json(409, error("CONFLICT", e.getMessage())));
-        }
-    }
-
-    /** Reads a property definition; {@code strict} demands every field HubSpot requires. */
-    private static HubSpotProperty parseProperty(JsonNode node, boolean strict) {
-        List<String> missing = new ArrayList<>();
-        for (String field : strict ? List.of("name", "label", "type", "fieldType", "groupName") : List.of("name", "type")) {
-            if (!node.hasNonNull(field) || node.get(field).asText().isBlank()) missing.add(field);
-        }
-        if (!missing.isEmpty()) {
-            throw new SandboxReply(SandboxResponse.json(400, error("VALIDATION_ERROR",
-                    "Some required fields were not set: " + missing)));
-        }
-        List<HubSpotProperty.Option> options = new ArrayList<>();
-        node.path("options").forEach(o -> options.add(new HubSpotProperty.Option(
-                o.path("label").asText(o.path("value").asText()), o.path("value").asText())));
-        try {
-            return new HubSpotProperty(node.get("name").asText(), node.path("label").asText(null),
-                    node.get("type").asText(), node.path("fieldType").asText(null), node.path("groupName").asText(null),
-                    node.path("hasUniqueValue").asBoolean(false), false, false, options);
-        } catch (IllegalArgumentException e) {
-            throw new SandboxReply(SandboxResponse.json(400, error("VALIDATION_ERROR", e.getMessage())));
-        }
     }
 
     // ---- validation and messages --------------------------------------------------------------------------
@@ -757,7 +681,7 @@ public final class HubSpotSandbox extends SandboxServer {
         return node;
     }
 
-    private static ObjectNode propertyJson(HubSpotProperty property) {
+    static ObjectNode propertyJson(HubSpotProperty property) {
         ObjectNode node = JSON.createObjectNode()
                 .put("name", property.name())
                 .put("label", property.label())
@@ -814,7 +738,7 @@ public final class HubSpotSandbox extends SandboxServer {
         }
     }
 
-    private static JsonNode readTree(String text) {
+    static JsonNode readTree(String text) {
         try {
             return JSON.readTree(text);
         } catch (JsonProcessingException e) {
@@ -890,9 +814,9 @@ public final class HubSpotSandbox extends SandboxServer {
             }
         }
         if (segments.size() == 3 && segments.get(1).equals("properties") && method.equals("POST")) {
-            HubSpotProperty property = parseProperty(readJson(request), false);
+            HubSpotProperty property = PropertyEndpoints.parseProperty(readJson(request), false);
             synchronized (data) {
-                addProperty(type(segments.get(2)), property);
+                PropertyEndpoints.addProperty(type(segments.get(2)), property);
             }
             return Optional.of(SandboxResponse.json(201, propertyJson(property)));
         }
@@ -910,7 +834,7 @@ public final class HubSpotSandbox extends SandboxServer {
         JsonNode body = readJson(request);
         String name = body.path("name").asText("");
         List<HubSpotProperty> properties = new ArrayList<>();
-        body.path("properties").forEach(p -> properties.add(parseProperty(p, false)));
+        body.path("properties").forEach(p -> properties.add(PropertyEndpoints.parseProperty(p, false)));
         ObjectTypeInfo info = createCustomObject(name, properties);
         return SandboxResponse.json(201, JSON.valueToTree(info));
     }

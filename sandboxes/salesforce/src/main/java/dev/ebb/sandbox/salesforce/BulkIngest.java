@@ -22,13 +22,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import static dev.ebb.sandbox.salesforce.RestAnswers.error;
+import static dev.ebb.sandbox.salesforce.RestAnswers.methodNotAllowed;
+import static dev.ebb.sandbox.salesforce.RestAnswers.notFound;
+import static dev.ebb.sandbox.salesforce.RestAnswers.readJson;
 import static dev.ebb.sandbox.salesforce.SObjectCollections.duplicateKey;
 import static dev.ebb.sandbox.salesforce.SalesforceSandbox.MAX_UPLOAD_BYTES;
 import static dev.ebb.sandbox.salesforce.SalesforceSandbox.RECORDS_PER_BATCH;
-import static dev.ebb.sandbox.salesforce.SalesforceSandbox.error;
-import static dev.ebb.sandbox.salesforce.SalesforceSandbox.methodNotAllowed;
-import static dev.ebb.sandbox.salesforce.SalesforceSandbox.notFound;
-import static dev.ebb.sandbox.salesforce.SalesforceSandbox.readJson;
 
 /**
  * Bulk API 2.0 ingest jobs, as "Bulk API 2.0 and Bulk API Developer Guide" describes them

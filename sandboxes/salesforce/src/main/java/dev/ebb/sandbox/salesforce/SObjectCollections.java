@@ -19,16 +19,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import static dev.ebb.sandbox.salesforce.RestAnswers.error;
+import static dev.ebb.sandbox.salesforce.RestAnswers.methodNotAllowed;
+import static dev.ebb.sandbox.salesforce.RestAnswers.notFound;
+import static dev.ebb.sandbox.salesforce.RestAnswers.parseRecord;
+import static dev.ebb.sandbox.salesforce.RestAnswers.readJson;
 import static dev.ebb.sandbox.salesforce.SObjectRows.namedField;
 import static dev.ebb.sandbox.salesforce.SObjectRows.requireMatchable;
 import static dev.ebb.sandbox.salesforce.SObjectRows.saveJson;
 import static dev.ebb.sandbox.salesforce.SObjectRows.selectedFields;
 import static dev.ebb.sandbox.salesforce.SalesforceSandbox.MAX_COLLECTION_RECORDS;
-import static dev.ebb.sandbox.salesforce.SalesforceSandbox.error;
-import static dev.ebb.sandbox.salesforce.SalesforceSandbox.methodNotAllowed;
-import static dev.ebb.sandbox.salesforce.SalesforceSandbox.notFound;
-import static dev.ebb.sandbox.salesforce.SalesforceSandbox.parseRecord;
-import static dev.ebb.sandbox.salesforce.SalesforceSandbox.readJson;
 
 /**
  * sObject Collections (https://developer.salesforce.com/docs/platform/api-rest/guide/resources-composite-sobjects-collections.html):

@@ -14,11 +14,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import static dev.ebb.sandbox.salesforce.SalesforceSandbox.error;
-import static dev.ebb.sandbox.salesforce.SalesforceSandbox.notFound;
-import static dev.ebb.sandbox.salesforce.SalesforceSandbox.parseRecord;
+import static dev.ebb.sandbox.salesforce.RestAnswers.error;
+import static dev.ebb.sandbox.salesforce.RestAnswers.notFound;
+import static dev.ebb.sandbox.salesforce.RestAnswers.parseRecord;
+import static dev.ebb.sandbox.salesforce.RestAnswers.readJson;
 import static dev.ebb.sandbox.salesforce.SalesforceSandbox.parseText;
-import static dev.ebb.sandbox.salesforce.SalesforceSandbox.readJson;
 
 /**
  * Single records by id and by external id (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_sobject_retrieve.htm,

@@ -213,13 +213,12 @@ final class Directory {
         return target.isPresent() ? updateUser(target.get(), item) : createUser(item);
     }
 
-    Outcome createUser(JsonNode item) {
+    /** A user record as Zendesk makes one, before any attribute is applied; not stored. */
+    ObjectNode blankUser(long id, Instant now) {
         ObjectNode user = NODES.objectNode();
-        long id = nextUserId;
         user.put("id", id);
         user.putNull("name");
         user.putNull("email"); // shown from the user's primary identity
-        Instant now = now();
         user.put("created_at", timestamp(now));
         user.put("updated_at", timestamp(now));
         user.put("time_zone", "UTC");
@@ -238,6 +237,12 @@ final class Directory {
         user.putNull("last_login_at");
         ObjectNode custom = user.putObject(Kind.USERS.customFields);
         fields.get(Kind.USERS).forEach(f -> custom.putNull(f.field().key()));
+        return user;
+    }
+
+    Outcome createUser(JsonNode item) {
+        long id = nextUserId;
+        ObjectNode user = blankUser(id, now());
 
         List<Problem> problems = new ArrayList<>();
         applyUser(user, item, id, true, problems);

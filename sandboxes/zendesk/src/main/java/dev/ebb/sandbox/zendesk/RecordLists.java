@@ -142,24 +142,13 @@ final class RecordLists {
         }
         int index = Math.max(0, agents.indexOf(agentEmail));
         long id = FIRST_AGENT_ID - index;
-        String since = Directory.timestamp(agentsSince);
-        ObjectNode agent = body.putObject("user");
-        agent.put("id", id);
-        agent.put("url", baseUrl.get() + "/api/v2/users/" + id + ".json");
+        ObjectNode agent = directory.blankUser(id, agentsSince);
         agent.put("name", "Sandbox Agent");
-        agent.put("email", agentEmail);
-        agent.put("created_at", since);
-        agent.put("updated_at", since);
-        agent.put("time_zone", "UTC");
-        agent.put("locale", "en-US");
-        agent.putNull("organization_id");
         agent.put("role", "admin");
         agent.put("verified", true);
-        agent.putNull("external_id");
-        agent.putArray("tags");
-        agent.put("active", true);
-        agent.put("suspended", false);
-        agent.putObject("user_fields");
+        ObjectNode shown = directory.render(Kind.USERS, agent, baseUrl.get());
+        shown.put("email", agentEmail); // an agent's identity, which the directory does not hold
+        body.set("user", shown);
         return SandboxResponse.json(200, body);
     }
 

@@ -1,9 +1,5 @@
 package dev.ebb.bench;
 
-import dev.ebb.connector.hubspot.HubSpotTier;
-import dev.ebb.connector.hubspot.sandbox.HubSpotProperty;
-import dev.ebb.connector.hubspot.sandbox.HubSpotRecord;
-import dev.ebb.connector.hubspot.sandbox.HubSpotSandbox;
 import dev.ebb.core.config.ConnectorCatalog;
 import dev.ebb.core.config.ProjectConfig;
 import dev.ebb.core.config.ProjectLoader;
@@ -16,7 +12,11 @@ import dev.ebb.core.run.RunReport;
 import dev.ebb.core.run.SyncEngine;
 import dev.ebb.core.state.RunRecord;
 import dev.ebb.core.state.StateStore;
-import dev.ebb.testkit.sandbox.LoggedRequest;
+import dev.ebb.sandbox.LoggedRequest;
+import dev.ebb.sandbox.hubspot.HubSpotProperty;
+import dev.ebb.sandbox.hubspot.HubSpotRecord;
+import dev.ebb.sandbox.hubspot.HubSpotSandbox;
+import dev.ebb.sandbox.hubspot.HubSpotTier;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -102,9 +102,9 @@ final class DeliverHubSpot implements Benchmark {
                 : Files.createTempDirectory("ebb-bench-deliver-hubspot");
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("rows", options.rows);
-        figures.put("limit_per_10s", TIER.requestsPerWindow());
+        figures.put("limit_per_10s", TIER.perTenSeconds());
         figures.put("batch", BATCH);
-        figures.put("ceiling_records_per_s", ceiling(TIER.requestsPerWindow()));
+        figures.put("ceiling_records_per_s", ceiling(TIER.perTenSeconds()));
         boolean ok = true;
         Map<String, Boolean> targets = new LinkedHashMap<>();
         try {
@@ -126,7 +126,7 @@ final class DeliverHubSpot implements Benchmark {
                                     + ": ratio to what remains >= 0.90, no row lost",
                             (double) f.get("ratio_to_remaining") >= 0.90 && (long) f.get("rows_lost") == 0);
                     case "shared" -> targets.put("shared: at most 190 calls in any 10 s",
-                            (long) f.get("max_calls_in_10s") <= TIER.requestsPerWindow());
+                            (long) f.get("max_calls_in_10s") <= TIER.perTenSeconds());
                     default -> throw new IllegalStateException(scenario);
                 }
             }
@@ -149,7 +149,7 @@ final class DeliverHubSpot implements Benchmark {
             Instant start = Instant.now();
             RunRecord run = project.run("contacts", progress, sandbox, start);
             Duration took = Duration.between(start, Instant.now());
-            Map<String, Object> f = figures(run.delivered(), took, TIER.requestsPerWindow(), sandbox, start);
+            Map<String, Object> f = figures(run.delivered(), took, TIER.perTenSeconds(), sandbox, start);
             f.put("failed", run.failed());
             f.put("throttles_counted", run.throttles());
             f.put("rows_lost", lost(sandbox, project, rows));
@@ -165,8 +165,8 @@ final class DeliverHubSpot implements Benchmark {
     private Map<String, Object> neighbour(Path dir, long rows, String ebbShare, Consumer<String> progress)
             throws Exception {
         String scenario = ebbShare == null ? "neighbour" : "neighbour-share";
-        int share = (int) Math.round(TIER.requestsPerWindow() * 0.3);
-        int remaining = TIER.requestsPerWindow() - share;
+        int share = (int) Math.round(TIER.perTenSeconds() * 0.3);
+        int remaining = TIER.perTenSeconds() - share;
         progress.accept(String.format(Locale.ROOT, "%s: %,d rows, beside %d calls per 10 s on the same token "
                 + "(first a window of the neighbour alone)%s", scenario, rows, share,
                 ebbShare == null ? "" : "; Ebb's destination has limits: { share: " + ebbShare + " }"));
@@ -195,7 +195,7 @@ final class DeliverHubSpot implements Benchmark {
                 Instant start = Instant.now();
                 RunRecord run = project.run("contacts", progress, sandbox, start);
                 Duration took = Duration.between(start, Instant.now());
-                Map<String, Object> f = figures(run.delivered(), took, TIER.requestsPerWindow(), sandbox, start);
+                Map<String, Object> f = figures(run.delivered(), took, TIER.perTenSeconds(), sandbox, start);
                 double rate = (double) f.get("records_per_s");
                 f.put("neighbour_calls_per_10s", share);
                 f.put("remaining_records_per_s", ceiling(remaining));
@@ -234,7 +234,7 @@ final class DeliverHubSpot implements Benchmark {
             }
             Duration took = Duration.between(start, Instant.now());
             long delivered = runs.stream().mapToLong(RunRecord::delivered).sum();
-            Map<String, Object> f = figures(delivered, took, TIER.requestsPerWindow(), sandbox, start);
+            Map<String, Object> f = figures(delivered, took, TIER.perTenSeconds(), sandbox, start);
             f.put("failed", runs.stream().mapToLong(RunRecord::failed).sum());
             f.put("throttles_counted", runs.stream().mapToLong(RunRecord::throttles).sum());
             f.put("per_sync_s", runs.stream().map(r -> round(Duration.between(r.startedAt(), r.finishedAt())
@@ -288,7 +288,7 @@ final class DeliverHubSpot implements Benchmark {
         progress.accept(String.format(Locale.ROOT, "  %s: %,d rows delivered in %.1f s (after a %.1f s plan) = %,.0f "
                         + "records/s, ratio %.3f to %,d; 429s %d; calls %,d; most calls in 10 s %d; rows lost %d",
                 scenario, (long) f.get("delivered"), (double) f.get("deliver_s"), (double) f.get("plan_s"),
-                (double) f.get("records_per_s"), (double) f.get("ratio"), ceiling(TIER.requestsPerWindow()),
+                (double) f.get("records_per_s"), (double) f.get("ratio"), ceiling(TIER.perTenSeconds()),
                 (long) f.get("ebb_429s"), (long) f.get("ebb_calls"), (long) f.get("max_calls_in_10s"),
                 (long) f.get("rows_lost")));
     }
@@ -402,7 +402,7 @@ final class DeliverHubSpot implements Benchmark {
                         token: "${env:HUBSPOT_TOKEN}"
                         base_url: "${env:HUBSPOT_BASE_URL}"
                         tier: %s
-                    """.formatted(TIER.optionValue())
+                    """.formatted(TIER.name().toLowerCase(java.util.Locale.ROOT))
                     + (share == null ? "" : "    limits: { share: " + share + " }\n"));
             Map<String, String> models = new LinkedHashMap<>();
             for (Map.Entry<String, long[]> sync : syncs.entrySet()) {

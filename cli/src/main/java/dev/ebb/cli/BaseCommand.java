@@ -4,11 +4,16 @@ import java.io.PrintStream;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** What every command shares: the project options, the streams, and turning failures into exit codes. */
 abstract class BaseCommand implements Callable<Integer> {
     @Mixin
     ProjectOptions options;
+
+    // Declared here so that every command, present and future, answers --help with its usage and exit code 0.
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
 
     PrintStream out = System.out;
     PrintStream err = System.err;

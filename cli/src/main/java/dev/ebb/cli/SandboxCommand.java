@@ -1,7 +1,7 @@
 package dev.ebb.cli;
 
-import dev.ebb.testkit.sandbox.SandboxProvider;
-import dev.ebb.testkit.sandbox.SandboxServer;
+import dev.ebb.sandbox.SandboxProvider;
+import dev.ebb.sandbox.SandboxServer;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -2,8 +2,8 @@ package dev.ebb.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ebb.connector.hubspot.sandbox.HubSpotRecord;
-import dev.ebb.connector.hubspot.sandbox.HubSpotSandbox;
+import dev.ebb.sandbox.hubspot.HubSpotRecord;
+import dev.ebb.sandbox.hubspot.HubSpotSandbox;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;

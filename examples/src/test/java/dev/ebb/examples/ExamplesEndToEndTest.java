@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ebb.connector.hubspot.sandbox.HubSpotProperty;
-import dev.ebb.connector.hubspot.sandbox.HubSpotRecord;
-import dev.ebb.connector.hubspot.sandbox.HubSpotSandbox;
+import dev.ebb.sandbox.hubspot.HubSpotProperty;
+import dev.ebb.sandbox.hubspot.HubSpotRecord;
+import dev.ebb.sandbox.hubspot.HubSpotSandbox;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ebb.connector.hubspot.sandbox.HubSpotProperty;
-import dev.ebb.connector.hubspot.sandbox.HubSpotRecord;
-import dev.ebb.connector.hubspot.sandbox.HubSpotSandbox;
-import dev.ebb.testkit.sandbox.Fault;
+import dev.ebb.sandbox.Fault;
+import dev.ebb.sandbox.hubspot.HubSpotProperty;
+import dev.ebb.sandbox.hubspot.HubSpotRecord;
+import dev.ebb.sandbox.hubspot.HubSpotSandbox;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;

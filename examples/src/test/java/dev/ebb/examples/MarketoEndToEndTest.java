@@ -6,8 +6,8 @@ import static dev.ebb.examples.ExamplesEndToEndTest.rewriteCsv;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ebb.connector.marketo.sandbox.MarketoLead;
-import dev.ebb.connector.marketo.sandbox.MarketoSandbox;
+import dev.ebb.sandbox.marketo.MarketoLead;
+import dev.ebb.sandbox.marketo.MarketoSandbox;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

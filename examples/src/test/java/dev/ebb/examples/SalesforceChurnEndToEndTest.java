@@ -3,10 +3,10 @@ package dev.ebb.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ebb.connector.salesforce.sandbox.SalesforceField;
-import dev.ebb.connector.salesforce.sandbox.SalesforceRecord;
-import dev.ebb.connector.salesforce.sandbox.SalesforceSandbox;
-import dev.ebb.testkit.sandbox.LoggedRequest;
+import dev.ebb.sandbox.LoggedRequest;
+import dev.ebb.sandbox.salesforce.SalesforceField;
+import dev.ebb.sandbox.salesforce.SalesforceRecord;
+import dev.ebb.sandbox.salesforce.SalesforceSandbox;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;

@@ -3,10 +3,10 @@ package dev.ebb.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ebb.connector.zendesk.ZendeskPlan;
-import dev.ebb.connector.zendesk.sandbox.CustomField;
-import dev.ebb.connector.zendesk.sandbox.ZendeskRecord;
-import dev.ebb.connector.zendesk.sandbox.ZendeskSandbox;
+import dev.ebb.sandbox.zendesk.CustomField;
+import dev.ebb.sandbox.zendesk.ZendeskPlan;
+import dev.ebb.sandbox.zendesk.ZendeskRecord;
+import dev.ebb.sandbox.zendesk.ZendeskSandbox;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

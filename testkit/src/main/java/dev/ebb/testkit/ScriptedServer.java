@@ -2,9 +2,9 @@ package dev.ebb.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ebb.testkit.sandbox.SandboxRequest;
-import dev.ebb.testkit.sandbox.SandboxResponse;
-import dev.ebb.testkit.sandbox.SandboxServer;
+import dev.ebb.sandbox.SandboxRequest;
+import dev.ebb.sandbox.SandboxResponse;
+import dev.ebb.sandbox.SandboxServer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,6 +1,6 @@
 package dev.ebb.connector.hubspot;
 
-import dev.ebb.connector.hubspot.sandbox.HubSpotSandbox;
+import dev.ebb.sandbox.hubspot.HubSpotSandbox;
 import dev.ebb.spi.DestinationConnector;
 import dev.ebb.testkit.DestinationContractTest;
 import dev.ebb.testkit.RecordInspector;

@@ -1,8 +1,14 @@
 package dev.ebb.connector.hubspot;
 
-import dev.ebb.connector.hubspot.sandbox.HubSpotProperty;
-import dev.ebb.connector.hubspot.sandbox.HubSpotSandbox;
+import dev.ebb.sandbox.hubspot.HubSpotProperty;
+import dev.ebb.sandbox.hubspot.HubSpotSandbox;
 import dev.ebb.spi.FieldType;
+import dev.ebb.sandbox.SandboxServer;
+import dev.ebb.sandbox.hubspot.HubSpotProperty;
+import dev.ebb.sandbox.hubspot.HubSpotSandbox;
+import dev.ebb.spi.DestinationConnector;
+import dev.ebb.testkit.DestinationContractTest;
+import dev.ebb.testkit.RecordInspector;
 
 import java.util.LinkedHashMap;
 import java.util.List;

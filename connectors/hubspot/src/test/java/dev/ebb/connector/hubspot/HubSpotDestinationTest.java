@@ -1,8 +1,10 @@
 package dev.ebb.connector.hubspot;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ebb.connector.hubspot.sandbox.HubSpotProperty;
-import dev.ebb.connector.hubspot.sandbox.HubSpotSandbox;
+import dev.ebb.sandbox.Fault;
+import dev.ebb.sandbox.SandboxResponse;
+import dev.ebb.sandbox.hubspot.HubSpotProperty;
+import dev.ebb.sandbox.hubspot.HubSpotSandbox;
 import dev.ebb.spi.ConnectorContext;
 import dev.ebb.spi.ConnectorOption;
 import dev.ebb.spi.Destination;
@@ -24,8 +26,8 @@ import dev.ebb.spi.WriteBatch;
 import dev.ebb.spi.WriteResult;
 import dev.ebb.testkit.ScriptedServer;
 import dev.ebb.testkit.Steps;
-import dev.ebb.testkit.sandbox.Fault;
-import dev.ebb.testkit.sandbox.SandboxResponse;
+import dev.ebb.sandbox.Fault;
+import dev.ebb.sandbox.SandboxResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

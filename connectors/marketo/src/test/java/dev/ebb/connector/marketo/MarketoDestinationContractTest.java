@@ -1,11 +1,12 @@
 package dev.ebb.connector.marketo;
 
-import dev.ebb.connector.marketo.sandbox.MarketoSandbox;
+import dev.ebb.sandbox.SandboxServer;
+import dev.ebb.sandbox.marketo.MarketoSandbox;
 import dev.ebb.spi.DestinationConnector;
 import dev.ebb.spi.FieldType;
 import dev.ebb.testkit.DestinationContractTest;
 import dev.ebb.testkit.RecordInspector;
-import dev.ebb.testkit.sandbox.LoggedRequest;
+import dev.ebb.sandbox.LoggedRequest;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;

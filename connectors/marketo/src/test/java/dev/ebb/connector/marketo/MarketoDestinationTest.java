@@ -1,6 +1,7 @@
 package dev.ebb.connector.marketo;
 
-import dev.ebb.connector.marketo.sandbox.MarketoSandbox;
+import dev.ebb.sandbox.Fault;
+import dev.ebb.sandbox.marketo.MarketoSandbox;
 import dev.ebb.spi.ConnectorContext;
 import dev.ebb.spi.ConnectorOption;
 import dev.ebb.spi.Destination;
@@ -22,7 +23,6 @@ import dev.ebb.spi.WriteBatch;
 import dev.ebb.spi.WriteResult;
 import dev.ebb.testkit.Steps;
 import dev.ebb.testkit.ManualClock;
-import dev.ebb.testkit.sandbox.Fault;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

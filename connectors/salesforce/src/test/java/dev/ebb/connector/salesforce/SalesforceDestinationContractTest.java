@@ -1,13 +1,14 @@
 package dev.ebb.connector.salesforce;
 
-import dev.ebb.connector.salesforce.sandbox.SalesforceField;
-import dev.ebb.connector.salesforce.sandbox.SalesforceSandbox;
+import dev.ebb.sandbox.SandboxServer;
+import dev.ebb.sandbox.salesforce.SalesforceField;
+import dev.ebb.sandbox.salesforce.SalesforceSandbox;
 import dev.ebb.spi.DestinationConnector;
 import dev.ebb.spi.FieldType;
 import dev.ebb.testkit.DestinationContractTest;
 import dev.ebb.testkit.RecordInspector;
-import dev.ebb.testkit.sandbox.Fault;
-import dev.ebb.testkit.sandbox.LoggedRequest;
+import dev.ebb.sandbox.Fault;
+import dev.ebb.sandbox.LoggedRequest;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

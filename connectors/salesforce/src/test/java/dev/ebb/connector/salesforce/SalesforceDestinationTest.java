@@ -2,8 +2,9 @@ package dev.ebb.connector.salesforce;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ebb.connector.salesforce.sandbox.SalesforceRecord;
-import dev.ebb.connector.salesforce.sandbox.SalesforceSandbox;
+import dev.ebb.sandbox.SandboxResponse;
+import dev.ebb.sandbox.salesforce.SalesforceRecord;
+import dev.ebb.sandbox.salesforce.SalesforceSandbox;
 import dev.ebb.spi.BulkLimits;
 import dev.ebb.spi.ConnectorContext;
 import dev.ebb.spi.ConnectorOption;
@@ -21,7 +22,7 @@ import dev.ebb.spi.WriteBatch;
 import dev.ebb.spi.WriteResult;
 import dev.ebb.spi.WriteStep;
 import dev.ebb.testkit.Steps;
-import dev.ebb.testkit.sandbox.SandboxResponse;
+import dev.ebb.sandbox.SandboxResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -286,7 +287,7 @@ class SalesforceDestinationTest {
                 }).hasMessageContaining("REQUEST_LIMIT_EXCEEDED: TotalRequests Limit exceeded.");
 
         sandbox.resetLimits();
-        sandbox.inject(dev.ebb.testkit.sandbox.Fault.throttle(1));
+        sandbox.inject(dev.ebb.sandbox.Fault.throttle(1));
         assertThatThrownBy(() -> Steps.complete(destination, batch(Operation.UPSERT, contacts(1, 1))))
                 .isInstanceOfSatisfying(ThrottledException.class, e -> assertThat(e.dailyLimit()).isFalse());
     }

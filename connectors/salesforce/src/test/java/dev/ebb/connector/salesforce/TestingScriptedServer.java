@@ -1,8 +1,12 @@
 package dev.ebb.connector.salesforce;
 
 import dev.ebb.testkit.ScriptedServer;
-import dev.ebb.testkit.sandbox.SandboxRequest;
-import dev.ebb.testkit.sandbox.SandboxResponse;
+import dev.ebb.sandbox.SandboxRequest;
+import dev.ebb.sandbox.SandboxResponse;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ebb.sandbox.SandboxRequest;
+import dev.ebb.sandbox.SandboxResponse;
+import dev.ebb.sandbox.SandboxServer;
 
 import java.util.ArrayDeque;
 import java.util.Deque;

@@ -1,6 +1,6 @@
 package dev.ebb.connector.zendesk;
 
-import dev.ebb.connector.zendesk.sandbox.ZendeskSandbox;
+import dev.ebb.sandbox.zendesk.ZendeskSandbox;
 import dev.ebb.spi.DestinationConnector;
 import dev.ebb.testkit.DestinationContractTest;
 import dev.ebb.testkit.ManualClock;

@@ -1,9 +1,11 @@
 package dev.ebb.connector.zendesk;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ebb.connector.zendesk.sandbox.CustomField;
-import dev.ebb.connector.zendesk.sandbox.ZendeskRecord;
-import dev.ebb.connector.zendesk.sandbox.ZendeskSandbox;
+import dev.ebb.sandbox.Fault;
+import dev.ebb.sandbox.LoggedRequest;
+import dev.ebb.sandbox.zendesk.CustomField;
+import dev.ebb.sandbox.zendesk.ZendeskRecord;
+import dev.ebb.sandbox.zendesk.ZendeskSandbox;
 import dev.ebb.spi.ConnectorContext;
 import dev.ebb.spi.ConnectorOption;
 import dev.ebb.spi.Destination;
@@ -24,8 +26,8 @@ import dev.ebb.spi.WriteStep;
 import dev.ebb.testkit.ScriptedServer;
 import dev.ebb.testkit.ManualClock;
 import dev.ebb.testkit.Steps;
-import dev.ebb.testkit.sandbox.Fault;
-import dev.ebb.testkit.sandbox.LoggedRequest;
+import dev.ebb.sandbox.Fault;
+import dev.ebb.sandbox.LoggedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

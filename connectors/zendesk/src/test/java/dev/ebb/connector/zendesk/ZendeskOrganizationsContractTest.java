@@ -1,8 +1,15 @@
 package dev.ebb.connector.zendesk;
 
-import dev.ebb.connector.zendesk.sandbox.CustomField;
-import dev.ebb.connector.zendesk.sandbox.ZendeskSandbox;
+import dev.ebb.sandbox.zendesk.CustomField;
+import dev.ebb.sandbox.zendesk.ZendeskSandbox;
 import dev.ebb.spi.FieldType;
+import dev.ebb.sandbox.SandboxServer;
+import dev.ebb.sandbox.zendesk.CustomField;
+import dev.ebb.sandbox.zendesk.ZendeskSandbox;
+import dev.ebb.spi.DestinationConnector;
+import dev.ebb.testkit.DestinationContractTest;
+import dev.ebb.testkit.ManualClock;
+import dev.ebb.testkit.RecordInspector;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

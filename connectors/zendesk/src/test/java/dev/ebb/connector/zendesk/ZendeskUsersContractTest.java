@@ -1,9 +1,16 @@
 package dev.ebb.connector.zendesk;
 
-import dev.ebb.connector.zendesk.sandbox.CustomField;
-import dev.ebb.connector.zendesk.sandbox.ZendeskSandbox;
+import dev.ebb.sandbox.zendesk.CustomField;
+import dev.ebb.sandbox.zendesk.ZendeskSandbox;
 import dev.ebb.spi.FieldType;
 import dev.ebb.spi.Operation;
+import dev.ebb.sandbox.SandboxServer;
+import dev.ebb.sandbox.zendesk.CustomField;
+import dev.ebb.sandbox.zendesk.ZendeskSandbox;
+import dev.ebb.spi.DestinationConnector;
+import dev.ebb.testkit.DestinationContractTest;
+import dev.ebb.testkit.ManualClock;
+import dev.ebb.testkit.RecordInspector;
 import org.junit.jupiter.api.Test;
 
 import java.util.LinkedHashMap;

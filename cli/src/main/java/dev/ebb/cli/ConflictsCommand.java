@@ -1,10 +1,10 @@
 package dev.ebb.cli;
 
+import dev.ebb.core.plan.SyncException;
+import dev.ebb.core.state.Access;
+import dev.ebb.core.state.Conflict;
 import dev.ebb.core.state.ConflictStatus;
 import dev.ebb.core.state.Resolution;
-import dev.ebb.core.state.Access;
-import dev.ebb.core.plan.SyncException;
-import dev.ebb.core.state.Conflict;
 import dev.ebb.core.state.StateException;
 import java.util.LinkedHashMap;
 import java.util.List;

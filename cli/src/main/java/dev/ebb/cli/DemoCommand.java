@@ -1,9 +1,9 @@
 package dev.ebb.cli;
 
-import dev.ebb.core.state.Access;
+import dev.ebb.core.plan.SyncException;
 import dev.ebb.core.run.Progress;
 import dev.ebb.core.run.RunReport;
-import dev.ebb.core.plan.SyncException;
+import dev.ebb.core.state.Access;
 import dev.ebb.core.state.RunRecord;
 import dev.ebb.sandbox.hubspot.HubSpotProperty;
 import dev.ebb.sandbox.hubspot.HubSpotSandbox;

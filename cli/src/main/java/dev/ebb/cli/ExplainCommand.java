@@ -1,9 +1,9 @@
 package dev.ebb.cli;
 
 import dev.ebb.core.state.Access;
+import dev.ebb.core.state.LoggedOutcome;
 import dev.ebb.core.state.RunRecord;
 import dev.ebb.core.state.SnapshotEntry;
-import dev.ebb.core.state.LoggedOutcome;
 import dev.ebb.core.state.StateException;
 import java.util.LinkedHashMap;
 import java.util.List;

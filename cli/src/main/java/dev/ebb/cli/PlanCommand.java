@@ -1,8 +1,8 @@
 package dev.ebb.cli;
 
-import dev.ebb.core.state.Access;
 import dev.ebb.core.plan.PlanReport;
 import dev.ebb.core.plan.SyncException;
+import dev.ebb.core.state.Access;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;

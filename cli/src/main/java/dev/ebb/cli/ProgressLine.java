@@ -1,7 +1,7 @@
 package dev.ebb.cli;
 
-import dev.ebb.core.state.PlanCounts;
 import dev.ebb.core.run.Progress;
+import dev.ebb.core.state.PlanCounts;
 import java.io.PrintStream;
 import java.time.Duration;
 

@@ -1,7 +1,7 @@
 package dev.ebb.cli;
 
-import dev.ebb.core.state.Access;
 import dev.ebb.core.plan.SyncException;
+import dev.ebb.core.state.Access;
 import dev.ebb.core.state.RunRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;

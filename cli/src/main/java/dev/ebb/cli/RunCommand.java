@@ -1,11 +1,11 @@
 package dev.ebb.cli;
 
-import dev.ebb.core.state.RunStatus;
-import dev.ebb.core.state.Access;
+import dev.ebb.core.plan.SyncException;
 import dev.ebb.core.run.Progress;
 import dev.ebb.core.run.RunReport;
-import dev.ebb.core.plan.SyncException;
+import dev.ebb.core.state.Access;
 import dev.ebb.core.state.RunRecord;
+import dev.ebb.core.state.RunStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

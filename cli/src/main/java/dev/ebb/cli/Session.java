@@ -1,7 +1,5 @@
 package dev.ebb.cli;
 
-import dev.ebb.core.state.Access;
-
 import dev.ebb.core.config.ConfigException;
 import dev.ebb.core.config.ConnectorCatalog;
 import dev.ebb.core.config.ProjectConfig;
@@ -11,6 +9,7 @@ import dev.ebb.core.delivery.RetryPolicy;
 import dev.ebb.core.delivery.Waiter;
 import dev.ebb.core.plan.CatalogConnectors;
 import dev.ebb.core.run.SyncEngine;
+import dev.ebb.core.state.Access;
 import dev.ebb.core.state.StateException;
 import dev.ebb.core.state.StateStore;
 import dev.ebb.core.state.duckdb.DuckDbStateStore;

@@ -1,8 +1,8 @@
 package dev.ebb.cli;
 
-import dev.ebb.core.state.Access;
 import dev.ebb.core.config.ProjectConfig;
 import dev.ebb.core.plan.SyncException;
+import dev.ebb.core.state.Access;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

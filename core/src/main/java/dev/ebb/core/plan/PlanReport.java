@@ -1,7 +1,6 @@
 package dev.ebb.core.plan;
 
 import dev.ebb.core.state.PlanCounts;
-
 import java.util.List;
 import java.util.Map;
 

@@ -1,31 +1,29 @@
 package dev.ebb.core.run;
 
-import dev.ebb.core.plan.Fingerprint;
-import dev.ebb.core.plan.SyncException;
-import dev.ebb.core.state.duckdb.DuckDbStateStore;
-import dev.ebb.core.state.Access;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ebb.core.run.MemoryDestination.Applied;
 import dev.ebb.core.delivery.RetryPolicy;
+import dev.ebb.core.plan.Fingerprint;
+import dev.ebb.core.plan.SyncException;
+import dev.ebb.core.run.MemoryDestination.Applied;
 import dev.ebb.core.run.ModelArbitraries.Row;
+import dev.ebb.core.state.duckdb.DuckDbStateStore;
 import dev.ebb.spi.DestinationException;
 import dev.ebb.spi.Mode;
 import dev.ebb.spi.Operation;
 import dev.ebb.spi.OutboundRecord;
 import dev.ebb.spi.WriteBatch;
-import dev.ebb.core.state.StateStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;

@@ -1,8 +1,5 @@
 package dev.ebb.core.run;
 
-import dev.ebb.core.plan.Connectors;
-import dev.ebb.core.state.duckdb.DuckDbStateStore;
-import dev.ebb.core.state.Access;
 import dev.ebb.core.config.FieldMapping;
 import dev.ebb.core.config.FieldPolicy;
 import dev.ebb.core.config.Location;
@@ -15,8 +12,10 @@ import dev.ebb.core.config.StateConfig;
 import dev.ebb.core.config.SyncConfig;
 import dev.ebb.core.delivery.RateBudgets;
 import dev.ebb.core.delivery.RetryPolicy;
+import dev.ebb.core.plan.Connectors;
+import dev.ebb.core.state.Access;
 import dev.ebb.core.state.StateException;
-import dev.ebb.core.state.StateStore;
+import dev.ebb.core.state.duckdb.DuckDbStateStore;
 import dev.ebb.spi.Column;
 import dev.ebb.spi.ColumnType;
 import dev.ebb.spi.Destination;

@@ -1,6 +1,5 @@
 package dev.ebb.core.run;
 
-import dev.ebb.core.state.Resolution;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,6 +8,7 @@ import dev.ebb.core.config.FieldPolicy;
 import dev.ebb.core.config.Location;
 import dev.ebb.core.config.NullPolicy;
 import dev.ebb.core.state.Conflict;
+import dev.ebb.core.state.Resolution;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.List;

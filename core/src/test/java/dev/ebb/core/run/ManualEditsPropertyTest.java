@@ -1,16 +1,16 @@
 package dev.ebb.core.run;
 
-import dev.ebb.core.state.Resolution;
-import dev.ebb.core.plan.Values;
-import dev.ebb.core.plan.SyncException;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ebb.core.config.FieldMapping;
 import dev.ebb.core.config.FieldPolicy;
 import dev.ebb.core.config.Location;
 import dev.ebb.core.config.NullPolicy;
+import dev.ebb.core.plan.SyncException;
+import dev.ebb.core.plan.Values;
 import dev.ebb.core.state.Conflict;
 import dev.ebb.core.state.LoggedOutcome;
+import dev.ebb.core.state.Resolution;
 import dev.ebb.spi.DestinationException;
 import java.math.BigDecimal;
 import java.nio.file.Files;

@@ -1,18 +1,16 @@
 package dev.ebb.core.run;
 
-import dev.ebb.core.state.PlanCounts;
-import dev.ebb.core.plan.PlanReport;
-import dev.ebb.core.state.duckdb.DuckDbStateStore;
-import dev.ebb.core.state.Access;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ebb.core.plan.PlanReport;
 import dev.ebb.core.run.ModelArbitraries.Row;
-import dev.ebb.core.state.StateStore;
+import dev.ebb.core.state.PlanCounts;
+import dev.ebb.core.state.duckdb.DuckDbStateStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

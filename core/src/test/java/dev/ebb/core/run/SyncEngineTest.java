@@ -1,10 +1,10 @@
 package dev.ebb.core.run;
 
-import dev.ebb.core.plan.SyncException;
-import dev.ebb.core.plan.PlanReport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ebb.core.plan.PlanReport;
+import dev.ebb.core.plan.SyncException;
 import dev.ebb.core.state.Outcome;
 import dev.ebb.spi.DestinationException;
 import dev.ebb.spi.Mode;

@@ -46,9 +46,4 @@ public final class Callers {
                 a -> new QuotaGate(a, q, ledger, clock))).orElse(null);
         return new Caller(budgets.forAccount(account, limits), quota, retryPolicy, waiter, random, new CallStats());
     }
-
-    /** The one place that waits (a fake clock in tests). */
-    public Waiter waiter() {
-        return waiter;
-    }
 }

@@ -76,7 +76,7 @@ public final class Extraction {
     }
 
     /** The row's key as text, or {@code null} when a part of it is null. */
-    static String key(int[] keyColumns, SourceRow row) {
+    private static String key(int[] keyColumns, SourceRow row) {
         if (keyColumns.length == 1) {
             Object value = row.value(keyColumns[0]);
             return value == null ? null : Values.text(value);

@@ -574,7 +574,7 @@ class SalesforceDestinationTest {
         WriteStep.Pending poll = (WriteStep.Pending) step;
         Step.Poll state = (Step.Poll) poll.state();
         WriteStep.Pending late = new WriteStep.Pending(batch, new Step.Poll(state.plan(), state.jobId(), 400,
-                SalesforceDestination.GIVE_UP_AFTER), Duration.ZERO, "late");
+                BulkIngest.GIVE_UP_AFTER), Duration.ZERO, "late");
         WriteStep done = destination.resume(late);
         assertThat(((WriteStep.Done) done).result().results()).isEmpty();
 
@@ -584,13 +584,13 @@ class SalesforceDestinationTest {
 
     @Test
     void bulkErrorsReadLikeCollectionErrors() {
-        assertThat(SalesforceDestination.bulkReason("REQUIRED_FIELD_MISSING:Required fields are missing: [LastName]:LastName --"))
+        assertThat(BulkIngest.bulkReason("REQUIRED_FIELD_MISSING:Required fields are missing: [LastName]:LastName --"))
                 .isEqualTo("REQUIRED_FIELD_MISSING: Required fields are missing: [LastName] (fields: LastName)");
-        assertThat(SalesforceDestination.bulkReason("INVALID_EMAIL_ADDRESS:Email: invalid email address: x:Email --"))
+        assertThat(BulkIngest.bulkReason("INVALID_EMAIL_ADDRESS:Email: invalid email address: x:Email --"))
                 .isEqualTo("INVALID_EMAIL_ADDRESS: Email: invalid email address: x (fields: Email)");
-        assertThat(SalesforceDestination.bulkReason("ENTITY_IS_DELETED:entity is deleted:--"))
+        assertThat(BulkIngest.bulkReason("ENTITY_IS_DELETED:entity is deleted:--"))
                 .isEqualTo("ENTITY_IS_DELETED: entity is deleted");
-        assertThat(SalesforceDestination.bulkReason("")).isEqualTo("refused without a reason");
+        assertThat(BulkIngest.bulkReason("")).isEqualTo("refused without a reason");
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.ebb.spi;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -79,6 +80,18 @@ public interface Destination extends AutoCloseable {
     default List<RemoteRecord> read(String object, String matchField, Collection<String> matchValues,
                                     Collection<String> fields) throws DestinationException {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot read records back");
+    }
+
+    /**
+     * Checks one record's values before any call, for a rule that field types cannot express: an email an audience
+     * cannot normalise, a phone number that cannot be made E.164. The plan reports a row with a problem as invalid,
+     * with this reason, and never sends it. Pure: no call, no state, cheap enough for every planned row.
+     *
+     * @param fields destination field name to value, as {@link OutboundRecord#fields()} would carry them
+     * @return what is wrong, naming the field (never a secret), or empty when the record can be sent
+     */
+    default Optional<String> problem(String object, Map<String, Object> fields) {
+        return Optional.empty();
     }
 
     @Override

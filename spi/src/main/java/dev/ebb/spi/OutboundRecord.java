@@ -15,7 +15,8 @@ import java.util.Objects;
  * @param fields        destination field name to value, in mapping order. Values are {@link String},
  *                      {@link java.math.BigDecimal}, {@link Long}, {@link Double}, {@link Boolean},
  *                      {@link java.time.LocalDate}, {@link java.time.Instant}, or {@code null} to clear the field.
- *                      Empty for {@link Operation#DELETE}. Unmodifiable.
+ *                      Empty for {@link Operation#DELETE}, except in {@link Mode#ADD_REMOVE} syncs, where a delete
+ *                      carries the values last delivered for the row. Unmodifiable.
  */
 public record OutboundRecord(String key, String matchValue, String destinationId, Map<String, Object> fields) {
     public OutboundRecord {

@@ -139,7 +139,7 @@ final class SyncReader {
     /** What {@code on_removed} is when the sync does not say. */
     static RemovalBehaviour defaultRemoval(Mode mode) {
         return switch (mode) {
-            case MIRROR -> RemovalBehaviour.DELETE;
+            case MIRROR, ADD_REMOVE -> RemovalBehaviour.DELETE;
             case UPSERT, UPDATE, INSERT -> RemovalBehaviour.IGNORE;
         };
     }
@@ -171,6 +171,11 @@ final class SyncReader {
                 case IGNORE, CLEAR_FIELDS -> Optional.of("mode: mirror deletes the records of rows that leave the"
                         + " model, so on_removed can only be delete; drop on_removed, or use mode: upsert with"
                         + " on_removed: " + ConfigKeys.spelling(onRemoved));
+            };
+            case ADD_REMOVE -> switch (onRemoved) {
+                case DELETE -> Optional.empty();
+                case IGNORE, CLEAR_FIELDS -> Optional.of("mode: add_remove removes the audience members of rows"
+                        + " that leave the model, so on_removed can only be delete; drop on_removed");
             };
         };
     }

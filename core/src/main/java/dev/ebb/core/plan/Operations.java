@@ -16,21 +16,22 @@ public final class Operations {
     private Operations() {
     }
 
-    /** What a removed row does: a mirror deletes, whatever {@code on_removed} says. */
+    /** What a removed row does: a mirror or an audience deletes, whatever {@code on_removed} says. */
     public static RemovalBehaviour removal(SyncConfig sync) {
-        return sync.mode() == Mode.MIRROR ? RemovalBehaviour.DELETE : sync.onRemoved();
+        boolean deletes = sync.mode() == Mode.MIRROR || sync.mode() == Mode.ADD_REMOVE;
+        return deletes ? RemovalBehaviour.DELETE : sync.onRemoved();
     }
 
     /** The write a planned row becomes under the sync's mode, or empty when it needs no call. */
     public static Optional<Operation> operation(SyncConfig sync, PlannedRow row) {
         return switch (row.change()) {
             case ADDED -> Optional.of(switch (sync.mode()) {
-                case UPSERT, MIRROR -> Operation.UPSERT;
+                case UPSERT, MIRROR, ADD_REMOVE -> Operation.UPSERT;
                 case UPDATE -> Operation.UPDATE;
                 case INSERT -> Operation.CREATE;
             });
             case CHANGED -> switch (sync.mode()) {
-                case UPSERT, MIRROR -> Optional.of(Operation.UPSERT);
+                case UPSERT, MIRROR, ADD_REMOVE -> Optional.of(Operation.UPSERT);
                 case UPDATE -> Optional.of(Operation.UPDATE);
                 case INSERT -> Optional.empty();
             };

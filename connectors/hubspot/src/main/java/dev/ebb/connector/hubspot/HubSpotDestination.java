@@ -202,6 +202,7 @@ final class HubSpotDestination implements Destination {
             case CREATE -> writeInputs(batch, "create");
             case UPDATE -> writeInputs(batch, "update");
             case DELETE -> archive(batch);
+            case REPLACE -> throw new PermanentException("HubSpot cannot replace an object's records as a whole", null);
         });
     }
 

@@ -216,6 +216,7 @@ final class MarketoDestination implements Destination {
             case CREATE -> sync(batch, "createOnly");
             case UPDATE -> sync(batch, "updateOnly");
             case DELETE -> delete(batch);
+            case REPLACE -> throw new PermanentException("Marketo cannot replace the lead database as a whole", null);
         });
     }
 

@@ -282,6 +282,7 @@ final class SalesforceDestination implements Destination {
             case CREATE -> Kind.CREATE;
             case UPDATE -> Kind.UPDATE_BY_ID;
             case DELETE -> Kind.DELETE_BY_ID;
+            case REPLACE -> throw new PermanentException("Salesforce cannot replace an object's records as a whole", null);
         };
         Map<String, String> ids = new LinkedHashMap<>();
         Map<String, RecordResult> decided = new LinkedHashMap<>();

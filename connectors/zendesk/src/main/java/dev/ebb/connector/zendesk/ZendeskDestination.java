@@ -235,6 +235,8 @@ final class ZendeskDestination implements Destination {
             }
             case CREATE -> throw new PermanentException("Zendesk " + object.plural() + " are written with mode upsert, "
                     + "update or mirror; insert is not supported", null);
+            case REPLACE -> throw new PermanentException("Zendesk cannot replace " + object.plural() + " as a whole",
+                    null);
         }
         if (!lookup.isEmpty()) {
             return new WriteState(Stage.LOOKUP, lookup, ids, answered, List.of(), null, 0, RateUsage.UNKNOWN);

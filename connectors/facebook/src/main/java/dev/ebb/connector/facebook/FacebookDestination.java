@@ -110,7 +110,7 @@ final class FacebookDestination implements Destination {
     /** The ad account: Meta's custom_audience limit is per ad account, whoever's token calls. */
     @Override
     public String accountId() {
-        return "facebook:" + config.apiUrl().getHost() + ":" + config.apiUrl().getPort() + "/" + config.adAccountId();
+        return "facebook:" + config.apiUrl().getRawAuthority() + "/" + config.adAccountId();
     }
 
     /** The tier's hourly custom_audience allowance (see {@link FacebookConnector.AccessTier}); no daily quota. */
@@ -214,7 +214,11 @@ final class FacebookDestination implements Destination {
     record Session(long sessionId, int batchSeq, boolean lastBatch, long estimatedTotal) {
     }
 
-    /** The form body the SDKs send: {@code payload} and {@code session} as JSON. */
+    /**
+     * The parameters as a form body, {@code payload} and {@code session} each as JSON, the way Meta's SDKs encode
+     * them. A removal sends them in the body too (as the PHP SDK does for every method but GET): 10,000 digests
+     * are far more than a URL may hold.
+     */
     static String form(UserRows.Encoded encoded, Session session) {
         ObjectNode payload = JSON.createObjectNode();
         ArrayNode schema = payload.putArray("schema");

@@ -237,7 +237,8 @@ public final class FacebookSandbox extends SandboxServer {
     private SandboxResponse route(SandboxRequest request) {
         Map<String, String> params = params(request);
         authenticate(request, params);
-        if (!window.tryTake(1)) throw new SandboxReply(withUsage(tooManyCalls(), 60));
+        // The window's length is the longest wait there can be; the log does not say when its oldest call leaves.
+        if (!window.tryTake(1)) throw new SandboxReply(withUsage(tooManyCalls(), (int) WINDOW.toMinutes()));
         String path = request.path();
         Matcher versioned = VERSION.matcher(path);
         if (versioned.matches()) path = versioned.group(1);

@@ -165,6 +165,12 @@ class FacebookSandboxTest {
     }
 
     @Test
+    void ebbSandboxFacebookFindsTheProvider() {
+        assertThat(dev.ebb.sandbox.SandboxProvider.find("facebook")).hasValueSatisfying(provider ->
+                assertThat(provider.options()).extracting(o -> o.name()).contains("audiences", "per_hour", "tier"));
+    }
+
+    @Test
     void optionsAreCheckedAndAFlaggedAudienceRefusesEdits() throws Exception {
         assertThatThrownBy(() -> FacebookSandbox.fromOptions(0, Map.of("tier", "gold")))
                 .hasMessageContaining("dev or standard");

@@ -200,6 +200,10 @@ class FacebookDestinationTest {
         assertThat(done).isInstanceOf(WriteStep.Done.class);
         assertThat(((WriteStep.Done) done).result().results()).hasSize(10_001);
         assertThat(sandbox.memberCount(AUDIENCE)).isEqualTo(10_001);
+        // The last step again (its answer lost): the same batch_seq, the same membership.
+        assertThat(destination.resume(pending)).isInstanceOf(WriteStep.Done.class);
+        assertThat(sandbox.memberCount(AUDIENCE)).isEqualTo(10_001);
+        assertThat(sandbox.requests().stream().filter(r -> r.path().endsWith("/usersreplace")).count()).isEqualTo(4);
     }
 
     @Test

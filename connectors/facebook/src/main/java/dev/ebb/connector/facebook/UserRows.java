@@ -45,49 +45,60 @@ final class UserRows {
 
     /** Why a record cannot be sent, naming the field; empty when every value can be normalised. */
     Optional<String> problem(Map<String, Object> fields) {
+        return sent(fields).problem();
+    }
+
+    /** A record's values as sent, by key, or why it cannot be sent: one encoding of each value. */
+    private record Checked(Optional<String> problem, Map<AudienceKey, String> values) {
+    }
+
+    private Checked sent(Map<String, Object> fields) {
+        Map<AudienceKey, String> sent = new java.util.EnumMap<>(AudienceKey.class);
         boolean any = false;
         for (Map.Entry<String, Object> field : fields.entrySet()) {
             AudienceKey key = AudienceKey.BY_NAME.get(field.getKey());
             if (key == null) {
-                return Optional.of(field.getKey() + " is not a field of Meta's multi-key schema; use one of "
-                        + AudienceKey.BY_NAME.keySet().stream().sorted().toList());
+                return new Checked(Optional.of(field.getKey() + " is not a field of Meta's multi-key schema; use one of "
+                        + AudienceKey.BY_NAME.keySet().stream().sorted().toList()), Map.of());
             }
             switch (key.encode(field.getValue(), phoneRegion, thisYear)) {
                 case AudienceKey.Problem problem -> {
-                    return Optional.of(problem.reason());
+                    return new Checked(Optional.of(problem.reason()), Map.of());
                 }
-                case AudienceKey.Sent sent -> any |= !sent.value().isEmpty();
+                case AudienceKey.Sent value -> {
+                    sent.put(key, value.value());
+                    any |= !value.value().isEmpty();
+                }
             }
         }
-        return any ? Optional.empty() : Optional.of("no identifier to match: every mapped field ("
-                + String.join(", ", fields.keySet()) + ") is empty");
+        if (!any) {
+            return new Checked(Optional.of("no identifier to match: every mapped field ("
+                    + String.join(", ", fields.keySet()) + ") is empty"), Map.of());
+        }
+        return new Checked(Optional.empty(), sent);
     }
 
     /** The rows for {@code records} of an {@code operation} whose match field is {@code matchField}. */
     Encoded encode(List<OutboundRecord> records, Operation operation, String matchField) {
-        List<Map<String, Object>> valueSets = new ArrayList<>();
+        List<Map<AudienceKey, String>> sentSets = new ArrayList<>();
         Set<AudienceKey> keys = EnumSet.noneOf(AudienceKey.class);
         List<RecordResult> rejected = new ArrayList<>();
         List<OutboundRecord> kept = new ArrayList<>();
         for (OutboundRecord record : records) {
-            Map<String, Object> values = values(record, operation, matchField);
-            Optional<String> problem = problem(values);
-            if (problem.isPresent()) {
-                rejected.add(RecordResult.rejected(record.key(), "not sent: " + problem.get()));
+            Checked checked = sent(values(record, operation, matchField));
+            if (checked.problem().isPresent()) {
+                rejected.add(RecordResult.rejected(record.key(), "not sent: " + checked.problem().get()));
                 continue;
             }
-            values.keySet().forEach(name -> keys.add(AudienceKey.BY_NAME.get(name)));
-            valueSets.add(values);
+            keys.addAll(checked.values().keySet());
+            sentSets.add(checked.values());
             kept.add(record);
         }
         List<AudienceKey> schema = List.copyOf(keys);
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < kept.size(); i++) {
             List<String> sent = new ArrayList<>(schema.size());
-            for (AudienceKey key : schema) {
-                // problem() has passed, so every value encodes.
-                sent.add(((AudienceKey.Sent) key.encode(valueSets.get(i).get(key.name()), phoneRegion, thisYear)).value());
-            }
+            for (AudienceKey key : schema) sent.add(sentSets.get(i).getOrDefault(key, ""));
             rows.add(new Row(kept.get(i), List.copyOf(sent)));
         }
         return new Encoded(schema, rows, rejected);

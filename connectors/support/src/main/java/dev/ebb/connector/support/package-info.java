@@ -4,7 +4,8 @@
  * ({@link dev.ebb.connector.support.RetryAfter}), vendors' rate headers ({@link dev.ebb.connector.support.RateHeaders}),
  * the settings of an {@code ebb.yaml} entry ({@link dev.ebb.connector.support.Settings}), and the identifiers audience
  * APIs hash ({@link dev.ebb.connector.support.Hashes}, {@link dev.ebb.connector.support.Emails},
- * {@link dev.ebb.connector.support.PhoneNumbers}).
+ * {@link dev.ebb.connector.support.PhoneNumbers}, {@link dev.ebb.connector.support.Names},
+ * {@link dev.ebb.connector.support.PostalCodes}, {@link dev.ebb.connector.support.Countries}).
  *
  * <p>It depends on the SPI and the JDK only; Jackson and libphonenumber are optional, for the classes that need them.
  * It never retries, waits or counts: one {@code send} is one request. What a vendor means by its own codes stays in

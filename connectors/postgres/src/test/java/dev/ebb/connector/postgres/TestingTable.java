@@ -55,6 +55,9 @@ final class TestingTable implements AutoCloseable, RecordInspector {
                         + " visits integer NOT NULL DEFAULT 0,"
                         + " updated_at timestamptz NOT NULL DEFAULT now())",
                 "GRANT USAGE ON SCHEMA " + schema + " TO " + ROLE,
+                // Tables a test adds to the schema are the role's to write, as the contract's table is.
+                "ALTER DEFAULT PRIVILEGES IN SCHEMA " + schema + " GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO "
+                        + ROLE,
                 "GRANT SELECT, INSERT, UPDATE, DELETE ON " + schema + "." + TABLE + " TO " + ROLE);
         return new TestingTable(postgres, schema);
     }

@@ -29,7 +29,9 @@ import java.util.Map;
  * statement for a row's values (a constraint, a value the column cannot take), the statement is rolled back to its
  * savepoint and the group is split in halves, again and again, inside the same transaction: the good rows are
  * written, each bad row is rejected with the server's reason, and a batch with one bad row costs about
- * 2·log2(n) statements instead of n. Any other failure fails the whole call. Not thread-safe: one per call.
+ * 2·log2(n) statements instead of n. Every attempt has its savepoint, even the first (a statement refused without
+ * one would abort the transaction, and starting another would make the call two transactions). Any other failure
+ * fails the whole call. Not thread-safe: one per call.
  */
 final class TableWriter {
     private final Connection connection;
@@ -135,16 +137,26 @@ final class TableWriter {
             if (!SqlFailures.aboutTheRow(e)) throw e;
             connection.rollback(savepoint);
             connection.releaseSavepoint(savepoint);
-            if (records.size() == 1) {
-                OutboundRecord record = records.getFirst();
-                results.put(record.key(), RecordResult.rejected(record.key(), SqlFailures.reason(e)));
-                return;
-            }
-            int half = records.size() / 2;
-            attempt(statement, records.subList(0, half));
-            attempt(statement, records.subList(half, records.size()));
+            refused(statement, records, e);
             return;
         }
+        answer(records, written);
+    }
+
+    /** The statement was refused for a row's values: a lone row is rejected, more are halved. */
+    private void refused(Statement statement, List<OutboundRecord> records, SQLException e) throws SQLException {
+        if (records.size() == 1) {
+            OutboundRecord record = records.getFirst();
+            results.put(record.key(), RecordResult.rejected(record.key(), SqlFailures.reason(e)));
+            return;
+        }
+        int half = records.size() / 2;
+        attempt(statement, records.subList(0, half));
+        attempt(statement, records.subList(half, records.size()));
+    }
+
+    /** Each record's answer after its statement went through: written, or why the statement left it out. */
+    private void answer(List<OutboundRecord> records, Map<Integer, String> written) {
         for (int i = 0; i < records.size(); i++) {
             OutboundRecord record = records.get(i);
             String id = written.get(i + 1);

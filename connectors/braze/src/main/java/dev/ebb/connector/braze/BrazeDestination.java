@@ -113,15 +113,10 @@ final class BrazeDestination implements Destination {
         };
     }
 
-    /** An event or purchase without its required fields is never sent: Braze would refuse it. */
+    /** An event or purchase without its required fields is never sent (start refuses it too): Braze would refuse it. */
     @Override
     public Optional<String> problem(String object, Map<String, Object> values) {
-        for (String required : BrazeFields.required(object)) {
-            if (values.get(required) == null) {
-                return Optional.of("Braze " + object + " need '" + required + "'; map a column or a value to it");
-            }
-        }
-        return Optional.empty();
+        return BrazeFields.missing(object, values);
     }
 
     // ---- describe -----------------------------------------------------------------------------------------

@@ -117,6 +117,16 @@ final class BrazeFields {
         return fields;
     }
 
+    /** What an event or purchase lacks that Braze requires, naming the field; empty when it has it all. */
+    static java.util.Optional<String> missing(String object, Map<String, Object> values) {
+        for (String field : required(object)) {
+            if (values.get(field) == null) {
+                return java.util.Optional.of("Braze " + object + " need '" + field + "'; map a column or a value to it");
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     /** The fields an object's record must carry: Braze refuses an event or purchase without them. */
     static List<String> required(String object) {
         return switch (object) {

@@ -61,10 +61,13 @@ final class TrackPayload {
             // "When using a user_alias, 'Update Only' defaults to true" (post_user_track page): say it either way.
             if (own == null) object.put("_update_existing_only", existingOnly);
             else if (batch.matchField().equals(BrazeFields.USER_ALIAS)) object.put("_update_existing_only", false);
-            String unsendable = null;
+            String unsendable = BrazeFields.missing(batch.object(), record.fields()).orElse(null);
             for (Map.Entry<String, Object> field : record.fields().entrySet()) {
+                if (unsendable != null) break;
                 String name = field.getKey();
                 if (name.equals(BrazeFields.EXTERNAL_ID) || name.equals(BrazeFields.USER_ALIAS)) continue;
+                // Only a profile attribute is cleared by null; an event or purchase simply lacks the value.
+                if (own != null && field.getValue() == null) continue;
                 ObjectNode target = own == null || own.contains(name) ? object : properties(object);
                 if (!put(target, name, field.getValue())) {
                     unsendable = "not sent: " + name + " = " + field.getValue()

@@ -7,8 +7,9 @@ import java.util.Optional;
 /**
  * How an answer's status reads, per call and per row: 429 is always a throttle (with its {@code Retry-After});
  * then a status in {@code retry} is a failure that may pass, one in {@code accept} an acceptance and one in
- * {@code reject} a refusal of the row for what it holds. Anything else (a redirect, which is never followed, an
- * unlisted status) is a failure of the call that trying again cannot help.
+ * {@code reject} a refusal of the row for what it holds. Anything else (refused credentials, 401, 403 and 407 by
+ * default; a redirect, which is never followed; an unlisted status) is a failure of the call that trying again cannot
+ * help.
  *
  * @param rowStatusPath where a batch answer holds one status per row, in the rows' order, as a dotted path
  *                      ({@code results}, {@code data.items}); each element is a status number or an object with
@@ -16,7 +17,7 @@ import java.util.Optional;
  */
 record ResponseRules(StatusRanges accept, StatusRanges reject, StatusRanges retry, String rowStatusPath) {
     static final String DEFAULT_ACCEPT = "200-299";
-    static final String DEFAULT_REJECT = "400-407,409-424,426-428,430-499";
+    static final String DEFAULT_REJECT = "400,402,404-406,409-424,426-428,430-499";
     static final String DEFAULT_RETRY = "408,425,500-599";
 
     /** What a status means. */

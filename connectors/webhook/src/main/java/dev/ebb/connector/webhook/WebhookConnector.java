@@ -60,8 +60,8 @@ public final class WebhookConnector implements DestinationConnector {
                         + WebhookSettings.DEFAULT_CONCURRENCY + ")"),
                 ConnectorOption.optional("accept_status", "statuses that deliver (default "
                         + ResponseRules.DEFAULT_ACCEPT + ")"),
-                ConnectorOption.optional("reject_status", "statuses that refuse the row (default 4xx but 408, 425, "
-                        + "429)"),
+                ConnectorOption.optional("reject_status", "statuses that refuse the row (default 4xx but 401, 403, 407, "
+                        + "408, 425, 429)"),
                 ConnectorOption.optional("retry_status", "statuses worth trying again (default "
                         + ResponseRules.DEFAULT_RETRY + "); 429 always waits for Retry-After"),
                 ConnectorOption.optional("row_status_path", "where a batch answer lists one status per row, e.g. "

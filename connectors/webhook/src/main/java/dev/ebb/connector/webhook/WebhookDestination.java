@@ -107,6 +107,11 @@ final class WebhookDestination implements Destination {
         if (batch.operation() == dev.ebb.spi.Operation.REPLACE) {
             throw new PermanentException("a webhook cannot replace an object's records as a whole", null);
         }
+        if (settings.perRow() && batch.records().size() > 1) {
+            // Rows are sent one per request (per: row); the runtime splits a larger batch until each row is alone.
+            throw new PermanentException("per: row sends one row per request, and this batch holds "
+                    + batch.records().size(), null);
+        }
         checkAddresses();
         String body = settings.template().render(batch, batch.records(), settings.perRow());
         if (settings.contentType().toLowerCase(Locale.ROOT).contains("json") && !isJson(body)) {
@@ -163,9 +168,12 @@ final class WebhookDestination implements Destination {
         switch (settings.rules().read(answer.status())) {
             case THROTTLED -> throw new ThrottledException(what, RetryAfter.of(answer.headers(), clock).orElse(null), false);
             case RETRY -> throw new TransientException(what + ": " + reason(body), null, false);
-            case UNEXPECTED -> throw new PermanentException(what + (answer.status() >= 300 && answer.status() < 400
-                    ? ", a redirect, which Ebb does not follow; set url to the final address"
-                    : ", a status none of accept_status, reject_status or retry_status lists") , null);
+            case UNEXPECTED -> throw new PermanentException(what + switch (answer.status()) {
+                case 401, 403, 407 -> ": the receiver refused the credentials; check authorization and headers";
+                default -> answer.status() >= 300 && answer.status() < 400
+                        ? ", a redirect, which Ebb does not follow; set url to the final address"
+                        : ", a status none of accept_status, reject_status or retry_status lists";
+            }, null);
             case ACCEPTED, REJECTED -> { }
         }
         Optional<JsonNode> rows = settings.rules().rowStatuses(body);

@@ -155,7 +155,8 @@ class WebhookDestinationTest {
         receiver.answerJson(422, "{\"error\":\"name is required\"}")
                 .answer(SandboxResponse.json(429, Map.of()).withHeader("Retry-After", "7"))
                 .answerJson(503, "{}")
-                .answer(SandboxResponse.empty(302).withHeader("Location", "http://10.0.0.1/"));
+                .answer(SandboxResponse.empty(302).withHeader("Location", "http://10.0.0.1/"))
+                .answer(SandboxResponse.empty(401));
         try (Destination hook = open(settings())) {
             RecordResult refused = Steps.complete(hook, batch(row(1, "a", 1L))).results().getFirst();
             assertThat(refused.status()).isEqualTo(RecordResult.Status.REJECTED);
@@ -165,8 +166,12 @@ class WebhookDestinationTest {
             assertThatThrownBy(() -> hook.start(batch(row(1, "a", 1L)))).isInstanceOf(TransientException.class);
             assertThatThrownBy(() -> hook.start(batch(row(1, "a", 1L)))).isInstanceOf(PermanentException.class)
                     .hasMessageContaining("redirect");
+            assertThatThrownBy(() -> hook.start(batch(row(1, "a", 1L)))).as("refused credentials fail the call")
+                    .isInstanceOf(PermanentException.class).hasMessageContaining("check authorization");
+            assertThatThrownBy(() -> hook.start(batch(row(1, "a", 1L), row(2, "b", 2L))))
+                    .as("per: row takes one row a request").isInstanceOf(PermanentException.class);
         }
-        assertThat(receiver.received()).as("the redirect is not followed").hasSize(4);
+        assertThat(receiver.received()).as("the redirect is not followed; a two-row batch is not sent").hasSize(5);
     }
 
     @Test

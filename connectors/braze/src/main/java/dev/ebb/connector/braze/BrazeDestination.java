@@ -44,8 +44,9 @@ import java.util.Set;
  * <p>Objects: {@code users} (profile attributes; upsert, and {@code on_removed: clear_fields} through
  * {@code _update_existing_only}), {@code events} and {@code purchases} (append-only: {@code mode: insert}). Each is
  * matched by {@code external_id} or by {@code user_alias} (the model's value is the {@code alias_name}, the entry's
- * {@code alias_label} the label). Users cannot be deleted or mirrored here: {@code /users/delete} takes 50 ids a
- * request and one kind of identifier, and its own rate limit; that is left for later.
+ * {@code alias_label} the label). Removed users are deleted ({@code mode: mirror}, {@code on_removed: delete})
+ * through {@code POST /users/delete}, which takes 50 identifiers a request: a batch of more is deleted in
+ * {@link WriteStep.Pending} steps of 50, one request each.
  *
  * <p>Thread-safe: the HTTP client and the JSON mapper are shared, nothing else changes after construction.
  */
@@ -60,6 +61,13 @@ final class BrazeDestination implements Destination {
      * own bound, far above 75 ordinary objects.
      */
     static final long MAX_BYTES = 1L << 20;
+    /**
+     * "Up to 50 external_ids, user_aliases, … can be included in a single request" to /users/delete
+     * (https://www.braze.com/docs/api/endpoints/user_data/post_user_delete/). Its own 20,000 requests a minute is
+     * not declared as a window: a window binds every call, and would hold /users/track to a third of its limit; a
+     * 429 from it is waited out like any other.
+     */
+    static final int MAX_DELETES = 50;
     /** "/users/track: 3,000 requests every three seconds" per workspace (LIMITS §5, https://www.braze.com/docs/api/api_limits/). */
     static final RateWindow TRACK_WINDOW = new RateWindow(3_000, Duration.ofSeconds(3));
     /**
@@ -105,8 +113,9 @@ final class BrazeDestination implements Destination {
     public Optional<ObjectCapabilities> object(String object) {
         BatchLimits limits = new BatchLimits(MAX_RECORDS, MAX_BYTES);
         return switch (object) {
-            case BrazeFields.USERS -> Optional.of(new ObjectCapabilities(object, Set.of(Mode.UPSERT),
-                    Set.of(RemovalBehaviour.IGNORE, RemovalBehaviour.CLEAR_FIELDS), MATCH, limits, false));
+            case BrazeFields.USERS -> Optional.of(new ObjectCapabilities(object, Set.of(Mode.UPSERT, Mode.MIRROR),
+                    Set.of(RemovalBehaviour.IGNORE, RemovalBehaviour.CLEAR_FIELDS, RemovalBehaviour.DELETE), MATCH,
+                    limits, false));
             case BrazeFields.EVENTS, BrazeFields.PURCHASES -> Optional.of(new ObjectCapabilities(object,
                     Set.of(Mode.INSERT), Set.of(RemovalBehaviour.IGNORE), MATCH, limits, false));
             default -> Optional.empty();
@@ -152,14 +161,57 @@ final class BrazeDestination implements Destination {
                 if (profiles) throw new PermanentException("Braze users take no create from Ebb; use mode upsert", null);
                 yield false;
             }
-            case DELETE, REPLACE -> throw new PermanentException("Braze " + batch.object() + " take no " + operation
-                    + " from Ebb (deleting profiles is not supported yet)", null);
+            case DELETE -> {
+                if (!profiles) throw new PermanentException("Braze " + batch.object() + " cannot be deleted", null);
+                yield false;
+            }
+            case REPLACE -> throw new PermanentException("Braze " + batch.object() + " cannot be replaced as a whole",
+                    null);
         };
         if (batch.matchField().equals(BrazeFields.USER_ALIAS) && aliasLabel == null) {
             throw new PermanentException("matching Braze users by user_alias needs the destination's alias_label "
                     + "setting (the label of the aliases; the model's column gives each alias_name)", null);
         }
+        if (batch.operation() == dev.ebb.spi.Operation.DELETE) return delete(batch, new Deleted(0, List.of()));
         return new WriteStep.Done(track(new TrackPayload(batch, existingOnly, aliasLabel), batch));
+    }
+
+    /** How far a delete has come: the next record to delete and the answers so far. Immutable. */
+    private record Deleted(int next, List<RecordResult> results) {
+        Deleted {
+            results = List.copyOf(results);
+        }
+    }
+
+    /** Takes a delete of more than {@link #MAX_DELETES} users one request further. */
+    @Override
+    public WriteStep resume(WriteStep.Pending pending) throws DestinationException {
+        if (!(pending.state() instanceof Deleted progress)) {
+            throw new IllegalArgumentException("not a step of a Braze delete: " + pending.state());
+        }
+        return delete(pending.batch(), progress);
+    }
+
+    /** One {@code POST /users/delete} of the next 50 records: by external id, or by user alias. */
+    private WriteStep delete(WriteBatch batch, Deleted progress) throws DestinationException {
+        List<dev.ebb.spi.OutboundRecord> chunk = batch.records().subList(progress.next(),
+                Math.min(batch.records().size(), progress.next() + MAX_DELETES));
+        boolean byAlias = batch.matchField().equals(BrazeFields.USER_ALIAS);
+        com.fasterxml.jackson.databind.node.ObjectNode body = JSON.createObjectNode();
+        com.fasterxml.jackson.databind.node.ArrayNode ids = body.putArray(byAlias ? "user_aliases" : "external_ids");
+        for (dev.ebb.spi.OutboundRecord record : chunk) {
+            if (byAlias) ids.addObject().put("alias_name", record.matchValue()).put("alias_label", aliasLabel);
+            else ids.add(record.matchValue());
+        }
+        Answer answer = send("POST", "/users/delete", body.toString());
+        if (answer.status() < 200 || answer.status() >= 300) throw failure(answer, "deleting " + chunk.size() + " users");
+        // Braze queues the deletions; an identifier it does not know is simply not there any more.
+        List<RecordResult> results = new java.util.ArrayList<>(progress.results());
+        chunk.forEach(record -> results.add(RecordResult.accepted(record.key(), record.matchValue())));
+        Deleted next = new Deleted(progress.next() + chunk.size(), results);
+        if (next.next() >= batch.records().size()) return new WriteStep.Done(new WriteResult(results, usage(answer.headers())));
+        return new WriteStep.Pending(batch, next, Duration.ZERO, "Braze /users/delete: " + next.next() + " of "
+                + batch.records().size() + " users deleted");
     }
 
     private WriteResult track(TrackPayload payload, WriteBatch batch) throws DestinationException {

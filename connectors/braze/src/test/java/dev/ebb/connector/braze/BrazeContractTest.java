@@ -64,10 +64,9 @@ class BrazeContractTest extends DestinationContractTest<BrazeSandbox> {
 
     @Override
     protected Set<Behavior> unsupported() {
-        // Users are upserted only: Braze neither refuses a create of a known profile nor an update of an unknown one
-        // (it ignores it), it returns no values, and deleting profiles is not supported yet. Every call answers at once.
-        return Set.of(Behavior.INSERT, Behavior.UPDATE, Behavior.DELETE, Behavior.DELETE_BY_MATCH_VALUE,
-                Behavior.READ_BACK, Behavior.ASYNCHRONOUS_WRITE);
+        // Users are upserted: Braze neither refuses a create of a known profile nor an update of an unknown one (it
+        // ignores it), and it returns no values. Writes of up to 50 users answer at once.
+        return Set.of(Behavior.INSERT, Behavior.UPDATE, Behavior.READ_BACK, Behavior.ASYNCHRONOUS_WRITE);
     }
 
     @Override

@@ -157,4 +157,29 @@ class BrazeDestinationTest {
             }
         }
     }
+
+    @Test
+    void removedUsersAreDeletedFiftyARequestInSteps() throws Exception {
+        try (BrazeSandbox sandbox = BrazeSandbox.builder().build()) {
+            sandbox.start();
+            List<OutboundRecord> users = java.util.stream.IntStream.range(0, 60)
+                    .mapToObj(i -> record("k" + i, "u-" + i, Map.of("first_name", "N" + i))).toList();
+            try (Destination braze = open(sandbox.baseUrl())) {
+                Steps.complete(braze, new WriteBatch("users", Operation.UPSERT, "external_id", users.subList(0, 30)));
+                Steps.complete(braze, new WriteBatch("users", Operation.UPSERT, "external_id", users.subList(30, 60)));
+                assertThat(sandbox.userCount()).isEqualTo(60);
+                List<OutboundRecord> doomed = users.subList(0, 55).stream()
+                        .map(u -> new OutboundRecord(u.key(), u.matchValue(), u.matchValue(), Map.of())).toList();
+                sandbox.clearRequests();
+                Steps.Completed deleted = Steps.drive(braze, new WriteBatch("users", Operation.DELETE, "external_id",
+                        doomed), wait -> assertThat(wait).isZero());
+                assertThat(deleted.calls()).isEqualTo(2);
+                assertThat(sandbox.requestCount("/users/delete")).isEqualTo(2);
+                assertThat(deleted.result().results()).hasSize(55).allMatch(RecordResult::accepted);
+            }
+            assertThat(sandbox.userCount()).isEqualTo(5);
+            assertThat(sandbox.user("u-54")).isEmpty();
+            assertThat(sandbox.user("u-55")).isPresent();
+        }
+    }
 }

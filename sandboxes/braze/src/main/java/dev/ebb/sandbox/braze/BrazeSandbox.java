@@ -38,9 +38,14 @@ import java.util.TreeMap;
  *       (https://www.braze.com/docs/api/api_limits/), as a sliding window; every answer carries
  *       {@code X-RateLimit-Limit}, {@code X-RateLimit-Remaining} and {@code X-RateLimit-Reset} (UTC epoch seconds),
  *       and a call over the limit is a 429 (same page, "Rate limit headers").</li>
+ *   <li>{@code POST /users/delete}: "up to 50 external_ids, user_aliases, braze_ids, email_addresses, or
+ *       phone_numbers" per request, "only one of" those kinds in a request; answers
+ *       {@code 202 {"deleted":n,"message":"success"}}; 20,000 requests a minute, shared with the alias, identify and
+ *       merge endpoints (https://www.braze.com/docs/api/endpoints/user_data/post_user_delete/). The sandbox deletes
+ *       by external id and user alias.</li>
  *   <li>{@code GET /_sandbox/users} lists the profiles; {@code DELETE /_sandbox/users} forgets them.</li>
  * </ul>
- * Not modelled: braze_id, email and phone identifiers, /users/delete, /users/track/bulk, the other endpoints' limits.
+ * Not modelled: braze_id, email and phone identifiers, /users/track/bulk, the other endpoints' limits.
  *
  * <p>Thread-safe: one lock guards the profiles and the attribute catalogue, so each call is applied atomically.
  */
@@ -56,6 +61,10 @@ public final class BrazeSandbox extends SandboxServer {
     public static final int DEFAULT_PER_WINDOW = 3_000;
     /** The window of {@link #DEFAULT_PER_WINDOW}. */
     public static final Duration WINDOW = Duration.ofSeconds(3);
+    /** "Up to 50 external_ids, user_aliases, … can be included in a single request" (post_user_delete page). */
+    public static final int MAX_DELETES = 50;
+    /** "a shared rate limit of 20,000 requests per minute" for /users/delete (post_user_delete page). */
+    public static final int DELETES_PER_MINUTE = 20_000;
     /** "The attributes are returned in groups of 50" (get_custom_attributes page). */
     public static final int ATTRIBUTES_PER_PAGE = 50;
 
@@ -70,6 +79,7 @@ public final class BrazeSandbox extends SandboxServer {
 
     private final Set<String> apiKeys;
     private final SlidingWindow trackWindow;
+    private final SlidingWindow deleteWindow;
     private final UserTrack userTrack = new UserTrack(this);
     private final Object data = new Object();
     private final List<Profile> profiles = new ArrayList<>();
@@ -91,6 +101,7 @@ public final class BrazeSandbox extends SandboxServer {
         super(builder);
         this.apiKeys = Set.copyOf(builder.apiKeys.isEmpty() ? Set.of(DEFAULT_API_KEY) : builder.apiKeys);
         this.trackWindow = new SlidingWindow(builder.perWindow, WINDOW, clock());
+        this.deleteWindow = new SlidingWindow(DELETES_PER_MINUTE, Duration.ofMinutes(1), clock());
         attributeTypes.putAll(builder.attributes);
     }
 
@@ -208,6 +219,7 @@ public final class BrazeSandbox extends SandboxServer {
         String route = request.method() + " " + request.path();
         return switch (route) {
             case "POST /users/track" -> track(request);
+            case "POST /users/delete" -> delete(request);
             case "GET /custom_attributes" -> customAttributes(request);
             default -> message(404, "No route for " + route + " in the Braze sandbox");
         };
@@ -226,6 +238,46 @@ public final class BrazeSandbox extends SandboxServer {
         synchronized (data) {
             return userTrack.handle(body).withHeaders(headers);
         }
+    }
+
+    private SandboxResponse delete(SandboxRequest request) {
+        if (!deleteWindow.tryTake(1)) return throttledAnswer(Map.of());
+        JsonNode body;
+        try {
+            body = JSON.readTree(request.body());
+        } catch (IOException e) {
+            return message(400, "Request body is not valid JSON");
+        }
+        List<String> kinds = new ArrayList<>();
+        for (String kind : List.of("external_ids", "user_aliases", "braze_ids", "email_addresses", "phone_numbers")) {
+            if (body != null && body.has(kind)) kinds.add(kind);
+        }
+        if (kinds.size() != 1) {
+            return message(400, "Exactly one of external_ids, user_aliases, braze_ids, email_addresses or "
+                    + "phone_numbers must be given");
+        }
+        JsonNode ids = body.path(kinds.getFirst());
+        if (!ids.isArray() || ids.size() > MAX_DELETES) {
+            return message(400, kinds.getFirst() + " must be an array of at most " + MAX_DELETES + " identifiers");
+        }
+        int deleted = 0;
+        synchronized (data) {
+            for (JsonNode id : ids) {
+                Profile profile = switch (kinds.getFirst()) {
+                    case "external_ids" -> byExternalId.remove(id.asText());
+                    case "user_aliases" -> byAlias.remove(aliasKey(id.path("alias_label").asText(),
+                            id.path("alias_name").asText()));
+                    default -> null;
+                };
+                if (profile == null) continue;
+                profiles.remove(profile);
+                if (profile.externalId != null) byExternalId.remove(profile.externalId);
+                if (profile.aliasLabel != null) byAlias.remove(aliasKey(profile.aliasLabel, profile.aliasName));
+                deleted++;
+            }
+        }
+        ObjectNode answer = JSON.createObjectNode().put("deleted", deleted).put("message", "success");
+        return SandboxResponse.json(202, answer);
     }
 
     private SandboxResponse customAttributes(SandboxRequest request) {

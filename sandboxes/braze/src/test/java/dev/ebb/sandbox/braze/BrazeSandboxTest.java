@@ -123,4 +123,22 @@ class BrazeSandboxTest {
         assertThat(second.headers().firstValue("Link")).isEmpty();
         assertThat(JSON.readTree(call("GET", "/_sandbox/users", null, null).body()).path("users")).hasSize(1);
     }
+
+    @Test
+    void deleteTakesOneKindOfIdentifierFiftyAtATime() throws Exception {
+        track("{\"attributes\":[{\"external_id\":\"u1\"},{\"external_id\":\"u2\"},{\"user_alias\":{\"alias_name\":"
+                + "\"a@x\",\"alias_label\":\"email\"},\"_update_existing_only\":false}]}");
+        assertThat(sandbox.userCount()).isEqualTo(3);
+        String key = BrazeSandbox.DEFAULT_API_KEY;
+        assertThat(call("POST", "/users/delete", key, "{\"external_ids\":[\"u1\"],\"braze_ids\":[\"b\"]}")
+                .statusCode()).isEqualTo(400);
+        String many = IntStream.range(0, 51).mapToObj(i -> "\"x" + i + "\"").collect(Collectors.joining(",", "[", "]"));
+        assertThat(call("POST", "/users/delete", key, "{\"external_ids\":" + many + "}").statusCode()).isEqualTo(400);
+        HttpResponse<String> deleted = call("POST", "/users/delete", key, "{\"external_ids\":[\"u1\",\"nobody\"]}");
+        assertThat(deleted.statusCode()).isEqualTo(202);
+        assertThat(JSON.readTree(deleted.body()).path("deleted").asInt()).isEqualTo(1);
+        assertThat(call("POST", "/users/delete", key, "{\"user_aliases\":[{\"alias_name\":\"a@x\",\"alias_label\":"
+                + "\"email\"}]}").statusCode()).isEqualTo(202);
+        assertThat(sandbox.users()).extracting(BrazeUser::externalId).containsExactly("u2");
+    }
 }

@@ -92,6 +92,11 @@ record WebhookSettings(String entry, URI url, String method, Map<String, String>
         try {
             URI uri = new URI(text);
             if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+                if (uri.getRawUserInfo() != null) {
+                    // It would travel into logs and messages with the URL; a credential belongs in a secret setting.
+                    throw settings.problem("url carries a user and password; remove them and set authorization "
+                            + "(e.g. \"Basic ${env:HOOK_BASIC}\") instead");
+                }
                 String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1)
                         : uri.getHost();
                 if (!settings.bool(AddressGuard.SETTING, false)) {

@@ -224,6 +224,8 @@ class WebhookDestinationTest {
 
     @Test
     void badSettingsSayWhatToWrite() {
+        assertThatThrownBy(() -> open(settings("url", "https://ann:pw@hooks.example.com/x")))
+                .hasMessageContaining("user and password").hasMessageNotContaining("pw");
         assertThatThrownBy(() -> open(settings("rate_limit", "fast"))).hasMessage(
                 "hook: rate_limit 'fast' should read requests/period, e.g. 10/s, 100/10s, 600/min");
         assertThatThrownBy(() -> open(settings("template", "{{#rows}}"))).hasMessageStartingWith(

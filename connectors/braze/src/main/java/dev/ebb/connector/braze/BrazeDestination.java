@@ -2,6 +2,8 @@ package dev.ebb.connector.braze;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ebb.connector.support.AccountIds;
 import dev.ebb.connector.support.Failures;
 import dev.ebb.connector.support.HttpAnswer;
@@ -18,6 +20,8 @@ import dev.ebb.spi.MatchRule;
 import dev.ebb.spi.Mode;
 import dev.ebb.spi.ObjectCapabilities;
 import dev.ebb.spi.ObjectSchema;
+import dev.ebb.spi.Operation;
+import dev.ebb.spi.OutboundRecord;
 import dev.ebb.spi.RateLimits;
 import dev.ebb.spi.RateUsage;
 import dev.ebb.spi.RateWindow;
@@ -32,7 +36,9 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -150,12 +156,12 @@ final class BrazeDestination implements Destination {
     public WriteStep start(WriteBatch batch) throws DestinationException {
         if (object(batch.object()).isEmpty()) throw unknownObject(batch.object());
         boolean profiles = batch.object().equals(BrazeFields.USERS);
-        String operation = batch.operation().name().toLowerCase(java.util.Locale.ROOT);
+        String operation = batch.operation().name().toLowerCase(Locale.ROOT);
         boolean existingOnly = switch (batch.operation()) {
             case UPSERT, UPDATE -> {
                 if (!profiles) throw new PermanentException("Braze " + batch.object() + " are append-only and take no "
                         + operation + "; use mode insert", null);
-                yield batch.operation() == dev.ebb.spi.Operation.UPDATE;
+                yield batch.operation() == Operation.UPDATE;
             }
             case CREATE -> {
                 if (profiles) throw new PermanentException("Braze users take no create from Ebb; use mode upsert", null);
@@ -172,7 +178,7 @@ final class BrazeDestination implements Destination {
             throw new PermanentException("matching Braze users by user_alias needs the destination's alias_label "
                     + "setting (the label of the aliases; the model's column gives each alias_name)", null);
         }
-        if (batch.operation() == dev.ebb.spi.Operation.DELETE) return delete(batch, new Deleted(0, List.of()));
+        if (batch.operation() == Operation.DELETE) return delete(batch, new Deleted(0, List.of()));
         return new WriteStep.Done(track(new TrackPayload(batch, existingOnly, aliasLabel), batch));
     }
 
@@ -194,19 +200,19 @@ final class BrazeDestination implements Destination {
 
     /** One {@code POST /users/delete} of the next 50 records: by external id, or by user alias. */
     private WriteStep delete(WriteBatch batch, Deleted progress) throws DestinationException {
-        List<dev.ebb.spi.OutboundRecord> chunk = batch.records().subList(progress.next(),
+        List<OutboundRecord> chunk = batch.records().subList(progress.next(),
                 Math.min(batch.records().size(), progress.next() + MAX_DELETES));
         boolean byAlias = batch.matchField().equals(BrazeFields.USER_ALIAS);
-        com.fasterxml.jackson.databind.node.ObjectNode body = JSON.createObjectNode();
-        com.fasterxml.jackson.databind.node.ArrayNode ids = body.putArray(byAlias ? "user_aliases" : "external_ids");
-        for (dev.ebb.spi.OutboundRecord record : chunk) {
+        ObjectNode body = JSON.createObjectNode();
+        ArrayNode ids = body.putArray(byAlias ? "user_aliases" : "external_ids");
+        for (OutboundRecord record : chunk) {
             if (byAlias) ids.addObject().put("alias_name", record.matchValue()).put("alias_label", aliasLabel);
             else ids.add(record.matchValue());
         }
         Answer answer = send("POST", "/users/delete", body.toString());
         if (answer.status() < 200 || answer.status() >= 300) throw failure(answer, "deleting " + chunk.size() + " users");
         // Braze queues the deletions; an identifier it does not know is simply not there any more.
-        List<RecordResult> results = new java.util.ArrayList<>(progress.results());
+        List<RecordResult> results = new ArrayList<>(progress.results());
         chunk.forEach(record -> results.add(RecordResult.accepted(record.key(), record.matchValue())));
         Deleted next = new Deleted(progress.next() + chunk.size(), results);
         if (next.next() >= batch.records().size()) return new WriteStep.Done(new WriteResult(results, usage(answer.headers())));

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -118,13 +119,13 @@ final class BrazeFields {
     }
 
     /** What an event or purchase lacks that Braze requires, naming the field; empty when it has it all. */
-    static java.util.Optional<String> missing(String object, Map<String, Object> values) {
+    static Optional<String> missing(String object, Map<String, Object> values) {
         for (String field : required(object)) {
             if (values.get(field) == null) {
-                return java.util.Optional.of("Braze " + object + " need '" + field + "'; map a column or a value to it");
+                return Optional.of("Braze " + object + " need '" + field + "'; map a column or a value to it");
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     /** The fields an object's record must carry: Braze refuses an event or purchase without them. */

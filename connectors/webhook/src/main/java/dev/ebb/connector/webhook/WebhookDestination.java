@@ -18,6 +18,7 @@ import dev.ebb.spi.MatchRule;
 import dev.ebb.spi.Mode;
 import dev.ebb.spi.ObjectCapabilities;
 import dev.ebb.spi.ObjectSchema;
+import dev.ebb.spi.Operation;
 import dev.ebb.spi.OutboundRecord;
 import dev.ebb.spi.RateLimits;
 import dev.ebb.spi.RateUsage;
@@ -104,7 +105,7 @@ final class WebhookDestination implements Destination {
     @Override
     public WriteStep start(WriteBatch batch) throws DestinationException {
         if (object(batch.object()).isEmpty()) describe(batch.object());
-        if (batch.operation() == dev.ebb.spi.Operation.REPLACE) {
+        if (batch.operation() == Operation.REPLACE) {
             throw new PermanentException("a webhook cannot replace an object's records as a whole", null);
         }
         if (settings.perRow() && batch.records().size() > 1) {

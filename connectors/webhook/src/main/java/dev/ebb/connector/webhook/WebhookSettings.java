@@ -7,8 +7,10 @@ import dev.ebb.spi.FieldType;
 import dev.ebb.spi.RateWindow;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -118,14 +121,14 @@ record WebhookSettings(String entry, URI url, String method, Map<String, String>
     }
 
     /** The address a host written as an IP literal stands for; empty for a name (resolving it is a lookup). */
-    private static java.util.Optional<java.net.InetAddress> literal(String host) {
+    private static Optional<InetAddress> literal(String host) {
         boolean ipv4 = host.matches("[0-9.]+");
         boolean ipv6 = host.contains(":");
-        if (!ipv4 && !ipv6) return java.util.Optional.empty();
+        if (!ipv4 && !ipv6) return Optional.empty();
         try {
-            return java.util.Optional.of(java.net.InetAddress.getByName(host));
-        } catch (java.net.UnknownHostException e) {
-            return java.util.Optional.empty();
+            return Optional.of(InetAddress.getByName(host));
+        } catch (UnknownHostException e) {
+            return Optional.empty();
         }
     }
 

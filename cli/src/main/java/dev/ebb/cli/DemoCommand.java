@@ -108,7 +108,7 @@ final class DemoCommand extends BaseCommand {
     private RunRecord run(Path root, String label) throws Session.Failure, InterruptedException {
         say(label + " of churn_to_hubspot ...");
         try (Session session = Session.open(root, Access.READ_WRITE, env)) {
-            ProgressLine progress = new ProgressLine(err, terminal(), "   churn_to_hubspot");
+            ProgressLine progress = session.report(new ProgressLine(err, terminal(), "   churn_to_hubspot"));
             RunReport report = session.engine.run("churn_to_hubspot", output.json ? Progress.NONE : progress);
             progress.done();
             if (!report.clean()) {

@@ -6,7 +6,12 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import dev.ebb.sandbox.SandboxProvider;
+import dev.ebb.sandbox.SandboxServer;
 
 /** Runs {@code ebb} in-process as a shell would, keeping what it printed; and writes small projects to run it on. */
 final class Cli {
@@ -34,6 +39,30 @@ final class Cli {
 
     static Result ebb(String... args) {
         return ebb(Map.of(), args);
+    }
+
+    /**
+     * Starts the sandbox a documented command line names ({@code [ebb ]sandbox VENDOR --port N -o key=value …}) with
+     * exactly its options, on a free port rather than N (another process may hold N).
+     */
+    static SandboxServer sandbox(String commandLine) throws IOException {
+        List<String> words = new ArrayList<>(List.of(commandLine.trim().split("\\s+")));
+        if (words.getFirst().endsWith("ebb")) words.removeFirst();
+        if (!words.getFirst().equals("sandbox")) throw new IllegalArgumentException("not ebb sandbox: " + commandLine);
+        Map<String, String> options = new LinkedHashMap<>();
+        for (int i = 2; i < words.size(); i++) {
+            if (words.get(i).equals("-o")) {
+                String option = words.get(++i);
+                options.put(option.substring(0, option.indexOf('=')), option.substring(option.indexOf('=') + 1));
+            }
+        }
+        return SandboxProvider.find(words.get(1)).orElseThrow().start(0, options);
+    }
+
+    /** Points the project's {@code base_url:} at {@code url}, the one edit a test makes to a generated project. */
+    static void pointAt(Path root, String url) throws IOException {
+        Path config = root.resolve("ebb.yaml");
+        Files.writeString(config, Files.readString(config).replaceAll("(?m)^(\\s*base_url: ).*$", "$1" + url));
     }
 
     /**

@@ -45,7 +45,8 @@ abstract class BaseCommand implements Callable<Integer> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return fail("interrupted", ExitCode.UNAVAILABLE);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError | StackOverflowError e) {
+            // Also a native library that would not load, or a recursion gone wrong: Ebb's fault, not the project's.
             return internalError(e);
         }
     }
@@ -63,7 +64,7 @@ abstract class BaseCommand implements Callable<Integer> {
      * A failure Ebb did not foresee: a bug, not the project's fault. One line that says where to look; its own
      * message is left out (it was never checked for what it may show), the trace only with --debug.
      */
-    private int internalError(RuntimeException e) {
+    private int internalError(Throwable e) {
         StackTraceElement where = e.getStackTrace().length == 0 ? null : e.getStackTrace()[0];
         String message = "internal error: " + e.getClass().getSimpleName()
                 + (where == null ? "" : " at " + where.getClassName() + "." + where.getMethodName() + "("

@@ -70,6 +70,11 @@ final class Cli {
      * {@code churn_risk_score}, with the destination's settings as given (YAML, e.g. {@code token: "${env:T}"}).
      */
     static Path hubspotProject(Path root, String... destinationSettings) throws IOException {
+        return project(root, "hubspot", destinationSettings);
+    }
+
+    /** {@link #hubspotProject} with a destination of another {@code type}. */
+    static Path project(Path root, String type, String... destinationSettings) throws IOException {
         Files.createDirectories(root.resolve("models"));
         Files.createDirectories(root.resolve("syncs"));
         Files.writeString(root.resolve("ebb.yaml"), """
@@ -79,8 +84,7 @@ final class Cli {
                   lakehouse: { type: duckdb }
                 destinations:
                   hubspot:
-                    type: hubspot
-                """ + "    " + String.join("\n    ", destinationSettings) + "\n");
+                """ + "    type: " + type + "\n    " + String.join("\n    ", destinationSettings) + "\n");
         Files.writeString(root.resolve("models/customers.sql"), """
                 SELECT * FROM (VALUES ('ada@example.com', 0.1), ('grace@example.com', 0.2),
                                       ('alan@example.com', 0.3)) t(customer_email, churn_risk_score)

@@ -63,4 +63,26 @@ class SecretsInOutputTest {
         assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCode.INVALID);
         assertThat(result.all()).doesNotContain("ENVSECRET").doesNotContain("MORE").contains("'token'");
     }
+
+    @Test
+    void everyHeaderCredentialIsCheckedTheSameWay() throws Exception {
+        Map<String, String> pasted = Map.of("SECRET", "first-SECRET-line\nsecond-SECRET-line");
+        for (List<String> destination : List.of(
+                List.of("zendesk", "base_url: http://127.0.0.1:9", "oauth_token: \"${env:SECRET}\"", "oauth_token"),
+                List.of("zendesk", "base_url: http://127.0.0.1:9", "email: a@example.com",
+                        "api_token: \"${env:SECRET}\"", "api_token"),
+                List.of("marketo", "base_url: http://127.0.0.1:9", "client_id: id", "client_secret: \"${env:SECRET}\"",
+                        "client_secret"))) {
+            Path project = Files.createDirectories(root.resolve(destination.getFirst() + destination.size()
+                    + destination.getLast()));
+            Cli.project(project, destination.getFirst(), destination.subList(1, destination.size() - 1)
+                    .toArray(String[]::new));
+
+            Cli.Result result = Cli.ebb(pasted, "validate", "-p", project.toString());
+
+            assertThat(result.exitCode()).as("%s: %s", destination, result).isEqualTo(ExitCode.INVALID);
+            assertThat(result.all()).doesNotContain("SECRET").contains("setting '" + destination.getLast()
+                    + "' cannot be sent as a credential");
+        }
+    }
 }

@@ -79,7 +79,7 @@ public final class Settings {
                 if ((c < 0x20 && c != '\t') || c == 0x7F || c > 0xFF) {
                     throw problem("setting '" + key + "' cannot be sent as a credential: it holds "
                             + (c == '\n' || c == '\r' ? "a line break" : "a control or non-Latin-1 character")
-                            + " at character " + (i + 1) + " of " + text.length() + " (the value is not shown); "
+                            + " at character " + (i + 1) + " (the value is not shown); "
                             + "write the credential on one line, without the line break it was pasted with");
                 }
             }

@@ -35,7 +35,7 @@ final class RunCommand extends BaseCommand {
             int worst = ExitCode.OK;
             List<Object> documents = new ArrayList<>();
             for (String sync : syncs) {
-                ProgressLine progress = new ProgressLine(err, terminal(), sync);
+                ProgressLine progress = session.report(new ProgressLine(err, terminal(), sync));
                 try {
                     RunReport report = session.engine.run(sync, options.json ? Progress.NONE : progress);
                     progress.done();

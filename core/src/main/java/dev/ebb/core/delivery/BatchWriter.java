@@ -76,7 +76,7 @@ public final class BatchWriter {
                             return new Caller.Result.Done<>(finished.result());
                         }
                         case WriteStep.Pending pending -> {
-                            waiter.await(pending.after());
+                            waiter.await(pending.after(), "the destination is processing an asynchronous job");
                             step = caller.call(() -> destination.resume(pending), BatchWriter::usage);
                         }
                     }

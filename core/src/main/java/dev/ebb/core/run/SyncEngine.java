@@ -182,6 +182,8 @@ public final class SyncEngine {
         } catch (StateException e) {
             throw new SyncException(SyncException.Kind.UNAVAILABLE, e.getMessage(), e);
         }
+        // The run starts before the destination's schema is read: a throttled start is part of the run's duration.
+        java.time.Instant started = clock.instant();
         try (BoundSync bound = binder.bind(sync); PlanSession plan = state.plan(sync.name())) {
             state.closeAbandonedRuns(sync.name(), clock.instant());
             List<String> warnings = new ArrayList<>();
@@ -191,7 +193,7 @@ public final class SyncEngine {
             } else if (state.specHash(sync.name()).isEmpty()) {
                 state.saveSpec(sync.name(), bound.spec().hash(), bound.spec().text(), clock.instant());
             }
-            long runId = state.startRun(sync.name(), clock.instant());
+            long runId = state.startRun(sync.name(), started);
             RunDelivery delivery = new RunDelivery(bound, state, runId, progress, waiter, clock);
             PlanCounts counts;
             try {

@@ -31,7 +31,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The embedded state store: one DuckDB file (by default {@code .ebb/state.duckdb}) holding every sync's snapshot
- * (keys and fingerprints, never values), the run log, conflicts and quota counts, and the plan's scratch tables.
+ * (keys and fingerprints; values only for add_remove syncs, whose removals send them again), the run log,
+ * conflicts and quota counts, and the plan's scratch tables.
  *
  * <p>Thread-safe: readers use connections of their own, writes go through one writer connection. One process at a
  * time may open the file for writing ({@link StateFileLock}); within the process, {@link #lock(String)} keeps two
@@ -188,6 +189,11 @@ public final class DuckDbStateStore implements StateStore {
     @Override
     public void commit(String sync, long runId, List<RowOutcome> outcomes, Instant now) throws StateException {
         snapshots.commit(sync, runId, outcomes, now);
+    }
+
+    @Override
+    public void commitReplace(String sync, long runId, List<RowOutcome> outcomes, Instant now) throws StateException {
+        snapshots.commitReplace(sync, runId, outcomes, now);
     }
 
     // ---- the run log ------------------------------------------------------------------------------------------

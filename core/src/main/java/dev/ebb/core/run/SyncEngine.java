@@ -34,6 +34,7 @@ import dev.ebb.core.state.StateStore;
 import dev.ebb.spi.Mode;
 import dev.ebb.spi.Operation;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -315,24 +316,45 @@ public final class SyncEngine {
         return value.name().toLowerCase(Locale.ROOT);
     }
 
-    /** Daily-quota counts kept in the state store. */
+    /** Quota counts kept in the state store; a store that fails stops the call that needed the count. */
     private record StateLedger(StateStore state) implements QuotaGate.Ledger {
-        @Override
-        public long used(String account, LocalDate day) {
+        @FunctionalInterface
+        private interface StateWork<T> {
+            T on(StateStore state) throws StateException;
+        }
+
+        private <T> T unchecked(StateWork<T> work) {
             try {
-                return state.quotaUsed(account, day);
+                return work.on(state);
             } catch (StateException e) {
                 throw new IllegalStateException(e.getMessage(), e);
             }
         }
 
         @Override
+        public long used(String account, LocalDate day) {
+            return unchecked(s -> s.quotaUsed(account, day));
+        }
+
+        @Override
         public void add(String account, LocalDate day, long calls) {
-            try {
-                state.addQuotaUsage(account, day, calls);
-            } catch (StateException e) {
-                throw new IllegalStateException(e.getMessage(), e);
-            }
+            unchecked(s -> {
+                s.addQuotaUsage(account, day, calls);
+                return null;
+            });
+        }
+
+        @Override
+        public long usedSince(String account, Instant from) {
+            return unchecked(s -> s.quotaUsedSince(account, from));
+        }
+
+        @Override
+        public void addHourly(String account, Instant hour, long calls) {
+            unchecked(s -> {
+                s.addHourlyQuotaUsage(account, hour, calls);
+                return null;
+            });
         }
     }
 }

@@ -76,6 +76,10 @@ final class DuckDbSchema {
             st.execute("""
                     CREATE TABLE IF NOT EXISTS quota_usage(account VARCHAR, day DATE, calls BIGINT,
                         PRIMARY KEY (account, day))""");
+            // Quotas over a rolling 24 hours (Salesforce's) are counted in hourly buckets.
+            st.execute("""
+                    CREATE TABLE IF NOT EXISTS quota_hours(account VARCHAR, hour TIMESTAMP, calls BIGINT,
+                        PRIMARY KEY (account, hour))""");
             // Rows sent whose effect on the destination is not known: see Snapshots.markInFlight. Appended before
             // each call, deleted as outcomes settle, so it holds little more than the batch in flight.
             st.execute("""

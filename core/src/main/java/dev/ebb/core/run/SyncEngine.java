@@ -216,8 +216,8 @@ public final class SyncEngine {
                     String breach = BlastRadius.breach(sync, counts, delivered);
                     if (breach != null) {
                         throw new SyncException(SyncException.Kind.INVALID, "--replace was refused, nothing was"
-                                + " sent: " + breach.replace("it forgets", "it drops").replace("it removes", "it drops")
-                                + ". Check the model, or raise guard.max_removed to replace anyway.");
+                                + " sent: " + breach + ". Check the model, or raise guard.max_removed to replace"
+                                + " anyway.");
                     }
                     delivery.replace(plan);
                 } else {

@@ -239,7 +239,7 @@ class AudienceSyncTest {
             f.destination.writes.clear();
             assertThatThrownBy(() -> f.engine().run("people", RunKind.REPLACE, Progress.NONE))
                     .isInstanceOf(SyncException.class)
-                    .hasMessageContaining("it drops 3 of 4 records (75%), over max_removed 10%");
+                    .hasMessageContaining("it removes 3 of 4 records (75%), over max_removed 10%");
             assertThat(f.destination.writes).isEmpty();
             assertThat(f.destination.records).hasSize(4);
         }

@@ -128,7 +128,7 @@ final class SyncReader {
     }
 
     private static Optional<Mode> mode(NodeReader reader, YamlNode.Entry entry) {
-        return reader.choice(entry, Mode.class);
+        return reader.choice(entry, Mode.class, ConfigKeys.MODES);
     }
 
     /** What {@code on_removed} is when the sync does not say. */

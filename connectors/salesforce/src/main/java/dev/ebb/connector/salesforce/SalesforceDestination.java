@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ebb.connector.salesforce.Plan.Kind;
 import dev.ebb.connector.salesforce.SalesforceSession.Answer;
+import dev.ebb.connector.support.AccountIds;
 import dev.ebb.spi.BatchLimits;
 import dev.ebb.spi.BulkLimits;
 import dev.ebb.spi.Destination;
@@ -31,8 +32,6 @@ import dev.ebb.spi.WriteStep;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -43,7 +42,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -144,7 +142,7 @@ final class SalesforceDestination implements Destination {
         this.bulk = new BulkIngest(session, settings);
         String identity = settings.clientId() + "\n" + (settings.username() == null ? "" : settings.username());
         this.accountId = "salesforce:" + (settings.instanceUrl() != null ? settings.instanceUrl() : settings.loginUrl())
-                + "#" + shortHash(identity);
+                + "#" + AccountIds.shortHash(identity);
     }
 
     // ---- declarations -------------------------------------------------------------------------------------
@@ -159,14 +157,15 @@ final class SalesforceDestination implements Destination {
     }
 
     /**
-     * The org's rolling 24-hour API request allocation, as configured ({@code daily_limit}; Enterprise Edition:
-     * 100,000 + 1,000 per license, LIMITS §2), and the long-running concurrency cap. Salesforce has no short
-     * request window for REST.
+     * The org's API request allocation, as configured ({@code daily_limit}; Enterprise Edition: 100,000 + 1,000 per
+     * license), counted as Salesforce counts it: over a rolling 24 hours, not from a midnight, so a run that spent it
+     * late in the evening finds it still spent after midnight
+     * (https://developer.salesforce.com/docs/platform/salesforce-app-limits-cheatsheet/guide/salesforce-app-limits-platform-api.html).
+     * And the long-running concurrency cap. Salesforce has no short request window for REST.
      */
     @Override
     public RateLimits rateLimits() {
-        return new RateLimits(List.of(), MAX_CONCURRENCY,
-                Optional.of(new Quota(settings.dailyLimit(), settings.zone())));
+        return new RateLimits(List.of(), MAX_CONCURRENCY, Optional.of(Quota.rolling24Hours(settings.dailyLimit())));
     }
 
     /**
@@ -670,14 +669,5 @@ final class SalesforceDestination implements Destination {
 
     private static String fold(String value) {
         return value.toLowerCase(Locale.ROOT);
-    }
-
-    private static String shortHash(String text) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 6);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
     }
 }

@@ -78,6 +78,8 @@ final class AudienceEndpoints {
                         + "to ingest user data (https://support.google.com/adspolicy/answer/6299717)."));
             }
         }
+        // A member's own consent wins over the request's (audience.proto, consent.proto).
+        String requestAdUserData = text(field(body, "consent", "consent"), "adUserData", "ad_user_data");
         JsonNode members = field(body, "audienceMembers", "audience_members");
         List<Incoming> incoming = new ArrayList<>();
         if (!members.isArray() || members.isEmpty()) {
@@ -87,7 +89,8 @@ final class AudienceEndpoints {
                     "Maximum number of audience members allowed per request is 10,000."));
         } else {
             for (int i = 0; i < members.size(); i++) {
-                incoming.add(member(members.get(i), "audience_members[" + i + "]", encoding, base64, violations));
+                incoming.add(member(members.get(i), "audience_members[" + i + "]", encoding, base64, requestAdUserData,
+                        violations));
             }
         }
         if (!violations.isEmpty()) throw RpcErrors.invalid(violations);
@@ -132,8 +135,9 @@ final class AudienceEndpoints {
     }
 
     private static Incoming member(JsonNode member, String path, String encoding, boolean base64,
-                                   List<Violation> violations) {
-        boolean denied = "CONSENT_DENIED".equals(text(field(member, "consent", "consent"), "adUserData", "ad_user_data"));
+                                   String requestAdUserData, List<Violation> violations) {
+        String own = text(field(member, "consent", "consent"), "adUserData", "ad_user_data");
+        boolean denied = "CONSENT_DENIED".equals(own.isEmpty() ? requestAdUserData : own);
         consent(field(member, "consent", "consent"), path + ".consent", violations);
         JsonNode identifiers = field(field(member, "userData", "user_data"), "userIdentifiers", "user_identifiers");
         List<Identifier> ids = new ArrayList<>();

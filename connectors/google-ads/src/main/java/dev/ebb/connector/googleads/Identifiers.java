@@ -22,8 +22,11 @@ import java.util.regex.Pattern;
  *       {@code @} of gmail.com and googlemail.com addresses, SHA-256;</li>
  *   <li>{@code phone}: E.164 with the {@code +} and the country code (numbers without one read in the default
  *       region), SHA-256;</li>
- *   <li>{@code first_name}, {@code last_name}: lowercase, no prefixes (Mrs.) or suffixes (Jr.), and, as
- *       user_data.proto adds, no punctuation, trimmed, SHA-256;</li>
+ *   <li>{@code first_name}, {@code last_name}: trimmed, lowercase, without prefixes ({@code Mrs.}) or suffixes
+ *       ({@code Jr.}), SHA-256. The prefixes and suffixes are those Google's own Data Manager utility libraries drop
+ *       ({@code UserDataFormatter}: {@code mr. mrs. ms. dr.}; {@code jr. sr. 2nd 3rd ii iii iv v vi cpa dc dds vm jd
+ *       md phd}); like them, Ebb keeps other punctuation ({@code o'neil}), so its digests match those of Google's
+ *       clients;</li>
  *   <li>{@code country_code} (ISO-3166-1 alpha-2) and {@code postal_code} (US: 5 digits, or 5 and a 4-digit
  *       extension): trimmed, never hashed. The four address fields go together or not at all: Google matches an
  *       address "all at once".</li>
@@ -45,9 +48,9 @@ final class Identifiers {
     private static final List<String> ADDRESS = List.of(FIRST_NAME, LAST_NAME, COUNTRY_CODE, POSTAL_CODE);
     private static final Set<String> COUNTRIES = Set.of(Locale.getISOCountries());
     private static final Pattern US_POSTAL = Pattern.compile("\\d{5}(-\\d{4})?");
-    private static final Pattern PUNCTUATION = Pattern.compile("[\\p{P}\\p{S}]");
-    private static final Set<String> PREFIXES = Set.of("mr", "mrs", "ms", "miss", "mx", "dr", "prof");
-    private static final Set<String> SUFFIXES = Set.of("jr", "sr", "ii", "iii", "iv", "phd", "md");
+    static final Pattern PREFIX = Pattern.compile("(?:mr|mrs|ms|dr)\\.(?:\\s|$)");
+    static final Pattern SUFFIX = Pattern.compile(
+            "(?:,\\s*|\\s+)(?:jr\\.|sr\\.|2nd|3rd|ii|iii|iv|v|vi|cpa|dc|dds|vm|jd|md|phd)\\s?$");
 
     /** How digests travel: {@code encoding} of the request (ingestion_service.proto's Encoding). */
     enum Encoding {
@@ -156,12 +159,10 @@ final class Identifiers {
     }
 
     private Outcome address(Map<String, String> values) {
-        Optional<String> given = name(values.get(FIRST_NAME), PREFIXES);
-        if (given.isEmpty()) return Outcome.problem(FIRST_NAME + " '" + values.get(FIRST_NAME) + "' has no letters left "
-                + "once punctuation and prefixes are removed");
-        Optional<String> family = name(values.get(LAST_NAME), SUFFIXES);
-        if (family.isEmpty()) return Outcome.problem(LAST_NAME + " '" + values.get(LAST_NAME) + "' has no letters left "
-                + "once punctuation and suffixes are removed");
+        Optional<String> given = givenName(values.get(FIRST_NAME));
+        if (given.isEmpty()) return Outcome.problem(FIRST_NAME + " '" + values.get(FIRST_NAME) + "' is only a prefix");
+        Optional<String> family = familyName(values.get(LAST_NAME));
+        if (family.isEmpty()) return Outcome.problem(LAST_NAME + " '" + values.get(LAST_NAME) + "' is only a suffix");
         String region = values.get(COUNTRY_CODE).strip().toUpperCase(Locale.ROOT);
         if (!COUNTRIES.contains(region)) {
             return Outcome.problem(COUNTRY_CODE + " '" + values.get(COUNTRY_CODE) + "' is not an ISO-3166-1 alpha-2 "
@@ -188,15 +189,23 @@ final class Identifiers {
         return PhoneNumbers.e164(raw, defaultRegion).map(Hashes::sha256Hex);
     }
 
-    /** The digest of a name, lowercase without punctuation or the given titles; empty when nothing is left. */
-    static Optional<String> name(String raw, Set<String> titles) {
+    /** The digest of a given name, lowercase without its prefixes; empty when nothing is left. */
+    static Optional<String> givenName(String raw) {
         if (Hashes.isSha256Hex(raw)) return Optional.of(Hashes.sha256HexOnce(raw, raw));
-        List<String> words = new ArrayList<>(List.of(PUNCTUATION.matcher(raw.toLowerCase(Locale.ROOT)).replaceAll(" ")
-                .strip().split("\\s+")));
-        if (words.size() > 1 && titles.contains(words.getFirst())) words.removeFirst();
-        if (words.size() > 1 && titles.contains(words.getLast())) words.removeLast();
-        String normalised = String.join(" ", words).strip();
-        return normalised.isEmpty() ? Optional.empty() : Optional.of(Hashes.sha256Hex(normalised));
+        String name = PREFIX.matcher(raw.strip().toLowerCase(Locale.ROOT)).replaceAll("").strip();
+        return name.isEmpty() ? Optional.empty() : Optional.of(Hashes.sha256Hex(name));
+    }
+
+    /** The digest of a family name, lowercase without its suffixes; empty when nothing is left. */
+    static Optional<String> familyName(String raw) {
+        if (Hashes.isSha256Hex(raw)) return Optional.of(Hashes.sha256HexOnce(raw, raw));
+        String name = raw.strip().toLowerCase(Locale.ROOT);
+        for (String shorter = SUFFIX.matcher(name).replaceAll(""); !shorter.equals(name);
+             shorter = SUFFIX.matcher(name).replaceAll("")) {
+            name = shorter;
+        }
+        name = name.strip();
+        return name.isEmpty() ? Optional.empty() : Optional.of(Hashes.sha256Hex(name));
     }
 
     private static String digestOf(Identifier identifier) {

@@ -118,7 +118,8 @@ class GoogleAdsContractTest extends DestinationContractTest<GoogleAdsSandbox> {
         Identifiers identifiers = new Identifiers(null);
         return Identifiers.email(text).map(stored::equals).orElse(false)
                 || identifiers.phone(text).map(stored::equals).orElse(false)
-                || Identifiers.name(text, Set.of()).map(stored::equals).orElse(false);
+                || Identifiers.givenName(text).map(stored::equals).orElse(false)
+                || Identifiers.familyName(text).map(stored::equals).orElse(false);
     }
 
     @Override

@@ -207,11 +207,12 @@ final class GoogleAdsDestination implements Destination {
         Answer answer = send("POST", path, requestBody(batch.object(), members, removal));
         String what = (removal ? "removing " : "adding ") + sent.size() + " members of user list " + batch.object();
         if (!answer.http().ok()) {
-            if (!answer.status().onlyMembersViolated()) {
+            Map<Integer, String> violated = answer.status().memberViolations();
+            boolean namesSentMembers = violated.keySet().stream().anyMatch(i -> i < sentRecords.size());
+            if (!answer.status().onlyMembersViolated() || !namesSentMembers) {
                 throw answer.status().exception(what, answer.http(), clock, tokens.renewable());
             }
             // Google refused the request for some members' fields: reject them, send the others again.
-            Map<Integer, String> violated = answer.status().memberViolations();
             List<OutboundRecord> again = new ArrayList<>();
             for (int i = 0; i < sentRecords.size(); i++) {
                 String problem = violated.get(i);

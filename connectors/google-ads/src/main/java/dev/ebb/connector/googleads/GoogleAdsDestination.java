@@ -72,8 +72,8 @@ final class GoogleAdsDestination implements Destination {
      * RemoveAudienceMembersRequest (https://developers.google.com/data-manager/api/devguides/limits, "Request limits").
      */
     static final int MAX_MEMBERS = 10_000;
-    /** "10 user identifiers in the UserData for an AudienceMember" (same page); a row makes three at most. */
-    static final int MAX_IDENTIFIERS = 10;
+    // "10 user identifiers in the UserData for an AudienceMember" (same page): a row makes three at most (email,
+    // phone, address), so no row can cross it.
     /**
      * Google publishes no request size for these methods; 16 MB is Ebb's own bound, far above 10,000 members of
      * three hashed identifiers each (about 4 MB).

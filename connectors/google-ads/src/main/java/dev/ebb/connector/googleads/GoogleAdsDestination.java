@@ -288,6 +288,10 @@ final class GoogleAdsDestination implements Destination {
     private ObjectNode memberJson(Member member) {
         Encoding encoding = settings.encoding();
         ObjectNode json = JSON.createObjectNode();
+        if (!member.consent().isEmpty()) {
+            ObjectNode consent = json.putObject("consent");
+            member.consent().forEach(consent::put);
+        }
         ArrayNode ids = json.putObject("userData").putArray("userIdentifiers");
         for (Identifier identifier : member.identifiers()) {
             ObjectNode id = ids.addObject();

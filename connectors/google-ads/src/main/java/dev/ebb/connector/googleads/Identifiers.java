@@ -31,6 +31,9 @@ import java.util.regex.Pattern;
  *       extension): trimmed, never hashed. The four address fields go together or not at all: Google matches an
  *       address "all at once".</li>
  * </ul>
+ * A row may also carry its member's own consent, {@code ad_user_data} and {@code ad_personalization} ({@code granted}
+ * or {@code denied}), which overrides the connection's default for that member (audience.proto: {@code
+ * AudienceMember.consent}).
  * A value that is already a SHA-256 hex digest (a model that hashes its own identifiers) is sent as it is. A value
  * that cannot be normalised is a problem naming the field, and the row is never sent.
  *
@@ -43,8 +46,14 @@ final class Identifiers {
     static final String LAST_NAME = "last_name";
     static final String COUNTRY_CODE = "country_code";
     static final String POSTAL_CODE = "postal_code";
-    /** Every field an audience member takes, in the order they are sent. */
-    static final List<String> FIELDS = List.of(EMAIL, PHONE, FIRST_NAME, LAST_NAME, COUNTRY_CODE, POSTAL_CODE);
+    static final String AD_USER_DATA = "ad_user_data";
+    static final String AD_PERSONALIZATION = "ad_personalization";
+    /** Every field an audience member takes: its identifiers, in the order they are sent, then its own consent. */
+    static final List<String> FIELDS = List.of(EMAIL, PHONE, FIRST_NAME, LAST_NAME, COUNTRY_CODE, POSTAL_CODE,
+            AD_USER_DATA, AD_PERSONALIZATION);
+    /** A row's consent field to the {@code Consent} field of consent.proto it sets on its member. */
+    private static final Map<String, String> CONSENT = Map.of(AD_USER_DATA, "adUserData",
+            AD_PERSONALIZATION, "adPersonalization");
     private static final List<String> ADDRESS = List.of(FIRST_NAME, LAST_NAME, COUNTRY_CODE, POSTAL_CODE);
     private static final Set<String> COUNTRIES = Set.of(Locale.getISOCountries());
     private static final Pattern US_POSTAL = Pattern.compile("\\d{5}(-\\d{4})?");
@@ -78,9 +87,10 @@ final class Identifiers {
     }
 
     /**
-     * A row's member: its identifiers, and the digest that identifies it in Ebb's results (the match field's).
+     * A row's member: its identifiers, the digest that identifies it in Ebb's results (the match field's), and its
+     * own consent ({@code adUserData} to {@code CONSENT_GRANTED}…), which overrides the request's.
      */
-    record Member(List<Identifier> identifiers, String id) {
+    record Member(List<Identifier> identifiers, String id, Map<String, String> consent) {
     }
 
     /** A member, or what is wrong with the row. */
@@ -122,6 +132,17 @@ final class Identifiers {
         }
         if (matchField != null && matchValue != null && !matchValue.isBlank()) values.put(matchField, matchValue);
 
+        Map<String, String> consent = new LinkedHashMap<>();
+        for (Map.Entry<String, String> field : CONSENT.entrySet()) {
+            String value = values.remove(field.getKey());
+            if (value == null) continue;
+            Optional<String> status = consent(value);
+            if (status.isEmpty()) {
+                return Outcome.problem(field.getKey() + " '" + value + "' is not a consent; use granted or denied "
+                        + "(true or false)");
+            }
+            consent.put(field.getValue(), status.get());
+        }
         List<Identifier> identifiers = new ArrayList<>();
         String id = null;
         if (values.containsKey(EMAIL)) {
@@ -151,11 +172,12 @@ final class Identifiers {
             identifiers.addAll(address.member().orElseThrow().identifiers());
         }
         if (identifiers.isEmpty()) {
-            if (matchField == null) return Outcome.of(new Member(List.of(), null)); // the match value decides in start
+            if (matchField == null) return Outcome.of(new Member(List.of(), null, Map.copyOf(consent))); // start checks the match value
             return Outcome.problem("no identifier to match: set email, phone, or first_name, last_name, country_code "
                     + "and postal_code");
         }
-        return Outcome.of(new Member(List.copyOf(identifiers), id != null ? id : digestOf(identifiers.getFirst())));
+        return Outcome.of(new Member(List.copyOf(identifiers), id != null ? id : digestOf(identifiers.getFirst()),
+                Map.copyOf(consent)));
     }
 
     private Outcome address(Map<String, String> values) {
@@ -173,7 +195,16 @@ final class Identifiers {
             return Outcome.problem(POSTAL_CODE + " '" + postal + "' is not a US postal code: 5 digits, or 5 digits and "
                     + "a 4-digit extension (94043 or 94043-1351)");
         }
-        return Outcome.of(new Member(List.of(new Address(given.get(), family.get(), region, postal)), null));
+        return Outcome.of(new Member(List.of(new Address(given.get(), family.get(), region, postal)), null, Map.of()));
+    }
+
+    /** A consent value as a ConsentStatus name, or empty when it is not one. */
+    private static Optional<String> consent(String value) {
+        return switch (value.strip().toLowerCase(Locale.ROOT)) {
+            case "granted", "true", "yes", "consent_granted" -> Optional.of("CONSENT_GRANTED");
+            case "denied", "false", "no", "consent_denied" -> Optional.of("CONSENT_DENIED");
+            default -> Optional.empty();
+        };
     }
 
     /** The digest of a normalised email, or empty when it is not an address. */

@@ -155,7 +155,8 @@ class GoogleAdsDestinationTest {
                 "operating_account", "123-456-7890", "login_account", "999-000-1111", "ad_user_data", "granted",
                 "ad_personalization", "denied", "accept_terms", "true", "encoding", "base64"));
         scripted.answerJson(200, "{\"requestId\":\"r-1\"}");
-        destination.start(new WriteBatch(LIST, Operation.UPSERT, "email", List.of(row("1", "ada@example.com", null))));
+        destination.start(new WriteBatch(LIST, Operation.UPSERT, "email", List.of(row("1", "ada@example.com", null),
+                new OutboundRecord("2", "bob@example.com", null, Map.of("ad_user_data", "no")))));
 
         JsonNode body = scripted.lastBody();
         assertThat(scripted.received().getLast().path()).isEqualTo("/v1/audienceMembers:ingest");
@@ -172,6 +173,9 @@ class GoogleAdsDestinationTest {
                 .path("emailAddress").asText();
         assertThat(java.util.HexFormat.of().formatHex(java.util.Base64.getDecoder().decode(email)))
                 .isEqualTo(Hashes.sha256Hex("ada@example.com"));
+        assertThat(body.path("audienceMembers").get(0).has("consent")).as("the request's consent applies").isFalse();
+        assertThat(body.path("audienceMembers").get(1).path("consent").path("adUserData").asText())
+                .isEqualTo("CONSENT_DENIED");
     }
 
     @Test
@@ -230,6 +234,19 @@ class GoogleAdsDestinationTest {
         assertThat(result.status()).isEqualTo(RecordResult.Status.REJECTED);
         assertThat(result.reason()).contains("PROCESSING_ERROR_REASON_DENIED_CONSENT");
         assertThat(members()).isZero();
+    }
+
+    @Test
+    void aMemberWhoseOwnConsentIsDeniedMakesThePartialSuccessEbbSendsAgain() throws Exception {
+        onSandbox(Map.of());
+        OutboundRecord denied = new OutboundRecord("d", "d@example.com", null,
+                Map.of("email", "d@example.com", "ad_user_data", "denied"));
+        Map<String, RecordResult> results = write(Operation.UPSERT, denied, row("a", "a@example.com", null));
+
+        assertThat(results.values()).allSatisfy(r -> assertThat(r.status()).isEqualTo(RecordResult.Status.FAILED));
+        assertThat(results.get("a").reason()).contains("some members only").contains("PROCESSING_ERROR_REASON_DENIED_CONSENT");
+        assertThat(sandbox.member(ACCOUNT, LIST, Hashes.sha256Hex("a@example.com"))).as("applied at Google").isPresent();
+        assertThat(sandbox.member(ACCOUNT, LIST, Hashes.sha256Hex("d@example.com"))).isEmpty();
     }
 
     @Test

@@ -89,6 +89,16 @@ class IdentifiersTest {
     }
 
     @Test
+    void aRowsOwnConsentGoesWithItsMember() {
+        Member member = identifiers.member("email", "jane@example.com",
+                Map.of("ad_user_data", "Denied", "ad_personalization", true)).member().orElseThrow();
+        assertThat(member.consent()).containsExactlyInAnyOrderEntriesOf(Map.of("adUserData", "CONSENT_DENIED",
+                "adPersonalization", "CONSENT_GRANTED"));
+        assertThat(identifiers.member(null, null, Map.of("ad_user_data", "maybe")).problem())
+                .hasValueSatisfying(p -> assertThat(p).contains("ad_user_data 'maybe'").contains("granted or denied"));
+    }
+
+    @Test
     void aRowWithValidIdentifiersHasNoProblem() {
         assertThat(identifiers.member(null, null, Map.of("email", "jane@example.com", "phone", "+16502530000"))
                 .problem()).isEmpty();

@@ -199,7 +199,8 @@ final class GoogleAdsDestination implements Destination {
             Member member = outcome.member().orElseThrow();
             members.add(memberJson(member));
             sentRecords.add(record);
-            sent.add(new Sent(record.key(), member.id()));
+            String adUserData = member.consent().getOrDefault("adUserData", settings.adUserData().orElse(""));
+            sent.add(new Sent(record.key(), member.id(), !removal && adUserData.equals("CONSENT_DENIED")));
         }
         if (sent.isEmpty()) return new WriteStep.Done(new WriteResult(results, RateUsage.UNKNOWN));
 

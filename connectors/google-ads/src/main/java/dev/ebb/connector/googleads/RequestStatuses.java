@@ -17,8 +17,10 @@ import java.util.Set;
  *   <li>SUCCESS: every member accepted;</li>
  *   <li>FAILED: every member rejected with Google's reasons, or failed (sent again next run) when every reason is
  *       Google's own internal error;</li>
- *   <li>PARTIAL_SUCCESS: every member failed, with the counts, so that the next run sends them all again. Adding or
- *       removing a member twice is harmless; calling a member delivered that was not would lose it.</li>
+ *   <li>PARTIAL_SUCCESS: when every failure is a denied consent and exactly as many members were sent with a denied
+ *       ad user data consent, those are rejected and the others accepted; otherwise every member failed, with the
+ *       counts, so that the next run sends them all again. Adding or removing a member twice is harmless; calling a
+ *       member delivered that was not would lose it.</li>
  * </ul>
  */
 final class RequestStatuses {
@@ -26,11 +28,16 @@ final class RequestStatuses {
     private static final Set<String> GOOGLES_OWN = Set.of("PROCESSING_ERROR_REASON_INTERNAL_ERROR",
             "PROCESSING_ERROR_REASON_UNSPECIFIED");
 
+    private static final String DENIED_CONSENT = "PROCESSING_ERROR_REASON_DENIED_CONSENT";
+
     private RequestStatuses() {
     }
 
-    /** A sent member: the record's key and the digest Ebb reports as its id. */
-    record Sent(String key, String id) {
+    /**
+     * A sent member: the record's key, the digest Ebb reports as its id, and whether its ad user data consent (its
+     * own, else the request's) was denied.
+     */
+    record Sent(String key, String id, boolean consentDenied) {
     }
 
     /** The answers for {@code sent}, or empty while Google is still processing the request. */
@@ -51,6 +58,15 @@ final class RequestStatuses {
                         : RecordResult.rejected(s.key(), reason)));
             }
             case "PARTIAL_SUCCESS" -> {
+                if (deniedExactly(status, sent)) {
+                    // Every failure is a denied consent, and exactly the members sent with a denied consent are as
+                    // many: those are the ones, so the others were applied.
+                    sent.forEach(s -> results.add(s.consentDenied()
+                            ? RecordResult.rejected(s.key(), "Google did not add the member: its ad_user_data consent "
+                            + "is denied (PROCESSING_ERROR_REASON_DENIED_CONSENT, request " + requestId + ")")
+                            : RecordResult.accepted(s.key(), s.id())));
+                    return Optional.of(results);
+                }
                 String reason = "Google applied request " + requestId + " to some members only ("
                         + summary(status, reasons(status)) + ") and does not say which; sent again next run";
                 sent.forEach(s -> results.add(RecordResult.failed(s.key(), reason)));
@@ -68,6 +84,14 @@ final class RequestStatuses {
         JsonNode statuses = response.path("requestStatusPerDestination");
         return statuses.isArray() && !statuses.isEmpty()
                 ? statuses.get(0).path("requestStatus").asText("REQUEST_STATUS_UNKNOWN") : "REQUEST_STATUS_UNKNOWN";
+    }
+
+    private static boolean deniedExactly(JsonNode status, List<Sent> sent) {
+        long denied = sent.stream().filter(Sent::consentDenied).count();
+        JsonNode counts = status.path("errorInfo").path("errorCounts");
+        if (denied == 0 || counts.size() != 1) return false;
+        JsonNode only = counts.get(0);
+        return only.path("reason").asText("").equals(DENIED_CONSENT) && only.path("recordCount").asLong(-1) == denied;
     }
 
     private static List<String> reasons(JsonNode status) {

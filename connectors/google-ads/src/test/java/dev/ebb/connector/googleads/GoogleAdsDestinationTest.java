@@ -237,14 +237,15 @@ class GoogleAdsDestinationTest {
     }
 
     @Test
-    void aMemberWhoseOwnConsentIsDeniedMakesThePartialSuccessEbbSendsAgain() throws Exception {
+    void aMemberWhoseOwnConsentIsDeniedIsTheOneRejectedWhenGooglesCountsSaySo() throws Exception {
         onSandbox(Map.of());
         OutboundRecord denied = new OutboundRecord("d", "d@example.com", null,
                 Map.of("email", "d@example.com", "ad_user_data", "denied"));
         Map<String, RecordResult> results = write(Operation.UPSERT, denied, row("a", "a@example.com", null));
 
-        assertThat(results.values()).allSatisfy(r -> assertThat(r.status()).isEqualTo(RecordResult.Status.FAILED));
-        assertThat(results.get("a").reason()).contains("some members only").contains("PROCESSING_ERROR_REASON_DENIED_CONSENT");
+        assertThat(results.get("d").status()).isEqualTo(RecordResult.Status.REJECTED);
+        assertThat(results.get("d").reason()).contains("PROCESSING_ERROR_REASON_DENIED_CONSENT");
+        assertThat(results.get("a").accepted()).isTrue();
         assertThat(sandbox.member(ACCOUNT, LIST, Hashes.sha256Hex("a@example.com"))).as("applied at Google").isPresent();
         assertThat(sandbox.member(ACCOUNT, LIST, Hashes.sha256Hex("d@example.com"))).isEmpty();
     }

@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -102,16 +101,11 @@ public final class GoogleAdsSandbox extends SandboxServer {
     private static final Pattern MEMBERS = Pattern.compile("/_sandbox/audiences/([^/]+)/([^/]+)/members(?:/([^/]+))?");
     private static final Pattern INGESTION = Pattern.compile("/_sandbox/ingestions/([^/]+)");
 
-    private final String clientId;
-    private final String clientSecret;
-    private final String refreshToken;
+    private final OAuthTokens tokens;
     private final boolean termsSigned;
     private final Duration processing;
     private final AudienceEndpoints endpoints = new AudienceEndpoints(this);
     private final Map<String, Quota> quotas = new LinkedHashMap<>();
-
-    private final Object tokenLock = new Object();
-    private final Map<String, Instant> tokens = new HashMap<>();
 
     private final Object data = new Object();
     private final Audiences audiences = new Audiences();
@@ -122,9 +116,7 @@ public final class GoogleAdsSandbox extends SandboxServer {
 
     private GoogleAdsSandbox(Builder builder) {
         super(builder);
-        this.clientId = builder.clientId;
-        this.clientSecret = builder.clientSecret;
-        this.refreshToken = builder.refreshToken;
+        this.tokens = new OAuthTokens(builder.clientId, builder.clientSecret, builder.refreshToken, clock());
         this.termsSigned = builder.termsSigned;
         this.processing = builder.processing;
         quota("IngestionMutate", builder.perMinute, builder.daily);
@@ -291,7 +283,7 @@ public final class GoogleAdsSandbox extends SandboxServer {
 
     @Override
     protected SandboxResponse handle(SandboxRequest request) {
-        if (request.path().equals("/token")) return token(request);
+        if (request.path().equals("/token")) return tokens.token(request);
         String route = request.method() + " " + request.path();
         Matcher userList = USER_LIST.matcher(request.path());
         String quota = switch (route) {
@@ -305,7 +297,7 @@ public final class GoogleAdsSandbox extends SandboxServer {
             }
             throw RpcErrors.notFound("The requested URL " + request.path() + " was not found on this server.");
         }
-        authenticate(request);
+        tokens.authenticate(request);
         Optional<SandboxResponse> refused = take(quotas.get(quota));
         if (refused.isPresent()) return refused.get();
         return switch (quota) {
@@ -388,51 +380,6 @@ public final class GoogleAdsSandbox extends SandboxServer {
                 : request.path().startsWith("/v1/accountTypes") ? "ManagementReadRequestsPerMinutePerProject"
                 : "IngestionMutateRequestsPerMinutePerProject";
         return RpcErrors.exhausted(name, INGESTION_PER_MINUTE, Duration.ofSeconds(1));
-    }
-
-    // ---- OAuth --------------------------------------------------------------------------------------------
-
-    private SandboxResponse token(SandboxRequest request) {
-        if (!request.method().equals("POST")) return oauthError(405, "invalid_request", "Use POST.");
-        Map<String, List<String>> form = SandboxRequest.parseQuery(request.bodyText());
-        String grant = first(form, "grant_type");
-        if (!first(form, "client_id").equals(clientId) || !first(form, "client_secret").equals(clientSecret)) {
-            return oauthError(401, "invalid_client", "The OAuth client was not found.");
-        }
-        if (!grant.equals("refresh_token")) {
-            return oauthError(400, "unsupported_grant_type", "Invalid grant_type: " + grant);
-        }
-        if (!first(form, "refresh_token").equals(refreshToken)) {
-            return oauthError(400, "invalid_grant", "Bad Request");
-        }
-        String token = "ya29.sandbox-" + UUID.randomUUID();
-        synchronized (tokenLock) {
-            tokens.put(token, clock().instant().plus(TOKEN_LIFESPAN));
-        }
-        return SandboxResponse.json(200, JSON.createObjectNode().put("access_token", token)
-                .put("expires_in", TOKEN_LIFESPAN.toSeconds())
-                .put("scope", "https://www.googleapis.com/auth/datamanager").put("token_type", "Bearer"));
-    }
-
-    private static SandboxResponse oauthError(int status, String error, String description) {
-        return SandboxResponse.json(status, JSON.createObjectNode().put("error", error)
-                .put("error_description", description));
-    }
-
-    private static String first(Map<String, List<String>> form, String name) {
-        List<String> values = form.get(name);
-        return values == null || values.isEmpty() ? "" : values.getFirst();
-    }
-
-    private void authenticate(SandboxRequest request) {
-        String header = request.header("Authorization").orElse("");
-        if (!header.startsWith("Bearer ")) throw RpcErrors.unauthenticated("CREDENTIALS_MISSING");
-        Instant expires;
-        synchronized (tokenLock) {
-            expires = tokens.get(header.substring("Bearer ".length()).strip());
-        }
-        if (expires == null) throw RpcErrors.unauthenticated("ACCESS_TOKEN_TYPE_UNSUPPORTED");
-        if (!clock().instant().isBefore(expires)) throw RpcErrors.unauthenticated("ACCESS_TOKEN_EXPIRED");
     }
 
     // ---- /_sandbox/ ---------------------------------------------------------------------------------------

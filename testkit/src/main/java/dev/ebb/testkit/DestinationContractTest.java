@@ -25,8 +25,6 @@ import dev.ebb.testkit.RecordInspector.StoredRecord;
 import dev.ebb.sandbox.Fault;
 import dev.ebb.sandbox.LoggedRequest;
 import dev.ebb.sandbox.SandboxServer;
-import dev.ebb.sandbox.Fault;
-import dev.ebb.sandbox.SandboxServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -78,9 +76,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * <p>Lifecycle per test: {@link #newSandbox()}, start it, open the destination with {@link #settings()}, run, close
  * the destination and the sandbox. Every test starts from an empty sandbox.
  *
- * @param <S> the vendor's sandbox
+ * <p>A destination without a sandbox (a database) runs the suite against a real local server: its {@code S} is a
+ * per-test handle on that server (a fresh table, dropped on close), started by the test itself (e.g. with
+ * {@link EmbeddedPostgresExtension}); calls are counted by {@link RecordInspector#apiCalls()}, and it declares the
+ * sandbox faults it cannot inject unsupported (or overrides {@link #inject}).
+ *
+ * @param <S> the vendor's sandbox, or a handle on the real server of one test
  */
-public abstract class DestinationContractTest<S extends SandboxServer> {
+public abstract class DestinationContractTest<S extends AutoCloseable> {
 
     /** What a destination may be unable to do; declared by {@link #unsupported()}. */
     public enum Behavior {
@@ -106,6 +109,11 @@ public abstract class DestinationContractTest<S extends SandboxServer> {
         THROTTLE_FAULT,
         /** The sandbox can drop a connection ({@link Fault.Kind#DROP}). */
         DROPPED_CONNECTION_FAULT,
+        /**
+         * The vendor documents request windows or a daily quota, and {@link Destination#rateLimits()} declares them.
+         * A database has neither (only {@link dev.ebb.spi.RateLimits#maxConcurrency()}), and declares it unsupported.
+         */
+        RATE_LIMITS,
         /** The destination checks credentials (a wrong one is refused). */
         BAD_CREDENTIALS,
         /**
@@ -293,12 +301,12 @@ public abstract class DestinationContractTest<S extends SandboxServer> {
     @BeforeEach
     final void openDestination() throws Exception {
         sandbox = newSandbox();
-        sandbox.start();
+        if (sandbox instanceof SandboxServer server) server.start();
         destination = open(settings());
     }
 
     @AfterEach
-    final void closeDestination() {
+    final void closeDestination() throws Exception {
         try {
             if (destination != null) destination.close();
         } finally {
@@ -331,7 +339,8 @@ public abstract class DestinationContractTest<S extends SandboxServer> {
         assertThat(capabilities.limits().maxBytes()).as("max bytes per call").isPositive();
         assertThat(destination.rateLimits().maxConcurrency()).isPositive();
         assertThat(destination.rateLimits().windows().isEmpty() && destination.rateLimits().dailyQuota().isEmpty())
-                .as("a destination declares at least one window or a daily quota").isFalse();
+                .as("a destination declares at least one window or a daily quota, unless it declares RATE_LIMITS "
+                        + "unsupported").isEqualTo(!supports(Behavior.RATE_LIMITS));
         assertThat(destination.object(unknownObject())).as("capabilities of an unknown object").isEmpty();
 
         // Declared modes and the behaviours the suite is told about agree, so a gap cannot hide.
@@ -592,7 +601,7 @@ public abstract class DestinationContractTest<S extends SandboxServer> {
         WriteBatch batch = batch(operation, records);
         int before = inspector().recordCount();
 
-        sandbox().inject(transientFault());
+        inject(transientFault());
         assertThatThrownBy(() -> destination.start(batch)).as("start with a failing call")
                 .isInstanceOf(TransientException.class);
         WriteStep step = destination.start(batch);
@@ -603,7 +612,7 @@ public abstract class DestinationContractTest<S extends SandboxServer> {
         while (step instanceof WriteStep.Pending pending) {
             assertThat(steps++).as("steps of one write").isLessThan(Steps.MAX_CALLS);
             await(pending.after());
-            sandbox().inject(transientFault());
+            inject(transientFault());
             assertThatThrownBy(() -> destination.resume(pending)).as("resume with a failing call: "
                     + pending.description()).isInstanceOf(TransientException.class);
             // The runtime repeats the same step after a transient failure.
@@ -648,7 +657,7 @@ public abstract class DestinationContractTest<S extends SandboxServer> {
         assumeSupported(Behavior.SERVER_ERROR_FAULT);
         // Built first: building samples may call describe, which must not take the fault.
         WriteBatch batch = batch(anyWriteOperation(), records(0, 2, 1));
-        sandbox().inject(Fault.status(503, 1));
+        inject(Fault.status(503, 1));
         assertThatThrownBy(() -> destination.start(batch)).isInstanceOf(TransientException.class);
         assertAllAccepted(results(batch, complete(batch)));
     }
@@ -658,7 +667,7 @@ public abstract class DestinationContractTest<S extends SandboxServer> {
         assumeSupported(Behavior.THROTTLE_FAULT);
         // Built first: building samples may call describe, which must not take the fault.
         WriteBatch batch = batch(anyWriteOperation(), records(0, 2, 1));
-        sandbox().inject(Fault.throttle(1));
+        inject(Fault.throttle(1));
         assertThatThrownBy(() -> destination.start(batch))
                 .isInstanceOfSatisfying(ThrottledException.class,
                         e -> assertThat(e.dailyLimit()).as("a short-window throttle").isFalse());
@@ -670,7 +679,7 @@ public abstract class DestinationContractTest<S extends SandboxServer> {
         assumeSupported(Behavior.DROPPED_CONNECTION_FAULT);
         // Built first: building samples may call describe, which must not take the fault.
         WriteBatch batch = batch(anyWriteOperation(), records(0, 2, 1));
-        sandbox().inject(Fault.drop(1));
+        inject(Fault.drop(1));
         assertThatThrownBy(() -> destination.start(batch))
                 .isInstanceOfSatisfying(TransientException.class,
                         e -> assertThat(e.unreachable()).as("the server was reached").isFalse());
@@ -805,9 +814,21 @@ public abstract class DestinationContractTest<S extends SandboxServer> {
         }
     }
 
-    /** Requests the sandbox logged so far that {@link #isApiRequest} counts. */
+    /**
+     * Injects a fault into the next call. Default: the sandbox's own fault injection; a server that is not a
+     * sandbox has none, and declares the fault behaviours unsupported.
+     */
+    protected void inject(Fault fault) {
+        if (!(sandbox() instanceof SandboxServer server)) {
+            throw new AssertionError("not a sandbox: declare the fault behaviours unsupported, or override inject");
+        }
+        server.inject(fault);
+    }
+
+    /** Requests the sandbox logged so far that {@link #isApiRequest} counts; else the inspector's count of calls. */
     private long apiRequests() {
-        return sandbox().requests().stream().filter(this::isApiRequest).count();
+        if (!(sandbox() instanceof SandboxServer server)) return inspector().apiCalls();
+        return server.requests().stream().filter(this::isApiRequest).count();
     }
 
     private Operation anyWriteOperation() {

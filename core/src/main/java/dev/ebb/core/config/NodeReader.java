@@ -159,7 +159,11 @@ final class NodeReader {
 
     /** One of {@code type}'s constants, written in lower snake case. */
     <E extends Enum<E>> Optional<E> choice(YamlNode.Entry entry, Class<E> type) {
-        List<String> allowed = ConfigKeys.spellings(type);
+        return choice(entry, type, ConfigKeys.spellings(type));
+    }
+
+    /** One of {@code type}'s constants whose spelling is in {@code allowed}. */
+    <E extends Enum<E>> Optional<E> choice(YamlNode.Entry entry, Class<E> type, List<String> allowed) {
         Optional<String> text = string(entry);
         if (text.isEmpty()) {
             return Optional.empty();
@@ -170,7 +174,7 @@ final class NodeReader {
                     + Suggestions.hint(text.get(), allowed, "values"));
             return Optional.empty();
         }
-        return Optional.of(type.getEnumConstants()[index]);
+        return Optional.of(type.getEnumConstants()[ConfigKeys.spellings(type).indexOf(text.get())]);
     }
 
     /** A list's items; a problem when the node is not a list. */

@@ -133,7 +133,7 @@ final class SyncReader {
                     + " allowed values: " + String.join(", ", ConfigKeys.MODES));
             return Optional.empty();
         }
-        return reader.choice(entry, Mode.class);
+        return reader.choice(entry, Mode.class, ConfigKeys.MODES);
     }
 
     /** What {@code on_removed} is when the sync does not say. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ebb.connector.support.AccountIds;
 import dev.ebb.connector.support.Failures;
 import dev.ebb.connector.support.HttpAnswer;
 import dev.ebb.connector.support.HttpCaller;
@@ -40,8 +41,6 @@ import java.net.URLEncoder;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,7 +50,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -110,7 +108,7 @@ final class HubSpotDestination implements Destination {
         this.tier = tier;
         this.zone = zone;
         this.clock = clock;
-        this.accountId = "hubspot:" + baseUrl + "#" + shortHash(token);
+        this.accountId = "hubspot:" + baseUrl + "#" + AccountIds.shortHash(token);
         this.caller = new HttpCaller("HubSpot", baseUrl, timeout);
     }
 
@@ -500,14 +498,5 @@ final class HubSpotDestination implements Destination {
 
     private static String encode(String segment) {
         return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
-    }
-
-    private static String shortHash(String secret) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 6);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ebb.connector.salesforce.Plan.Kind;
 import dev.ebb.connector.salesforce.SalesforceSession.Answer;
+import dev.ebb.connector.support.AccountIds;
 import dev.ebb.spi.BatchLimits;
 import dev.ebb.spi.BulkLimits;
 import dev.ebb.spi.Destination;
@@ -31,8 +32,6 @@ import dev.ebb.spi.WriteStep;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -43,7 +42,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -144,7 +142,7 @@ final class SalesforceDestination implements Destination {
         this.bulk = new BulkIngest(session, settings);
         String identity = settings.clientId() + "\n" + (settings.username() == null ? "" : settings.username());
         this.accountId = "salesforce:" + (settings.instanceUrl() != null ? settings.instanceUrl() : settings.loginUrl())
-                + "#" + shortHash(identity);
+                + "#" + AccountIds.shortHash(identity);
     }
 
     // ---- declarations -------------------------------------------------------------------------------------
@@ -670,14 +668,5 @@ final class SalesforceDestination implements Destination {
 
     private static String fold(String value) {
         return value.toLowerCase(Locale.ROOT);
-    }
-
-    private static String shortHash(String text) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 6);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
     }
 }

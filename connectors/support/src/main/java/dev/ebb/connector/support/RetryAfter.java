@@ -23,6 +23,17 @@ public final class RetryAfter {
         return headers.firstValue("Retry-After").flatMap(value -> parse(value, clock.instant()));
     }
 
+    /**
+     * The wait until the instant a header gives in epoch seconds, as Braze's and Intercom's {@code X-RateLimit-Reset}
+     * do; an instant in the past is no wait, an unreadable value no hint.
+     */
+    public static Optional<Duration> untilEpochSeconds(HttpHeaders headers, String name, Clock clock) {
+        return RateHeaders.number(headers, name).map(epoch -> {
+            Duration wait = Duration.between(clock.instant(), Instant.ofEpochSecond(epoch));
+            return wait.isNegative() ? Duration.ZERO : wait;
+        });
+    }
+
     /** The wait {@code value} asks for at {@code now}; empty when it is neither delta-seconds nor an HTTP-date. */
     public static Optional<Duration> parse(String value, Instant now) {
         String text = value.trim();

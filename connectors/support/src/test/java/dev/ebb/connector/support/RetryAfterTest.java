@@ -41,4 +41,16 @@ class RetryAfterTest {
         assertThat(RetryAfter.of(headers, Clock.fixed(NOW, ZoneOffset.UTC))).contains(Duration.ofSeconds(30));
         assertThat(RetryAfter.of(HttpHeaders.of(Map.of(), (a, b) -> true), Clock.systemUTC())).isEmpty();
     }
+
+    @Test
+    void anEpochResetIsTheWaitUntilThen() {
+        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        HttpHeaders ahead = HttpHeaders.of(Map.of("X-RateLimit-Reset", List.of(String.valueOf(NOW.getEpochSecond() + 3))),
+                (a, b) -> true);
+        HttpHeaders past = HttpHeaders.of(Map.of("X-RateLimit-Reset", List.of(String.valueOf(NOW.getEpochSecond() - 9))),
+                (a, b) -> true);
+        assertThat(RetryAfter.untilEpochSeconds(ahead, "X-RateLimit-Reset", clock)).contains(Duration.ofSeconds(3));
+        assertThat(RetryAfter.untilEpochSeconds(past, "X-RateLimit-Reset", clock)).contains(Duration.ZERO);
+        assertThat(RetryAfter.untilEpochSeconds(past, "X-Other", clock)).isEmpty();
+    }
 }

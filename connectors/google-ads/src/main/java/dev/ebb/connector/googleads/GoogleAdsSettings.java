@@ -2,7 +2,7 @@ package dev.ebb.connector.googleads;
 
 import dev.ebb.connector.googleads.Identifiers.Encoding;
 import dev.ebb.connector.support.Choices;
-import dev.ebb.connector.support.Hashes;
+import dev.ebb.connector.support.AccountIds;
 import dev.ebb.connector.support.PhoneNumbers;
 import dev.ebb.connector.support.Settings;
 
@@ -62,7 +62,7 @@ record GoogleAdsSettings(URI baseUrl, AccessTokens.Grant grant, String accountId
             client = clientId;
         } else if (accessToken.isPresent()) {
             grant = new AccessTokens.Fixed(accessToken.get());
-            client = "token#" + Hashes.sha256Hex(accessToken.get()).substring(0, 12);
+            client = "token#" + AccountIds.shortHash(accessToken.get());
         } else {
             throw settings.problem("set refresh_token with client_id and client_secret (Google's OAuth refresh-token "
                     + "flow), or access_token");
@@ -82,7 +82,7 @@ record GoogleAdsSettings(URI baseUrl, AccessTokens.Grant grant, String accountId
             throw settings.problem("default_phone_region '" + region + "' is not a region code; use e.g. US or DE");
         }
         Duration statusWait = settings.seconds("status_wait_seconds", DEFAULT_STATUS_WAIT_SECONDS, 86_400);
-        String accountId = "google_ads:" + baseUrl + "#" + Hashes.sha256Hex(client).substring(0, 12);
+        String accountId = "google_ads:" + baseUrl + "#" + AccountIds.shortHash(client);
         return new GoogleAdsSettings(baseUrl, grant, accountId, operating, login, adUserData, adPersonalization,
                 settings.bool("accept_terms", false), encoding, region, statusWait);
     }

@@ -16,7 +16,7 @@ final class ApproveCommand extends BaseCommand {
     @Override
     int execute() throws Session.Failure, InterruptedException {
         try (Session session = Session.open(options.project, Access.READ_WRITE, env)) {
-            ProgressLine progress = new ProgressLine(err, terminal(), "run " + run);
+            ProgressLine progress = session.report(new ProgressLine(err, terminal(), "run " + run));
             RunReport report = session.engine.approve(run, options.json ? Progress.NONE : progress);
             progress.done();
             return RunCommand.report(report, output);

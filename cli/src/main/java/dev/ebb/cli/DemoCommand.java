@@ -63,7 +63,7 @@ final class DemoCommand extends BaseCommand {
                             "enterprise"))
                     .build()) {
                 sandbox.start();
-                writeProject(root, sandbox.baseUrl());
+                writeProject(root, sandbox.baseUrl(), sandboxOptions(sandbox.port()));
                 say("2. Started a HubSpot sandbox on " + sandbox.baseUrl()
                         + " with Professional limits (190 requests per 10 s, 100 records per batch)");
 
@@ -95,9 +95,12 @@ final class DemoCommand extends BaseCommand {
                 say("");
                 say(ok ? "The second run sent exactly the " + changes + " changed rows and nothing else."
                         : "UNEXPECTED: the second run did not send exactly the changed rows; see 'ebb runs'.");
-                say("The project stays in " + root + "; try:");
+                say("The project stays in " + root + ". Its sandbox stops with the demo; the run log needs none:");
                 say("  ./ebb runs -p " + root);
                 say("  ./ebb explain -p " + root + " churn_to_hubspot customer7@example.com");
+                say("To run it again, start a sandbox where its ebb.yaml points (it starts empty), then run:");
+                say("  ./ebb sandbox " + sandboxOptions(sandbox.port()));
+                say("  ./ebb run -p " + root + " churn_to_hubspot");
                 return ok ? ExitCode.OK : ExitCode.ROWS_FAILED;
             }
         } catch (IOException | SQLException e) {
@@ -108,7 +111,7 @@ final class DemoCommand extends BaseCommand {
     private RunRecord run(Path root, String label) throws Session.Failure, InterruptedException {
         say(label + " of churn_to_hubspot ...");
         try (Session session = Session.open(root, Access.READ_WRITE, env)) {
-            ProgressLine progress = new ProgressLine(err, terminal(), "   churn_to_hubspot");
+            ProgressLine progress = session.report(new ProgressLine(err, terminal(), "   churn_to_hubspot"));
             RunReport report = session.engine.run("churn_to_hubspot", output.json ? Progress.NONE : progress);
             progress.done();
             if (!report.clean()) {
@@ -156,7 +159,13 @@ final class DemoCommand extends BaseCommand {
         }
     }
 
-    private static void writeProject(Path root, String baseUrl) throws IOException {
+    /** {@code ebb sandbox} options that serve the demo's project again: its port, token, tier and properties. */
+    static String sandboxOptions(int port) {
+        return "hubspot --port " + port + " -o token=" + TOKEN + " -o tier=professional -o properties="
+                + "contacts.churn_risk_score:number,contacts.lifetime_value:number,contacts.plan:string";
+    }
+
+    private static void writeProject(Path root, String baseUrl, String sandbox) throws IOException {
         Files.createDirectories(root.resolve("models"));
         Files.createDirectories(root.resolve("syncs"));
         Files.createDirectories(root.resolve(".secrets"));
@@ -170,9 +179,11 @@ final class DemoCommand extends BaseCommand {
                   hubspot:
                     type: hubspot
                     token: "${file:.secrets/hubspot-token}"
+                    # The demo's sandbox, gone once the demo ended. Start one here again (it starts empty) with
+                    #   ebb sandbox %s
                     base_url: %s
                     tier: professional
-                """.formatted(baseUrl));
+                """.formatted(sandbox, baseUrl));
         Files.writeString(root.resolve("models/customer_health.sql"), """
                 -- One row per customer: the scores the customer-success team wants on each contact.
                 SELECT customer_email, first_name, last_name, churn_risk_score, lifetime_value, plan

@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
                 SchemaCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:the run finished with rejected, invalid or failed rows",
-                "2:invalid configuration or usage", "3:could not run (source, destination or state unreachable)"})
+                "2:invalid configuration or usage", "3:could not run (source, destination or state unreachable)",
+                "4:internal error, a bug in Ebb (--debug prints the stack trace)"})
 public final class Ebb implements Runnable {
 
     @Override
@@ -33,8 +34,13 @@ public final class Ebb implements Runnable {
         cli.setErr(new java.io.PrintWriter(err, true));
         // Usage errors (unknown option, missing argument) are exit code 2, like invalid configuration.
         cli.setParameterExceptionHandler((e, a) -> {
-            err.println("error: " + e.getMessage().replaceFirst("^Error: ", ""));
+            String message = e.getMessage().replaceFirst("^Error: ", "");
+            err.println("error: " + message);
             e.getCommandLine().usage(err);
+            // --json promises one document on stdout in every outcome, a usage error included.
+            if (java.util.Arrays.asList(a).contains("--json")) {
+                out.println(Output.render(java.util.Map.of("error", message, "exit_code", ExitCode.INVALID)));
+            }
             return ExitCode.INVALID;
         });
         return cli.execute(args);

@@ -21,7 +21,7 @@ final class PlanCommand extends BaseCommand {
     @Override
     int execute() throws Session.Failure, InterruptedException {
         try (Session session = Session.open(options.project, Access.READ_ONLY, env)) {
-            ProgressLine progress = new ProgressLine(err, terminal(), sync);
+            ProgressLine progress = session.report(new ProgressLine(err, terminal(), sync));
             PlanReport plan = session.engine.plan(sync, samples, options.json ? dev.ebb.core.run.Progress.NONE
                     : progress);
             progress.done();

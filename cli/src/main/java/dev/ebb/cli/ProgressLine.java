@@ -7,19 +7,21 @@ import java.time.Duration;
 
 /**
  * The live progress of a run on stderr: one line rewritten in place on a terminal, plain lines every few seconds
- * otherwise (so that logs stay readable).
+ * otherwise (so that logs stay readable). A wait of a second or more is said before it starts, with its reason, so
+ * that a throttled run is seen waiting rather than stuck. Thread-safe (batches report from their own threads).
  */
 final class ProgressLine implements Progress {
     private static final long PLAIN_EVERY_NANOS = Duration.ofSeconds(5).toNanos();
     private static final long TTY_EVERY_NANOS = Duration.ofMillis(200).toNanos();
+    /** Shorter waits are the normal pace of a rate limit, not worth a line. */
+    static final Duration SHOWN_WAIT = Duration.ofSeconds(1);
 
     private final PrintStream err;
     private final boolean terminal;
     private final String sync;
-    private long extracted;
-    private PlanCounts planned;
     private long lastPrint;
     private boolean dirty;
+    private String lastWait;
 
     ProgressLine(PrintStream err, boolean terminal, String sync) {
         this.err = err;
@@ -28,23 +30,34 @@ final class ProgressLine implements Progress {
     }
 
     @Override
-    public void extracted(long rows) {
-        extracted = rows;
-        maybePrint("extracting: " + rows + " rows");
+    public synchronized void extracted(long rows) {
+        // "so far": in a log, the last of these lines is read next to the plan's total.
+        maybePrint(String.format("extracting: %,d rows read so far", rows));
     }
 
     @Override
-    public void planned(PlanCounts counts) {
-        planned = counts;
-        print("planned: " + counts.added() + " added, " + counts.changed() + " changed, " + counts.removed()
-                + " removed, " + counts.unchanged() + " unchanged, " + counts.invalid() + " invalid (of "
-                + extracted + " rows)");
+    public synchronized void planned(PlanCounts counts) {
+        print(String.format("planned from %,d rows: %,d added, %,d changed, %,d removed, %,d unchanged, %,d invalid",
+                counts.rows(), counts.added(), counts.changed(), counts.removed(), counts.unchanged(), counts.invalid()));
+        if (terminal) {
+            err.println();
+            dirty = false;
+        }
     }
 
     @Override
-    public void delivered(long rows, long total, long calls, long throttles) {
-        maybePrint("delivering: " + rows + "/" + total + " rows, " + calls + " API calls, " + throttles
-                + " throttles");
+    public synchronized void delivered(long rows, long total, long calls, long throttles) {
+        maybePrint(String.format("delivering: %,d/%,d rows, %,d API calls, %,d throttles", rows, total, calls,
+                throttles));
+    }
+
+    @Override
+    public synchronized void waiting(Duration duration, String reason) {
+        if (duration.compareTo(SHOWN_WAIT) < 0) return;
+        String text = String.format("waiting %.1f s: %s", duration.toMillis() / 1000.0, reason);
+        // A storm of throttles says so once, then again every few seconds, not once per call.
+        if (!reason.equals(lastWait) || System.nanoTime() - lastPrint >= PLAIN_EVERY_NANOS) print(text);
+        lastWait = reason;
     }
 
     private void maybePrint(String text) {
@@ -57,10 +70,6 @@ final class ProgressLine implements Progress {
         if (terminal) {
             err.print("\r\033[K" + sync + " " + text);
             dirty = true;
-            if (text.startsWith("planned")) {
-                err.println();
-                dirty = false;
-            }
         } else {
             err.println(sync + " " + text);
         }
@@ -68,7 +77,7 @@ final class ProgressLine implements Progress {
     }
 
     /** Ends the rewritten line, if any. */
-    void done() {
+    synchronized void done() {
         if (dirty) err.println();
         dirty = false;
     }

@@ -11,4 +11,7 @@ final class ProjectOptions {
 
     @Option(names = "--json", description = "Print one JSON document instead of text, for scripts.")
     boolean json;
+
+    @Option(names = "--debug", description = "On an internal error, print its stack trace (secrets taken out).")
+    boolean debug;
 }

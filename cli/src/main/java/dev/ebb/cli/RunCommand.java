@@ -2,6 +2,7 @@ package dev.ebb.cli;
 
 import dev.ebb.core.plan.SyncException;
 import dev.ebb.core.run.Progress;
+import dev.ebb.core.run.RunKind;
 import dev.ebb.core.run.RunReport;
 import dev.ebb.core.state.Access;
 import dev.ebb.core.state.RunRecord;
@@ -28,16 +29,25 @@ final class RunCommand extends BaseCommand {
         boolean all;
     }
 
+    @picocli.CommandLine.Option(names = "--replace", description = "Replace the audience's membership with every "
+            + "row of the model, in one replace (mode add_remove, on objects that can be replaced as a whole).")
+    boolean replace;
+
     @Override
     int execute() throws Session.Failure, InterruptedException {
+        if (replace && target.all) {
+            output.error("--replace replaces one audience: name its sync instead of --all");
+            return ExitCode.INVALID;
+        }
+        RunKind kind = replace ? RunKind.REPLACE : RunKind.CHANGES;
         try (Session session = Session.open(options.project, Access.READ_WRITE, env)) {
             List<String> syncs = target.all ? List.copyOf(session.project.syncs().keySet()) : List.of(target.sync);
             int worst = ExitCode.OK;
             List<Object> documents = new ArrayList<>();
             for (String sync : syncs) {
-                ProgressLine progress = new ProgressLine(err, terminal(), sync);
+                ProgressLine progress = session.report(new ProgressLine(err, terminal(), sync));
                 try {
-                    RunReport report = session.engine.run(sync, options.json ? Progress.NONE : progress);
+                    RunReport report = session.engine.run(sync, kind, options.json ? Progress.NONE : progress);
                     progress.done();
                     report.warnings().forEach(output::warn);
                     worst = Math.max(worst, exitCode(report));

@@ -6,7 +6,6 @@ import dev.ebb.core.config.ProjectConfig;
 import dev.ebb.core.config.ProjectLoader;
 import dev.ebb.core.delivery.RateBudgets;
 import dev.ebb.core.delivery.RetryPolicy;
-import dev.ebb.core.delivery.Waiter;
 import dev.ebb.core.plan.CatalogConnectors;
 import dev.ebb.core.run.SyncEngine;
 import dev.ebb.core.state.Access;
@@ -24,11 +23,20 @@ final class Session implements AutoCloseable {
     final ProjectConfig project;
     final StateStore state;
     final SyncEngine engine;
+    /** The engine's waiter: point it at a run's progress line to have its waits shown. */
+    final ReportingWaiter waits;
 
-    private Session(ProjectConfig project, StateStore state, SyncEngine engine) {
+    private Session(ProjectConfig project, StateStore state, SyncEngine engine, ReportingWaiter waits) {
         this.project = project;
         this.state = state;
         this.engine = engine;
+        this.waits = waits;
+    }
+
+    /** {@code progress}, which from now on also hears the engine's waits. */
+    <P extends dev.ebb.core.run.Progress> P report(P progress) {
+        waits.reportTo(progress);
+        return progress;
     }
 
     /** Thrown with the exit code a command should end with and the message to print. */
@@ -64,10 +72,11 @@ final class Session implements AutoCloseable {
             throw new Failure(ExitCode.UNAVAILABLE, e.getMessage(), e);
         }
         Clock clock = Clock.systemUTC();
+        ReportingWaiter waits = new ReportingWaiter();
         SyncEngine engine = new SyncEngine(project, state, new CatalogConnectors(project,
-                ConnectorCatalog.fromServiceLoader(), env, clock), SHARED_BUDGETS, RetryPolicy.DEFAULT, Waiter.SYSTEM,
+                ConnectorCatalog.fromServiceLoader(), env, clock), SHARED_BUDGETS, RetryPolicy.DEFAULT, waits,
                 clock, RandomGenerator.getDefault());
-        return new Session(project, state, engine);
+        return new Session(project, state, engine, waits);
     }
 
     /** Every sync in this process shares one budget per destination account. */

@@ -3,7 +3,6 @@ package dev.ebb.cli;
 import dev.ebb.core.config.ProjectConfig;
 import dev.ebb.core.plan.SyncException;
 import dev.ebb.core.state.Access;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +19,9 @@ final class ValidateCommand extends BaseCommand {
     int execute() throws Session.Failure, InterruptedException {
         if (offline) {
             ProjectConfig project = Session.load(options.project);
-            report(project.syncs().size(), Map.of(), true);
+            Map<String, Object> syncs = new LinkedHashMap<>();
+            for (String sync : project.syncs().keySet()) syncs.put(sync, entry(true, false, List.of(), null));
+            report(project.syncs().size(), syncs, true);
             return ExitCode.OK;
         }
         try (Session session = Session.open(options.project, Access.READ_ONLY, env)) {
@@ -30,11 +31,11 @@ final class ValidateCommand extends BaseCommand {
                 try {
                     List<String> warnings = session.engine.check(sync);
                     warnings.forEach(output::warn);
-                    syncs.put(sync, Map.of("ok", true, "warnings", warnings));
+                    syncs.put(sync, entry(true, true, warnings, null));
                 } catch (SyncException e) {
                     Session.Failure failure = Failures.of(e);
-                    output.error(e.getMessage());
-                    syncs.put(sync, Map.of("ok", false, "error", e.getMessage()));
+                    output.error(sync + ": " + e.getMessage());
+                    syncs.put(sync, entry(false, true, List.of(), e.getMessage()));
                     worst = Math.max(worst, failure.exitCode);
                 }
             }
@@ -43,9 +44,31 @@ final class ValidateCommand extends BaseCommand {
         }
     }
 
+    /** One sync's entry of the --json document: the same keys online and --offline (docs/json/validate). */
+    private static Map<String, Object> entry(boolean ok, boolean checked, List<String> warnings, String error) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("ok", ok);
+        entry.put("checked", checked);
+        entry.put("warnings", warnings);
+        entry.put("error", error);
+        return entry;
+    }
+
+    @Override
+    Map<String, Object> errorDocument(String message, int exitCode) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("valid", false);
+        doc.putAll(super.errorDocument(message, exitCode));
+        return doc;
+    }
+
     private void report(int syncCount, Map<String, Object> syncs, boolean valid) {
         if (output.json) {
-            output.json(Map.of("valid", valid, "syncs", syncs.isEmpty() ? new ArrayList<>() : syncs));
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("valid", valid);
+            doc.put("checked", !offline);
+            doc.put("syncs", syncs);
+            output.json(doc);
         } else if (!valid) {
             output.line("The project's files are valid, but some syncs do not fit their source or destination "
                     + "(see the errors above).");

@@ -44,8 +44,7 @@ final class ConfigKeys {
     static final List<String> PLANNED_STORES = List.of("postgres", "warehouse");
     static final String MANUAL = "manual";
 
-    // add_remove is in the SPI for the audience connectors; the planner does not take it yet (SyncReader says so).
-    static final List<String> MODES = spellings(Mode.class).stream().filter(m -> !m.equals("add_remove")).toList();
+    static final List<String> MODES = spellings(Mode.class);
     static final List<String> REMOVALS = spellings(RemovalBehaviour.class);
     static final List<String> POLICIES = spellings(FieldPolicy.class);
     static final List<String> NULLS = spellings(NullPolicy.class);

@@ -12,36 +12,56 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes a small, valid project for {@code ebb init}: a DuckDB source, a HubSpot destination whose token comes
- * from the environment, one model and one sync. Never overwrites a file. Stateless and thread-safe.
+ * Writes a small project for {@code ebb init} that runs as it is against a local HubSpot sandbox
+ * ({@link #SANDBOX_COMMAND}): three customers in a CSV file, a DuckDB source reading it, a HubSpot destination on
+ * the sandbox's URL and token, one model and one sync; its README says how to point it at a real portal. Never
+ * overwrites a file. Stateless and thread-safe.
  */
 public final class ProjectScaffold {
     private static final Map<Path, String> FILES = new LinkedHashMap<>();
+
+    /** What a local HubSpot sandbox needs to take the scaffold's sync: the two contact properties it writes. */
+    public static final String SANDBOX_COMMAND =
+            "ebb sandbox hubspot --port 8089 -o properties=contacts.churn_risk_score:number,contacts.ltv:number";
 
     static {
         FILES.put(Path.of("ebb.yaml"), """
                 # The project: its sources (where models run) and destinations (where syncs write).
                 # Reference: docs/config.md in the Ebb repository. Check it with `ebb validate`.
+                #
+                # As written it runs against a local HubSpot sandbox (see README.md):
+                #   %s
+                #   ebb run churn_to_hubspot
                 name: my-project
                 state: { store: embedded }          # snapshots and the run log, in .ebb/
 
                 sources:
                   lakehouse:
-                    type: duckdb
-                    path: data/lakehouse.duckdb     # relative to this folder; opened read-only
+                    type: duckdb                    # no path: models read files (data/customers.csv) with DuckDB
 
                 destinations:
                   hubspot:
                     type: hubspot
-                    token: "${env:HUBSPOT_TOKEN}"   # a private app token, read from the environment at run time
+                    # The sandbox. For your HubSpot portal delete this line (the default is https://api.hubapi.com).
+                    base_url: http://127.0.0.1:8089
+                    # The sandbox's token, read at run time. For your portal: a private app token, e.g.
+                    # token: "${env:HUBSPOT_TOKEN}"
+                    token: "${file:.secrets/hubspot-token}"
+                """.formatted(SANDBOX_COMMAND));
+        FILES.put(Path.of(".secrets", "hubspot-token"), "sandbox-token\n");
+        FILES.put(Path.of("data", "customers.csv"), """
+                email,churn_risk_score,lifetime_value
+                ada@example.com,0.12,4200.50
+                grace@example.com,0.87,180.00
+                alan@example.com,0.45,990.25
                 """);
         FILES.put(Path.of("models", "customer_health.sql"), """
-                -- One row per customer: what the sync sends to HubSpot.
+                -- One row per customer: what the sync sends to HubSpot. Point it at your own table or files.
                 SELECT
                     email            AS customer_email,
                     churn_risk_score,
                     lifetime_value
-                FROM customers
+                FROM read_csv_auto('data/customers.csv')
                 WHERE email IS NOT NULL
                 """);
         FILES.put(Path.of("models", "customer_health.yaml"), """
@@ -60,9 +80,36 @@ public final class ProjectScaffold {
                   - { column: lifetime_value,   field: ltv }
                 schedule: manual
                 """);
+        FILES.put(Path.of("README.md"), """
+                # my-project
+
+                An Ebb project: `models/customer_health.sql` (three customers in `data/customers.csv`) synced to
+                HubSpot contacts by `syncs/churn_to_hubspot.yaml`.
+
+                ## Try it against a local sandbox
+
+                It runs as it is against Ebb's HubSpot sandbox, which keeps records in memory while it runs:
+
+                ```sh
+                %s   # leave it running
+                ebb run churn_to_hubspot          # in another terminal, in this folder
+                ebb runs
+                ```
+
+                ## Point it at your HubSpot portal
+
+                1. In `ebb.yaml`, delete the `base_url` line (the default is https://api.hubapi.com).
+                2. Create a private app in HubSpot with the `crm.objects.contacts.write` and
+                   `crm.schemas.contacts.read` scopes, and give Ebb its token: `token: "${env:HUBSPOT_TOKEN}"`
+                   with the token in that variable (or write it to `.secrets/hubspot-token`, never committed).
+                3. Create the contact properties `churn_risk_score` and `ltv` (type number) in HubSpot.
+                4. `ebb validate` checks the project against the portal, `ebb plan churn_to_hubspot` shows what a
+                   run would send, and `ebb run churn_to_hubspot` sends it.
+                """.formatted(SANDBOX_COMMAND));
         FILES.put(Path.of(".gitignore"), """
-                # Ebb's state (snapshots, run log) belongs to this machine, not to version control.
+                # Ebb's state (snapshots, run log) belongs to this machine, and secrets never go to version control.
                 .ebb/
+                .secrets/
                 """);
     }
 

@@ -126,6 +126,14 @@ public final class Secrets {
         return resolved.toString();
     }
 
+    /** One reference's value, or empty when it cannot be resolved (the resolving call reports why). */
+    static java.util.Optional<String> tryResolve(SecretTemplate.Reference reference, Location location, Path root,
+                                                 Map<String, String> env) {
+        Problems problems = new Problems();
+        String value = resolve(reference, location, "", root, env, problems);
+        return problems.hasErrors() ? java.util.Optional.empty() : java.util.Optional.of(value);
+    }
+
     private static String resolve(SecretTemplate.Reference reference, Location location, String subject, Path root,
                                   Map<String, String> env, Problems problems) {
         return switch (reference.scheme()) {

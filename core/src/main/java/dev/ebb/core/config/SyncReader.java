@@ -128,11 +128,6 @@ final class SyncReader {
     }
 
     private static Optional<Mode> mode(NodeReader reader, YamlNode.Entry entry) {
-        if (entry.value() instanceof YamlNode.Scalar scalar && "add_remove".equals(scalar.text())) {
-            reader.error(entry.value().line(), "mode add_remove (audiences) is not available in this version;"
-                    + " allowed values: " + String.join(", ", ConfigKeys.MODES));
-            return Optional.empty();
-        }
         return reader.choice(entry, Mode.class, ConfigKeys.MODES);
     }
 

@@ -59,6 +59,32 @@ public final class BatchWriter {
         return deliver(operation, records, outcomes, write(new WriteBatch(object, operation, matchField, records)));
     }
 
+    /** What a replace came to: whether the destination completed it, and every row's outcome. */
+    public record Replaced(boolean completed, List<RowOutcome> outcomes) {
+        public Replaced {
+            outcomes = List.copyOf(outcomes);
+        }
+    }
+
+    /**
+     * Replaces the object's membership with {@code records}, in one {@link Operation#REPLACE} batch driven to its
+     * end. Never split: each half of a replace would replace the whole membership with itself, so a refusal fails
+     * every row, and the membership stands as it was.
+     */
+    public Replaced replace(List<OutboundRecord> records, List<RowOutcome> outcomes) throws InterruptedException {
+        switch (write(new WriteBatch(object, Operation.REPLACE, matchField, records))) {
+            case Caller.Result.Done<WriteResult> done -> {
+                tally.failedBatchesInARow.set(0);
+                return new Replaced(true, answers(done.value(), outcomes));
+            }
+            case Caller.Result.GaveUp<WriteResult> gaveUp -> {
+                if (gaveUp.stopRun()) tally.stop(gaveUp.reason(), gaveUp.why());
+                String reason = "the replace did not complete, so the membership stands as it was: " + gaveUp.reason();
+                return new Replaced(false, outcomes.stream().map(o -> fail(o, reason)).toList());
+            }
+        }
+    }
+
     /**
      * One batch, through as many calls as the destination needs: one for a synchronous API; start, then resume
      * after each pending step's wait for an asynchronous one. Every call goes through the rate budget.
@@ -76,7 +102,7 @@ public final class BatchWriter {
                             return new Caller.Result.Done<>(finished.result());
                         }
                         case WriteStep.Pending pending -> {
-                            waiter.await(pending.after());
+                            waiter.await(pending.after(), "the destination is processing an asynchronous job");
                             step = caller.call(() -> destination.resume(pending), BatchWriter::usage);
                         }
                     }
@@ -272,6 +298,6 @@ public final class BatchWriter {
     /** The row with its outcome; the destination id learnt, if any, replaces the one it had. */
     public static RowOutcome with(RowOutcome o, Outcome outcome, String reason, String destinationId) {
         return new RowOutcome(o.key(), o.change(), o.operation(), outcome, reason, o.fingerprint(), o.matchValue(),
-                destinationId != null ? destinationId : o.destinationId(), o.fieldHashes());
+                destinationId != null ? destinationId : o.destinationId(), o.fieldHashes(), o.payload());
     }
 }

@@ -104,13 +104,14 @@ public final class Caller {
     public <T> Result<T> call(Call<T> call, Function<T, RateUsage> usage) throws InterruptedException {
         int failures = 0;
         int throttles = 0;
+        String why = PACING;
         while (true) {
             Duration backoff = Duration.ZERO;
             if (quota != null) {
                 java.util.Optional<String> refused = quota.take();
                 if (refused.isPresent()) return new Result.GaveUp<>(refused.get(), Why.QUOTA);
             }
-            waiter.await(budget.reserve());
+            waiter.await(budget.reserve(), why);
             stats.calls.incrementAndGet();
             budget.enter();
             try {
@@ -140,6 +141,7 @@ public final class Caller {
                                 : max(budget.longestWindow().dividedBy(4), policy.backoff(throttles, random));
                         budget.throttled(wait);
                         stats.retries.incrementAndGet();
+                        why = "throttled by the destination (" + e.getMessage() + "), waiting as it asks";
                     }
                     case TransientException e -> {
                         failures++;
@@ -149,6 +151,7 @@ public final class Caller {
                         }
                         stats.retries.incrementAndGet();
                         backoff = policy.backoff(failures, random);
+                        why = "retrying after a transient failure (" + e.getMessage() + ")";
                     }
                     // A whole batch refused for good; the run goes on, and stops after several in a row.
                     case PermanentException e -> {
@@ -158,9 +161,12 @@ public final class Caller {
             } finally {
                 budget.leave();
             }
-            waiter.await(backoff);
+            waiter.await(backoff, why);
         }
     }
+
+    /** Why a call waits for the budget when nothing went wrong: the account's rate limit, shared by every sync. */
+    static final String PACING = "pacing calls to the account's rate limit";
 
     private static Duration max(Duration a, Duration b) {
         return a.compareTo(b) >= 0 ? a : b;

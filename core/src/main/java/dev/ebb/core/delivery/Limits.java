@@ -24,7 +24,7 @@ final class Limits {
         Optional<Quota> quota = declared.dailyQuota().map(q -> {
             long scaled = scale(q.requests(), share);
             long capped = limits.dailyQuota() == null ? scaled : Math.min(scaled, limits.dailyQuota());
-            return new Quota(capped, q.resetZone());
+            return q.withRequests(capped);
         });
         if (quota.isEmpty() && limits.dailyQuota() != null) {
             // A vendor without a declared daily quota: the user's own cap still holds, counted by UTC days.

@@ -2,32 +2,47 @@ package dev.ebb.core.delivery;
 
 import dev.ebb.spi.Quota;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
 /**
- * Keeps one account's calls within its daily quota, across runs and processes: calls are counted per quota day
- * (midnight to midnight in the quota's time zone) and the count is persisted through a {@link Ledger}. When the
- * next call would cross the quota, or the vendor says the day's allowance is spent, calls are refused until the
- * quota resets, and the refusal says when that is.
+ * Keeps one account's calls within its quota, across runs and processes, counted the way the vendor counts them
+ * ({@link Quota.Window}): per quota day (midnight to midnight in the quota's time zone), or over a rolling 24 hours
+ * kept in hourly buckets. The counts are persisted through a {@link Ledger}. When the next call would cross the
+ * quota, or the vendor says the allowance is spent, calls are refused until it frees up, and the refusal says when.
+ *
+ * <p>A rolling window is counted over the current hour's bucket and the 24 before it: a call is counted for up to an
+ * hour longer than the vendor counts it, never shorter, so the count is never below the vendor's.
  *
  * <p>Thread-safe.
  */
 public final class QuotaGate {
+    /** The buckets of a rolling window before the current one: 24 hours, and the hour the window's edge falls in. */
+    private static final Duration ROLLING_LOOKBACK = Duration.ofHours(24);
 
     /** Where the counts live between runs. */
     public interface Ledger {
+        /** Calls counted for a calendar quota day. */
         long used(String account, LocalDate day);
 
         void add(String account, LocalDate day, long calls);
+
+        /** Calls counted in the hourly buckets that start at or after {@code from}. */
+        long usedSince(String account, Instant from);
+
+        /** Adds calls to the bucket of the hour starting at {@code hour}. */
+        void addHourly(String account, Instant hour, long calls);
     }
 
     private final String account;
     private final Quota quota;
     private final Ledger ledger;
     private final Clock clock;
-    private LocalDate day;
+    /** The start of the period the unsaved calls belong to: the quota day's midnight, or the current hour. */
+    private Instant period;
     private long used;
     private long unsaved;
     private boolean spentByVendor;
@@ -43,15 +58,21 @@ public final class QuotaGate {
     public synchronized Optional<String> take() {
         roll();
         if (spentByVendor || used + unsaved + 1 > quota.requests()) {
-            return Optional.of("the daily quota of " + quota.requests() + " calls for this account is spent ("
-                    + (used + unsaved) + " used today" + (spentByVendor ? ", and the vendor says none are left" : "")
-                    + "); it resets at " + resetsAt() + "; the rows not sent stay pending for the next run");
+            String vendor = spentByVendor ? ", and the vendor says none are left" : "";
+            String rest = "; the rows not sent stay pending for the next run";
+            return Optional.of(switch (quota.window()) {
+                case CALENDAR_DAY -> "the daily quota of " + quota.requests() + " calls for this account is spent ("
+                        + (used + unsaved) + " used today" + vendor + "); it resets at " + resetsAt() + rest;
+                case ROLLING_24_HOURS -> "the quota of " + quota.requests() + " calls per rolling 24 hours for this"
+                        + " account is spent (" + (used + unsaved) + " used in the last 24 hours" + vendor
+                        + "); calls free up as they pass out of the window, from " + resetsAt() + rest;
+            });
         }
         unsaved++;
         return Optional.empty();
     }
 
-    /** The vendor reported the day's allowance spent (a daily-limit throttle, or none remaining). */
+    /** The vendor reported the allowance spent (a daily-limit throttle, or none remaining). */
     public synchronized void spentByVendor() {
         roll();
         spentByVendor = true;
@@ -60,28 +81,45 @@ public final class QuotaGate {
     /** Persists the calls counted since the last flush. */
     public synchronized void flush() {
         if (unsaved == 0) return;
-        ledger.add(account, day, unsaved);
+        switch (quota.window()) {
+            case CALENDAR_DAY -> ledger.add(account, LocalDate.ofInstant(period, quota.resetZone()), unsaved);
+            case ROLLING_24_HOURS -> ledger.addHourly(account, period, unsaved);
+        }
         used += unsaved;
         unsaved = 0;
     }
 
-    /** When the quota starts afresh: the next midnight in its time zone. */
+    /**
+     * When the count next goes down: the next midnight in the quota's time zone, or, for a rolling window, the next
+     * hour, when the oldest bucket leaves it.
+     */
     public synchronized Instant resetsAt() {
-        return LocalDate.now(clock.withZone(quota.resetZone())).plusDays(1).atStartOfDay(quota.resetZone())
-                .toInstant();
+        return switch (quota.window()) {
+            case CALENDAR_DAY -> LocalDate.now(clock.withZone(quota.resetZone())).plusDays(1)
+                    .atStartOfDay(quota.resetZone()).toInstant();
+            case ROLLING_24_HOURS -> clock.instant().truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
+        };
     }
 
-    public synchronized long usedToday() {
+    /** The calls counted in the current window. */
+    public synchronized long used() {
         roll();
         return used + unsaved;
     }
 
     private void roll() {
-        LocalDate today = LocalDate.now(clock.withZone(quota.resetZone()));
-        if (!today.equals(day)) {
-            if (day != null) flush();
-            day = today;
-            used = ledger.used(account, today);
+        Instant current = switch (quota.window()) {
+            case CALENDAR_DAY -> LocalDate.now(clock.withZone(quota.resetZone())).atStartOfDay(quota.resetZone())
+                    .toInstant();
+            case ROLLING_24_HOURS -> clock.instant().truncatedTo(ChronoUnit.HOURS);
+        };
+        if (!current.equals(period)) {
+            if (period != null) flush();
+            period = current;
+            used = switch (quota.window()) {
+                case CALENDAR_DAY -> ledger.used(account, LocalDate.ofInstant(current, quota.resetZone()));
+                case ROLLING_24_HOURS -> ledger.usedSince(account, current.minus(ROLLING_LOOKBACK));
+            };
             unsaved = 0;
             spentByVendor = false;
         }

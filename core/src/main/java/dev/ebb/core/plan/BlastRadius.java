@@ -11,17 +11,20 @@ import java.util.List;
 
 /** The blast-radius guard: a plan that removes or changes more than the sync allows waits for approval. */
 public final class BlastRadius {
-    /** Share of a snapshot that a sync which deletes or clears records may remove without approval by default. */
+    /** Share of a snapshot that a sync may remove (or forget) without approval by default. */
     static final Threshold DEFAULT_MAX_REMOVED = new Threshold(BigDecimal.TEN, true);
 
     private BlastRadius() {
     }
 
-    /** The guard in force: the sync's own, else the safe default for syncs that delete or clear records. */
+    /**
+     * The guard in force: the sync's own, else the safe default, for every sync. A sync that ignores removals still
+     * forgets the snapshot entries of removed rows, so a model that suddenly returns nothing would make the next run
+     * send the whole model again as new: forgetting is held like removing.
+     */
     public static Guard guard(SyncConfig sync) {
         if (sync.guard() != null) return sync.guard();
-        boolean destructive = Operations.removal(sync) != RemovalBehaviour.IGNORE;
-        return new Guard(destructive ? DEFAULT_MAX_REMOVED : null, null, sync.location());
+        return new Guard(DEFAULT_MAX_REMOVED, null, sync.location());
     }
 
     /**
@@ -33,8 +36,9 @@ public final class BlastRadius {
         if (snapshotSize == 0) return null;
         List<String> over = new ArrayList<>();
         if (guard.maxRemoved() != null && guard.maxRemoved().exceededBy(counts.removed(), snapshotSize)) {
-            over.add("it removes " + counts.removed() + " of " + snapshotSize + " records ("
-                    + Threshold.share(counts.removed(), snapshotSize) + "), over max_removed " + guard.maxRemoved());
+            boolean forgets = Operations.removal(sync) == RemovalBehaviour.IGNORE;
+            over.add("it " + (forgets ? "forgets" : "removes") + " " + counts.removed() + " of " + snapshotSize
+                    + " records (" + Threshold.share(counts.removed(), snapshotSize) + "), over max_removed " + guard.maxRemoved());
         }
         if (guard.maxChanged() != null && guard.maxChanged().exceededBy(counts.changed(), snapshotSize)) {
             over.add("it changes " + counts.changed() + " of " + snapshotSize + " records ("

@@ -4,14 +4,17 @@ import dev.ebb.core.config.ConfigException;
 import dev.ebb.core.config.ConnectionConfig;
 import dev.ebb.core.config.ConnectorCatalog;
 import dev.ebb.core.config.ProjectConfig;
+import dev.ebb.core.config.Redaction;
 import dev.ebb.core.config.Secrets;
 import dev.ebb.spi.ConnectorContext;
+import dev.ebb.spi.ConnectorOption;
 import dev.ebb.spi.Destination;
 import dev.ebb.spi.DestinationConnector;
 import dev.ebb.spi.Source;
 import dev.ebb.spi.SourceConnector;
 import dev.ebb.spi.SourceException;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -37,7 +40,14 @@ public final class CatalogConnectors implements Connectors {
         SourceConnector connector = catalog.source(config.type()).orElseThrow(() -> new SyncException(
                 SyncException.Kind.INVALID, config.location() + ": no source connector of type '" + config.type()
                 + "'"));
-        return connector.open(context(config));
+        try {
+            return connector.open(context(config));
+        } catch (SourceException e) {
+            throw new SourceException(redaction(config, connector.options()).apply(e.getMessage()), e,
+                    e.unreachable());
+        } catch (IllegalArgumentException e) {
+            throw invalid(config, connector.options(), e);
+        }
     }
 
     @Override
@@ -49,8 +59,21 @@ public final class CatalogConnectors implements Connectors {
         try {
             return connector.open(context(config));
         } catch (IllegalArgumentException e) {
-            throw new SyncException(SyncException.Kind.INVALID, config.location() + ": " + e.getMessage(), e);
+            throw invalid(config, connector.options(), e);
         }
+    }
+
+    /**
+     * A setting the connector refused. It checked the resolved values, so its message may show what a reference
+     * resolved to: the message names the reference instead.
+     */
+    private SyncException invalid(ConnectionConfig config, List<ConnectorOption> options, IllegalArgumentException e) {
+        return new SyncException(SyncException.Kind.INVALID, config.location() + ": "
+                + redaction(config, options).apply(e.getMessage()), e);
+    }
+
+    private Redaction redaction(ConnectionConfig config, List<ConnectorOption> options) {
+        return Redaction.of(config, options, project.root(), env);
     }
 
     private ConnectorContext context(ConnectionConfig config) throws SyncException {

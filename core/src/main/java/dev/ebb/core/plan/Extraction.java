@@ -8,13 +8,16 @@ import dev.ebb.spi.RowStream;
 import dev.ebb.spi.SourceException;
 import dev.ebb.spi.SourceRow;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.LongConsumer;
 
 /**
  * Extract, encode and diff: the model's rows stream from the source (one row in the heap at a time); each row's key,
  * match value and mapped values are computed, each value converted to what its destination field takes (or the row
- * is invalid, with the reason); the fingerprint and the encoded payload go with the row into the plan session, and
+ * is invalid, with the reason), and the destination checks the values it would be sent ({@code Destination.problem});
+ * the fingerprint and the encoded payload go with the row into the plan session, and
  * the session diffs them against the snapshot.
  */
 public final class Extraction {
@@ -45,6 +48,7 @@ public final class Extraction {
                 String invalid = key == null ? "key " + bound.sync().key() + " is null"
                         : match == null ? "match column '" + bound.sync().match().column() + "' is null"
                         : convert(bound.bindings(), row, values);
+                if (invalid == null) invalid = problem(bound, fieldNames, values);
                 if (invalid == null) {
                     session.add(key, Fingerprint.of(fieldNames, values), match, Payload.encode(fieldNames, values),
                             null);
@@ -73,6 +77,17 @@ public final class Extraction {
             }
         }
         return null;
+    }
+
+    /**
+     * What the destination says is wrong with the values the row would send (an email an audience cannot normalise),
+     * or {@code null}: asked of every valid row, before any call, so a row it objects to is invalid and never sent.
+     */
+    private static String problem(BoundSync bound, List<String> fieldNames, List<Object> values) {
+        Map<String, Object> converted = new HashMap<>(fieldNames.size() * 2);
+        for (int i = 0; i < fieldNames.size(); i++) converted.put(fieldNames.get(i), values.get(i));
+        return bound.destination().problem(bound.capabilities().object(), Operations.sent(bound, converted))
+                .orElse(null);
     }
 
     /** The row's key as text, or {@code null} when a part of it is null. */

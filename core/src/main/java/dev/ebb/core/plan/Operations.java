@@ -56,21 +56,37 @@ public final class Operations {
     }
 
     /**
-     * The fields a planned row sends for {@code op}.
-     *
-     * @param payload the row's encoded values ({@link Payload}), or {@code null} for a removal
+     * Whether a changed row is first removed with the values last delivered for it, then added with its new ones:
+     * an audience (mode add_remove) holds members, not records to update in place. A row whose delivered values are
+     * unknown (a snapshot written before they were kept) is only added.
      */
-    public static Map<String, Object> fields(BoundSync bound, Operation op, String payload) {
-        if (op == Operation.DELETE) return Map.of();
-        Map<String, Object> fields = new LinkedHashMap<>();
-        if (payload == null) {
+    public static boolean removedFirst(SyncConfig sync, PlannedRow row) {
+        return sync.mode() == Mode.ADD_REMOVE && row.change() == Change.CHANGED && row.delivered() != null;
+    }
+
+    /**
+     * The fields a planned row sends for {@code op}: its values now; for a delete, nothing, except in an add_remove
+     * sync, whose removal carries the values last delivered for the row (see {@link dev.ebb.spi.OutboundRecord}).
+     */
+    public static Map<String, Object> fields(BoundSync bound, Operation op, PlannedRow row) {
+        if (op == Operation.DELETE) {
+            boolean audience = bound.sync().mode() == Mode.ADD_REMOVE;
+            return audience && row.delivered() != null ? sent(bound, Payload.decode(row.delivered())) : Map.of();
+        }
+        if (row.payload() == null) {
             // on_removed: clear_fields — every mapped field but the one that identifies the record.
+            Map<String, Object> fields = new LinkedHashMap<>();
             for (Binding b : bound.bindings()) {
                 if (!b.name().equals(bound.sync().match().field())) fields.put(b.name(), null);
             }
             return fields;
         }
-        Map<String, Object> values = Payload.decode(payload);
+        return sent(bound, Payload.decode(row.payload()));
+    }
+
+    /** The fields a row with these converted values sends: every mapped field, but nulls the mapping skips. */
+    public static Map<String, Object> sent(BoundSync bound, Map<String, Object> values) {
+        Map<String, Object> fields = new LinkedHashMap<>();
         for (Binding b : bound.bindings()) {
             Object value = values.get(b.name());
             if (value == null && b.mapping().nulls() == NullPolicy.SKIP) continue;

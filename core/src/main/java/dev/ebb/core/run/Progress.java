@@ -1,6 +1,7 @@
 package dev.ebb.core.run;
 
 import dev.ebb.core.state.PlanCounts;
+import java.time.Duration;
 
 /**
  * Hears how a run advances, for a progress line. Called from the running thread; implementations return quickly.
@@ -19,5 +20,13 @@ public interface Progress {
 
     /** After each batch: rows with a final outcome so far, calls made, throttles met. */
     default void delivered(long rows, long total, long calls, long throttles) {
+    }
+
+    /**
+     * The run is about to wait {@code duration} because of {@code reason} (throttled, backing off, pacing to the rate
+     * limit, an asynchronous job): said before the wait, so that a long one does not look like a hang. May be called
+     * from several threads at once.
+     */
+    default void waiting(Duration duration, String reason) {
     }
 }

@@ -12,6 +12,7 @@ import dev.ebb.core.plan.Binding;
 import dev.ebb.core.plan.BoundSync;
 import dev.ebb.core.plan.Operations;
 import dev.ebb.core.plan.Payload;
+import dev.ebb.core.plan.SyncException;
 import dev.ebb.core.state.Change;
 import dev.ebb.core.state.Conflict;
 import dev.ebb.core.state.InvalidRow;
@@ -27,6 +28,7 @@ import dev.ebb.core.state.StateException;
 import dev.ebb.core.state.StateStore;
 import dev.ebb.spi.BatchLimits;
 import dev.ebb.spi.BulkLimits;
+import dev.ebb.spi.Mode;
 import dev.ebb.spi.Operation;
 import dev.ebb.spi.OutboundRecord;
 import dev.ebb.spi.RemoteRecord;
@@ -37,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -70,6 +73,8 @@ final class RunDelivery {
     private final AtomicReference<Throwable> broken = new AtomicReference<>();
     /** The sync's open conflicts when the run began, as key and field joined by a unit separator. */
     private final Set<String> openConflicts = new HashSet<>();
+    /** Changed rows of an audience whose old values were removed this run, so their new ones may be added. */
+    private final Set<String> removedFirst = ConcurrentHashMap.newKeySet();
     long invalid;
     private long total;
 
@@ -109,7 +114,11 @@ final class RunDelivery {
         state.commit(sync(), runId, outcomes, clock.instant());
     }
 
-    /** Delivers the plan; returns once every batch is answered and committed. */
+    /**
+     * Delivers the plan; returns once every batch is answered and committed. An add_remove sync delivers in two
+     * passes, removals first: every removal (and every changed row's removal with its old values) is answered before
+     * any addition goes, so a member is never added and then removed by the same run.
+     */
     void deliver(PlanSession plan, PlanCounts counts) throws StateException, InterruptedException {
         total = counts.toSend();
         if (bound.ownsFields()) {
@@ -119,13 +128,103 @@ final class RunDelivery {
         }
         // Large plans take the object's bulk path where it has one (e.g. Salesforce Bulk API 2.0).
         BatchLimits writeLimits = limits(counts.added() + counts.changed());
-        BatchLimits removeLimits = limits(counts.removed());
+        try {
+            if (audience()) {
+                total += counts.changed();
+                pass(plan, Pass.REMOVALS, writeLimits, limits(counts.removed() + counts.changed()));
+                awaitInFlight();
+                pass(plan, Pass.ADDITIONS, writeLimits, writeLimits);
+            } else {
+                pass(plan, Pass.EVERY_WRITE, writeLimits, limits(counts.removed()));
+            }
+        } finally {
+            // Every batch in flight is answered and committed (or has failed) before the run is closed.
+            awaitInFlight();
+            senders.shutdown();
+        }
+        rethrowBroken();
+    }
+
+    /**
+     * Delivers a replace ({@code ebb run --replace}): every valid row of the model in one {@link Operation#REPLACE}
+     * batch, within the object's replace limits, driven through start and resume like any batch. Once the destination
+     * completes it, the snapshot becomes exactly the rows it accepted: rows that left the model, were invalid or were
+     * refused are forgotten, since the replace dropped them. A replace that did not complete changes nothing.
+     *
+     * @throws SyncException when the model does not fit in one replace, or has no row to replace with
+     */
+    void replace(PlanSession plan) throws StateException, InterruptedException, SyncException {
+        BatchLimits limits = bound.capabilities().replace().orElseThrow();
+        List<OutboundRecord> records = new ArrayList<>();
+        List<RowOutcome> members = new ArrayList<>();
+        List<RowOutcome> dropped = new ArrayList<>();
+        long bytes = 0;
+        try (RowCursor<PlannedRow> rows = plan.planned()) {
+            PlannedRow row;
+            while ((row = rows.next()) != null) {
+                if (row.change() == Change.REMOVED) {
+                    dropped.add(outcome(row, Operation.REPLACE, Outcome.DELIVERED, null));
+                    continue;
+                }
+                records.add(new OutboundRecord(row.key(), row.matchValue(), row.destinationId(),
+                        Operations.fields(bound, Operation.REPLACE, row)));
+                members.add(outcome(row, Operation.REPLACE, Outcome.DELIVERED, null));
+                bytes += Payload.estimatedBytes(row.payload());
+                if (records.size() > limits.maxRecords() || bytes > limits.maxBytes()) {
+                    throw new SyncException(SyncException.Kind.INVALID, "--replace sends the whole model in one"
+                            + " replace, and object '" + bound.capabilities().object() + "' takes at most "
+                            + limits.maxRecords() + " records (" + limits.maxBytes() + " bytes) in one; the model has"
+                            + " more, so nothing was sent. Run without --replace to add and remove members instead.");
+                }
+            }
+        }
+        if (records.isEmpty()) {
+            throw new SyncException(SyncException.Kind.INVALID, "the model has no valid row, and a replace with"
+                    + " none would empty the audience, so nothing was sent. Check the model, or run without"
+                    + " --replace.");
+        }
+        total = records.size() + dropped.size();
+        state.markInFlight(sync(), runId, members);
+        BatchWriter.Replaced replaced = writer.replace(records, members);
+        List<RowOutcome> answered = new ArrayList<>(replaced.outcomes());
+        if (replaced.completed()) {
+            tally.delivered.addAndGet(dropped.size());
+            answered.addAll(dropped);
+            state.commitReplace(sync(), runId, answered, clock.instant());
+        } else {
+            for (RowOutcome o : dropped) answered.add(writer.fail(o, replaced.outcomes().getFirst().reason()));
+            state.commit(sync(), runId, answered, clock.instant());
+        }
+        bound.caller().flushQuota();
+        tally.settled.addAndGet(answered.size());
+        CallStats stats = bound.caller().stats();
+        progress.delivered(tally.settled.get(), total, stats.calls.get(), stats.throttles.get());
+        senders.shutdown();
+    }
+
+    /** Which planned rows a pass over the plan writes. */
+    private enum Pass {
+        /** Every row: the one pass of every mode but add_remove. */
+        EVERY_WRITE,
+        /** add_remove, first: removed rows, and changed rows' removal with the values last delivered. */
+        REMOVALS,
+        /** add_remove, then: added rows, and changed rows with their new values once their removal went through. */
+        ADDITIONS
+    }
+
+    private boolean audience() {
+        return bound.sync().mode() == Mode.ADD_REMOVE;
+    }
+
+    private void pass(PlanSession plan, Pass pass, BatchLimits writeLimits, BatchLimits removeLimits)
+            throws StateException, InterruptedException {
         Batcher batcher = new Batcher();
         List<RowOutcome> noCall = new ArrayList<>();
         try (RowCursor<PlannedRow> rows = plan.planned()) {
             PlannedRow row;
             while ((row = rows.next()) != null) {
-                Optional<Operation> op = Operations.operation(bound.sync(), row);
+                Optional<Operation> op = operation(pass, row);
+                if (op == null) continue;
                 if (broken.get() != null || tally.stopped()) {
                     noCall.add(notSent(row, op.orElse(null)));
                 } else if (op.isEmpty()) {
@@ -136,11 +235,12 @@ final class RunDelivery {
                     Operation operation = op.get();
                     OutboundRecord record = new OutboundRecord(row.key(),
                             row.matchValue() == null ? row.key() : row.matchValue(), row.destinationId(),
-                            Operations.fields(bound, operation, row.payload()));
-                    BatchLimits limits = row.change() == Change.REMOVED ? removeLimits : writeLimits;
+                            Operations.fields(bound, operation, row));
+                    boolean removal = operation == Operation.DELETE;
                     Optional<Batcher.Batch> full = batcher.add(operation, record,
-                            outcome(row, operation, Outcome.DELIVERED, null), Payload.estimatedBytes(row.payload()),
-                            limits);
+                            outcome(row, operation, Outcome.DELIVERED, null),
+                            Payload.estimatedBytes(removal ? row.delivered() : row.payload()),
+                            removal ? removeLimits : writeLimits);
                     if (full.isPresent()) dispatch(full.get());
                 }
                 if (noCall.size() >= COMMIT_EVERY) flushNoCall(noCall);
@@ -150,12 +250,35 @@ final class RunDelivery {
                 else for (int i = 0; i < batch.outcomes().size(); i++) noCall.add(notSent(batch.outcomes().get(i)));
             }
             flushNoCall(noCall);
-        } finally {
-            // Every batch in flight is answered and committed (or has failed) before the run is closed.
-            slots.acquire(inFlight);
-            slots.release(inFlight);
-            senders.shutdown();
         }
+    }
+
+    /**
+     * The write a row becomes in this pass: empty when it needs no call, {@code null} when the row is not this
+     * pass's (or, for a changed row of an audience, when its removal did not go through: that outcome stands, and
+     * adding it anyway would leave its old values a member).
+     */
+    private Optional<Operation> operation(Pass pass, PlannedRow row) {
+        return switch (pass) {
+            case EVERY_WRITE -> Operations.operation(bound.sync(), row);
+            case REMOVALS -> row.change() == Change.REMOVED ? Operations.operation(bound.sync(), row)
+                    : Operations.removedFirst(bound.sync(), row) ? Optional.of(Operation.DELETE) : null;
+            case ADDITIONS -> switch (row.change()) {
+                case ADDED -> Operations.operation(bound.sync(), row);
+                case CHANGED -> !Operations.removedFirst(bound.sync(), row) || removedFirst.contains(row.key())
+                        ? Operations.operation(bound.sync(), row) : null;
+                case REMOVED, NONE -> null;
+            };
+        };
+    }
+
+    /** Waits until no batch is in flight. */
+    private void awaitInFlight() throws InterruptedException {
+        slots.acquire(inFlight);
+        slots.release(inFlight);
+    }
+
+    private void rethrowBroken() throws StateException, InterruptedException {
         Throwable failure = broken.get();
         if (failure instanceof StateException e) throw e;
         if (failure instanceof RuntimeException e) throw e;
@@ -169,9 +292,11 @@ final class RunDelivery {
                 .orElse(bound.capabilities().limits());
     }
 
-    private static RowOutcome outcome(PlannedRow row, Operation operation, Outcome outcome, String reason) {
+    /** The row's outcome; an audience's additions carry the values they send, for the snapshot to keep. */
+    private RowOutcome outcome(PlannedRow row, Operation operation, Outcome outcome, String reason) {
+        boolean keepsValues = audience() && operation != null && operation != Operation.DELETE;
         return new RowOutcome(row.key(), row.change(), operation, outcome, reason, row.fingerprint(),
-                row.matchValue(), row.destinationId(), row.fieldHashes());
+                row.matchValue(), row.destinationId(), row.fieldHashes(), keepsValues ? row.payload() : null);
     }
 
     /** A row the run did not send because it stopped: failed, with the reason, planned again by the next run. */
@@ -209,6 +334,10 @@ final class RunDelivery {
                 List<RowOutcome> answered = tally.stopped() ? batch.outcomes().stream().map(this::notSent).toList()
                         : send(batch);
                 state.commit(sync(), runId, answered, clock.instant());
+                for (RowOutcome o : answered) {
+                    boolean removedOldValues = o.operation() == Operation.DELETE && o.change() == Change.CHANGED;
+                    if (removedOldValues && o.outcome() == Outcome.DELIVERED) removedFirst.add(o.key());
+                }
                 bound.caller().flushQuota();
                 tally.settled.addAndGet(answered.size());
                 CallStats stats = bound.caller().stats();

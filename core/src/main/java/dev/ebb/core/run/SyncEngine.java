@@ -31,8 +31,10 @@ import dev.ebb.core.state.RunRecord;
 import dev.ebb.core.state.RunStatus;
 import dev.ebb.core.state.StateException;
 import dev.ebb.core.state.StateStore;
+import dev.ebb.spi.Mode;
 import dev.ebb.spi.Operation;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,7 +78,7 @@ public final class SyncEngine {
             for (Change change : List.of(Change.ADDED, Change.CHANGED, Change.REMOVED)) {
                 for (PlannedRow row : plan.samples(change, samplesPerKind)) {
                     Optional<Operation> op = Operations.operation(sync, row);
-                    Map<String, Object> fields = op.map(o -> Operations.fields(bound, o, row.payload()))
+                    Map<String, Object> fields = op.map(o -> Operations.fields(bound, o, row))
                             .orElse(Map.of());
                     samples.add(new PlanReport.Sample(row.key(), lower(change),
                             op.map(SyncEngine::lower).orElse("none"), fields));
@@ -118,7 +120,16 @@ public final class SyncEngine {
      * blast-radius guard is not delivered: the run ends awaiting approval.
      */
     public RunReport run(String syncName, Progress progress) throws SyncException, InterruptedException {
-        return execute(binder.sync(syncName), progress, null);
+        return run(syncName, RunKind.CHANGES, progress);
+    }
+
+    /**
+     * Runs the sync as {@code kind} says: its changes, or ({@link RunKind#REPLACE}) every valid row of the model as
+     * one replace of an audience's membership, refused for a sync or object that cannot be replaced, for a model
+     * larger than one replace, and for a replace that would drop more members than the guard's max_removed.
+     */
+    public RunReport run(String syncName, RunKind kind, Progress progress) throws SyncException, InterruptedException {
+        return execute(binder.sync(syncName), progress, null, kind);
     }
 
     /**
@@ -128,7 +139,7 @@ public final class SyncEngine {
      */
     public RunReport approve(long heldRunId, Progress progress) throws SyncException, InterruptedException {
         RunRecord held = heldRun(heldRunId);
-        return execute(binder.sync(held.sync()), progress, held.runId());
+        return execute(binder.sync(held.sync()), progress, held.runId(), RunKind.CHANGES);
     }
 
     /** Drops the plan a run held for approval: nothing is delivered, and the decision is recorded. */
@@ -172,7 +183,7 @@ public final class SyncEngine {
         }
     }
 
-    private RunReport execute(SyncConfig sync, Progress progress, Long approving)
+    private RunReport execute(SyncConfig sync, Progress progress, Long approving, RunKind kind)
             throws SyncException, InterruptedException {
         if (state.access() == Access.READ_ONLY) {
             throw new IllegalStateException("a run needs a writable state store");
@@ -182,7 +193,11 @@ public final class SyncEngine {
         } catch (StateException e) {
             throw new SyncException(SyncException.Kind.UNAVAILABLE, e.getMessage(), e);
         }
+        // The run starts before the destination's schema is read: a throttled start is part of the run's duration.
+        java.time.Instant started = clock.instant();
         try (BoundSync bound = binder.bind(sync); PlanSession plan = state.plan(sync.name())) {
+            Optional<String> unreplaceable = kind == RunKind.REPLACE ? replaceProblem(bound) : Optional.empty();
+            if (unreplaceable.isPresent()) throw new SyncException(SyncException.Kind.INVALID, unreplaceable.get());
             state.closeAbandonedRuns(sync.name(), clock.instant());
             List<String> warnings = new ArrayList<>();
             boolean specChanged = specChanged(bound, warnings);
@@ -191,16 +206,28 @@ public final class SyncEngine {
             } else if (state.specHash(sync.name()).isEmpty()) {
                 state.saveSpec(sync.name(), bound.spec().hash(), bound.spec().text(), clock.instant());
             }
-            long runId = state.startRun(sync.name(), clock.instant());
+            long runId = state.startRun(sync.name(), started);
             RunDelivery delivery = new RunDelivery(bound, state, runId, progress, waiter, clock);
             PlanCounts counts;
             try {
                 long delivered = state.snapshotSize(sync.name());
-                counts = extract(bound, plan, Replan.CHANGES_ONLY, progress);
+                boolean replace = kind == RunKind.REPLACE;
+                counts = extract(bound, plan, replace ? Replan.EVERY_ROW : Replan.CHANGES_ONLY, progress);
                 delivery.recordInvalid(plan);
-                Optional<RunReport> held = guard(sync, plan, counts, delivered, runId, approving, delivery, warnings);
-                if (held.isPresent()) return held.get();
-                delivery.deliver(plan, counts);
+                if (replace) {
+                    String breach = BlastRadius.breach(sync, counts, delivered);
+                    if (breach != null) {
+                        throw new SyncException(SyncException.Kind.INVALID, "--replace was refused, nothing was"
+                                + " sent: " + breach + ". Check the model, or raise guard.max_removed to replace"
+                                + " anyway.");
+                    }
+                    delivery.replace(plan);
+                } else {
+                    Optional<RunReport> held = guard(sync, plan, counts, delivered, runId, approving, delivery,
+                            warnings);
+                    if (held.isPresent()) return held.get();
+                    delivery.deliver(plan, counts);
+                }
             } catch (SyncException e) {
                 delivery.finish(null, RunStatus.FAILED, e.getMessage());
                 throw e;
@@ -250,6 +277,22 @@ public final class SyncEngine {
         return Optional.of(new RunReport(record, warnings, delivery.tally.problems(), false));
     }
 
+    /** Why the sync cannot be replaced as a whole, or empty when it can. */
+    private static Optional<String> replaceProblem(BoundSync bound) {
+        SyncConfig sync = bound.sync();
+        if (sync.mode() != Mode.ADD_REMOVE) {
+            return Optional.of("--replace replaces an audience's membership as a whole, so it needs mode: add_remove;"
+                    + " sync '" + sync.name() + "' has mode: " + lower(sync.mode()) + " (" + sync.location()
+                    + "). Run it without --replace.");
+        }
+        if (bound.capabilities().replace().isEmpty()) {
+            return Optional.of("--replace needs an object whose membership can be replaced as a whole, and object '"
+                    + sync.object() + "' of destination '" + sync.destination() + "' cannot be; run sync '"
+                    + sync.name() + "' without --replace to add and remove members.");
+        }
+        return Optional.empty();
+    }
+
     private static PlanCounts extract(BoundSync bound, PlanSession plan, Replan replan, Progress progress)
             throws SyncException, StateException {
         PlanCounts counts = Extraction.extractAndDiff(bound, plan, replan, progress::extracted);
@@ -275,24 +318,45 @@ public final class SyncEngine {
         return value.name().toLowerCase(Locale.ROOT);
     }
 
-    /** Daily-quota counts kept in the state store. */
+    /** Quota counts kept in the state store; a store that fails stops the call that needed the count. */
     private record StateLedger(StateStore state) implements QuotaGate.Ledger {
-        @Override
-        public long used(String account, LocalDate day) {
+        @FunctionalInterface
+        private interface StateWork<T> {
+            T on(StateStore state) throws StateException;
+        }
+
+        private <T> T unchecked(StateWork<T> work) {
             try {
-                return state.quotaUsed(account, day);
+                return work.on(state);
             } catch (StateException e) {
                 throw new IllegalStateException(e.getMessage(), e);
             }
         }
 
         @Override
+        public long used(String account, LocalDate day) {
+            return unchecked(s -> s.quotaUsed(account, day));
+        }
+
+        @Override
         public void add(String account, LocalDate day, long calls) {
-            try {
-                state.addQuotaUsage(account, day, calls);
-            } catch (StateException e) {
-                throw new IllegalStateException(e.getMessage(), e);
-            }
+            unchecked(s -> {
+                s.addQuotaUsage(account, day, calls);
+                return null;
+            });
+        }
+
+        @Override
+        public long usedSince(String account, Instant from) {
+            return unchecked(s -> s.quotaUsedSince(account, from));
+        }
+
+        @Override
+        public void addHourly(String account, Instant hour, long calls) {
+            unchecked(s -> {
+                s.addHourlyQuotaUsage(account, hour, calls);
+                return null;
+            });
         }
     }
 }

@@ -10,7 +10,9 @@ package dev.ebb.core.state;
  * @param destinationId the vendor's id of its record, when the snapshot knows it
  * @param rematched     for a removal: another row of the model now has this match value, so its record is theirs
  * @param fieldHashes   the hashes of the values Ebb last wrote to owned fields, or {@code null}
+ * @param delivered     for a changed or removed row of an add_remove sync: the values last delivered for it, as
+ *                      {@code Payload} encodes them (what its removal sends again); {@code null} when unknown
  */
 public record PlannedRow(String key, String fingerprint, String matchValue, String payload, String destinationId,
-                         Change change, boolean rematched, String fieldHashes) {
+                         Change change, boolean rematched, String fieldHashes, String delivered) {
 }

@@ -15,9 +15,18 @@ import dev.ebb.spi.Operation;
  * @param destinationId the vendor's id, when known
  * @param fieldHashes   per field owned under respect_manual_edits, the hash of the value Ebb last wrote, encoded
  *                      by {@link FieldHashes}; {@code null} when the sync has no such field
+ * @param payload       the values this write sends, as {@code Payload} encodes them, kept in the snapshot when it
+ *                      advances so that a later removal can send them again; only add_remove syncs keep them, the
+ *                      others pass {@code null} (their snapshot holds hashes, never values)
  */
 public record RowOutcome(String key, Change change, Operation operation, Outcome outcome, String reason,
-                         String fingerprint, String matchValue, String destinationId, String fieldHashes) {
+                         String fingerprint, String matchValue, String destinationId, String fieldHashes,
+                         String payload) {
+
+    public RowOutcome(String key, Change change, Operation operation, Outcome outcome, String reason,
+                      String fingerprint, String matchValue, String destinationId, String fieldHashes) {
+        this(key, change, operation, outcome, reason, fingerprint, matchValue, destinationId, fieldHashes, null);
+    }
 
     public RowOutcome(String key, Change change, Operation operation, Outcome outcome, String reason,
                       String fingerprint, String matchValue, String destinationId) {

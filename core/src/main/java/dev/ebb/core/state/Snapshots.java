@@ -5,7 +5,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What each sync last delivered: per key, a fingerprint of the mapped values (never the values), the match value,
+ * What each sync last delivered: per key, a fingerprint of the mapped values (never the values, but for add_remove
+ * syncs, whose removals send them again: see {@link RowOutcome#payload()}), the match value,
  * the destination's id and the hashes of owned fields; and the sync's spec, whose change makes the fingerprints
  * meaningless. The snapshot advances only through {@link #commit}, batch by batch, for acknowledged rows.
  */
@@ -53,4 +54,11 @@ public interface Snapshots {
      * refused this write, so it changed nothing); a failed row keeps its mark, since its call may have landed.
      */
     void commit(String sync, long runId, List<RowOutcome> outcomes, Instant now) throws StateException;
+
+    /**
+     * Commits the outcomes of a replace the destination completed ({@code ebb run --replace}) and, in the same
+     * transaction, forgets every other entry of the sync and every in-flight mark: the replace made the object's
+     * membership exactly the rows it accepted, so the snapshot becomes exactly those.
+     */
+    void commitReplace(String sync, long runId, List<RowOutcome> outcomes, Instant now) throws StateException;
 }

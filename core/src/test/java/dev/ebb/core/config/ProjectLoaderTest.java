@@ -579,14 +579,17 @@ class ProjectLoaderTest {
 
             assertThat(problem.location()).isEqualTo(new Location(SYNC, 8));
             assertThat(problem.message()).isEqualTo("'mode' cannot be 'upsret'; did you mean 'upsert'? Allowed"
-                    + " values: upsert, update, insert, mirror");
+                    + " values: upsert, update, insert, mirror, add_remove");
         }
 
         @Test
-        void audiencesAreNotAvailableYet() {
-            ConfigProblem problem = syncProblem(TestingProject.SYNC_YAML + "mode: add_remove\n");
+        void anAudienceSyncLoadsAndRemovesWhatLeavesTheModel() throws ConfigException {
+            SyncConfig sync = TestingProject.valid(root).file("syncs/churn_to_hubspot.yaml",
+                    TestingProject.SYNC_YAML + "mode: add_remove\n").load().project().sync("churn_to_hubspot")
+                    .orElseThrow();
 
-            assertThat(problem.message()).startsWith("mode add_remove (audiences) is not available in this version");
+            assertThat(sync.mode()).isEqualTo(Mode.ADD_REMOVE);
+            assertThat(sync.onRemoved()).as("an audience removes its members").isEqualTo(RemovalBehaviour.DELETE);
         }
 
         @Test
@@ -607,7 +610,9 @@ class ProjectLoaderTest {
                     new Case("update", "delete", "mode: update never creates records"),
                     new Case("insert", "clear_fields", "mode: insert never updates a record"),
                     new Case("mirror", "ignore", "so on_removed can only be delete"),
-                    new Case("mirror", "clear_fields", "so on_removed can only be delete"));
+                    new Case("mirror", "clear_fields", "so on_removed can only be delete"),
+                    new Case("add_remove", "ignore", "removes the audience members of rows that leave the model"),
+                    new Case("add_remove", "clear_fields", "so on_removed can only be delete"));
             for (Case c : cases) {
                 ConfigProblem problem = syncProblem(TestingProject.SYNC_YAML + "mode: " + c.mode() + "\non_removed: "
                         + c.onRemoved() + "\n");
@@ -619,7 +624,8 @@ class ProjectLoaderTest {
         @Test
         void modeAndRemovalCombinationsThatMakeSenseLoad() throws ConfigException {
             String[][] allowed = {{"upsert", "ignore"}, {"upsert", "clear_fields"}, {"update", "ignore"},
-                    {"update", "clear_fields"}, {"insert", "ignore"}, {"insert", "delete"}, {"mirror", "delete"}};
+                    {"update", "clear_fields"}, {"insert", "ignore"}, {"insert", "delete"}, {"mirror", "delete"},
+                    {"add_remove", "delete"}};
             for (String[] combination : allowed) {
                 SyncConfig sync = TestingProject.valid(root).file("syncs/churn_to_hubspot.yaml",
                                 TestingProject.SYNC_YAML + "mode: " + combination[0] + "\non_removed: " + combination[1]

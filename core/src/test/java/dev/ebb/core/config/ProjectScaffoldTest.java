@@ -16,15 +16,20 @@ class ProjectScaffoldTest {
     @Test
     void theScaffoldLoadsCleanly() throws Exception {
         assertThat(ProjectScaffold.write(root)).containsExactly(Path.of("ebb.yaml"),
+                Path.of(".secrets/hubspot-token"), Path.of("data/customers.csv"),
                 Path.of("models/customer_health.sql"), Path.of("models/customer_health.yaml"),
-                Path.of("syncs/churn_to_hubspot.yaml"), Path.of(".gitignore"));
+                Path.of("syncs/churn_to_hubspot.yaml"), Path.of("README.md"), Path.of(".gitignore"));
 
         LoadedProject loaded = ProjectLoader.loadWithWarnings(root, TestingConnectors.catalog());
 
         assertThat(loaded.warnings()).isEmpty();
         ProjectConfig project = loaded.project();
-        assertThat(project.sources().get("lakehouse").settings()).containsEntry("path", "data/lakehouse.duckdb");
-        assertThat(project.destinations().get("hubspot").settings()).containsEntry("token", "${env:HUBSPOT_TOKEN}");
+        assertThat(project.sources().get("lakehouse").settings()).doesNotContainKey("path");
+        assertThat(project.destinations().get("hubspot").settings())
+                .containsEntry("token", "${file:.secrets/hubspot-token}")
+                .containsEntry("base_url", "http://127.0.0.1:8089");
+        assertThat(Files.readString(root.resolve("data/customers.csv"))).startsWith("email,churn_risk_score");
+        assertThat(Files.readString(root.resolve(".gitignore"))).contains(".secrets/");
         assertThat(project.sync("churn_to_hubspot").orElseThrow().key()).containsExactly("customer_email");
     }
 

@@ -29,6 +29,14 @@ class LimitsTest {
     }
 
     @Test
+    void aLoweredQuotaIsCountedOverTheVendorsWindow() {
+        RateLimits salesforce = new RateLimits(List.of(), 25, Optional.of(Quota.rolling24Hours(100_000)));
+        Quota lowered = Limits.lowered(salesforce, new DestinationLimits(BigDecimal.valueOf(50), null, 20_000L, AT))
+                .dailyQuota().orElseThrow();
+        assertThat(lowered).isEqualTo(Quota.rolling24Hours(20_000));
+    }
+
+    @Test
     void explicitCapsOnlyEverLower() {
         RateLimits lowered = Limits.lowered(HUBSPOT_PRO, new DestinationLimits(null, 20, 700_000L, AT));
         assertThat(lowered.maxConcurrency()).isEqualTo(10);

@@ -12,6 +12,7 @@ import dev.ebb.core.config.StateConfig;
 import dev.ebb.core.config.SyncConfig;
 import dev.ebb.core.delivery.RateBudgets;
 import dev.ebb.core.delivery.RetryPolicy;
+import dev.ebb.core.delivery.Waiter;
 import dev.ebb.core.plan.Connectors;
 import dev.ebb.core.state.Access;
 import dev.ebb.core.state.StateException;
@@ -40,6 +41,8 @@ final class EngineFixture implements AutoCloseable {
     final MemoryDestination destination = new MemoryDestination();
     final Path stateFile;
     final FakeClock clock = new FakeClock();
+    /** Why the engine waited, in order (waits of no time left out). */
+    final List<String> waits = new java.util.concurrent.CopyOnWriteArrayList<>();
     Mode mode = Mode.UPSERT;
     RemovalBehaviour onRemoved = RemovalBehaviour.IGNORE;
     List<FieldMapping> fields = List.of(mapping("score", "score"), mapping("plan", "plan"));
@@ -98,12 +101,28 @@ final class EngineFixture implements AutoCloseable {
                 return destination;
             }
         };
-        return new SyncEngine(project(), state, connectors, new RateBudgets(clock), policy, clock::advance, clock,
+        return new SyncEngine(project(), state, connectors, new RateBudgets(clock), policy, waiter(), clock,
                 RandomGenerator.of("L64X128MixRandom"));
     }
 
     RunReportView run() throws Exception {
         return new RunReportView(engine().run("people", Progress.NONE));
+    }
+
+    /** Waits on the fake clock, keeping each wait's reason. */
+    private Waiter waiter() {
+        return new Waiter() {
+            @Override
+            public void await(Duration duration) {
+                clock.advance(duration);
+            }
+
+            @Override
+            public void await(Duration duration, String reason) {
+                if (duration.isPositive()) waits.add(reason);
+                clock.advance(duration);
+            }
+        };
     }
 
     /** A reopened state store, as a new process would see it. */

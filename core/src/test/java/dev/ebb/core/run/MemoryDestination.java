@@ -65,6 +65,12 @@ final class MemoryDestination implements Destination {
     private boolean crashAfterApplying;
     private RuntimeException crash;
     int batchSize = 3;
+    /** The object's replace limits; empty when it cannot be replaced as a whole (the default). */
+    Optional<BatchLimits> replaceLimits = Optional.empty();
+    /** What the destination says is wrong with a record's values before any call; nothing by default. */
+    java.util.function.Function<Map<String, Object>, Optional<String>> problems = fields -> Optional.empty();
+    /** Pending steps of a replace session after its start (create, upload, then the answer). */
+    static final int REPLACE_STEPS = 2;
     Optional<dev.ebb.spi.Quota> dailyQuota = Optional.empty();
 
     static final List<FieldSpec> FIELDS = List.of(
@@ -103,7 +109,12 @@ final class MemoryDestination implements Destination {
         if (!object.equals("people")) return Optional.empty();
         return Optional.of(new ObjectCapabilities("people", EnumSet.allOf(Mode.class),
                 EnumSet.allOf(RemovalBehaviour.class), new MatchRule(Set.of("email"), true),
-                new BatchLimits(batchSize, 1_000_000), true));
+                new BatchLimits(batchSize, 1_000_000), true, Optional.empty(), replaceLimits));
+    }
+
+    @Override
+    public Optional<String> problem(String object, Map<String, Object> fields) {
+        return problems.apply(fields);
     }
 
     @Override
@@ -127,6 +138,8 @@ final class MemoryDestination implements Destination {
             }
         }
         writes.add(batch);
+        // A replace drops every member, then adds the batch's records: the membership becomes exactly those accepted.
+        if (batch.operation() == Operation.REPLACE) records.clear();
         List<RecordResult> results = new ArrayList<>();
         for (OutboundRecord r : batch.records()) {
             if (cannotApply.test(r)) {
@@ -139,7 +152,7 @@ final class MemoryDestination implements Destination {
             }
             String match = r.matchValue();
             switch (batch.operation()) {
-                case UPSERT, CREATE, UPDATE -> {
+                case UPSERT, CREATE, UPDATE, REPLACE -> {
                     if (batch.operation() == Operation.UPDATE && !records.containsKey(match)) {
                         results.add(RecordResult.rejected(r.key(), "OBJECT_NOT_FOUND: no record " + match));
                         continue;
@@ -218,7 +231,9 @@ final class MemoryDestination implements Destination {
 
     @Override
     public dev.ebb.spi.WriteStep start(WriteBatch batch) throws DestinationException {
-        if (pendingSteps == 0) return new dev.ebb.spi.WriteStep.Done(write(batch));
+        if (pendingSteps == 0 && batch.operation() != Operation.REPLACE) {
+            return new dev.ebb.spi.WriteStep.Done(write(batch));
+        }
         calls.incrementAndGet();
         return new dev.ebb.spi.WriteStep.Pending(batch, 1, Duration.ofSeconds(2), "job queued");
     }
@@ -227,7 +242,8 @@ final class MemoryDestination implements Destination {
     public dev.ebb.spi.WriteStep resume(dev.ebb.spi.WriteStep.Pending pending) throws DestinationException {
         resumes.incrementAndGet();
         int step = (Integer) pending.state();
-        if (step < pendingSteps) {
+        int steps = pending.batch().operation() == Operation.REPLACE ? REPLACE_STEPS : pendingSteps;
+        if (step < steps) {
             calls.incrementAndGet();
             return new dev.ebb.spi.WriteStep.Pending(pending.batch(), step + 1, Duration.ofSeconds(2), "job running");
         }

@@ -49,7 +49,7 @@ public final class HubSpotConnector implements DestinationConnector {
     @Override
     public Destination open(ConnectorContext context) {
         Settings settings = Settings.of(context, options());
-        String token = settings.required("token");
+        String token = settings.requiredCredential("token");
         URI baseUrl = settings.url("base_url", DEFAULT_BASE_URL, DEFAULT_BASE_URL + " or http://127.0.0.1:8089");
         HubSpotTier tier = settings.choice("tier", DEFAULT_TIER, List.of(HubSpotTier.values()), HubSpotTier::optionValue,
                 HubSpotTier.WHAT);

@@ -64,7 +64,7 @@ public final class MarketoConnector implements DestinationConnector {
         URI identityUrl = settings.optional("identity_url").isEmpty() ? URI.create(baseUrl + "/identity")
                 : settings.url("identity_url", null, examples, "/oauth/token");
         String clientId = settings.required("client_id");
-        String clientSecret = settings.required("client_secret");
+        String clientSecret = settings.requiredCredential("client_secret");
         long dailyQuota = settings.positive("daily_quota", DEFAULT_DAILY_QUOTA, Long.MAX_VALUE);
         ZoneId zone = settings.zone("time_zone", DEFAULT_TIME_ZONE, "a region id, e.g. " + DEFAULT_TIME_ZONE);
         Duration timeout = settings.seconds("timeout_seconds", DEFAULT_TIMEOUT_SECONDS, Long.MAX_VALUE);

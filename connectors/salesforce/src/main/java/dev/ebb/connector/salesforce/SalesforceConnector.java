@@ -67,9 +67,10 @@ public final class SalesforceConnector implements DestinationConnector {
                         + "; 46.0 or later)"),
                 ConnectorOption.optional("bulk_threshold", "records from which a plan is written with Bulk API 2.0 "
                         + "jobs (default " + DEFAULT_BULK_THRESHOLD + ")"),
-                ConnectorOption.optional("daily_limit", "the org's daily API request allocation (default "
-                        + DEFAULT_DAILY_LIMIT + ")"),
-                ConnectorOption.optional("time_zone", "the time zone of the daily quota (default UTC)"),
+                ConnectorOption.optional("daily_limit", "the org's API request allocation per rolling 24 hours"
+                        + " (default " + DEFAULT_DAILY_LIMIT + ")"),
+                ConnectorOption.optional("time_zone", "accepted for older projects and not used: the allocation is"
+                        + " counted over a rolling 24 hours, which no time zone resets"),
                 ConnectorOption.optional("timeout_seconds", "how long one call may take (default "
                         + DEFAULT_TIMEOUT_SECONDS + ")"));
     }

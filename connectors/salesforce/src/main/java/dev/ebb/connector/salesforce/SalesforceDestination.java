@@ -157,14 +157,15 @@ final class SalesforceDestination implements Destination {
     }
 
     /**
-     * The org's rolling 24-hour API request allocation, as configured ({@code daily_limit}; Enterprise Edition:
-     * 100,000 + 1,000 per license, LIMITS §2), and the long-running concurrency cap. Salesforce has no short
-     * request window for REST.
+     * The org's API request allocation, as configured ({@code daily_limit}; Enterprise Edition: 100,000 + 1,000 per
+     * license), counted as Salesforce counts it: over a rolling 24 hours, not from a midnight, so a run that spent it
+     * late in the evening finds it still spent after midnight
+     * (https://developer.salesforce.com/docs/platform/salesforce-app-limits-cheatsheet/guide/salesforce-app-limits-platform-api.html).
+     * And the long-running concurrency cap. Salesforce has no short request window for REST.
      */
     @Override
     public RateLimits rateLimits() {
-        return new RateLimits(List.of(), MAX_CONCURRENCY,
-                Optional.of(new Quota(settings.dailyLimit(), settings.zone())));
+        return new RateLimits(List.of(), MAX_CONCURRENCY, Optional.of(Quota.rolling24Hours(settings.dailyLimit())));
     }
 
     /**

@@ -7,7 +7,6 @@ import dev.ebb.connector.support.Settings;
 import java.net.URI;
 import java.security.PrivateKey;
 import java.time.Duration;
-import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -27,13 +26,12 @@ import java.util.regex.Pattern;
  * @param instanceUrl   where API calls go instead of the token response's {@code instance_url}, or null
  * @param apiVersion    {@code 62.0}
  * @param bulkThreshold records from which a plan takes Bulk API 2.0
- * @param dailyLimit    the org's daily API request allocation
- * @param zone          the time zone of the daily quota
+ * @param dailyLimit    the org's API request allocation per rolling 24 hours
  * @param timeout       how long one call may take
  */
 record SalesforceSettings(String name, AuthFlow flow, String clientId, String clientSecret, PrivateKey privateKey,
                           String refreshToken, String username, URI loginUrl, String audience, URI instanceUrl,
-                          String apiVersion, int bulkThreshold, long dailyLimit, ZoneId zone, Duration timeout) {
+                          String apiVersion, int bulkThreshold, long dailyLimit, Duration timeout) {
 
     private static final Pattern VERSION = Pattern.compile("\\d{2,3}\\.0");
     private static final String URL_EXAMPLES = SalesforceConnector.DEFAULT_LOGIN_URL + ", https://test.salesforce.com, "
@@ -81,10 +79,12 @@ record SalesforceSettings(String name, AuthFlow flow, String clientId, String cl
         int bulkThreshold = settings.positiveInt("bulk_threshold", SalesforceConnector.DEFAULT_BULK_THRESHOLD,
                 Integer.MAX_VALUE);
         long dailyLimit = settings.positive("daily_limit", SalesforceConnector.DEFAULT_DAILY_LIMIT, Long.MAX_VALUE);
-        ZoneId zone = settings.zone("time_zone", "UTC", "a region id, e.g. America/Los_Angeles");
+        // time_zone is still read, so an older project's bad value is still told, but a rolling allocation has no
+        // midnight to reset at.
+        settings.zone("time_zone", "UTC", "a region id, e.g. America/Los_Angeles");
         Duration timeout = settings.seconds("timeout_seconds", SalesforceConnector.DEFAULT_TIMEOUT_SECONDS, 3_600);
         return new SalesforceSettings(name, flow, clientId, clientSecret, privateKey, refreshToken, username, loginUrl,
-                audience, instanceUrl, apiVersion, bulkThreshold, dailyLimit, zone, timeout);
+                audience, instanceUrl, apiVersion, bulkThreshold, dailyLimit, timeout);
     }
 
     /** {@code /services/data/v62.0}. */

@@ -34,7 +34,6 @@ import java.security.Signature;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.Base64;
@@ -173,7 +172,8 @@ class SalesforceDestinationTest {
         RateLimits limits = destination.rateLimits();
         assertThat(limits.windows()).as("Salesforce has no short request window").isEmpty();
         assertThat(limits.maxConcurrency()).isEqualTo(25);
-        assertThat(limits.dailyQuota()).contains(new Quota(150_000, ZoneId.of("America/Los_Angeles")));
+        assertThat(limits.dailyQuota()).as("a rolling 24 hours, whatever time_zone says")
+                .contains(Quota.rolling24Hours(150_000));
 
         ObjectCapabilities contact = destination.object("Contact").orElseThrow();
         assertThat(contact.limits().maxRecords()).isEqualTo(200);

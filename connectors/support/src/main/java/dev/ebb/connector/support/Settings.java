@@ -64,6 +64,34 @@ public final class Settings {
         return optional(key).orElseThrow(() -> problem("setting '" + key + "' is required"));
     }
 
+    /**
+     * A credential that is sent in an HTTP header ({@code Authorization: Bearer …}), trimmed; empty when absent.
+     * A header carries one line of text: a value with a line break or another control character inside it (a token
+     * pasted with its line break) is refused here, naming the setting and never showing the value, instead of
+     * failing later in the HTTP client, whose message would print the whole header.
+     */
+    public Optional<String> credential(String key) {
+        Optional<String> value = optional(key);
+        value.ifPresent(text -> {
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                // What RFC 9110 allows in a field value: tab, visible ASCII and space, obs-text (0x80-0xFF).
+                if ((c < 0x20 && c != '\t') || c == 0x7F || c > 0xFF) {
+                    throw problem("setting '" + key + "' cannot be sent as a credential: it holds "
+                            + (c == '\n' || c == '\r' ? "a line break" : "a control or non-Latin-1 character")
+                            + " at character " + (i + 1) + " (the value is not shown); "
+                            + "write the credential on one line, without the line break it was pasted with");
+                }
+            }
+        });
+        return value;
+    }
+
+    /** {@link #credential}, required. */
+    public String requiredCredential(String key) {
+        return credential(key).orElseThrow(() -> problem("setting '" + key + "' is required"));
+    }
+
     /** The setting, trimmed, or {@code fallback}. */
     public String string(String key, String fallback) {
         return optional(key).orElse(fallback);

@@ -94,4 +94,18 @@ class SettingsTest {
         assertThatThrownBy(() -> settings.choice("token", Tier.FREE, List.of(Tier.values()), Choices::lowerCase, "tier"))
                 .hasMessageNotContaining("s3cr3t").hasMessageContaining("free, starter, professional");
     }
+
+    @Test
+    void aCredentialWithALineBreakInsideIsRefusedNamingTheSettingNotTheValue() {
+        Settings settings = settings(Map.of("token", "pat-na1-SECRET\nSECOND-LINE", "other", "ok"));
+
+        assertThatThrownBy(() -> settings.requiredCredential("token"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("crm: setting 'token' cannot be sent as a credential: it holds a line break")
+                .hasMessageNotContaining("SECRET").hasMessageNotContaining("SECOND-LINE");
+        assertThatThrownBy(() -> settings(Map.of("token", "a\u0000b")).credential("token"))
+                .hasMessageContaining("a control or non-Latin-1 character at character 2");
+        assertThat(settings(Map.of("token", "  pat-na1-abc\n")).requiredCredential("token")).isEqualTo("pat-na1-abc");
+        assertThat(settings.credential("missing")).isEmpty();
+    }
 }

@@ -60,7 +60,7 @@ public final class ZendeskConnector implements DestinationConnector {
         String entry = settings.entry();
         URI baseUrl = baseUrl(settings);
         String authorization = authorization(entry, settings.optional("email").orElse(null),
-                settings.optional("api_token").orElse(null), settings.optional("oauth_token").orElse(null));
+                settings.credential("api_token").orElse(null), settings.credential("oauth_token").orElse(null));
         ZendeskPlan plan = settings.choice("plan", DEFAULT_PLAN, List.of(ZendeskPlan.values()), ZendeskPlan::optionValue,
                 ZendeskPlan.WHAT);
         Duration timeout = settings.seconds("timeout_seconds", DEFAULT_TIMEOUT_SECONDS, Long.MAX_VALUE);

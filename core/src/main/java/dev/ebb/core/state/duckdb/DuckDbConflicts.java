@@ -184,6 +184,7 @@ final class DuckDbConflicts implements ConflictLog {
                 appender.append(db.seq.incrementAndGet());
                 appender.append(false);
                 appender.append(decided.apply(rs.getString("field_hashes")));
+                appender.append(rs.getString("payload"));
                 appender.endRow();
                 return true;
             }

@@ -114,19 +114,19 @@ final class DuckDbPlanSession implements PlanSession {
                 )
                 SELECT c.key, c.fp, c.match, c.payload, s.dest_id,
                        CASE WHEN s.key IS NULL THEN 'added' ELSE 'changed' END AS change, false AS rematched,
-                       coalesce(s.field_hashes, l.field_hashes) AS field_hashes
+                       coalesce(s.field_hashes, l.field_hashes) AS field_hashes, s.payload AS delivered
                 FROM cur c LEFT JOIN snap s ON s.key = c.key LEFT JOIN flight f ON f.key = c.key
                      LEFT JOIN left_field_hashes l ON l.sync = $1 AND l.key = c.key
                 WHERE c.invalid IS NULL AND (s.key IS NULL OR $2 OR s.fp IS DISTINCT FROM c.fp OR f.key IS NOT NULL)
                 UNION ALL
                 SELECT s.key, NULL, s.match, NULL, s.dest_id, 'removed',
                        """ + (caseBlind ? "lower(s.match)" : "s.match") + " IN (" + valid + """
-                ), s.field_hashes
+                ), s.field_hashes, s.payload
                 FROM snap s WHERE NOT EXISTS (SELECT 1 FROM cur c WHERE c.key = s.key)
                 UNION ALL
                 SELECT f.key, NULL, f.match, NULL, NULL, 'removed',
                        """ + (caseBlind ? "lower(f.match)" : "f.match") + " IN (" + valid + """
-                ), NULL
+                ), NULL, f.payload
                 FROM flight f WHERE NOT EXISTS (SELECT 1 FROM snap s WHERE s.key = f.key)
                                 AND NOT EXISTS (SELECT 1 FROM cur c WHERE c.key = f.key)""")) {
             ps.setString(1, sync);
@@ -162,14 +162,14 @@ final class DuckDbPlanSession implements PlanSession {
 
     @Override
     public RowCursor<PlannedRow> planned() throws StateException {
-        return new Cursor<>("SELECT key, fp, match, payload, dest_id, change, rematched, field_hashes FROM plan "
-                + "ORDER BY CASE change WHEN 'removed' THEN 1 ELSE 0 END, key", DuckDbPlanSession::planned);
+        return new Cursor<>("SELECT key, fp, match, payload, dest_id, change, rematched, field_hashes, delivered "
+                + "FROM plan ORDER BY CASE change WHEN 'removed' THEN 1 ELSE 0 END, key", DuckDbPlanSession::planned);
     }
 
     @Override
     public List<PlannedRow> samples(Change change, int limit) throws StateException {
         try (PreparedStatement ps = scratch.prepareStatement("SELECT key, fp, match, payload, dest_id, change, "
-                + "rematched, field_hashes FROM plan WHERE change = ? ORDER BY key LIMIT ?")) {
+                + "rematched, field_hashes, delivered FROM plan WHERE change = ? ORDER BY key LIMIT ?")) {
             ps.setString(1, change.name().toLowerCase(Locale.ROOT));
             ps.setInt(2, limit);
             List<PlannedRow> rows = new ArrayList<>();
@@ -184,7 +184,8 @@ final class DuckDbPlanSession implements PlanSession {
 
     private static PlannedRow planned(ResultSet rs) throws SQLException {
         return new PlannedRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                Change.valueOf(rs.getString(6).toUpperCase(Locale.ROOT)), rs.getBoolean(7), rs.getString(8));
+                Change.valueOf(rs.getString(6).toUpperCase(Locale.ROOT)), rs.getBoolean(7), rs.getString(8),
+                rs.getString(9));
     }
 
     @Override

@@ -52,6 +52,11 @@ final class DuckDbSchema {
             st.execute("ALTER TABLE snapshot_log ADD COLUMN IF NOT EXISTS field_hashes VARCHAR");
             // The field hashes of rows that left the model: a row that comes back must still recognise the values
             // Ebb wrote to its record, or it would take them for a person's edits.
+            // For add_remove syncs only, the values last delivered (Payload's encoding): a removal must send the
+            // audience the same identifiers again. Kept beside the in-flight mark too, for a row that leaves the
+            // model while its addition's outcome is unknown.
+            st.execute("ALTER TABLE snapshot ADD COLUMN IF NOT EXISTS payload VARCHAR");
+            st.execute("ALTER TABLE snapshot_log ADD COLUMN IF NOT EXISTS payload VARCHAR");
             st.execute("CREATE TABLE IF NOT EXISTS left_field_hashes(sync VARCHAR, key VARCHAR, field_hashes VARCHAR)");
             st.execute("""
                     CREATE TABLE IF NOT EXISTS conflicts(sync VARCHAR, key VARCHAR, field VARCHAR, base_hash VARCHAR,
@@ -71,10 +76,15 @@ final class DuckDbSchema {
             st.execute("""
                     CREATE TABLE IF NOT EXISTS quota_usage(account VARCHAR, day DATE, calls BIGINT,
                         PRIMARY KEY (account, day))""");
+            // Quotas over a rolling 24 hours (Salesforce's) are counted in hourly buckets.
+            st.execute("""
+                    CREATE TABLE IF NOT EXISTS quota_hours(account VARCHAR, hour TIMESTAMP, calls BIGINT,
+                        PRIMARY KEY (account, hour))""");
             // Rows sent whose effect on the destination is not known: see Snapshots.markInFlight. Appended before
             // each call, deleted as outcomes settle, so it holds little more than the batch in flight.
             st.execute("""
                     CREATE TABLE IF NOT EXISTS in_flight(sync VARCHAR, key VARCHAR, match VARCHAR, run_id BIGINT)""");
+            st.execute("ALTER TABLE in_flight ADD COLUMN IF NOT EXISTS payload VARCHAR");
             st.execute("""
                     CREATE TABLE IF NOT EXISTS outcomes(run_id BIGINT, sync VARCHAR, key VARCHAR, change VARCHAR,
                         operation VARCHAR, outcome VARCHAR, reason VARCHAR, fp VARCHAR, logged_at TIMESTAMP)""");

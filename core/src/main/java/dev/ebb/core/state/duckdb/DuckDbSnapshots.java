@@ -6,6 +6,7 @@ import dev.ebb.core.state.RowOutcome;
 import dev.ebb.core.state.SnapshotEntry;
 import dev.ebb.core.state.Snapshots;
 import dev.ebb.core.state.StateException;
+import dev.ebb.spi.Operation;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -32,22 +33,23 @@ final class DuckDbSnapshots implements Snapshots {
      * newest log entry of each key, without the keys the log dropped.
      */
     static final String CURRENT_SNAPSHOT = """
-            SELECT key, fp, match, dest_id, run_id, field_hashes FROM (
-                SELECT key, fp, match, dest_id, run_id, field_hashes, dropped,
+            SELECT key, fp, match, dest_id, run_id, field_hashes, payload FROM (
+                SELECT key, fp, match, dest_id, run_id, field_hashes, payload, dropped,
                        row_number() OVER (PARTITION BY key ORDER BY seq DESC) AS newest
-                FROM (SELECT key, fp, match, dest_id, run_id, field_hashes, -1 AS seq, false AS dropped FROM snapshot
-                      WHERE sync = $1
+                FROM (SELECT key, fp, match, dest_id, run_id, field_hashes, payload, -1 AS seq, false AS dropped
+                      FROM snapshot WHERE sync = $1
                       UNION ALL
-                      SELECT key, fp, match, dest_id, run_id, field_hashes, seq, dropped FROM snapshot_log
+                      SELECT key, fp, match, dest_id, run_id, field_hashes, payload, seq, dropped FROM snapshot_log
                       WHERE sync = $1))
             WHERE newest = 1 AND NOT dropped""";
 
     /**
      * A sync's rows in flight as a query with one parameter (the sync): key, and the match value of the earliest
-     * unsettled attempt (the one whose effect has been unknown longest).
+     * unsettled attempt (the one whose effect has been unknown longest), with the values it sent (add_remove syncs).
      */
     static final String IN_FLIGHT = """
-            SELECT key, arg_min(match, run_id) AS match FROM in_flight WHERE sync = $1 GROUP BY key""";
+            SELECT key, arg_min(match, run_id) AS match, arg_min(payload, run_id) AS payload FROM in_flight
+            WHERE sync = $1 GROUP BY key""";
 
     private final DuckDb db;
 
@@ -164,6 +166,7 @@ final class DuckDbSnapshots implements Snapshots {
                     appender.append(o.key());
                     appender.append(o.matchValue());
                     appender.append(runId);
+                    appender.append(o.payload());
                     appender.endRow();
                 }
             }
@@ -180,6 +183,26 @@ final class DuckDbSnapshots implements Snapshots {
         });
     }
 
+    /**
+     * Commits the outcomes of a replace that the destination completed, and forgets every other entry of the sync in
+     * the same transaction: the replace made the object's membership exactly the rows it accepted.
+     */
+    @Override
+    public void commitReplace(String sync, long runId, List<RowOutcome> outcomes, Instant now) throws StateException {
+        db.write(c -> {
+            appendSnapshotLog(c, sync, runId, outcomes);
+            appendOutcomes(c, sync, runId, outcomes, now);
+            fold(c, sync);
+            try (PreparedStatement ps = c.prepareStatement(
+                    "DELETE FROM snapshot WHERE sync = ? AND run_id IS DISTINCT FROM ?")) {
+                ps.setString(1, sync);
+                ps.setLong(2, runId);
+                ps.executeUpdate();
+            }
+            delete(c, "DELETE FROM in_flight WHERE sync = ?", sync);
+        });
+    }
+
     private void appendSnapshotLog(Connection c, String sync, long runId, List<RowOutcome> outcomes)
             throws SQLException {
         try (var appender = DuckDb.appender(c, "main", "snapshot_log")) {
@@ -193,8 +216,11 @@ final class DuckDbSnapshots implements Snapshots {
                 appender.append(o.destinationId());
                 appender.append(runId);
                 appender.append(db.seq.incrementAndGet());
-                appender.append(o.change() == Change.REMOVED);
+                // A removal drops the entry; so does an add_remove sync's removal of a changed row's old values,
+                // until its addition with the new ones is acknowledged.
+                appender.append(o.change() == Change.REMOVED || o.operation() == Operation.DELETE);
                 appender.append(o.fieldHashes());
+                appender.append(o.payload());
                 appender.endRow();
             }
         }
@@ -276,7 +302,8 @@ final class DuckDbSnapshots implements Snapshots {
             ps.execute();
         }
         List<String> statements = new ArrayList<>(List.of("DELETE FROM snapshot WHERE sync = $1",
-                "INSERT INTO snapshot SELECT $1, key, fp, match, dest_id, run_id, field_hashes FROM folded"));
+                "INSERT INTO snapshot BY NAME SELECT $1 AS sync, key, fp, match, dest_id, run_id, field_hashes, "
+                        + "payload FROM folded"));
         if (keepsLeftFieldHashes(c, sync)) {
             // A row that left the model keeps its field hashes; one that is back in the snapshot has them there.
             statements.add("""

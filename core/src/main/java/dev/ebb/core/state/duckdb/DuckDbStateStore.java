@@ -22,6 +22,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,7 +33,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The embedded state store: one DuckDB file (by default {@code .ebb/state.duckdb}) holding every sync's snapshot
- * (keys and fingerprints, never values), the run log, conflicts and quota counts, and the plan's scratch tables.
+ * (keys and fingerprints; values only for add_remove syncs, whose removals send them again), the run log,
+ * conflicts and quota counts, and the plan's scratch tables.
  *
  * <p>Thread-safe: readers use connections of their own, writes go through one writer connection. One process at a
  * time may open the file for writing ({@link StateFileLock}); within the process, {@link #lock(String)} keeps two
@@ -190,6 +193,11 @@ public final class DuckDbStateStore implements StateStore {
         snapshots.commit(sync, runId, outcomes, now);
     }
 
+    @Override
+    public void commitReplace(String sync, long runId, List<RowOutcome> outcomes, Instant now) throws StateException {
+        snapshots.commitReplace(sync, runId, outcomes, now);
+    }
+
     // ---- the run log ------------------------------------------------------------------------------------------
 
     @Override
@@ -277,27 +285,48 @@ public final class DuckDbStateStore implements StateStore {
 
     @Override
     public long quotaUsed(String account, LocalDate day) throws StateException {
+        return quotaCount("SELECT coalesce(sum(calls), 0) FROM quota_usage WHERE account = ? AND day = ?", account,
+                day);
+    }
+
+    @Override
+    public void addQuotaUsage(String account, LocalDate day, long calls) throws StateException {
+        addQuota("quota_usage", "day", account, day, calls);
+    }
+
+    @Override
+    public long quotaUsedSince(String account, Instant from) throws StateException {
+        return quotaCount("SELECT coalesce(sum(calls), 0) FROM quota_hours WHERE account = ? AND hour >= ?", account,
+                LocalDateTime.ofInstant(from, ZoneOffset.UTC));
+    }
+
+    @Override
+    public void addHourlyQuotaUsage(String account, Instant hour, long calls) throws StateException {
+        addQuota("quota_hours", "hour", account, LocalDateTime.ofInstant(hour, ZoneOffset.UTC), calls);
+    }
+
+    private long quotaCount(String sql, String account, Object period) throws StateException {
         return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT calls FROM quota_usage WHERE account = ? AND day = ?")) {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setString(1, account);
-                ps.setObject(2, day);
+                ps.setObject(2, period);
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? rs.getLong(1) : 0L;
+                    rs.next();
+                    return rs.getLong(1);
                 }
             }
         });
     }
 
-    @Override
-    public void addQuotaUsage(String account, LocalDate day, long calls) throws StateException {
+    /** Adds calls to an account's count of a period, in {@code table} keyed by account and {@code column}. */
+    private void addQuota(String table, String column, String account, Object period, long calls)
+            throws StateException {
         if (calls == 0 || access == Access.READ_ONLY) return;
         db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("""
-                    INSERT INTO quota_usage VALUES (?, ?, ?)
-                    ON CONFLICT (account, day) DO UPDATE SET calls = quota_usage.calls + excluded.calls""")) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " VALUES (?, ?, ?) ON CONFLICT"
+                    + " (account, " + column + ") DO UPDATE SET calls = " + table + ".calls + excluded.calls")) {
                 ps.setString(1, account);
-                ps.setObject(2, day);
+                ps.setObject(2, period);
                 ps.setLong(3, calls);
                 ps.executeUpdate();
             }

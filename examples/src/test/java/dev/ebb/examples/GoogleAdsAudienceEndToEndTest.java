@@ -17,7 +17,6 @@ import java.util.HexFormat;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,7 +57,6 @@ class GoogleAdsAudienceEndToEndTest {
     }
 
     @Test
-    @Disabled("main does not plan mode: add_remove yet (validation refuses it); passes with branch core-audiences merged")
     void theAudienceFollowsTheModelAndAnUnnormalisablePhoneIsNeverSent() throws IOException {
         Path project = copyExample("google-ads-audience", scratch);
         String p = project.toString();

@@ -48,7 +48,7 @@ public final class Extraction {
                 String invalid = key == null ? "key " + bound.sync().key() + " is null"
                         : match == null ? "match column '" + bound.sync().match().column() + "' is null"
                         : convert(bound.bindings(), row, values);
-                if (invalid == null) invalid = problem(bound, fieldNames, values);
+                if (invalid == null) invalid = problem(bound, match, fieldNames, values);
                 if (invalid == null) {
                     session.add(key, Fingerprint.of(fieldNames, values), match, Payload.encode(fieldNames, values),
                             null);
@@ -81,13 +81,15 @@ public final class Extraction {
 
     /**
      * What the destination says is wrong with the values the row would send (an email an audience cannot normalise),
-     * or {@code null}: asked of every valid row, before any call, so a row it objects to is invalid and never sent.
+     * or {@code null}: asked of every valid row, before any call, so a row it objects to is invalid and never sent. The
+     * match field is among the values asked about, as the record's match value, when no mapping sends it already.
      */
-    private static String problem(BoundSync bound, List<String> fieldNames, List<Object> values) {
+    private static String problem(BoundSync bound, String match, List<String> fieldNames, List<Object> values) {
         Map<String, Object> converted = new HashMap<>(fieldNames.size() * 2);
         for (int i = 0; i < fieldNames.size(); i++) converted.put(fieldNames.get(i), values.get(i));
-        return bound.destination().problem(bound.capabilities().object(), Operations.sent(bound, converted))
-                .orElse(null);
+        Map<String, Object> sent = Operations.sent(bound, converted);
+        sent.putIfAbsent(bound.sync().match().field(), match);
+        return bound.destination().problem(bound.capabilities().object(), sent).orElse(null);
     }
 
     /** The row's key as text, or {@code null} when a part of it is null. */

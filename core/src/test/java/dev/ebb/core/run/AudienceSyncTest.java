@@ -162,6 +162,20 @@ class AudienceSyncTest {
     }
 
     @Test
+    void theMatchValueIsCheckedAsWellAsTheMappedFields() throws Exception {
+        try (EngineFixture f = audience(new EngineFixture(dir))) {
+            f.destination.problems = fields -> String.valueOf(fields.get("email")).contains("@")
+                    ? Optional.empty() : Optional.of("field 'email': not an email address");
+            f.row("a@x.io", "1", "free");
+            f.row("not-an-email", "2", "free");
+            RunReport run = f.engine().run("people", Progress.NONE);
+
+            assertThat(run.record().invalid()).isEqualTo(1);
+            assertThat(f.destination.records).containsOnlyKeys("a@x.io");
+        }
+    }
+
+    @Test
     void aReplaceMakesTheMembershipAndTheSnapshotExactlyTheAcceptedRows() throws Exception {
         try (EngineFixture f = audience(new EngineFixture(dir))) {
             f.guard = EngineFixture.noGuard();

@@ -193,16 +193,23 @@ public final class SyncEngine {
             }
             long runId = state.startRun(sync.name(), clock.instant());
             RunDelivery delivery = new RunDelivery(bound, state, runId, progress, waiter, clock);
-            PlanCounts counts;
+            PlanCounts counts = null;
             try {
                 long delivered = state.snapshotSize(sync.name());
                 counts = extract(bound, plan, Replan.CHANGES_ONLY, progress);
+                state.recordPlan(runId, counts);
                 delivery.recordInvalid(plan);
                 Optional<RunReport> held = guard(sync, plan, counts, delivered, runId, approving, delivery, warnings);
                 if (held.isPresent()) return held.get();
                 delivery.deliver(plan, counts);
-            } catch (SyncException e) {
-                delivery.finish(null, RunStatus.FAILED, e.getMessage());
+            } catch (SyncException | StateException e) {
+                // The run ends with a status and the reason, even when the store failed it (a full disk): if even
+                // that cannot be written, the next run closes it as abandoned at its last commit.
+                try {
+                    delivery.finishFailed(counts, e.getMessage());
+                } catch (StateException | RuntimeException closing) {
+                    e.addSuppressed(closing);
+                }
                 throw e;
             }
             Tally tally = delivery.tally;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ebb.sandbox.hubspot.HubSpotProperty;
 import dev.ebb.sandbox.hubspot.HubSpotSandbox;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,12 +35,7 @@ class StateFileEndToEndTest {
 
     @BeforeEach
     void startSandboxAndCopyProject() throws IOException {
-        sandbox = HubSpotSandbox.builder().tokens(TOKEN).perTenSeconds(10_000)
-                .property("contacts", HubSpotProperty.of("churn_risk_score", "number"))
-                .property("contacts", HubSpotProperty.of("lifetime_value", "number"))
-                .property("contacts", HubSpotProperty.enumeration("plan", "free", "starter", "professional",
-                        "enterprise"))
-                .build();
+        sandbox = ChurnCsv.sandbox(TOKEN, 10_000);
         sandbox.start();
         ebb = BadInputEndToEndTest.cli(TOKEN, sandbox.baseUrl());
         project = ExamplesEndToEndTest.copyExample("hubspot-churn", scratch);

@@ -159,7 +159,6 @@ public final class DuckDbStateStore implements StateStore {
         }
         DuckDb db = new DuckDb(connection, committer);
         try {
-            if (file != null) checkLength(connection, file, shown);
             boolean published = file == null && existingReadOnly;
             if (!published) DuckDbSchema.prepare(connection, db, shown, existingReadOnly);
         } catch (SQLException e) {
@@ -175,14 +174,6 @@ public final class DuckDbStateStore implements StateStore {
         RunLogPublisher publisher = file != null && access == Access.READ_WRITE ? new RunLogPublisher(db, file) : null;
         if (publisher != null) publisher.publish(true);
         return new DuckDbStateStore(db, lock, access, noWriter, publisher);
-    }
-
-    private static void checkLength(Connection connection, Path file, String shown)
-            throws SQLException, StateException {
-        try (var st = connection.createStatement();
-             ResultSet rs = st.executeQuery("SELECT block_size, total_blocks FROM pragma_database_size()")) {
-            if (rs.next()) StateFiles.checkLength(file, shown, rs.getLong(1), rs.getLong(2));
-        }
     }
 
     private static StateException cannotOpen(String shown, SQLException e) {

@@ -25,8 +25,6 @@ final class StateFiles {
     /** DuckDB's main header: a checksum (8 bytes), then the magic bytes. */
     private static final byte[] MAGIC = "DUCK".getBytes(StandardCharsets.US_ASCII);
     private static final int MAGIC_OFFSET = 8;
-    /** The file header and two database headers precede the first block. */
-    private static final long HEADERS = 3 * 4096;
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
             .withZone(ZoneOffset.UTC);
 
@@ -57,26 +55,6 @@ final class StateFiles {
         }
         if (read < head.length || !Arrays.equals(head, MAGIC_OFFSET, head.length, MAGIC, 0, MAGIC.length)) {
             throw foreign(shown, "it is not a DuckDB database file");
-        }
-    }
-
-    /**
-     * Checks a file DuckDB opened against what its header promises: a file shorter than its blocks was truncated
-     * (DuckDB reads the missing blocks as garbage, or fails much later). Without a write-ahead log beside it, since
-     * replaying one adds blocks that are not on disk yet.
-     */
-    static void checkLength(Path file, String shown, long blockSize, long totalBlocks) throws StateException {
-        if (Files.exists(file.resolveSibling(file.getFileName() + ".wal"))) return;
-        long expected = HEADERS + blockSize * totalBlocks;
-        long actual;
-        try {
-            actual = Files.size(file);
-        } catch (IOException e) {
-            throw new StateException("cannot read the state store " + shown + ": " + e.getMessage(), e);
-        }
-        if (actual < expected) {
-            throw new StateException(StateException.Kind.DAMAGED, "the state store " + shown + " is truncated: it "
-                    + "holds " + actual + " bytes of the " + expected + " its header describes. " + RECOVERY, null);
         }
     }
 

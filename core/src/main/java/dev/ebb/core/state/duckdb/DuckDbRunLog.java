@@ -166,7 +166,7 @@ final class DuckDbRunLog implements RunLog {
         String message = rs.getString("message");
         if (status == RunStatus.RUNNING && noWriter) {
             // Nobody writes the store, so this run's process died: show it as the next run will record it.
-            Timestamp last = rs.getTimestamp("last_commit_at");
+            Timestamp last = lastCommit(rs);
             finished = last == null ? rs.getTimestamp("started_at") : last;
             status = RunStatus.ABANDONED;
             message = message == null ? ABANDONED : message + "; " + ABANDONED;
@@ -177,6 +177,15 @@ final class DuckDbRunLog implements RunLog {
                 rs.getLong("invalid"), rs.getLong("delivered"), rs.getLong("rejected"), rs.getLong("failed"),
                 rs.getLong("skipped"), rs.getLong("api_calls"), rs.getLong("throttles"), rs.getLong("retries"),
                 message, rs.getLong("read_calls"), rs.getLong("conflicts"));
+    }
+
+    /** When the run last committed; a store written before Ebb recorded it (and opened read-only) has no column. */
+    private static Timestamp lastCommit(ResultSet rs) {
+        try {
+            return rs.getTimestamp("last_commit_at");
+        } catch (SQLException olderStore) {
+            return null;
+        }
     }
 
     // ---- held plans (the blast-radius guard) ------------------------------------------------------------------

@@ -24,6 +24,8 @@ public final class Ebb implements Runnable {
     }
 
     public static void main(String[] args) {
+        NativeLibraryLeftovers.clean(java.nio.file.Path.of(System.getProperty("java.io.tmpdir")),
+                java.time.Instant.now());
         System.exit(execute(args, System.out, System.err, System.getenv()));
     }
 

@@ -4,6 +4,7 @@ import dev.ebb.core.state.Access;
 import dev.ebb.core.state.RunRecord;
 import dev.ebb.core.state.StateException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +12,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "runs", description = "The run history, newest first, with counts and durations.")
+@Command(name = "runs", description = "The run history, newest first, with counts and durations; a run still going "
+        + "shows what its commits delivered so far, even while it holds the state store.")
 final class RunsCommand extends BaseCommand {
     @Parameters(paramLabel = "SYNC", arity = "0..1", description = "Only this sync's runs.")
     String sync;
@@ -21,7 +23,7 @@ final class RunsCommand extends BaseCommand {
 
     @Override
     int execute() throws Session.Failure {
-        try (Session session = Session.open(options.project, Access.READ_ONLY, env)) {
+        try (Session session = Session.open(options.project, Access.READ_ONLY, env, true)) {
             if (sync != null && session.project.sync(sync).isEmpty()) {
                 throw new Session.Failure(ExitCode.INVALID, "there is no sync named '" + sync + "'", null);
             }
@@ -49,9 +51,14 @@ final class RunsCommand extends BaseCommand {
         }
     }
 
+    /** A live run's duration so far, marked with a '+'. */
     private static String duration(RunRecord r) {
-        if (r.finishedAt() == null) return "-";
-        return String.format("%.1fs", Duration.between(r.startedAt(), r.finishedAt()).toMillis() / 1000.0);
+        return String.format("%.1fs%s", duration(r, Instant.now()).toMillis() / 1000.0,
+                r.finishedAt() == null ? "+" : "");
+    }
+
+    private static Duration duration(RunRecord r, Instant now) {
+        return Duration.between(r.startedAt(), r.finishedAt() == null ? now : r.finishedAt());
     }
 
     static Map<String, Object> document(RunRecord r) {
@@ -61,8 +68,8 @@ final class RunsCommand extends BaseCommand {
         doc.put("status", r.status().label());
         doc.put("started_at", String.valueOf(r.startedAt()));
         doc.put("finished_at", r.finishedAt() == null ? null : r.finishedAt().toString());
-        doc.put("duration_ms", r.finishedAt() == null ? null
-                : Duration.between(r.startedAt(), r.finishedAt()).toMillis());
+        // A live run: how long it has been going, and what its commits delivered so far.
+        doc.put("duration_ms", duration(r, Instant.now()).toMillis());
         doc.put("added", r.added());
         doc.put("changed", r.changed());
         doc.put("removed", r.removed());

@@ -63,13 +63,31 @@ final class Session implements AutoCloseable {
     }
 
     static Session open(Path root, Access access, Map<String, String> env) throws Failure {
+        return open(root, access, env, false);
+    }
+
+    /**
+     * Opens the project and its state store.
+     *
+     * @param runLogWhileInUse whether, while a run in another process writes the store, the run log it publishes
+     *                         will do (for {@code ebb runs}); otherwise the command is refused with the reason
+     */
+    static Session open(Path root, Access access, Map<String, String> env, boolean runLogWhileInUse)
+            throws Failure {
         ProjectConfig project = load(root);
-        Path stateFile = project.root().resolve(project.state().path());
+        Path stateFile = stateFile(project);
         StateStore state;
         try {
             state = DuckDbStateStore.open(stateFile, access);
         } catch (StateException e) {
-            throw new Failure(ExitCode.UNAVAILABLE, e.getMessage(), e);
+            if (!(runLogWhileInUse && e.kind() == StateException.Kind.IN_USE)) {
+                throw new Failure(ExitCode.UNAVAILABLE, e.getMessage(), e);
+            }
+            try {
+                state = DuckDbStateStore.openPublished(stateFile);
+            } catch (StateException published) {
+                throw new Failure(ExitCode.UNAVAILABLE, published.getMessage(), published);
+            }
         }
         Clock clock = Clock.systemUTC();
         ReportingWaiter waits = new ReportingWaiter();
@@ -77,6 +95,10 @@ final class Session implements AutoCloseable {
                 ConnectorCatalog.fromServiceLoader(), env, clock), SHARED_BUDGETS, RetryPolicy.DEFAULT, waits,
                 clock, RandomGenerator.getDefault());
         return new Session(project, state, engine, waits);
+    }
+
+    static Path stateFile(ProjectConfig project) {
+        return project.root().resolve(project.state().path());
     }
 
     /** Every sync in this process shares one budget per destination account. */

@@ -2,6 +2,7 @@ package dev.ebb.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ebb.sandbox.hubspot.HubSpotProperty;
 import dev.ebb.sandbox.hubspot.HubSpotRecord;
 import dev.ebb.sandbox.hubspot.HubSpotSandbox;
 import java.io.IOException;
@@ -65,6 +66,16 @@ final class ChurnCsv {
      *
      * @return the sandbox's contacts by email (lower-case, as HubSpot stores it)
      */
+    /** A HubSpot sandbox with the contact properties the churn example maps, allowing {@code perTenSeconds} calls. */
+    static HubSpotSandbox sandbox(String token, int perTenSeconds) {
+        return HubSpotSandbox.builder().tokens(token).perTenSeconds(perTenSeconds)
+                .property("contacts", HubSpotProperty.of("churn_risk_score", "number"))
+                .property("contacts", HubSpotProperty.of("lifetime_value", "number"))
+                .property("contacts", HubSpotProperty.enumeration("plan", "free", "starter", "professional",
+                        "enterprise"))
+                .build();
+    }
+
     static Map<String, HubSpotRecord> assertSandboxHolds(HubSpotSandbox sandbox, Collection<Row> rows) {
         Map<String, HubSpotRecord> contacts = new TreeMap<>();
         for (HubSpotRecord record : sandbox.records("contacts")) {

@@ -398,13 +398,28 @@ final class RunDelivery {
 
     /** Closes the run in the run log with what it did. */
     RunRecord finish(PlanCounts counts, RunStatus status, String message) throws StateException {
+        return finish(counts, status, message, tally.delivered.get(), tally.rejected.get(), tally.failed.get(),
+                tally.skipped.get());
+    }
+
+    /**
+     * Closes a run that failed with the outcomes its commits recorded: a batch the destination answered but the
+     * store could not record (a full disk) is not counted, since the next run sends it again.
+     */
+    RunRecord finishFailed(PlanCounts counts, String message) throws StateException {
+        RunRecord committed = state.run(runId).orElseThrow();
+        return finish(counts, RunStatus.FAILED, message, committed.delivered(), committed.rejected(),
+                committed.failed(), committed.skipped());
+    }
+
+    private RunRecord finish(PlanCounts counts, RunStatus status, String message, long delivered, long rejected,
+                             long failed, long skipped) throws StateException {
         bound.caller().flushQuota();
         CallStats stats = bound.caller().stats();
         PlanCounts c = counts == null ? new PlanCounts(0, 0, 0, 0, 0, 0) : counts;
         RunRecord record = new RunRecord(runId, sync(), null, clock.instant(), status, c.added(), c.changed(),
-                c.removed(), c.unchanged(), c.invalid(), tally.delivered.get(), tally.rejected.get(),
-                tally.failed.get(), tally.skipped.get(), stats.calls.get(), stats.throttles.get(),
-                stats.retries.get(), message, tally.readCalls.get(), tally.conflicts.get());
+                c.removed(), c.unchanged(), c.invalid(), delivered, rejected, failed, skipped, stats.calls.get(),
+                stats.throttles.get(), stats.retries.get(), message, tally.readCalls.get(), tally.conflicts.get());
         state.finishRun(record);
         return state.run(runId).orElse(record);
     }

@@ -208,11 +208,12 @@ public final class SyncEngine {
             }
             long runId = state.startRun(sync.name(), started);
             RunDelivery delivery = new RunDelivery(bound, state, runId, progress, waiter, clock);
-            PlanCounts counts;
+            PlanCounts counts = null;
             try {
                 long delivered = state.snapshotSize(sync.name());
                 boolean replace = kind == RunKind.REPLACE;
                 counts = extract(bound, plan, replace ? Replan.EVERY_ROW : Replan.CHANGES_ONLY, progress);
+                state.recordPlan(runId, counts);
                 delivery.recordInvalid(plan);
                 if (replace) {
                     String breach = BlastRadius.breach(sync, counts, delivered);
@@ -228,8 +229,14 @@ public final class SyncEngine {
                     if (held.isPresent()) return held.get();
                     delivery.deliver(plan, counts);
                 }
-            } catch (SyncException e) {
-                delivery.finish(null, RunStatus.FAILED, e.getMessage());
+            } catch (SyncException | StateException e) {
+                // The run ends with a status and the reason, even when the store failed it (a full disk): if even
+                // that cannot be written, the next run closes it as abandoned at its last commit.
+                try {
+                    delivery.finishFailed(counts, e.getMessage());
+                } catch (StateException | RuntimeException closing) {
+                    e.addSuppressed(closing);
+                }
                 throw e;
             }
             Tally tally = delivery.tally;

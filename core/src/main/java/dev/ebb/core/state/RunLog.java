@@ -7,11 +7,17 @@ import java.util.Optional;
 /** Every run of every sync, with its counts, timings and per-row outcomes, and the decisions on held plans. */
 public interface RunLog {
 
-    /** Runs left running by a process that died are closed as abandoned. Returns how many. */
+    /**
+     * Runs left running by a process that died are closed as abandoned, ending at their last commit, with the counts
+     * their commits recorded. Returns how many.
+     */
     int closeAbandonedRuns(String sync, Instant now) throws StateException;
 
     /** Opens a run; returns its id. */
     long startRun(String sync, Instant now) throws StateException;
+
+    /** Records how the run's plan compares with the snapshot, before delivery: an abandoned run keeps them. */
+    void recordPlan(long runId, PlanCounts counts) throws StateException;
 
     /** Closes a run with its counts and status, and folds the snapshot entries its batches appended. */
     void finishRun(RunRecord run) throws StateException;

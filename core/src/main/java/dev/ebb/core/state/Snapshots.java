@@ -24,7 +24,11 @@ public interface Snapshots {
      */
     void replaceSpec(String sync, String specHash, String spec, Instant now) throws StateException;
 
-    /** Forgets the sync's snapshot and spec: its next run is a full sync. Returns the entries forgotten. */
+    /**
+     * Forgets the sync's snapshot and spec: its next run is a full sync. The hashes of the values Ebb last wrote to
+     * owned fields stay, so that the full sync does not take Ebb's own writes for a person's edits. Returns the
+     * entries forgotten.
+     */
     long reset(String sync) throws StateException;
 
     Optional<SnapshotEntry> snapshotEntry(String sync, String key) throws StateException;

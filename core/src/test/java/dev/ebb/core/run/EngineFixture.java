@@ -125,6 +125,12 @@ final class EngineFixture implements AutoCloseable {
         };
     }
 
+    /** A reopened state store whose writer commits through {@code committer} (a full disk, say). */
+    void reopen(DuckDbStateStore.Committer committer) throws StateException {
+        state.close();
+        state = DuckDbStateStore.open(stateFile, Access.READ_WRITE, committer);
+    }
+
     /** A reopened state store, as a new process would see it. */
     void reopen() throws StateException {
         state.close();

@@ -167,4 +167,29 @@ class FieldOwnershipTest {
                     .doesNotContainKey("plan");
         }
     }
+
+    @Test
+    void aResetResendsEverythingWithoutTakingEbbsOwnEarlierWritesForAPersonsEdits() throws Exception {
+        try (EngineFixture f = new EngineFixture(dir)) {
+            f.fields = List.of(owned("score", "score", FieldPolicy.RESPECT_MANUAL_EDITS),
+                    EngineFixture.mapping("plan", "plan"));
+            f.row("a@x.io", "1", "free");
+            f.row("b@x.io", "1", "free");
+            f.engine().run("people", Progress.NONE);
+            f.destination.personSets("b@x.io", "score", new BigDecimal("7")); // a person edits b, not a
+
+            assertThat(f.state.reset("people")).isEqualTo(2);
+            f.set("a@x.io", "2", "free"); // the destination now differs from the model: Ebb wrote 1 there
+            f.set("b@x.io", "2", "free");
+            RunReport full = f.engine().run("people", Progress.NONE);
+
+            assertThat(full.record().added()).as("a reset re-sends every row").isEqualTo(2);
+            assertThat(f.destination.records.get("a@x.io")).as("Ebb's own earlier value is Ebb's to replace")
+                    .containsEntry("score", new BigDecimal("2"));
+            assertThat(f.destination.records.get("b@x.io")).as("the person's edit is kept")
+                    .containsEntry("score", new BigDecimal("7"));
+            assertThat(f.state.openConflicts("people", null)).singleElement()
+                    .satisfies(c -> assertThat(c.key()).isEqualTo("b@x.io"));
+        }
+    }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.ebb.core.plan.PlanReport;
 import dev.ebb.core.plan.SyncException;
 import dev.ebb.core.state.Outcome;
+import dev.ebb.core.state.RunStatus;
 import dev.ebb.spi.DestinationException;
 import dev.ebb.spi.Mode;
 import dev.ebb.spi.Operation;
@@ -496,6 +497,39 @@ class SyncEngineTest {
             RunReport run = f.engine().run("people", Progress.NONE);
             assertThat(run.record().removed()).isZero();
             assertThat(run.record().apiCalls()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aFullDiskEndsTheRunFailedSayingSoAndTheNextRunDeliversWhatWasNotRecorded() throws Exception {
+        try (EngineFixture f = new EngineFixture(dir)) {
+            for (int i = 0; i < 10; i++) f.row("p" + i + "@x.io", String.valueOf(i), "free");
+            java.util.concurrent.atomic.AtomicInteger writes = new java.util.concurrent.atomic.AtomicInteger();
+            // The fourth write of the writer finds the disk full: DuckDB fails the commit and rolls it back.
+            f.reopen(c -> {
+                if (writes.incrementAndGet() != 4) {
+                    c.commit();
+                    return;
+                }
+                c.rollback();
+                throw new java.sql.SQLException("IO Error: Could not write file: No space left on device");
+            });
+            assertThatThrownBy(() -> f.engine().run("people", Progress.NONE))
+                    .isInstanceOf(SyncException.class)
+                    .hasMessageContaining("the disk of the state store is full")
+                    .hasMessageNotContaining("no transaction is active");
+            var failed = f.state.runs("people", 1).getFirst();
+            assertThat(failed.status()).as("the run ends with a status").isEqualTo(RunStatus.FAILED);
+            assertThat(failed.message()).contains("the disk of the state store is full");
+            assertThat(failed.finishedAt()).isNotNull();
+            assertThat(failed.delivered()).as("only what was recorded counts").isLessThan(10);
+            assertThat(f.state.snapshotSize("people")).isEqualTo(failed.delivered());
+
+            f.reopen();
+            RunReport next = f.engine().run("people", Progress.NONE);
+            assertThat(next.record().status()).isEqualTo(RunStatus.SUCCEEDED);
+            assertThat(f.state.snapshotSize("people")).as("nothing lost").isEqualTo(10);
+            assertThat(f.destination.records).hasSize(10);
         }
     }
 }

@@ -25,7 +25,10 @@ import org.duckdb.DuckDBDriver;
  * }</pre>
  *
  * <p>Relative paths, in the settings and in the models' SQL ({@code read_parquet('data/*.parquet')}), resolve
- * against the project root. Models can never write: a database file is opened in DuckDB's read-only access mode, and
+ * against the project root. A model reads files of the project folder, and of the folders
+ * {@code allowed_directories} lists, and nothing else: no other file, no URL, no extension beyond those built in
+ * (none is installed or loaded, community extensions are off), and the session's settings are locked once it is
+ * prepared, so a model cannot undo any of it. Models can never write: a database file is opened in DuckDB's read-only access mode, and
  * every model must parse as exactly one query, which also keeps an in-memory database and the file system unchanged.
  *
  * <p>DuckDB shares one database instance per file within a process, and refuses to open a file read-only while the
@@ -39,6 +42,7 @@ public final class DuckDbConnector implements SourceConnector {
     static final String FILES = "files";
     static final String THREADS = "threads";
     static final String MEMORY_LIMIT = "memory_limit";
+    static final String ALLOWED_DIRECTORIES = "allowed_directories";
 
     private static final List<ConnectorOption> OPTIONS = List.of(
             ConnectorOption.optional(PATH, "a DuckDB database file, relative to the project root, opened read-only;"
@@ -47,7 +51,10 @@ public final class DuckDbConnector implements SourceConnector {
                     + " root; each file becomes a view named after it (data/customers.parquet is customers)"),
             ConnectorOption.optional(THREADS, "how many threads DuckDB may use (default: one per core)"),
             ConnectorOption.optional(MEMORY_LIMIT, "how much memory DuckDB may use before spilling to disk, e.g."
-                    + " 2GB (default: 80% of RAM)"));
+                    + " 2GB (default: 80% of RAM)"),
+            ConnectorOption.optional(ALLOWED_DIRECTORIES, "folders outside the project that models may read files"
+                    + " from, comma-separated, absolute or relative to the project root (default: none; the"
+                    + " project folder is always allowed)"));
 
     @Override
     public String type() {
@@ -74,6 +81,9 @@ public final class DuckDbConnector implements SourceConnector {
         Properties properties = new Properties();
         // Without it the driver materialises the whole result before the first row.
         properties.setProperty(DuckDBDriver.JDBC_STREAM_RESULTS, "true");
+        // Nothing is fetched or loaded while the database opens either (the session is locked down after).
+        properties.setProperty("autoinstall_known_extensions", "false");
+        properties.setProperty("autoload_known_extensions", "false");
         String url = "jdbc:duckdb:";
         if (!path.isEmpty()) {
             Path file = databaseFile(name, root, path);
@@ -89,7 +99,8 @@ public final class DuckDbConnector implements SourceConnector {
         }
         try {
             DuckDbSession.prepare(connection, name, root, context.setting(THREADS, ""),
-                    context.setting(MEMORY_LIMIT, ""), context.setting(FILES, ""));
+                    context.setting(MEMORY_LIMIT, ""), context.setting(FILES, ""),
+                    context.setting(ALLOWED_DIRECTORIES, ""));
             return new DuckDbSource(name, connection);
         } catch (SourceException | RuntimeException e) {
             try {

@@ -30,8 +30,19 @@ final class DuckDbSession {
     private DuckDbSession() {
     }
 
+    /**
+     * Prepares the session, then locks it down: models may read files in the project folder and in the
+     * directories {@code allowedDirectories} lists, and nothing else of the file system or the network; no extension
+     * is installed or loaded beyond those built in; and no setting can be changed afterwards, by a model or otherwise.
+     */
     static void prepare(Connection connection, String name, Path root, String threads, String memoryLimit,
-                        String files) throws SourceException {
+                        String files, String allowedDirectories) throws SourceException {
+        prepare(connection, name, root, threads, memoryLimit, files);
+        lockDown(connection, name, root, allowedDirectories);
+    }
+
+    private static void prepare(Connection connection, String name, Path root, String threads, String memoryLimit,
+                                String files) throws SourceException {
         // DuckDB resolves a relative path in SQL against its search path; a file of the same relative path in the
         // process's working directory wins for a plain path (not for a glob). The CLI runs in the project root, where
         // the two agree. The setting is a comma-separated list, hence no comma in the root.
@@ -52,6 +63,61 @@ final class DuckDbSession {
         }
         if (!files.isBlank()) {
             createViews(connection, name, root, files.strip());
+        }
+    }
+
+    /**
+     * DuckDB checks a path against its allowed directories as written, before resolving it against the search path,
+     * so a relative path ({@code data/customers.csv}) is allowed through its first folder ({@code data/}), and a file
+     * at the project root by its name; the absolute project folder covers absolute paths and the views of
+     * {@code files}. DuckDB refuses {@code ..} out of an allowed directory. A symbolic link inside the project is
+     * the project's own choice, and is followed.
+     */
+    private static void lockDown(Connection connection, String name, Path root, String allowedDirectories)
+            throws SourceException {
+        List<String> directories = new ArrayList<>(List.of(root + root.getFileSystem().getSeparator()));
+        List<String> paths = new ArrayList<>();
+        try (Stream<Path> entries = Files.list(root)) {
+            entries.forEach(entry -> {
+                String entryName = entry.getFileName().toString();
+                if (Files.isDirectory(entry)) directories.add(entryName + root.getFileSystem().getSeparator());
+                else paths.add(entryName);
+            });
+        } catch (IOException e) {
+            throw new SourceException("source '" + name + "': cannot list the project folder: " + e, e);
+        }
+        for (String extra : allowedDirectories.split(",")) {
+            if (extra.isBlank()) continue;
+            Path dir;
+            try {
+                dir = root.resolve(extra.strip()).normalize();
+            } catch (InvalidPathException e) {
+                throw new SourceException("source '" + name + "': allowed_directories entry '" + extra.strip()
+                        + "' is not a path", e);
+            }
+            if (!Files.isDirectory(dir)) {
+                throw new SourceException("source '" + name + "': allowed_directories entry '" + extra.strip()
+                        + "' is not a folder (looked for " + dir + ")", null);
+            }
+            directories.add(dir + root.getFileSystem().getSeparator());
+        }
+        set(connection, name, "autoinstall_known_extensions", "false");
+        set(connection, name, "autoload_known_extensions", "false");
+        set(connection, name, "allow_community_extensions", "false");
+        setList(connection, name, "allowed_directories", directories);
+        if (!paths.isEmpty()) setList(connection, name, "allowed_paths", paths);
+        set(connection, name, "enable_external_access", "false");
+        set(connection, name, "lock_configuration", "true");
+    }
+
+    private static void setList(Connection connection, String name, String setting, List<String> values)
+            throws SourceException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SET " + setting + " = [" + String.join(", ", values.stream()
+                    .map(DuckDbSession::literal).toList()) + "]");
+        } catch (SQLException e) {
+            throw new SourceException("source '" + name + "': DuckDB refuses " + setting + " " + values + ": "
+                    + e.getMessage(), e);
         }
     }
 

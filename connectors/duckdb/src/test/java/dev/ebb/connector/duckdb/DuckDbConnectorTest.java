@@ -112,7 +112,7 @@ class DuckDbConnectorTest extends SourceContractTest {
                 .anySatisfy(found -> assertThat(found).isInstanceOf(DuckDbConnector.class));
         assertThat(connector.type()).isEqualTo("duckdb");
         assertThat(connector.options()).extracting(o -> o.name())
-                .containsExactly("path", "files", "threads", "memory_limit");
+                .containsExactly("path", "files", "threads", "memory_limit", "allowed_directories");
         assertThat(connector.options()).noneMatch(o -> o.required() || o.secret());
     }
 
@@ -420,6 +420,55 @@ class DuckDbConnectorTest extends SourceContractTest {
                 assertThat(rows(source, "SELECT 42")).containsExactly(List.of(42L));
                 assertThat(catchThrowableOfType(SourceException.class, first::next)).hasMessageContaining("closed");
             }
+        }
+    }
+
+    @Nested
+    class LockedDown {
+        @Test
+        void modelsReadTheProjectsFilesByRelativeAndAbsolutePaths() throws Exception {
+            Files.createDirectories(root.resolve("data"));
+            Files.writeString(root.resolve("data/customers.csv"), "id\n1\n2\n");
+            Files.writeString(root.resolve("top.csv"), "id\n3\n");
+            try (Source source = open(Map.of())) {
+                assertThat(rows(source, "SELECT count(*) FROM read_csv_auto('data/customers.csv')"))
+                        .containsExactly(List.of(2L));
+                assertThat(rows(source, "SELECT count(*) FROM 'data/*.csv'")).containsExactly(List.of(2L));
+                assertThat(rows(source, "SELECT count(*) FROM 'top.csv'")).containsExactly(List.of(1L));
+                assertThat(rows(source, "SELECT count(*) FROM read_csv_auto('" + root.resolve("data/customers.csv")
+                        + "')")).containsExactly(List.of(2L));
+            }
+        }
+
+        @Test
+        void modelsReachNoFileOutsideTheProjectNoUrlAndNoSetting(@TempDir Path elsewhere) throws Exception {
+            Files.writeString(elsewhere.resolve("secret.csv"), "id\n1\n");
+            Files.createDirectories(root.resolve("data"));
+            try (Source source = open(Map.of())) {
+                for (String sql : List.of("SELECT * FROM read_csv_auto('" + elsewhere.resolve("secret.csv") + "')",
+                        "SELECT * FROM read_csv_auto('data/../../" + elsewhere.getFileName() + "/secret.csv')",
+                        "SELECT * FROM read_csv_auto('https://example.com/x.csv')")) {
+                    assertThat(catchThrowableOfType(SourceException.class, () -> rows(source, sql)))
+                            .as(sql).hasMessageContaining("Permission Error");
+                }
+                assertThat(rows(source, """
+                        SELECT current_setting('enable_external_access'), current_setting('autoinstall_known_extensions'),
+                               current_setting('autoload_known_extensions'), current_setting('allow_community_extensions'),
+                               current_setting('lock_configuration')""")).containsExactly(
+                        List.of(false, false, false, false, true));
+            }
+        }
+
+        @Test
+        void allowedDirectoriesOpenFoldersOutsideTheProject(@TempDir Path lake) throws Exception {
+            Files.writeString(lake.resolve("orders.csv"), "id\n1\n");
+            try (Source source = open(Map.of("allowed_directories", lake.toString()))) {
+                assertThat(rows(source, "SELECT count(*) FROM '" + lake.resolve("orders.csv") + "'"))
+                        .containsExactly(List.of(1L));
+            }
+            assertThat(catchThrowableOfType(SourceException.class,
+                    () -> open(Map.of("allowed_directories", "no/such/folder"))))
+                    .hasMessageContaining("allowed_directories entry 'no/such/folder' is not a folder");
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.ebb.core.state.duckdb;
 import dev.ebb.core.state.StateException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicLong;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
@@ -28,13 +29,19 @@ final class DuckDb implements AutoCloseable {
     }
 
     private final Connection root;
+    private final DuckDbStateStore.Committer committer;
     private final Object writerLock = new Object();
     private Connection writer;
     /** The order of snapshot-log entries: the newest entry of a key wins. */
     final AtomicLong seq = new AtomicLong();
 
     DuckDb(Connection root) {
+        this(root, Connection::commit);
+    }
+
+    DuckDb(Connection root, DuckDbStateStore.Committer committer) {
         this.root = root;
+        this.committer = committer;
     }
 
     /** A new connection, for work that needs its own (temporary tables are per connection). */
@@ -55,6 +62,7 @@ final class DuckDb implements AutoCloseable {
     void transaction(Action action) throws StateException {
         try (Connection c = connect()) {
             c.setAutoCommit(false);
+            begin(c);
             action.on(c);
             c.commit();
         } catch (SQLException e) {
@@ -74,10 +82,11 @@ final class DuckDb implements AutoCloseable {
                     writer.setAutoCommit(false);
                 }
                 try {
+                    begin(writer);
                     action.on(writer);
-                    writer.commit();
+                    committer.commit(writer);
                 } catch (SQLException | RuntimeException e) {
-                    writer.rollback();
+                    rollback(e);
                     throw e;
                 }
             } catch (SQLException e) {
@@ -86,13 +95,69 @@ final class DuckDb implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens the connection's transaction with a statement. DuckDB's JDBC driver begins a transaction only when a
+     * statement runs; an appender used first commits its rows by itself, outside the transaction that follows, so a
+     * failure later in it (a full disk) would keep half a commit.
+     */
+    private static void begin(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("SELECT 1");
+        }
+    }
+
+    /**
+     * Rolls the writer's transaction back after {@code failure}. A failed commit (a full disk) has rolled it back
+     * already, and DuckDB then answers "no transaction is active": that must not hide why the commit failed.
+     */
+    private void rollback(Exception failure) {
+        try {
+            writer.rollback();
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
     /** DuckDB's fast path for rows, in the connection's open transaction. */
     static DuckDBAppender appender(Connection c, String schema, String table) throws SQLException {
         return ((DuckDBConnection) c).createAppender(schema, table);
     }
 
+    /**
+     * What a failed statement means for the user. DuckDB's JDBC driver gives no error codes, only its message, so
+     * the message is read here, in this one place: a full disk (or file-size limit), and a damaged file.
+     */
     static StateException failed(SQLException e) {
-        return new StateException("the state store failed: " + e.getMessage(), e);
+        String message = String.valueOf(e.getMessage());
+        if (message.contains("No space left on device") || message.contains("File too large")
+                || message.contains("Disk quota exceeded")) {
+            return new StateException(StateException.Kind.DISK_FULL, "the disk of the state store is full ("
+                    + firstLine(message) + "): free some space, then run again. Nothing the destination "
+                    + "acknowledged is lost: rows whose outcome could not be recorded are sent again by the next run.",
+                    e);
+        }
+        if (damaged(message)) {
+            return new StateException(StateException.Kind.DAMAGED, "the state store is damaged ("
+                    + firstLine(message) + "). " + StateFiles.RECOVERY, e);
+        }
+        return new StateException("the state store failed: " + message, e);
+    }
+
+    /** Whether DuckDB's message says the file's bytes are not what it wrote (checksums, truncation). */
+    static boolean damaged(String message) {
+        return message != null && (message.contains("Corrupt database file")
+                || message.contains("Could not read enough bytes") || message.contains("not a valid DuckDB database"));
+    }
+
+    /** A file's absolute path as a SQL string literal. */
+    static String literal(java.nio.file.Path path) {
+        return "'" + path.toAbsolutePath().toString().replace("'", "''") + "'";
+    }
+
+    static String firstLine(String message) {
+        if (message == null) return "";
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
     }
 
     @Override

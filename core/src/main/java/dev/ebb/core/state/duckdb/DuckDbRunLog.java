@@ -6,6 +6,9 @@ import dev.ebb.core.state.RunLog;
 import dev.ebb.core.state.RunRecord;
 import dev.ebb.core.state.RunStatus;
 import dev.ebb.core.state.StateException;
+import dev.ebb.core.state.PlanCounts;
+import dev.ebb.core.state.RowOutcome;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -19,21 +22,29 @@ import java.util.Optional;
 
 /** The run log in DuckDB: the {@code runs} table and the per-row {@code outcomes} that batch commits append. */
 final class DuckDbRunLog implements RunLog {
-    private final DuckDb db;
+    private static final String ABANDONED =
+            "the process stopped before the run finished; its undelivered rows are planned again";
 
-    DuckDbRunLog(DuckDb db) {
+    private final DuckDb db;
+    /** Whether no process writes the store now (a reader holds its lock), so a run still marked running died. */
+    private final boolean noWriter;
+
+    DuckDbRunLog(DuckDb db, boolean noWriter) {
         this.db = db;
+        this.noWriter = noWriter;
     }
 
     @Override
     public int closeAbandonedRuns(String sync, Instant now) throws StateException {
+        // It ended at its last commit (or where it started, if it never committed), not when the next run came; its
+        // counts are what its commits recorded.
         return db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("""
-                    UPDATE runs SET status = ?, finished_at = ?,
-                        message = 'the process stopped before the run finished; its undelivered rows are planned again'
+                    UPDATE runs SET status = ?, finished_at = coalesce(last_commit_at, started_at),
+                        message = coalesce(message || '; ', '') || ?
                     WHERE sync = ? AND status = ?""")) {
                 ps.setString(1, RunStatus.ABANDONED.label());
-                ps.setTimestamp(2, Timestamp.from(now));
+                ps.setString(2, ABANDONED);
                 ps.setString(3, sync);
                 ps.setString(4, RunStatus.RUNNING.label());
                 return ps.executeUpdate();
@@ -59,6 +70,41 @@ final class DuckDbRunLog implements RunLog {
             }
             return id;
         });
+    }
+
+    @Override
+    public void recordPlan(long runId, PlanCounts counts) throws StateException {
+        db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    UPDATE runs SET added = ?, changed = ?, removed = ?, unchanged = ?, invalid = ? WHERE run_id = ?""")) {
+                long[] values = {counts.added(), counts.changed(), counts.removed(), counts.unchanged(),
+                        counts.invalid(), runId};
+                for (int i = 0; i < values.length; i++) ps.setLong(1 + i, values[i]);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /**
+     * Adds one commit's outcomes to its run's counts, in the commit's own transaction: a run whose process dies keeps
+     * what it committed, and a reader follows a live run by them.
+     */
+    static void countCommitted(Connection c, long runId, List<RowOutcome> outcomes, Instant now) throws SQLException {
+        long[] counts = new long[Outcome.values().length];
+        for (RowOutcome o : outcomes) counts[o.outcome().ordinal()]++;
+        try (PreparedStatement ps = c.prepareStatement("""
+                UPDATE runs SET delivered = coalesce(delivered, 0) + ?, rejected = coalesce(rejected, 0) + ?,
+                    failed = coalesce(failed, 0) + ?, skipped = coalesce(skipped, 0) + ?, last_commit_at = ?
+                WHERE run_id = ? AND status = ?""")) {
+            ps.setLong(1, counts[Outcome.DELIVERED.ordinal()]);
+            ps.setLong(2, counts[Outcome.REJECTED.ordinal()]);
+            ps.setLong(3, counts[Outcome.FAILED.ordinal()]);
+            ps.setLong(4, counts[Outcome.SKIPPED.ordinal()]);
+            ps.setTimestamp(5, Timestamp.from(now));
+            ps.setLong(6, runId);
+            ps.setString(7, RunStatus.RUNNING.label());
+            ps.executeUpdate();
+        }
     }
 
     /** Closes a run's row; the store folds the snapshot log first. */
@@ -114,14 +160,32 @@ final class DuckDbRunLog implements RunLog {
         });
     }
 
-    private static RunRecord run(ResultSet rs) throws SQLException {
+    private RunRecord run(ResultSet rs) throws SQLException {
         Timestamp finished = rs.getTimestamp("finished_at");
+        RunStatus status = RunStatus.of(rs.getString("status"));
+        String message = rs.getString("message");
+        if (status == RunStatus.RUNNING && noWriter) {
+            // Nobody writes the store, so this run's process died: show it as the next run will record it.
+            Timestamp last = lastCommit(rs);
+            finished = last == null ? rs.getTimestamp("started_at") : last;
+            status = RunStatus.ABANDONED;
+            message = message == null ? ABANDONED : message + "; " + ABANDONED;
+        }
         return new RunRecord(rs.getLong("run_id"), rs.getString("sync"), rs.getTimestamp("started_at").toInstant(),
-                finished == null ? null : finished.toInstant(), RunStatus.of(rs.getString("status")),
+                finished == null ? null : finished.toInstant(), status,
                 rs.getLong("added"), rs.getLong("changed"), rs.getLong("removed"), rs.getLong("unchanged"),
                 rs.getLong("invalid"), rs.getLong("delivered"), rs.getLong("rejected"), rs.getLong("failed"),
                 rs.getLong("skipped"), rs.getLong("api_calls"), rs.getLong("throttles"), rs.getLong("retries"),
-                rs.getString("message"), rs.getLong("read_calls"), rs.getLong("conflicts"));
+                message, rs.getLong("read_calls"), rs.getLong("conflicts"));
+    }
+
+    /** When the run last committed; a store written before Ebb recorded it (and opened read-only) has no column. */
+    private static Timestamp lastCommit(ResultSet rs) {
+        try {
+            return rs.getTimestamp("last_commit_at");
+        } catch (SQLException olderStore) {
+            return null;
+        }
     }
 
     // ---- held plans (the blast-radius guard) ------------------------------------------------------------------

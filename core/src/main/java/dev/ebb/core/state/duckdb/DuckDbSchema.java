@@ -23,6 +23,7 @@ final class DuckDbSchema {
     static void prepare(Connection root, DuckDb db, String shown, boolean existingReadOnly)
             throws SQLException, StateException {
         try (Statement st = root.createStatement()) {
+            checkIsOurs(st, shown);
             if (!existingReadOnly) {
                 st.execute("CREATE TABLE IF NOT EXISTS ebb_meta(name VARCHAR PRIMARY KEY, value VARCHAR)");
             }
@@ -73,6 +74,8 @@ final class DuckDbSchema {
             st.execute("ALTER TABLE runs ADD COLUMN IF NOT EXISTS conflicts BIGINT");
             st.execute("ALTER TABLE runs ADD COLUMN IF NOT EXISTS decision VARCHAR");
             st.execute("ALTER TABLE runs ADD COLUMN IF NOT EXISTS decided_at TIMESTAMP");
+            // When the run's last batch commit landed: a run whose process died ends there (see closeAbandonedRuns).
+            st.execute("ALTER TABLE runs ADD COLUMN IF NOT EXISTS last_commit_at TIMESTAMP");
             st.execute("""
                     CREATE TABLE IF NOT EXISTS quota_usage(account VARCHAR, day DATE, calls BIGINT,
                         PRIMARY KEY (account, day))""");
@@ -94,6 +97,22 @@ final class DuckDbSchema {
             try (ResultSet rs = st.executeQuery("SELECT coalesce(max(seq), 0) FROM snapshot_log")) {
                 rs.next();
                 db.seq.set(rs.getLong(1));
+            }
+        }
+    }
+
+    /**
+     * Refuses a DuckDB database of another program (say, the lakehouse), which would otherwise get Ebb's tables
+     * written into it, and a file shorter than its header says (truncated).
+     */
+    private static void checkIsOurs(Statement st, String shown) throws SQLException, StateException {
+        try (ResultSet rs = st.executeQuery("""
+                SELECT count(*) FILTER (WHERE table_name = 'ebb_meta'), count(*) FROM duckdb_tables()
+                WHERE database_name = current_database()""")) {
+            rs.next();
+            if (rs.getLong(1) == 0 && rs.getLong(2) > 0) {
+                throw StateFiles.foreign(shown, "it is a DuckDB database of another program (" + rs.getLong(2)
+                        + " tables, none of them Ebb's)");
             }
         }
     }

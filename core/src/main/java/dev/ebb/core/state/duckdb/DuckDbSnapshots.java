@@ -106,8 +106,15 @@ final class DuckDbSnapshots implements Snapshots {
         long[] removed = new long[1];
         db.transaction(c -> {
             fold(c, sync);
+            // The hashes of the values Ebb wrote stay, as for rows that left the model: the full sync after a reset
+            // must still tell Ebb's own earlier writes from a person's edits.
+            delete(c, """
+                    DELETE FROM left_field_hashes WHERE sync = $1 AND key IN (
+                        SELECT key FROM snapshot WHERE sync = $1 AND field_hashes IS NOT NULL)""", sync);
+            delete(c, """
+                    INSERT INTO left_field_hashes SELECT sync, key, field_hashes FROM snapshot
+                    WHERE sync = $1 AND field_hashes IS NOT NULL""", sync);
             removed[0] = delete(c, "DELETE FROM snapshot WHERE sync = ?", sync);
-            delete(c, "DELETE FROM left_field_hashes WHERE sync = ?", sync);
             delete(c, "DELETE FROM syncs WHERE sync = ?", sync);
             delete(c, "DELETE FROM in_flight WHERE sync = ?", sync);
         });
@@ -180,6 +187,7 @@ final class DuckDbSnapshots implements Snapshots {
             appendSnapshotLog(c, sync, runId, outcomes);
             settleInFlight(c, sync, runId, outcomes);
             appendOutcomes(c, sync, runId, outcomes, now);
+            DuckDbRunLog.countCommitted(c, runId, outcomes, now);
         });
     }
 

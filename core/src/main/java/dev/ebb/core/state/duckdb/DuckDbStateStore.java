@@ -4,6 +4,7 @@ import dev.ebb.core.state.Access;
 import dev.ebb.core.state.Conflict;
 import dev.ebb.core.state.LoggedOutcome;
 import dev.ebb.core.state.Outcome;
+import dev.ebb.core.state.PlanCounts;
 import dev.ebb.core.state.PlanSession;
 import dev.ebb.core.state.Resolution;
 import dev.ebb.core.state.RowOutcome;
@@ -47,18 +48,31 @@ public final class DuckDbStateStore implements StateStore {
     private final DuckDb db;
     private final StateFileLock fileLock;
     private final Access access;
+    /** Publishes the run log for readers while this process writes; null when reading. */
+    private final RunLogPublisher publisher;
     private final DuckDbSnapshots snapshots;
     private final DuckDbRunLog runLog;
     private final DuckDbConflicts conflicts;
     private final Set<String> running = ConcurrentHashMap.newKeySet();
 
-    private DuckDbStateStore(DuckDb db, StateFileLock fileLock, Access access) {
+    private DuckDbStateStore(DuckDb db, StateFileLock fileLock, Access access, boolean noWriter,
+                             RunLogPublisher publisher) {
         this.db = db;
         this.fileLock = fileLock;
         this.access = access;
+        this.publisher = publisher;
         this.snapshots = new DuckDbSnapshots(db);
-        this.runLog = new DuckDbRunLog(db);
+        this.runLog = new DuckDbRunLog(db, noWriter);
         this.conflicts = new DuckDbConflicts(db);
+    }
+
+    /**
+     * How the writer commits a transaction: {@link Connection#commit()}. Tests put a full disk in its place (DuckDB
+     * fails the commit and has rolled the transaction back when it returns).
+     */
+    @FunctionalInterface
+    public interface Committer {
+        void commit(Connection connection) throws SQLException;
     }
 
     /**
@@ -67,12 +81,21 @@ public final class DuckDbStateStore implements StateStore {
      * @param file   the DuckDB file
      * @param access {@link Access#READ_ONLY} for commands that only look; a missing file then opens as an empty
      *               store in memory, and nothing is ever written
+     * @throws StateException of kind {@link StateException.Kind#IN_USE} while another process writes the store (see
+     *                        {@link #openPublished}), {@link StateException.Kind#DAMAGED} for a truncated or corrupted
+     *                        file, {@link StateException.Kind#FOREIGN} for a file that is not a state store
      */
     public static DuckDbStateStore open(Path file, Access access) throws StateException {
+        return open(file, access, Connection::commit);
+    }
+
+    /** Opens the store with the writer's commits going through {@code committer}: for fault-injection tests. */
+    public static DuckDbStateStore open(Path file, Access access, Committer committer) throws StateException {
         String shown = file.toString();
         boolean readOnly = access == Access.READ_ONLY;
         if (readOnly && !Files.exists(file)) {
-            return open(null, access, shown, () -> DriverManager.getConnection("jdbc:duckdb:"), false);
+            return open(null, null, access, shown, () -> DriverManager.getConnection("jdbc:duckdb:", settings()),
+                    false, committer);
         }
         try {
             if (!readOnly) Files.createDirectories(file.toAbsolutePath().getParent());
@@ -81,14 +104,47 @@ public final class DuckDbStateStore implements StateStore {
         }
         StateFileLock lock = StateFileLock.acquire(file, access, shown);
         try {
-            Properties properties = new Properties();
+            StateFiles.checkBeforeOpen(file, shown);
+            Properties properties = settings();
             if (readOnly) properties.setProperty("duckdb.read_only", "true");
-            return open(lock, access, shown,
-                    () -> DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath(), properties), readOnly);
+            return open(file, lock, access, shown,
+                    () -> DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath(), properties), readOnly,
+                    committer);
         } catch (StateException | RuntimeException e) {
             lock.close();
             throw e;
         }
+    }
+
+    /**
+     * Opens, read-only, what the process writing the store publishes after each commit: the run log (see {@link
+     * RunLogPublisher}), so that {@code ebb runs} can follow a run while it goes. Everything else of the store is
+     * out of reach until the writer finishes.
+     *
+     * @throws StateException of kind {@link StateException.Kind#IN_USE} when nothing is published
+     */
+    public static DuckDbStateStore openPublished(Path file) throws StateException {
+        String shown = file.toString();
+        Path published = RunLogPublisher.publishedFile(file);
+        if (!Files.isRegularFile(published)) {
+            throw new StateException(StateException.Kind.IN_USE, "the state store " + shown + " is in use by another "
+                    + "Ebb process, which publishes no run log to read: wait for it to finish", null);
+        }
+        return open(null, null, Access.READ_ONLY, shown, () -> {
+            Connection c = DriverManager.getConnection("jdbc:duckdb:", settings());
+            try (var st = c.createStatement()) {
+                st.execute("CREATE VIEW runs AS SELECT * FROM read_parquet(" + DuckDb.literal(published) + ")");
+            }
+            return c;
+        }, true, Connection::commit);
+    }
+
+    /** No extension is installed or loaded behind Ebb's back (DuckDB would fetch one for a SQLite file). */
+    private static Properties settings() {
+        Properties properties = new Properties();
+        properties.setProperty("autoinstall_known_extensions", "false");
+        properties.setProperty("autoload_known_extensions", "false");
+        return properties;
     }
 
     @FunctionalInterface
@@ -96,26 +152,52 @@ public final class DuckDbStateStore implements StateStore {
         Connection open() throws SQLException;
     }
 
-    private static DuckDbStateStore open(StateFileLock lock, Access access, String shown, Opener opener,
-                                         boolean existingReadOnly) throws StateException {
+    private static DuckDbStateStore open(Path file, StateFileLock lock, Access access, String shown, Opener opener,
+                                         boolean existingReadOnly, Committer committer) throws StateException {
         Connection connection;
         try {
             connection = opener.open();
         } catch (SQLException e) {
-            throw new StateException("cannot open the state store " + shown + ": " + firstLine(e.getMessage()), e);
+            throw cannotOpen(shown, e);
         }
-        DuckDb db = new DuckDb(connection);
+        DuckDb db = new DuckDb(connection, committer);
         try {
-            DuckDbSchema.prepare(connection, db, shown, existingReadOnly);
+            boolean published = file == null && existingReadOnly;
+            if (!published) DuckDbSchema.prepare(connection, db, shown, existingReadOnly);
         } catch (SQLException e) {
             db.close();
-            throw new StateException("cannot open the state store " + shown + ": " + firstLine(e.getMessage()), e);
+            throw cannotOpen(shown, e);
         } catch (StateException | RuntimeException e) {
             // Refused (a newer schema) or broken: let go of the file, so the next opener sees the same answer.
             db.close();
             throw e;
         }
-        return new DuckDbStateStore(db, lock, access);
+        // A reader that holds the file's lock knows that no process writes it: a run still marked running died.
+        boolean noWriter = file != null && access == Access.READ_ONLY && !lock.exclusive();
+        RunLogPublisher publisher = file != null && access == Access.READ_WRITE ? new RunLogPublisher(db, file) : null;
+        if (publisher != null) publisher.publish(true);
+        return new DuckDbStateStore(db, lock, access, noWriter, publisher);
+    }
+
+    private static StateException cannotOpen(String shown, SQLException e) {
+        String message = DuckDb.firstLine(e.getMessage());
+        if (DuckDb.damaged(message)) {
+            return new StateException(StateException.Kind.DAMAGED, "the state store " + shown + " is damaged and "
+                    + "cannot be read (" + message + "). " + StateFiles.RECOVERY, e);
+        }
+        return new StateException("cannot open the state store " + shown + ": " + message, e);
+    }
+
+    /**
+     * Moves a damaged store aside (it stays beside the new one, for a restore), so that the next open creates a new
+     * one. Refuses a file that is not a state store: that is another program's file, never moved.
+     *
+     * @return where the damaged file went
+     */
+    public static Path moveAside(Path file, Instant now) throws StateException {
+        try (StateFileLock lock = StateFileLock.acquire(file, Access.READ_WRITE, file.toString())) {
+            return StateFiles.moveAside(file, now);
+        }
     }
 
     /** A new connection to the store's database, for tests and tools that look inside it. */
@@ -191,6 +273,7 @@ public final class DuckDbStateStore implements StateStore {
     @Override
     public void commit(String sync, long runId, List<RowOutcome> outcomes, Instant now) throws StateException {
         snapshots.commit(sync, runId, outcomes, now);
+        published(false);
     }
 
     @Override
@@ -202,12 +285,22 @@ public final class DuckDbStateStore implements StateStore {
 
     @Override
     public int closeAbandonedRuns(String sync, Instant now) throws StateException {
-        return runLog.closeAbandonedRuns(sync, now);
+        int closed = runLog.closeAbandonedRuns(sync, now);
+        if (closed > 0) published(true);
+        return closed;
     }
 
     @Override
     public long startRun(String sync, Instant now) throws StateException {
-        return runLog.startRun(sync, now);
+        long runId = runLog.startRun(sync, now);
+        published(true);
+        return runId;
+    }
+
+    @Override
+    public void recordPlan(long runId, PlanCounts counts) throws StateException {
+        runLog.recordPlan(runId, counts);
+        published(true);
     }
 
     /** Folds the snapshot entries the run's batches appended into the compacted table, then closes the run. */
@@ -215,6 +308,7 @@ public final class DuckDbStateStore implements StateStore {
     public void finishRun(RunRecord run) throws StateException {
         snapshots.fold(run.sync());
         runLog.finishRun(run);
+        published(true);
     }
 
     @Override
@@ -230,6 +324,7 @@ public final class DuckDbStateStore implements StateStore {
     @Override
     public void hold(long runId, String planIdentity) throws StateException {
         runLog.hold(runId, planIdentity);
+        published(true);
     }
 
     @Override
@@ -240,6 +335,7 @@ public final class DuckDbStateStore implements StateStore {
     @Override
     public void decide(long runId, RunStatus decision, String message, Instant now) throws StateException {
         runLog.decide(runId, decision, message, now);
+        published(true);
     }
 
     @Override
@@ -333,15 +429,15 @@ public final class DuckDbStateStore implements StateStore {
         });
     }
 
+    private void published(boolean force) {
+        if (publisher != null) publisher.publish(force);
+    }
+
     @Override
     public void close() {
+        published(true);
         db.close();
         if (fileLock != null) fileLock.close();
     }
 
-    private static String firstLine(String message) {
-        if (message == null) return "";
-        int nl = message.indexOf('\n');
-        return nl < 0 ? message : message.substring(0, nl);
-    }
 }

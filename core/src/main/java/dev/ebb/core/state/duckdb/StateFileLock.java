@@ -64,13 +64,23 @@ final class StateFileLock implements AutoCloseable {
                 }
             });
         } catch (InUse e) {
-            throw new StateException("the state store " + shown + " is in use by another Ebb process; runs of "
-                    + "one project do not overlap: wait for it to finish, or stop it", null);
+            throw new StateException(StateException.Kind.IN_USE, access == Access.READ_ONLY
+                    ? "the state store " + shown + " is being written by a run in another Ebb process (DuckDB lets one "
+                    + "process write a file, or several read it, not both): 'ebb runs' follows that run; this command "
+                    + "can look once it finishes"
+                    : "the state store " + shown + " is in use by another Ebb process; runs of one project do not "
+                    + "overlap: wait for it to finish, or stop it", null);
         } catch (java.io.UncheckedIOException e) {
             throw new StateException("cannot lock the state store " + shown + ": " + e.getCause().getMessage(),
                     e.getCause());
         }
         return new StateFileLock(lockFile);
+    }
+
+    /** Whether this process holds the file's lock for writing (a reader beside a writer of the same process). */
+    boolean exclusive() {
+        Held held = HELD.get(file);
+        return held != null && held.lock != null && !held.lock.isShared();
     }
 
     @Override

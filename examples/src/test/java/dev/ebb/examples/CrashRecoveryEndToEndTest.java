@@ -35,8 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Each round changes the model (a CSV of about 2,000 customers): some scores flip between two values, so that a
  * change killed in flight is often reverted before the next run; others move; customers join, leave (the sync
  * deletes their contacts) and come back. Then it starts {@code java -jar cli/target/ebb.jar run …} as a child process
- * and kills it with SIGKILL ({@link Process#destroyForcibly()} on Linux) a random 0 to 150 ms after one of the run's
- * first three writes was answered. The sandbox holds every batch write 100 ms, so kills land while batches are in
+ * and kills it with SIGKILL ({@link Process#destroyForcibly()} on Linux) a random 0 to 450 ms after one of the run's
+ * first three writes was answered. The sandbox holds every batch write 300 ms, so kills land while batches are in
  * flight and between an answer and its commit. In the first round, while the run goes, {@code ebb runs} must show it
  * running with what it committed so far. After the rounds one run goes to the end, and the sandbox must hold exactly
  * the model's rows with their values, one contact per email; every killed run must be {@code abandoned}, ended at its
@@ -49,7 +49,7 @@ class CrashRecoveryEndToEndTest {
     static final String SYNC = "churn_to_hubspot";
     static final String CSV = "data/customers.csv";
     static final String WRITES = "/crm/v3/objects/contacts/batch/";
-    static final Duration HOLD = Duration.ofMillis(100);
+    static final Duration HOLD = Duration.ofMillis(300);
     static final int ROUNDS = 30;
     static final int INITIAL_ROWS = 2_000;
     static final ObjectMapper JSON = new ObjectMapper();
@@ -62,7 +62,7 @@ class CrashRecoveryEndToEndTest {
 
     @BeforeEach
     void startSandbox() throws IOException {
-        // 40 calls per 10 s and 100 ms per batch write: a full run of 2,000 rows spans a few seconds, most of it calls.
+        // 40 calls per 10 s and 300 ms per batch write: a full run of 2,000 rows spans a few seconds, most of it calls.
         sandbox = ChurnCsv.sandbox(TOKEN, 40);
         sandbox.start();
         sandbox.inject(Fault.latency(HOLD, Integer.MAX_VALUE).onPath(WRITES));
@@ -103,7 +103,7 @@ class CrashRecoveryEndToEndTest {
             Instant started = Instant.now();
             Process child = startEbb("round-" + round);
             int writes = 1 + random.nextInt(3);
-            long jitter = random.nextLong(150);
+            long jitter = random.nextLong(450);
             Instant deadline = started.plusSeconds(120);
             if (round == 1) {
                 while (child.isAlive() && requestsSince(started, "/crm/v3/properties") == 0
@@ -193,7 +193,7 @@ class CrashRecoveryEndToEndTest {
                 .filter(r -> log.stream().anyMatch(run -> r.holds(Instant.parse(run.get("started_at").asText()))))
                 .count() + 1);
         assertThat(abandoned).as("kills landed mid-run").isGreaterThanOrEqualTo(ROUNDS * 2 / 3);
-        assertThat(midBatch).as("kills landed while a batch was in flight").isPositive();
+        assertThat(midBatch).as("kills landed while a batch was in flight").isGreaterThanOrEqualTo(ROUNDS / 3);
         assertThat(deliveredByKilledRuns).as("what killed runs committed is recorded").isPositive();
         assertThat(leftovers).as("each process cleans up the native library copies killed ones left")
                 .isLessThan(ROUNDS / 3);

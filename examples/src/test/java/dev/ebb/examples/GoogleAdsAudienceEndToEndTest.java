@@ -42,13 +42,18 @@ class GoogleAdsAudienceEndToEndTest {
         // Requests are processed a second after they are answered; the connector asks after one second, then two.
         sandbox = GoogleAdsSandbox.builder().processing(Duration.ofSeconds(1)).build();
         sandbox.start();
-        ebb = new CliRunner(Map.of("GOOGLE_ADS_CUSTOMER_ID", ACCOUNT,
+        ebb = new CliRunner(env(sandbox));
+    }
+
+    /** The environment the example's ebb.yaml reads, pointed at the sandbox; the first status poll after 1 s. */
+    static Map<String, String> env(GoogleAdsSandbox sandbox) {
+        return Map.of("GOOGLE_ADS_CUSTOMER_ID", ACCOUNT,
                 "GOOGLE_CLIENT_ID", GoogleAdsSandbox.DEFAULT_CLIENT_ID,
                 "GOOGLE_CLIENT_SECRET", GoogleAdsSandbox.DEFAULT_CLIENT_SECRET,
                 "GOOGLE_REFRESH_TOKEN", GoogleAdsSandbox.DEFAULT_REFRESH_TOKEN,
                 "GOOGLE_DATA_MANAGER_URL", sandbox.baseUrl(),
                 "GOOGLE_TOKEN_URL", sandbox.baseUrl() + "/token",
-                "GOOGLE_STATUS_WAIT_SECONDS", "1"));
+                "GOOGLE_STATUS_WAIT_SECONDS", "1");
     }
 
     @AfterEach
@@ -106,7 +111,7 @@ class GoogleAdsAudienceEndToEndTest {
         assertThat(json(third).get("delivered").asLong()).as("nothing changed: nothing sent").isZero();
     }
 
-    private static String sha256(String text) {
+    static String sha256(String text) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                     .digest(text.getBytes(StandardCharsets.UTF_8)));

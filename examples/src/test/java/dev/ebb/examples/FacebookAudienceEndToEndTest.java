@@ -101,12 +101,11 @@ class FacebookAudienceEndToEndTest {
         CliRunner.Result validate = ebb.run("validate", "-p", p);
         assertThat(validate.exitCode()).as(validate.toString()).isZero();
 
-        // The plan checks the mapped fields (the phone); the match value (the email) is the connector's to refuse,
-        // unsent, since the SPI's pre-send check sees fields only.
+        // The plan checks the mapped fields (the phone) and the match value (the email): both rows are invalid.
         CliRunner.Result plan = ebb.run("plan", "-p", p, "at_risk_to_meta", "--json");
-        assertThat(json(plan).at("/counts/added").asLong()).as(plan.toString()).isEqualTo(399);
-        assertThat(json(plan).at("/counts/invalid").asLong()).isEqualTo(1);
-        assertThat(plan.out()).contains("PHONE is not a valid phone number");
+        assertThat(json(plan).at("/counts/added").asLong()).as(plan.toString()).isEqualTo(398);
+        assertThat(json(plan).at("/counts/invalid").asLong()).isEqualTo(2);
+        assertThat(plan.out()).contains("PHONE is not a valid phone number").contains("EMAIL is not an email address");
         assertThat(sandbox.requestCount(USERS)).as("a plan writes nothing").isZero();
 
         // 398 members in one call; neither invalid row leaves.

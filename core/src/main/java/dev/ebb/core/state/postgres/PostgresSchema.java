@@ -37,6 +37,8 @@ final class PostgresSchema {
                 .createSchemas(true)
                 .table(HISTORY)
                 .locations(LOCATION)
+                // Through SLF4J, as the pool logs: a command's output stays clean unless a logger is installed.
+                .loggers("slf4j")
                 .load();
         try {
             List<MigrationInfo> all = Arrays.asList(flyway.info().all());

@@ -15,12 +15,16 @@ import dev.ebb.core.state.RunStatus;
 import dev.ebb.core.state.StateException;
 import dev.ebb.spi.Operation;
 import dev.ebb.testkit.EmbeddedPostgresExtension;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -190,5 +194,41 @@ class PostgresStateStoreTest {
 
         POSTGRES.execute(DB, "CREATE SCHEMA " + schema + " AUTHORIZATION ebb_reader");
         PostgresStateStore.open(POSTGRES.jdbcUrl(DB), "ebb_reader", "pw", schema, Access.READ_WRITE).close();
+    }
+
+    @Test
+    void aWorkerProcessKilledMidRunLosesItsLockAndOnlyItsRunIsClosed() throws Exception {
+        String launcher = ProcessHandle.current().info().command().orElseThrow();
+        Process child = new ProcessBuilder(launcher, "-cp", System.getProperty("java.class.path"),
+                LockHoldingWorker.class.getName(), POSTGRES.jdbcUrl(DB), EmbeddedPostgresExtension.ADMIN_USER, schema,
+                "people").redirectErrorStream(true).start();
+        try (PostgresStateStore next = open(Access.READ_WRITE);
+             BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(),
+                     StandardCharsets.UTF_8))) {
+            String line;
+            do {
+                line = lines.readLine();
+            } while (line != null && !line.startsWith("ready "));
+            assertThat(line).as("the worker started its run").isNotNull();
+            long run = Long.parseLong(line.substring("ready ".length()));
+
+            assertThatThrownBy(() -> next.lock("people")).hasMessageContaining("running in another Ebb process");
+            assertThat(next.closeAbandonedRuns("people", T0)).as("the worker is alive").isZero();
+
+            // SIGKILL: no shutdown hook, no close; the server notices the connection go and drops its locks.
+            child.destroyForcibly();
+            assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            String held = "SELECT count(*) FROM pg_locks l JOIN " + schema + ".runs r ON l.pid = r.owner_pid"
+                    + " WHERE r.run_id = " + run + " AND l.locktype = 'advisory'";
+            for (int i = 0; i < 100 && count(held) > 0; i++) Thread.sleep(50); // the backend sees its client go
+
+            next.lock("people");
+            assertThat(next.closeAbandonedRuns("people", T0.plusSeconds(60))).isEqualTo(1);
+            assertThat(next.run(run).orElseThrow().finishedAt()).as("at its last commit")
+                    .isEqualTo(Instant.parse("2026-01-01T00:00:04Z"));
+            assertThat(next.snapshotSize("people")).as("what it committed stays").isEqualTo(1);
+        } finally {
+            child.destroyForcibly();
+        }
     }
 }

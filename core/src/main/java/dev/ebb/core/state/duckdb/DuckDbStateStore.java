@@ -277,6 +277,12 @@ public final class DuckDbStateStore implements StateStore {
     }
 
     @Override
+    public void logOutcomes(String sync, long runId, List<RowOutcome> outcomes, Instant now) throws StateException {
+        snapshots.logOutcomes(sync, runId, outcomes, now);
+        published(false);
+    }
+
+    @Override
     public void commitReplace(String sync, long runId, List<RowOutcome> outcomes, Instant now) throws StateException {
         snapshots.commitReplace(sync, runId, outcomes, now);
     }

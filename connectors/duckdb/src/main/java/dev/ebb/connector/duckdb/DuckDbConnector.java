@@ -87,9 +87,17 @@ public final class DuckDbConnector implements SourceConnector {
         properties.setProperty("autoinstall_known_extensions", "false");
         properties.setProperty("autoload_known_extensions", "false");
         String url = "jdbc:duckdb:";
+        // A source that keeps Ebb's warehouse-native state is opened for writing (its schema only; models still run
+        // as exactly one query, which cannot write), since DuckDB opens a file once per process, in one mode.
+        boolean keepsState = context.stateSchema().isPresent();
+        if (keepsState && path.isEmpty()) {
+            throw new SourceException("source '" + name + "': state: { store: warehouse } keeps Ebb's tables in the"
+                    + " source's database, and this source has none (it reads files in memory); set path: to a"
+                    + " DuckDB database file, or remove state: from the source", null);
+        }
         if (!path.isEmpty()) {
             Path file = databaseFile(name, root, path);
-            properties.setProperty(DuckDBDriver.DUCKDB_READONLY_PROPERTY, "true");
+            if (!keepsState) properties.setProperty(DuckDBDriver.DUCKDB_READONLY_PROPERTY, "true");
             url += file;
         }
         Connection connection;
@@ -107,7 +115,7 @@ public final class DuckDbConnector implements SourceConnector {
                     path.isEmpty() ? Optional.empty() : Optional.of(databaseFile(name, root, path)),
                     prepared.views(), prepared.fileSearchPath(), prepared.allowedDirectories(),
                     prepared.allowedPaths());
-            return new DuckDbSource(name, connection, attachment);
+            return new DuckDbSource(name, connection, attachment, keepsState);
         } catch (SourceException | RuntimeException e) {
             try {
                 connection.close();

@@ -25,7 +25,12 @@ final class DuckDbEngine implements SqlEngine {
     private final DuckDbAttachment attachment;
     private final StreamCloser streams;
 
-    DuckDbEngine(String name, Connection session, DuckDbAttachment attachment, StreamCloser streams) {
+    /** Whether connections are the warehouse-native state's: independent of the session and of each other. */
+    private final boolean keepsState;
+
+    DuckDbEngine(String name, Connection session, DuckDbAttachment attachment, StreamCloser streams,
+                 boolean keepsState) {
+        this.keepsState = keepsState;
         this.name = name;
         this.session = session;
         this.attachment = attachment;
@@ -45,6 +50,16 @@ final class DuckDbEngine implements SqlEngine {
 
     @Override
     public Connection connect() throws SourceException {
+        if (keepsState) {
+            // The state's commits come from the delivery's threads while the plan's rows are read: each needs a
+            // connection of its own, on the one database instance the process may hold for the file.
+            try {
+                return session.unwrap(org.duckdb.DuckDBConnection.class).duplicate();
+            } catch (SQLException e) {
+                throw new SourceException("source '" + name + "': cannot open a connection for Ebb's state: "
+                        + e.getMessage(), e, true);
+            }
+        }
         streams.closeCurrent();
         return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[]{Connection.class},
                 (proxy, method, arguments) -> {

@@ -26,10 +26,11 @@ final class DuckDbSource implements Source {
     private final DuckDbEngine engine;
     private DuckDbRowStream current;
 
-    DuckDbSource(String name, Connection connection, DuckDbAttachment attachment) {
+    /** @param keepsState whether the source keeps Ebb's warehouse-native state (opened for writing) */
+    DuckDbSource(String name, Connection connection, DuckDbAttachment attachment, boolean keepsState) {
         this.name = name;
         this.connection = connection;
-        this.engine = new DuckDbEngine(name, connection, attachment, this::closeCurrent);
+        this.engine = new DuckDbEngine(name, connection, attachment, this::closeCurrent, keepsState);
     }
 
     @Override

@@ -45,16 +45,20 @@ public final class RoutedStateStore implements StateStore {
     private final StateStore project;
     private final Map<String, String> warehouseSourceOfSync;
     private final Opener opener;
+    private final Runnable closeSources;
     private final Map<String, WarehouseSnapshots> opened = new LinkedHashMap<>();
 
     /**
      * @param project               the project's store (run log, conflicts, quotas; snapshots of the other syncs)
      * @param warehouseSourceOfSync for each sync whose snapshot lives in its warehouse, the source's name
+     * @param closeSources          closes the sources the opener opened, after their states
      */
-    public RoutedStateStore(StateStore project, Map<String, String> warehouseSourceOfSync, Opener opener) {
+    public RoutedStateStore(StateStore project, Map<String, String> warehouseSourceOfSync, Opener opener,
+                            Runnable closeSources) {
         this.project = project;
         this.warehouseSourceOfSync = Map.copyOf(warehouseSourceOfSync);
         this.opener = opener;
+        this.closeSources = closeSources;
     }
 
     /** The warehouse state of {@code sync}, or empty when its snapshot is the project store's. */
@@ -279,6 +283,7 @@ public final class RoutedStateStore implements StateStore {
             opened.values().forEach(WarehouseSnapshots::close);
             opened.clear();
         }
+        closeSources.run();
         project.close();
     }
 }

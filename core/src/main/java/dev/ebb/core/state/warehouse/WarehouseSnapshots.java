@@ -10,6 +10,8 @@ import dev.ebb.core.state.SnapshotEntry;
 import dev.ebb.core.state.Snapshots;
 import dev.ebb.core.state.StateException;
 import dev.ebb.spi.Operation;
+import dev.ebb.spi.Source;
+import dev.ebb.spi.SqlEngine;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -65,11 +67,29 @@ public final class WarehouseSnapshots implements Snapshots, Planner, AutoCloseab
                     + " project's state store", null);
         }
         WarehouseSnapshots store = new WarehouseSnapshots(engine, dialect, schema, source);
-        store.work(c -> {
-            WarehouseTables.prepare(c, dialect, schema, source);
-            return null;
-        });
+        try {
+            store.work(c -> {
+                WarehouseTables.prepare(c, dialect, schema, source);
+                return null;
+            });
+        } catch (StateException | RuntimeException e) {
+            store.close();
+            throw e;
+        }
         return store;
+    }
+
+    /**
+     * Opens the state of a source that was opened to keep it, through its engine ({@link Source#engine()}); the
+     * caller closes the source after this state.
+     *
+     * @throws StateException when the source has no engine for Ebb's SQL
+     */
+    public static WarehouseSnapshots open(Source opened, String schema, String source) throws StateException {
+        SqlEngine engine = opened.engine().orElseThrow(() -> new StateException("source '" + source + "' cannot"
+                + " keep the warehouse-native state: its connector runs no SQL of Ebb's own (it has no engine);"
+                + " remove state: from the source", null));
+        return open(new SourceWarehouse(engine), schema, source);
     }
 
     /** The schema that holds the tables. */
@@ -356,5 +376,6 @@ public final class WarehouseSnapshots implements Snapshots, Planner, AutoCloseab
             }
             writer = null;
         }
+        engine.close();
     }
 }

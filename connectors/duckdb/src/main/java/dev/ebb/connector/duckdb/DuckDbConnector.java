@@ -93,8 +93,8 @@ public final class DuckDbConnector implements SourceConnector {
         // Nothing is fetched or loaded while the database opens either (the session is locked down after).
         properties.setProperty("autoinstall_known_extensions", "false");
         properties.setProperty("autoload_known_extensions", "false");
-        // Bounded from the start, so that even opening a large database stays within the limit.
-        properties.setProperty("memory_limit", context.setting(MEMORY_LIMIT, DEFAULT_MEMORY_LIMIT).strip());
+        // Bounded from the start; a limit the user sets is applied (and checked, with its own message) once open.
+        if (context.setting(MEMORY_LIMIT, "").isBlank()) properties.setProperty("memory_limit", DEFAULT_MEMORY_LIMIT);
         properties.setProperty("temp_directory", root.resolve(context.setting(TEMP_DIRECTORY,
                 DEFAULT_TEMP_DIRECTORY).strip()).normalize().toString());
         String url = "jdbc:duckdb:";

@@ -114,7 +114,7 @@ class DuckDbConnectorTest extends SourceContractTest {
                 .anySatisfy(found -> assertThat(found).isInstanceOf(DuckDbConnector.class));
         assertThat(connector.type()).isEqualTo("duckdb");
         assertThat(connector.options()).extracting(o -> o.name())
-                .containsExactly("path", "files", "threads", "memory_limit", "allowed_directories", "temp_directory");
+                .containsExactly("path", "files", "threads", "memory_limit", "temp_directory", "allowed_directories");
         assertThat(connector.options()).noneMatch(o -> o.required() || o.secret());
     }
 

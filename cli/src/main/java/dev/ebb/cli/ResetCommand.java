@@ -29,7 +29,14 @@ final class ResetCommand extends BaseCommand {
         Path stateFile = Session.stateFile(project);
         Path movedAside = null;
         long forgotten;
-        try {
+        if (keepsStateInWarehouse(project)) {
+            // Its snapshot lives in its source's warehouse; the project's store is only opened, never moved aside.
+            try (Session session = Session.open(options.project, Access.READ_WRITE, env)) {
+                forgotten = session.state.reset(sync);
+            } catch (StateException e) {
+                throw new Session.Failure(ExitCode.UNAVAILABLE, "cannot reset: " + e.getMessage(), e);
+            }
+        } else try {
             forgotten = reset(project);
         } catch (StateException e) {
             // Damage shows when the store opens (a header, a truncation) or when a block is read (the reset's fold);
@@ -60,6 +67,13 @@ final class ResetCommand extends BaseCommand {
                     + "row.");
         }
         return ExitCode.OK;
+    }
+
+    /** Whether the sync's model lives on a source that keeps its syncs' state (state: { store: warehouse }). */
+    private boolean keepsStateInWarehouse(ProjectConfig project) {
+        var model = project.models().get(project.sync(sync).orElseThrow().model());
+        var source = model == null ? null : project.sources().get(model.source());
+        return source != null && source.state() != null;
     }
 
     private long reset(ProjectConfig project) throws StateException, Session.Failure {

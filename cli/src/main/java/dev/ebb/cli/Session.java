@@ -9,6 +9,7 @@ import dev.ebb.core.delivery.RetryPolicy;
 import dev.ebb.core.plan.CatalogConnectors;
 import dev.ebb.core.run.StateStores;
 import dev.ebb.core.run.SyncEngine;
+import dev.ebb.core.run.WarehouseRouting;
 import dev.ebb.core.state.Access;
 import dev.ebb.core.state.StateException;
 import dev.ebb.core.state.StateStore;
@@ -94,9 +95,12 @@ final class Session implements AutoCloseable {
         }
         Clock clock = Clock.systemUTC();
         ReportingWaiter waits = new ReportingWaiter();
-        SyncEngine engine = new SyncEngine(project, state, new CatalogConnectors(project,
-                ConnectorCatalog.fromServiceLoader(), env, clock), SHARED_BUDGETS, RetryPolicy.DEFAULT, waits,
-                clock, RandomGenerator.getDefault());
+        // Syncs whose source keeps their state (state: { store: warehouse }) have their snapshots there.
+        WarehouseRouting.Wired wired = WarehouseRouting.wire(project, state, new CatalogConnectors(project,
+                ConnectorCatalog.fromServiceLoader(), env, clock));
+        state = wired.state();
+        SyncEngine engine = new SyncEngine(project, state, wired.connectors(), SHARED_BUDGETS, RetryPolicy.DEFAULT,
+                waits, clock, RandomGenerator.getDefault());
         return new Session(project, state, engine, waits);
     }
 

@@ -15,11 +15,25 @@ import java.util.Objects;
  * @param clock       the only source of time a connector may use
  */
 public record ConnectorContext(String name, Map<String, String> settings, Path projectRoot, Clock clock) {
+    /**
+     * The setting the runtime adds to a source's settings when the source keeps Ebb's warehouse-native state
+     * ({@code state: { store: warehouse }} in {@code ebb.yaml}): the schema that holds it. A source given it opens so
+     * that connections from {@link SqlEngine#connect()} may create that schema, write its tables and create
+     * temporary tables, each connection independent of the others; models still run read-only. Never declared as
+     * an option: users cannot set it.
+     */
+    public static final String STATE_SCHEMA = "ebb.state_schema";
+
     public ConnectorContext {
         Objects.requireNonNull(name, "name");
         settings = Map.copyOf(settings);
         Objects.requireNonNull(projectRoot, "projectRoot");
         Objects.requireNonNull(clock, "clock");
+    }
+
+    /** The schema of Ebb's warehouse-native state in this source, when it keeps one (see {@link #STATE_SCHEMA}). */
+    public java.util.Optional<String> stateSchema() {
+        return java.util.Optional.ofNullable(settings.get(STATE_SCHEMA));
     }
 
     /** The setting, or {@code fallback} when the entry does not set it. */

@@ -160,6 +160,9 @@ final class ProjectFileReader {
         return new StateConfig(StateConfig.Store.EMBEDDED, path, null);
     }
 
+    /** A schema name every dialect takes unquoted and that needs no case folding to compare. */
+    private static final java.util.regex.Pattern SCHEMA_NAME = java.util.regex.Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+
     private Optional<String> defaultSource(YamlNode.Entry entry, Map<String, ConnectionConfig> sources) {
         Optional<String> name = reader.string(entry);
         if (name.isPresent() && !sources.containsKey(name.get())) {
@@ -241,7 +244,46 @@ final class ProjectFileReader {
             }
         }
         DestinationLimits limits = body.get().entry("limits").flatMap(e -> limits(e, kind, subject)).orElse(null);
-        return new ConnectionConfig(name, type, settings, location, limits);
+        SourceStateConfig state = body.get().entry("state").flatMap(e -> sourceState(e, kind, subject)).orElse(null);
+        return new ConnectionConfig(name, type, settings, location, limits, state);
+    }
+
+    /** {@code state: { store: warehouse, schema: ebb_state }} of a source. */
+    private Optional<SourceStateConfig> sourceState(YamlNode.Entry entry, Kind kind, String subject) {
+        String example = "state: { store: warehouse, schema: " + SourceStateConfig.DEFAULT_SCHEMA + " }";
+        if (kind != Kind.SOURCE) {
+            reader.error(entry.line(), "'state' is a setting of sources (a warehouse that keeps its syncs'"
+                    + " snapshots); remove it from " + subject);
+            return Optional.empty();
+        }
+        Optional<YamlNode.Mapping> found = reader.mapping(entry.value(), "'state' of " + subject, example);
+        if (found.isEmpty()) return Optional.empty();
+        reader.allowOnly(found.get(), ConfigKeys.SOURCE_STATE, "in state: of " + subject);
+        Optional<YamlNode.Entry> storeEntry = reader.required(found.get(), "store", "in state: of " + subject,
+                "store: " + SourceStateConfig.WAREHOUSE);
+        Optional<String> store = storeEntry.flatMap(reader::string);
+        if (store.isPresent() && !ConfigKeys.SOURCE_STORES.contains(store.get())) {
+            reader.error(storeEntry.get().value().line(), "store '" + store.get() + "' cannot live in " + subject
+                    + ": a source keeps its syncs' state only as store: " + SourceStateConfig.WAREHOUSE
+                    + Suggestions.hint(store.get(), ConfigKeys.SOURCE_STORES, "stores")
+                    + " (the project's own store is state: at the top of ebb.yaml)");
+            return Optional.empty();
+        }
+        String schema = SourceStateConfig.DEFAULT_SCHEMA;
+        Optional<YamlNode.Entry> schemaEntry = found.get().entry("schema");
+        if (schemaEntry.isPresent()) {
+            Optional<String> written = reader.string(schemaEntry.get());
+            if (written.isEmpty()) return Optional.empty();
+            if (!SCHEMA_NAME.matcher(written.get()).matches()) {
+                reader.error(schemaEntry.get().value().line(), "schema '" + written.get() + "' of " + subject
+                        + " is not a plain schema name: use lower-case letters, digits and underscores, starting"
+                        + " with a letter or underscore (e.g. " + SourceStateConfig.DEFAULT_SCHEMA + ")");
+                return Optional.empty();
+            }
+            schema = written.get();
+        }
+        String chosen = schema;
+        return store.map(s -> new SourceStateConfig(s, chosen, reader.at(entry.line())));
     }
 
     /** {@code limits: { share: 80%, max_concurrency: 4, daily_quota: 400000 }} of a destination. */

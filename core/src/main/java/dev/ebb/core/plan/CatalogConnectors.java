@@ -78,8 +78,13 @@ public final class CatalogConnectors implements Connectors {
 
     private ConnectorContext context(ConnectionConfig config) throws SyncException {
         try {
-            return new ConnectorContext(config.name(), Secrets.resolveAll(config, project.root(), env),
-                    project.root(), clock);
+            Map<String, String> settings = Secrets.resolveAll(config, project.root(), env);
+            if (config.state() != null) {
+                // The source keeps Ebb's warehouse-native state: it opens so that Ebb may write that schema.
+                settings = new java.util.HashMap<>(settings);
+                settings.put(ConnectorContext.STATE_SCHEMA, config.state().schema());
+            }
+            return new ConnectorContext(config.name(), settings, project.root(), clock);
         } catch (ConfigException e) {
             throw new SyncException(SyncException.Kind.INVALID, e.getMessage(), e);
         }

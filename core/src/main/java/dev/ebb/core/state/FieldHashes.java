@@ -19,6 +19,19 @@ public final class FieldHashes {
         return field + "@kept_against";
     }
 
+    /**
+     * The encoded hashes {@code text} once a conflict on {@code field} was decided: {@code newBaseHash} is the
+     * field's hash, and {@code keptAgainstHash}, when the person's value was kept, the warehouse value's it was kept
+     * against ({@code null} otherwise).
+     */
+    public static String decided(String text, String field, String newBaseHash, String keptAgainstHash) {
+        Map<String, String> hashes = decode(text);
+        hashes.put(field, newBaseHash);
+        if (keptAgainstHash == null) hashes.remove(keptAgainst(field));
+        else hashes.put(keptAgainst(field), keptAgainstHash);
+        return encode(hashes);
+    }
+
     public static String encode(Map<String, String> hashes) {
         if (hashes == null || hashes.isEmpty()) return null;
         StringBuilder text = new StringBuilder();

@@ -19,6 +19,19 @@ public interface RunLog {
     /** Records how the run's plan compares with the snapshot, before delivery: an abandoned run keeps them. */
     void recordPlan(long runId, PlanCounts counts) throws StateException;
 
+    /**
+     * Records the outcomes of one batch of a sync whose snapshot another store keeps (a warehouse-native snapshot:
+     * see {@code state.warehouse}), and adds them to the run's counts, in one transaction; the snapshot is not
+     * touched. That store commits its snapshot first, so a process that dies between the two leaves a run log that
+     * under-counts, never a row the snapshot forgot.
+     *
+     * @throws StateException when this store cannot keep the run log of such a sync
+     */
+    default void logOutcomes(String sync, long runId, List<RowOutcome> outcomes, Instant now) throws StateException {
+        throw new StateException("this state store cannot keep the run log of a sync whose snapshot lives in its"
+                + " warehouse", null);
+    }
+
     /** Closes a run with its counts and status, and folds the snapshot entries its batches appended. */
     void finishRun(RunRecord run) throws StateException;
 

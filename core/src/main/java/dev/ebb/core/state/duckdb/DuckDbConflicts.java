@@ -131,13 +131,7 @@ final class DuckDbConflicts implements ConflictLog {
                 ps.setString(7, ConflictStatus.OPEN.label());
                 if (ps.executeUpdate() == 0) throw new SQLException("no open conflict for " + key + " " + field);
             }
-            UnaryOperator<String> decided = text -> {
-                Map<String, String> hashes = FieldHashes.decode(text);
-                hashes.put(field, newBaseHash);
-                if (keptAgainstHash == null) hashes.remove(FieldHashes.keptAgainst(field));
-                else hashes.put(FieldHashes.keptAgainst(field), keptAgainstHash);
-                return FieldHashes.encode(hashes);
-            };
+            UnaryOperator<String> decided = text -> FieldHashes.decided(text, field, newBaseHash, keptAgainstHash);
             if (!rewriteSnapshotHashes(c, sync, key, decided)) {
                 // The row left the model: the decision waits with its other field hashes for it to come back.
                 String left = null;

@@ -41,19 +41,14 @@ public final class Extraction {
             SourceRow row;
             while ((row = stream.next()) != null) {
                 rows++;
-                values.clear();
-                String key = key(bound.keyColumns(), row);
-                Object matchRaw = row.value(bound.matchColumn());
-                String match = matchRaw == null ? null : Values.text(matchRaw);
-                String invalid = key == null ? "key " + bound.sync().key() + " is null"
-                        : match == null ? "match column '" + bound.sync().match().column() + "' is null"
-                        : convert(bound.bindings(), row, values);
-                if (invalid == null) invalid = problem(bound, match, fieldNames, values);
+                Encoded encoded = encode(bound.sync().key(), bound.keyColumns(), bound.sync().match().column(),
+                        bound.matchColumn(), bound.bindings(), fieldNames, row, values);
+                String invalid = encoded.invalid();
+                if (invalid == null) invalid = problem(bound, encoded.match(), fieldNames, values);
                 if (invalid == null) {
-                    session.add(key, Fingerprint.of(fieldNames, values), match, Payload.encode(fieldNames, values),
-                            null);
+                    session.add(encoded.key(), encoded.fingerprint(), encoded.match(), encoded.payload(), null);
                 } else {
-                    session.add(key, null, match, null, invalid);
+                    session.add(encoded.key(), null, encoded.match(), null, invalid);
                 }
                 if (rows % PROGRESS_EVERY == 0) extracted.accept(rows);
             }
@@ -63,6 +58,32 @@ public final class Extraction {
                     "model '" + bound.model().name() + "' (" + bound.model().location() + "): " + e.getMessage(), e);
         }
         return session.diff(replan, bound.matching());
+    }
+
+    /**
+     * One model row as the plan sees it (before the destination's check): key, match value, and either the
+     * fingerprint and payload of its converted values or why it is invalid.
+     */
+    public record Encoded(String key, String match, String fingerprint, String payload, String invalid) {
+    }
+
+    /**
+     * Encodes one row; {@code values} receives its converted values (valid up to the first that does not fit).
+     *
+     * @param keyNames the sync's key, as it names it (for the message of a null key)
+     */
+    public static Encoded encode(List<String> keyNames, int[] keyColumns, String matchName, int matchColumn,
+                                 List<Binding> bindings, List<String> fieldNames, SourceRow row, List<Object> values) {
+        values.clear();
+        String key = key(keyColumns, row);
+        Object matchRaw = row.value(matchColumn);
+        String match = matchRaw == null ? null : Values.text(matchRaw);
+        String invalid = key == null ? "key " + keyNames + " is null"
+                : match == null ? "match column '" + matchName + "' is null"
+                : convert(bindings, row, values);
+        return invalid == null
+                ? new Encoded(key, match, Fingerprint.of(fieldNames, values), Payload.encode(fieldNames, values), null)
+                : new Encoded(key, match, null, null, invalid);
     }
 
     /** Converts the row's mapped values into {@code values}; returns why the row is invalid, or {@code null}. */

@@ -1,0 +1,213 @@
+package dev.ebb.core.plan.sql;
+
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import dev.ebb.core.plan.Binding;
+import dev.ebb.core.plan.Fingerprint;
+import dev.ebb.core.plan.Values;
+import dev.ebb.spi.ColumnType;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The SQL form of extraction: one query over the model that yields, per row, what {@code Extraction} computes in the
+ * JVM, with the same bytes: the key and match value as {@link Values#text} writes them, the fingerprint of
+ * {@link Fingerprint} (encoding v1), the reason a row is invalid ({@link Values#convert}'s messages), and each mapped
+ * field's canonical text, from which {@link #payload} writes what {@code Payload.encode} writes. Rows that share a key,
+ * or a match value as the destination compares them, are invalid, as the embedded planner marks them.
+ *
+ * <p>Columns of the query: {@code key, match, fp, invalid} and {@code v_0 … v_n-1} (the mapped fields' texts, in
+ * mapping order). {@code fp} is {@code null} for an invalid row.
+ *
+ * <p>Not every conversion can be written exactly in SQL; {@link #of} then says why, and the sync plans in the JVM.
+ * Stateless; an instance is one sync's query.
+ */
+public final class ExtractionSql {
+    private static final HexFormat HEX = HexFormat.of();
+
+    /**
+     * A column of the model.
+     *
+     * @param nativeType the engine's name of its type ({@code TIMESTAMP WITH TIME ZONE}, {@code timestamptz})
+     */
+    public record ModelColumn(String name, ColumnType type, String nativeType) {
+    }
+
+    /**
+     * What the query is made of: the sync's key (as the sync names it, for messages) and match column, the model's
+     * columns, and the bindings.
+     */
+    public record Shape(List<String> key, int[] keyColumns, String matchName, int matchColumn,
+                        List<ModelColumn> columns, List<Binding> bindings) {
+    }
+
+    /** A query, or why there is none. */
+    public record Result(Optional<ExtractionSql> sql, String fallback) {
+        static Result fallback(String reason) {
+            return new Result(Optional.empty(), reason);
+        }
+    }
+
+    private final Dialect dialect;
+    private final List<Binding> bindings;
+    private final String query;
+    private final List<Character> tags;
+
+    private ExtractionSql(Dialect dialect, List<Binding> bindings, String query, List<Character> tags) {
+        this.dialect = dialect;
+        this.bindings = bindings;
+        this.query = query;
+        this.tags = tags;
+    }
+
+    /** The query over {@code modelQuery}, where {@code caseBlind} says how the destination compares match values. */
+    public static Result of(Dialect dialect, Shape shape, String modelQuery, boolean caseBlind) {
+        List<String> texts = new ArrayList<>();
+        List<Character> tags = new ArrayList<>();
+        List<String> invalid = new ArrayList<>();
+        String m = "m.";
+        List<String> keyParts = new ArrayList<>();
+        for (int column : shape.keyColumns()) {
+            Optional<String> text = text(dialect, shape.columns().get(column), m);
+            if (text.isEmpty()) return Result.fallback(unwritable(shape.columns().get(column), "key"));
+            keyParts.add(text.get());
+        }
+        ModelColumn matchColumn = shape.columns().get(shape.matchColumn());
+        Optional<String> match = text(dialect, matchColumn, m);
+        if (match.isEmpty()) return Result.fallback(unwritable(matchColumn, "match"));
+        String key = keyParts.size() == 1 ? keyParts.get(0) : "CASE WHEN " + String.join(" OR ",
+                keyParts.stream().map(p -> p + " IS NULL").toList()) + " THEN NULL ELSE " + dialect.concatText(
+                interleave(keyParts, dialect.controlChar('\u001F'))) + " END";
+        invalid.add("WHEN " + key + " IS NULL THEN " + dialect.literal("key " + shape.key() + " is null"));
+        invalid.add("WHEN " + match.get() + " IS NULL THEN "
+                + dialect.literal("match column '" + shape.matchName() + "' is null"));
+        for (Binding b : shape.bindings()) {
+            Conversion c;
+            if (b.column() < 0) {
+                c = Conversion.constant(dialect, b);
+            } else {
+                Optional<Conversion> converted = Conversion.of(dialect, shape.columns().get(b.column()), b, m);
+                if (converted.isEmpty()) {
+                    return Result.fallback("column '" + b.mapping().column() + "' ("
+                            + shape.columns().get(b.column()).nativeType() + ") into field '" + b.name() + "' ("
+                            + b.field().type() + ") is converted in the JVM only");
+                }
+                c = converted.get();
+            }
+            texts.add(c.text());
+            tags.add(c.tag());
+            if (c.invalidWhen() != null) invalid.add("WHEN " + c.invalidWhen() + " THEN " + c.reason());
+        }
+        StringBuilder rows = new StringBuilder("SELECT ").append(key).append(" AS key, ").append(match.get())
+                .append(" AS match, CASE ").append(String.join(" ", invalid)).append(" END AS invalid");
+        for (int i = 0; i < texts.size(); i++) rows.append(", ").append(texts.get(i)).append(" AS v_").append(i);
+        rows.append(" FROM (").append(modelQuery).append(") AS m");
+        String marked = duplicates(dialect, rows.toString(), texts.size(), caseBlind);
+        String fingerprint = fingerprint(dialect, shape.bindings(), tags, "r");
+        return new Result(Optional.of(new ExtractionSql(dialect, shape.bindings(),
+                "SELECT key, match, CASE WHEN invalid IS NULL THEN " + fingerprint + " END AS fp, invalid"
+                        + values(texts.size(), "r.") + " FROM (" + marked + ") AS r", tags)), null);
+    }
+
+    /** The query: one row per model row. */
+    public String query() {
+        return query;
+    }
+
+    /** The payload ({@code Payload.encode}'s JSON) of a row of {@link #query}, whose columns {@code alias} names. */
+    public String payload(String alias) {
+        List<String> parts = new ArrayList<>();
+        parts.add("'['");
+        for (int i = 0; i < bindings.size(); i++) {
+            String v = alias + ".v_" + i;
+            String name = (i == 0 ? "" : ",") + json(bindings.get(i).name());
+            parts.add("CASE WHEN " + v + " IS NULL THEN " + dialect.literal(name + ",\"N\",null") + " ELSE "
+                    + dialect.concatText(List.of(dialect.literal(name + ",\"" + tags.get(i) + "\","),
+                    dialect.jsonString(v))) + " END");
+        }
+        parts.add("']'");
+        return dialect.concatText(parts);
+    }
+
+    /** {@link Fingerprint}'s encoding v1 in SQL: the version byte, then per field its name, tag and text. */
+    private static String fingerprint(Dialect dialect, List<Binding> bindings, List<Character> tags, String alias) {
+        List<String> parts = new ArrayList<>();
+        parts.add(dialect.bytes(HEX.formatHex(new byte[]{Fingerprint.VERSION})));
+        for (int i = 0; i < bindings.size(); i++) {
+            String v = alias + ".v_" + i;
+            byte[] name = lengthPrefixed(bindings.get(i).name());
+            parts.add("CASE WHEN " + v + " IS NULL THEN " + dialect.bytes(HEX.formatHex(name) + hex('N'))
+                    + " ELSE " + dialect.concat(List.of(dialect.bytes(HEX.formatHex(name) + hex(tags.get(i))),
+                    dialect.int32(dialect.byteLength(v)), dialect.utf8(v))) + " END");
+        }
+        return dialect.sha256Hex32(dialect.concat(parts));
+    }
+
+    /**
+     * Marks rows that share a key, then (among the rows still valid) rows that share a match value, with the
+     * embedded planner's reasons. Window counts, so that it is one pass of the engine.
+     */
+    private static String duplicates(Dialect d, String rows, int values, boolean caseBlind) {
+        String keys = "SELECT key, match, CASE WHEN key IS NOT NULL AND COUNT(*) OVER (PARTITION BY"
+                + " key) > 1 THEN " + d.concatText(List.of("'duplicate key: '", d.text("COUNT(*) OVER (PARTITION BY"
+                + " key)"), "' rows of the model share it'")) + " ELSE invalid END AS invalid" + values(values, "")
+                + " FROM (" + rows + ") AS k";
+        String matchValue = caseBlind ? d.lower("match") : "match";
+        String sharing = "SUM(CASE WHEN invalid IS NULL THEN 1 ELSE 0 END) OVER (PARTITION BY " + matchValue + ")";
+        return "SELECT key, match, CASE WHEN invalid IS NULL AND " + sharing + " > 1 THEN " + d.concatText(List.of(
+                "'duplicate match value: '", d.text(sharing), d.literal(" rows of the model share it"
+                        + (caseBlind ? " (compared case-blind, as the destination does)" : "")))) + " ELSE invalid END"
+                + " AS invalid" + values(values, "") + " FROM (" + keys + ") AS d";
+    }
+
+    private static String values(int count, String alias) {
+        StringBuilder columns = new StringBuilder();
+        for (int i = 0; i < count; i++) columns.append(", ").append(alias).append("v_").append(i);
+        return columns.toString();
+    }
+
+    /** A column's text as {@link Values#text} writes the value it arrives as, or empty when SQL cannot. */
+    static Optional<String> text(Dialect d, ModelColumn column, String alias) {
+        String c = alias + d.quote(column.name());
+        return switch (column.type()) {
+            case STRING, INTEGER -> Optional.of(d.text(c));
+            case DECIMAL -> Optional.of(d.numberText(c));
+            case BOOLEAN -> Optional.of(d.booleanText(c));
+            case DATE -> Optional.of(d.dateText(c));
+            case TIMESTAMP -> d.exactInstant(column.nativeType()) ? Optional.of(d.instantText(c, column.nativeType()))
+                    : Optional.empty();
+            // A double's shortest decimal text, and the renderings of other types, are Java's own.
+            case DOUBLE, OTHER -> Optional.empty();
+        };
+    }
+
+    private static String unwritable(ModelColumn column, String role) {
+        return "the " + role + " column '" + column.name() + "' (" + column.nativeType() + ") has no exact text in SQL";
+    }
+
+    private static List<String> interleave(List<String> parts, String separator) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < parts.size(); i++) {
+            if (i > 0) out.add(separator);
+            out.add(parts.get(i));
+        }
+        return out;
+    }
+
+    private static byte[] lengthPrefixed(String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(4 + bytes.length).putInt(bytes.length).put(bytes).array();
+    }
+
+    private static String hex(char tag) {
+        return HEX.toHexDigits((byte) tag);
+    }
+
+    /** A text as a JSON string, with its quotes, as Jackson writes it. */
+    static String json(String text) {
+        return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(text)) + "\"";
+    }
+}

@@ -11,6 +11,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
 import java.util.List;
 import java.util.Optional;
 
@@ -131,11 +132,19 @@ public final class JdbcSource implements Source {
     /**
      * Auto-commit off (without it most drivers, PostgreSQL's among them, fetch the whole result at once) and
      * read-only, which PostgreSQL's driver turns into {@code BEGIN READ ONLY}; the pool restores both when the
-     * connection comes back.
+     * connection comes back. A driver that supports neither is left as it is.
      */
     private static void startReadOnly(Connection connection) throws SQLException {
-        connection.setAutoCommit(false);
-        connection.setReadOnly(true);
+        try {
+            connection.setAutoCommit(false);
+        } catch (SQLFeatureNotSupportedException e) {
+            // A driver without transactions (ClickHouse's) streams without one; its role's grants keep it read-only.
+        }
+        try {
+            connection.setReadOnly(true);
+        } catch (SQLFeatureNotSupportedException e) {
+            // A hint some drivers do not take; the role's grants are what keep such a source read-only.
+        }
     }
 
     /** The model as one query nested in Ebb's select; line breaks keep a trailing comment from eating the ')'. */

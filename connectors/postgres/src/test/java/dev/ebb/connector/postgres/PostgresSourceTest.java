@@ -148,24 +148,43 @@ class PostgresSourceTest {
     }
 
     @Test
-    void aPoolOfOneServesQueryAfterQueryAndTheEngineSharesIt() throws Exception {
+    void aPoolOfOneServesQueryAfterQuery() throws Exception {
         try (Source source = warehouse.open("pool_size", "1")) {
             for (int i = 0; i < 3; i++) {
                 try (RowStream stream = source.query("SELECT count(*) AS n FROM customers")) {
                     assertThat(stream.next().value(0)).isEqualTo(10L);
                 }
             }
-            SqlEngine engine = source.engine().orElseThrow();
-            assertThat(engine.dialect()).isEqualTo(SqlEngine.POSTGRES);
-            assertThat(engine.modelQuery("SELECT 1;  ")).isEqualTo("SELECT 1");
-            try (Connection connection = engine.connect(); Statement statement = connection.createStatement();
-                 ResultSet rows = statement.executeQuery("SHOW search_path")) {
-                rows.next();
-                assertThat(rows.getString(1)).as("the engine sees what models see").isEqualTo("marts");
-            }
             try (RowStream stream = source.query("SELECT current_setting('TimeZone') AS zone")) {
                 assertThat(stream.next().value(0)).isEqualTo("UTC");
             }
+        }
+    }
+
+    /**
+     * Ebb's own SQL gets connections of its own, beside the pool (even while a stream holds the only pooled one),
+     * on the models' search path, writable, and each fresh: a temporary table ends with its connection.
+     */
+    @Test
+    void theEngineConnectsAsModelsDoButOnItsOwn() throws Exception {
+        try (Source source = warehouse.open("pool_size", "1");
+             RowStream holding = source.query("SELECT id FROM customers")) {
+            SqlEngine engine = source.engine().orElseThrow();
+            assertThat(engine.dialect()).isEqualTo(SqlEngine.POSTGRES);
+            assertThat(engine.modelQuery("SELECT 1;  ")).isEqualTo("SELECT 1");
+            for (int i = 0; i < 2; i++) {
+                try (Connection connection = engine.connect(); Statement statement = connection.createStatement()) {
+                    statement.execute("CREATE TEMPORARY TABLE scratch (k text)");
+                    try (ResultSet rows = statement.executeQuery("SELECT current_setting('search_path'),"
+                            + " current_setting('TimeZone'), current_setting('transaction_read_only')")) {
+                        rows.next();
+                        assertThat(rows.getString(1)).as("the engine sees what models see").isEqualTo("marts");
+                        assertThat(rows.getString(2)).isEqualTo("UTC");
+                        assertThat(rows.getString(3)).isEqualTo("off");
+                    }
+                }
+            }
+            assertThat(holding.next()).as("the stream is untouched").isNotNull();
         }
     }
 

@@ -21,7 +21,8 @@ import java.util.Optional;
  * never held whole in memory. A model is nested as a subquery ({@code SELECT * FROM (model) ebb_model}), so it must be
  * exactly one query: a second statement, or a data-modifying one, does not parse there.
  *
- * <p>Its {@link #engine()} hands Ebb's own SQL (the warehouse-native diff) a pooled connection that is not
+ * <p>Its {@link #engine()} hands Ebb's own SQL (the warehouse-native diff) a connection of its own, made for it and
+ * closed with it (not pooled: its temporary tables and settings end with it), set up as the models' are, and not
  * read-only: the snapshot tables of {@code state: { store: warehouse }} live in a schema of the source. Models stay
  * read-only whatever the user's grants.
  *
@@ -31,13 +32,15 @@ import java.util.Optional;
 public final class JdbcSource implements Source {
     private final String name;
     private final HikariDataSource pool;
+    private final DirectConnections direct;
     private final JdbcProfile profile;
     private JdbcRowStream current;
     private boolean closed;
 
-    public JdbcSource(String name, HikariDataSource pool, JdbcProfile profile) {
+    JdbcSource(String name, HikariDataSource pool, DirectConnections direct, JdbcProfile profile) {
         this.name = name;
         this.pool = pool;
+        this.direct = direct;
         this.profile = profile;
     }
 
@@ -111,7 +114,15 @@ public final class JdbcSource implements Source {
 
         @Override
         public Connection connect() throws SourceException {
-            return JdbcSource.this.connect();
+            if (closed) throw new SourceException("source '" + name + "' is closed", null);
+            try {
+                Connection connection = direct.open();
+                if (connection == null) throw new SourceException("source '" + name + "': the driver no longer"
+                        + " takes the source's url", null, true);
+                return connection;
+            } catch (SQLException e) {
+                throw SqlProblems.ofConnect(name, e, profile.codes());
+            }
         }
     };
 

@@ -168,8 +168,11 @@ public abstract class JdbcSourceConnector implements SourceConnector {
         Duration timeout = settings.seconds(TIMEOUT_SECONDS, DEFAULT_TIMEOUT_SECONDS, 3_600);
         JdbcProfile profile = new JdbcProfile(dialect(), codes(), types(), fetchSize);
         Driver driver = Drivers.load(context.name(), type(), driverClass(), driverCoordinates());
-        check(context.name(), driver, target, schema);
-        return new JdbcSource(context.name(), pool(context.name(), target, schema, poolSize, timeout), profile);
+        DirectConnections direct = new DirectConnections(driver, target.url(), target.properties(),
+                setsSchema() ? schema : Optional.empty(), sessionSetup());
+        check(context.name(), direct, schema);
+        return new JdbcSource(context.name(), pool(context.name(), target, schema, poolSize, timeout), direct,
+                profile);
     }
 
     /**
@@ -177,8 +180,8 @@ public abstract class JdbcSourceConnector implements SourceConnector {
      * permission, a missing database), and a schema that does not exist is told here rather than as a missing
      * table later.
      */
-    private void check(String name, Driver driver, Target target, Optional<String> schema) throws SourceException {
-        try (Connection connection = driver.connect(target.url(), target.properties())) {
+    private void check(String name, DirectConnections direct, Optional<String> schema) throws SourceException {
+        try (Connection connection = direct.open()) {
             if (connection == null) {
                 throw new SourceException("source '" + name + "': the " + type() + " driver does not take this url;"
                         + " use e.g. " + urlExample(), null);

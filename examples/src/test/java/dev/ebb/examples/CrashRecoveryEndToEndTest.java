@@ -300,8 +300,12 @@ class CrashRecoveryEndToEndTest {
         private int next;
 
         Model(Random random) {
+            this(random, INITIAL_ROWS);
+        }
+
+        Model(Random random, int initialRows) {
             this.random = random;
-            for (next = 1; next <= INITIAL_ROWS; next++) add(newRow(next));
+            for (next = 1; next <= initialRows; next++) add(newRow(next));
         }
 
         private ChurnCsv.Row newRow(int n) {

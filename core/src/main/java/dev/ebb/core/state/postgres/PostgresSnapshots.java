@@ -158,6 +158,15 @@ final class PostgresSnapshots implements Snapshots {
         });
     }
 
+    /** Records a batch's outcomes and counts without touching the snapshot: see {@code RunLog.logOutcomes}. */
+    void logOutcomes(String sync, long runId, List<RowOutcome> outcomes, Instant now) throws StateException {
+        if (outcomes.isEmpty()) return;
+        db.transaction(c -> {
+            appendOutcomes(c, sync, runId, outcomes, now);
+            PostgresRunLog.countCommitted(c, runId, outcomes, now);
+        });
+    }
+
     /**
      * Commits the outcomes of a replace that the destination completed, and forgets every other entry of the sync in
      * the same transaction: the replace made the object's membership exactly the rows it accepted.

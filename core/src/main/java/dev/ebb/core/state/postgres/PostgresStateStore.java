@@ -191,6 +191,11 @@ public final class PostgresStateStore implements StateStore {
     }
 
     @Override
+    public void logOutcomes(String sync, long runId, List<RowOutcome> outcomes, Instant now) throws StateException {
+        snapshots.logOutcomes(sync, runId, outcomes, now);
+    }
+
+    @Override
     public void commitReplace(String sync, long runId, List<RowOutcome> outcomes, Instant now) throws StateException {
         snapshots.commitReplace(sync, runId, outcomes, now);
     }

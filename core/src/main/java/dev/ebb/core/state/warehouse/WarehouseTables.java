@@ -27,8 +27,10 @@ final class WarehouseTables {
         try {
             checkRights(c, dialect, schema, source);
             String key = dialect.keyConstraint();
-            List<String> ddl = List.of(
-                    "CREATE SCHEMA IF NOT EXISTS " + schema,
+            List<String> ddl = new ArrayList<>();
+            // PostgreSQL checks the right to create a schema before it sees that the schema exists.
+            if (!schemaExists(c, schema)) ddl.add("CREATE SCHEMA IF NOT EXISTS " + schema);
+            ddl.addAll(List.of(
                     "CREATE TABLE IF NOT EXISTS " + schema + ".meta(name VARCHAR PRIMARY KEY, value VARCHAR)",
                     "CREATE TABLE IF NOT EXISTS " + schema + ".syncs(sync VARCHAR PRIMARY KEY, spec_hash VARCHAR,"
                             + " spec VARCHAR, updated_at TIMESTAMP)",
@@ -40,7 +42,7 @@ final class WarehouseTables {
                     "CREATE TABLE IF NOT EXISTS " + schema + ".in_flight(sync VARCHAR, key VARCHAR, match VARCHAR,"
                             + " run_id BIGINT, payload VARCHAR)",
                     "CREATE TABLE IF NOT EXISTS " + schema + ".left_field_hashes(sync VARCHAR NOT NULL,"
-                            + " key VARCHAR NOT NULL, field_hashes VARCHAR" + key + ")");
+                            + " key VARCHAR NOT NULL, field_hashes VARCHAR" + key + ")"));
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(false);
             try (Statement st = c.createStatement()) {
@@ -122,6 +124,16 @@ final class WarehouseTables {
         if (!missing.isEmpty()) {
             throw new StateException("source '" + source + "' cannot keep the warehouse-native state (state: {"
                     + " store: warehouse, schema: " + schema + " }): " + String.join("; ", missing), null);
+        }
+    }
+
+    private static boolean schemaExists(Connection c, String schema) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT count(*) FROM information_schema.schemata WHERE schema_name = ?")) {
+            ps.setString(1, schema);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getLong(1) > 0;
+            }
         }
     }
 

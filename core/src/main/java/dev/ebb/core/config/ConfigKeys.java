@@ -12,11 +12,16 @@ import java.util.Map;
  * ({@code ebb-project.schema.json}) must agree with, which {@code ProjectSchemaTest} proves. Immutable.
  */
 final class ConfigKeys {
-    static final List<String> PROJECT = List.of("name", "state", "default_source", "sources", "destinations");
+    static final List<String> PROJECT = List.of("name", "state", "default_source", "sources", "destinations", "dbt");
     static final List<String> STATE = List.of("store", "path");
     /** A {@code sources:} or {@code destinations:} entry's own keys; the connector's options come on top. */
-    static final List<String> CONNECTION = List.of("type", "limits");
-    static final List<String> MODEL = List.of("source", "key", "description");
+    static final List<String> CONNECTION = List.of("type", "limits", "sync_logs");
+    static final List<String> MODEL = List.of("source", "key", "description", "ref", "package");
+    /** {@code model: { ref: customer_health }} of a sync: a model of the dbt project. */
+    static final List<String> MODEL_REF = List.of("ref", "package", "source");
+    static final List<String> DBT = List.of("project_dir", "target");
+    /** {@code sync_logs:} of a source entry. */
+    static final List<String> SYNC_LOGS = List.of("schema", "retention_days");
     static final List<String> SYNC = List.of(
             "model", "key", "destination", "object", "mode", "on_removed", "match", "fields", "schedule", "guard");
     static final List<String> GUARD = List.of("max_removed", "max_changed");
@@ -27,17 +32,20 @@ final class ConfigKeys {
     static final List<String> SCHEDULE = List.of("every", "cron");
 
     /** Which {@code $defs} entry of the schema describes each mapping above. */
-    static final Map<String, List<String>> BY_SCHEMA_DEFINITION = Map.of(
-            "project", PROJECT,
-            "state", STATE,
-            "connection", CONNECTION,
-            "model", MODEL,
-            "sync", SYNC,
-            "match", MATCH,
-            "fieldMapping", FIELD,
-            "scheduleMapping", SCHEDULE,
-            "guard", GUARD,
-            "limits", LIMITS);
+    static final Map<String, List<String>> BY_SCHEMA_DEFINITION = Map.ofEntries(
+            Map.entry("project", PROJECT),
+            Map.entry("state", STATE),
+            Map.entry("connection", CONNECTION),
+            Map.entry("model", MODEL),
+            Map.entry("sync", SYNC),
+            Map.entry("match", MATCH),
+            Map.entry("fieldMapping", FIELD),
+            Map.entry("scheduleMapping", SCHEDULE),
+            Map.entry("guard", GUARD),
+            Map.entry("limits", LIMITS),
+            Map.entry("modelRef", MODEL_REF),
+            Map.entry("dbt", DBT),
+            Map.entry("syncLogs", SYNC_LOGS));
 
     static final List<String> STORES = List.of("embedded");
     /** Stores the design names that this version does not ship; they get their own message. */

@@ -1,6 +1,7 @@
 package dev.ebb.spi;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * An open connection to a warehouse or lakehouse. Models run read-only.
@@ -22,6 +23,14 @@ public interface Source extends AutoCloseable {
      * @throws SourceException when the SQL fails or the source is unreachable
      */
     RowStream query(String sql) throws SourceException;
+
+    /**
+     * The source's engine, when it can run Ebb's own SQL (the fingerprint and the diff) where the data is; empty
+     * (the default) when every row must be read through {@link #query}.
+     */
+    default Optional<SqlEngine> engine() {
+        return Optional.empty();
+    }
 
     @Override
     void close() throws SourceException;

@@ -2,6 +2,7 @@ package dev.ebb.connector.duckdb;
 
 import dev.ebb.spi.ConnectorContext;
 import dev.ebb.spi.ConnectorOption;
+import dev.ebb.spi.DuckDbAttachment;
 import dev.ebb.spi.Source;
 import dev.ebb.spi.SourceConnector;
 import dev.ebb.spi.SourceException;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import org.duckdb.DuckDBDriver;
 
@@ -98,10 +100,14 @@ public final class DuckDbConnector implements SourceConnector {
                     + (path.isEmpty() ? "" : " '" + path + "'") + ": " + e.getMessage(), e, true);
         }
         try {
-            DuckDbSession.prepare(connection, name, root, context.setting(THREADS, ""),
-                    context.setting(MEMORY_LIMIT, ""), context.setting(FILES, ""),
+            DuckDbSession.Prepared prepared = DuckDbSession.prepare(connection, name, root,
+                    context.setting(THREADS, ""), context.setting(MEMORY_LIMIT, ""), context.setting(FILES, ""),
                     context.setting(ALLOWED_DIRECTORIES, ""));
-            return new DuckDbSource(name, connection);
+            DuckDbAttachment attachment = new DuckDbAttachment(
+                    path.isEmpty() ? Optional.empty() : Optional.of(databaseFile(name, root, path)),
+                    prepared.views(), prepared.fileSearchPath(), prepared.allowedDirectories(),
+                    prepared.allowedPaths());
+            return new DuckDbSource(name, connection, attachment);
         } catch (SourceException | RuntimeException e) {
             try {
                 connection.close();

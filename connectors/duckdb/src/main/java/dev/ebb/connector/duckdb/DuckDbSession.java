@@ -35,14 +35,19 @@ final class DuckDbSession {
      * directories {@code allowedDirectories} lists, and nothing else of the file system or the network; no extension
      * is installed or loaded beyond those built in; and no setting can be changed afterwards, by a model or otherwise.
      */
-    static void prepare(Connection connection, String name, Path root, String threads, String memoryLimit,
-                        String files, String allowedDirectories) throws SourceException {
-        prepare(connection, name, root, threads, memoryLimit, files);
-        lockDown(connection, name, root, allowedDirectories);
+    static Prepared prepare(Connection connection, String name, Path root, String threads, String memoryLimit,
+                            String files, String allowedDirectories) throws SourceException {
+        Map<String, Path> views = prepare(connection, name, root, threads, memoryLimit, files);
+        return lockDown(connection, name, root, allowedDirectories, views);
     }
 
-    private static void prepare(Connection connection, String name, Path root, String threads, String memoryLimit,
-                                String files) throws SourceException {
+    /** What the session was prepared with: its file views, search path, and the files models may read. */
+    record Prepared(Map<String, Path> views, String fileSearchPath, List<String> allowedDirectories,
+                    List<String> allowedPaths) {
+    }
+
+    private static Map<String, Path> prepare(Connection connection, String name, Path root, String threads,
+                                             String memoryLimit, String files) throws SourceException {
         // DuckDB resolves a relative path in SQL against its search path; a file of the same relative path in the
         // process's working directory wins for a plain path (not for a glob). The CLI runs in the project root, where
         // the two agree. The setting is a comma-separated list, hence no comma in the root.
@@ -61,9 +66,7 @@ final class DuckDbSession {
         if (!memoryLimit.isBlank()) {
             set(connection, name, "memory_limit", memoryLimit.strip());
         }
-        if (!files.isBlank()) {
-            createViews(connection, name, root, files.strip());
-        }
+        return files.isBlank() ? Map.of() : createViews(connection, name, root, files.strip());
     }
 
     /**
@@ -73,8 +76,8 @@ final class DuckDbSession {
      * {@code files}. DuckDB refuses {@code ..} out of an allowed directory. A symbolic link inside the project is
      * the project's own choice, and is followed.
      */
-    private static void lockDown(Connection connection, String name, Path root, String allowedDirectories)
-            throws SourceException {
+    private static Prepared lockDown(Connection connection, String name, Path root, String allowedDirectories,
+                                     Map<String, Path> views) throws SourceException {
         List<String> directories = new ArrayList<>(List.of(root + root.getFileSystem().getSeparator()));
         List<String> paths = new ArrayList<>();
         try (Stream<Path> entries = Files.list(root)) {
@@ -108,6 +111,7 @@ final class DuckDbSession {
         if (!paths.isEmpty()) setList(connection, name, "allowed_paths", paths);
         set(connection, name, "enable_external_access", "false");
         set(connection, name, "lock_configuration", "true");
+        return new Prepared(views, root.toString(), List.copyOf(directories), List.copyOf(paths));
     }
 
     private static void setList(Connection connection, String name, String setting, List<String> values)
@@ -132,7 +136,7 @@ final class DuckDbSession {
     }
 
     /** One temporary view per data file, named after the file: {@code data/customers.csv.gz} is {@code customers}. */
-    private static void createViews(Connection connection, String name, Path root, String files)
+    private static Map<String, Path> createViews(Connection connection, String name, Path root, String files)
             throws SourceException {
         Map<String, Path> views = new LinkedHashMap<>();
         for (Path file : dataFiles(connection, name, root, files)) {
@@ -153,6 +157,12 @@ final class DuckDbSession {
                         + e.getMessage(), e);
             }
         }
+        Map<String, Path> named = new LinkedHashMap<>();
+        views.values().forEach(file -> {
+            String fileName = file.getFileName().toString();
+            named.put(fileName.substring(0, fileName.indexOf('.')), file);
+        });
+        return named;
     }
 
     private static List<Path> dataFiles(Connection connection, String name, Path root, String files)

@@ -1,14 +1,17 @@
 package dev.ebb.connector.duckdb;
 
 import dev.ebb.spi.Column;
+import dev.ebb.spi.DuckDbAttachment;
 import dev.ebb.spi.RowStream;
 import dev.ebb.spi.Source;
 import dev.ebb.spi.SourceException;
+import dev.ebb.spi.SqlEngine;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * An open DuckDB session. Not thread-safe: the runtime calls it from one thread, one call at a time (see {@link
@@ -20,11 +23,18 @@ final class DuckDbSource implements Source {
 
     private final String name;
     private final Connection connection;
+    private final DuckDbEngine engine;
     private DuckDbRowStream current;
 
-    DuckDbSource(String name, Connection connection) {
+    DuckDbSource(String name, Connection connection, DuckDbAttachment attachment) {
         this.name = name;
         this.connection = connection;
+        this.engine = new DuckDbEngine(name, connection, attachment, this::closeCurrent);
+    }
+
+    @Override
+    public Optional<SqlEngine> engine() {
+        return Optional.of(engine);
     }
 
     @Override
@@ -64,7 +74,7 @@ final class DuckDbSource implements Source {
         }
     }
 
-    private void closeCurrent() throws SourceException {
+    void closeCurrent() throws SourceException {
         if (current != null) {
             current.close();
             current = null;

@@ -6,11 +6,13 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.ebb.spi.Column;
 import dev.ebb.spi.ColumnType;
 import dev.ebb.spi.ConnectorContext;
+import dev.ebb.spi.DuckDbAttachment;
 import dev.ebb.spi.RowStream;
 import dev.ebb.spi.Source;
 import dev.ebb.spi.SourceConnector;
 import dev.ebb.spi.SourceException;
 import dev.ebb.spi.SourceRow;
+import dev.ebb.spi.SqlEngine;
 import dev.ebb.testkit.SourceContractTest;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -214,6 +216,34 @@ class DuckDbConnectorTest extends SourceContractTest {
             try (Source source = open(Map.of("files", "data"))) {
                 assertThat(rows(source, "SELECT count(*) FROM customers JOIN orders USING (id)"))
                         .containsExactly(List.of(3L));
+            }
+        }
+
+        @Test
+        void itsEngineTellsAnotherDuckDbHowToAttachItAndReadItsFiles() throws Exception {
+            write("lakehouse.duckdb", "CREATE TABLE scores AS SELECT 4 AS id, 0.9 AS churn");
+            try (Source source = open(Map.of("path", "lakehouse.duckdb", "files", "data"))) {
+                SqlEngine engine = source.engine().orElseThrow();
+                assertThat(engine.dialect()).isEqualTo(SqlEngine.DUCKDB);
+                assertThat(engine.modelQuery("SELECT * FROM scores;  ")).isEqualTo("SELECT * FROM scores");
+                assertThat(catchThrowableOfType(SourceException.class, () -> engine.modelQuery("DROP TABLE scores")))
+                        .hasMessageContaining("single query");
+                DuckDbAttachment attachment = engine.duckDbAttachment().orElseThrow();
+                assertThat(attachment.database()).contains(root.resolve("lakehouse.duckdb"));
+                assertThat(attachment.views()).containsExactly(
+                        Map.entry("customers", root.resolve("data/customers.parquet")),
+                        Map.entry("orders", root.resolve("data/orders.csv")));
+                assertThat(attachment.fileSearchPath()).isEqualTo(root.toString());
+                assertThat(attachment.allowedDirectories()).contains(root + "/", "data/");
+                assertThat(attachment.allowedPaths()).contains("lakehouse.duckdb");
+                // The engine's connection is the session: it sees the views; closing it leaves the source open.
+                try (Connection connection = engine.connect();
+                     Statement statement = connection.createStatement();
+                     var result = statement.executeQuery("SELECT count(*) FROM customers JOIN scores USING (id)")) {
+                    result.next();
+                    assertThat(result.getLong(1)).isEqualTo(1);
+                }
+                assertThat(rows(source, "SELECT count(*) FROM orders")).containsExactly(List.of(3L));
             }
         }
 

@@ -90,6 +90,11 @@ public final class PostgresConnector implements DestinationConnector {
             }
             return url.get();
         }
+        return hostUrl(settings);
+    }
+
+    /** The JDBC URL from {@code host}, {@code port} and {@code database}; the source builds its URL so too. */
+    static String hostUrl(Settings settings) {
         String host = settings.optional("host").orElseThrow(() -> settings.problem(
                 "set url (e.g. " + URL_EXAMPLE + "), or host and database"));
         String database = settings.optional("database").orElseThrow(() -> settings.problem(

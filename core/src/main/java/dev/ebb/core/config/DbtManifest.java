@@ -49,7 +49,7 @@ record DbtManifest(Metadata metadata, Map<String, Node> nodes) {
     record Node(String resourceType, String name, String packageName, String database, String schema, String alias,
                 String originalFilePath, String patchPath, Config config, Map<String, ColumnInfo> columns,
                 TestMetadata testMetadata, String columnName, String attachedNode, DependsOn dependsOn,
-                Object version, Object latestVersion) {
+                Object version, Object latestVersion, String relationName) {
         boolean isModel() {
             return "model".equals(resourceType);
         }

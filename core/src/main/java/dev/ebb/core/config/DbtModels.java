@@ -21,7 +21,9 @@ import java.util.Optional;
  */
 final class DbtModels {
     /** The dbt adapter whose manifest fits each source type. */
-    private static final Map<String, String> ADAPTERS = Map.of("duckdb", "duckdb", "postgres", "postgres");
+    private static final Map<String, String> ADAPTERS = Map.of("duckdb", "duckdb", "postgres", "postgres",
+            "snowflake", "snowflake", "bigquery", "bigquery", "redshift", "redshift", "databricks", "databricks",
+            "trino", "trino", "clickhouse", "clickhouse", "mysql", "mysql");
 
     private final Path root;
     private final DbtConfig dbt;
@@ -77,7 +79,10 @@ final class DbtModels {
         if (source != null && !fitsSource(read.get(), node, ref, source, at)) return Optional.empty();
         warnIfStale(read.get(), node, ref, at);
         String type = source == null ? null : source.type();
-        String relation = relation(type, node);
+        // dbt quotes relation_name by its adapter's rules (Snowflake's upper-cased unquoted names among them), and the
+        // adapter was checked against the source's engine above; a manifest without it gets the parts quoted here.
+        String relation = node.relationName() != null && !node.relationName().isBlank() ? node.relationName()
+                : relation(type, node);
         List<List<String>> uniqueKeys = read.get().uniqueKeys(id);
         List<String> key = declaredKey;
         Location keyAt = keyLocation;

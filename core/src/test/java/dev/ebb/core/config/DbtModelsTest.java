@@ -61,6 +61,21 @@ class DbtModelsTest {
     }
 
     @Test
+    void theRelationIsAsDbtNamesItAndBuiltFromItsPartsWhenTheManifestHasNoName() throws Exception {
+        Path manifest = dbtProject.resolve("target/manifest.json");
+        String original = Files.readString(manifest);
+        Files.writeString(manifest, original.replace("\"relation_name\": \"\\\"lakehouse\\\".\\\"main_marts\\\"."
+                + "\\\"customer_health\\\"\"", "\"relation_name\": \"LAKEHOUSE.MAIN_MARTS.CUSTOMER_HEALTH\""));
+        assertThat(project(sync("model: { ref: customer_health }")).load().project().models()
+                .get("customer_health").sql()).isEqualTo("SELECT * FROM LAKEHOUSE.MAIN_MARTS.CUSTOMER_HEALTH");
+
+        Files.writeString(manifest, original.replace("\"relation_name\": \"\\\"lakehouse\\\".\\\"main_marts\\\"."
+                + "\\\"customer_health\\\"\"", "\"relation_name\": null"));
+        assertThat(project(sync("model: { ref: customer_health }")).load().project().models()
+                .get("customer_health").sql()).isEqualTo("SELECT * FROM \"lakehouse\".\"main_marts\".\"customer_health\"");
+    }
+
+    @Test
     void aKeyTheSyncDeclaresWinsOverTheTests() throws ConfigException {
         SyncConfig sync = project(sync("model: { ref: customer_health }\nkey: plan")).load().project().syncs()
                 .get("churn_to_hubspot");

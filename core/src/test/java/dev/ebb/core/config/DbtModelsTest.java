@@ -72,7 +72,8 @@ class DbtModelsTest {
         Files.writeString(manifest, original.replace("\"relation_name\": \"\\\"lakehouse\\\".\\\"main_marts\\\"."
                 + "\\\"customer_health\\\"\"", "\"relation_name\": null"));
         assertThat(project(sync("model: { ref: customer_health }")).load().project().models()
-                .get("customer_health").sql()).isEqualTo("SELECT * FROM \"lakehouse\".\"main_marts\".\"customer_health\"");
+                .get("customer_health").sql())
+                .isEqualTo("SELECT * FROM \"lakehouse\".\"main_marts\".\"customer_health\"");
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.ebb.cli;
 
 import dev.ebb.core.config.ConfigException;
 import dev.ebb.core.config.ConnectorCatalog;
+import dev.ebb.core.config.LoadedProject;
 import dev.ebb.core.config.ProjectConfig;
 import dev.ebb.core.config.ProjectLoader;
 import dev.ebb.core.delivery.RateBudgets;
@@ -14,6 +15,7 @@ import dev.ebb.core.state.Access;
 import dev.ebb.core.state.StateException;
 import dev.ebb.core.state.StateStore;
 import dev.ebb.core.state.duckdb.DuckDbStateStore;
+import dev.ebb.core.synclog.SyncLogs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -52,13 +54,18 @@ final class Session implements AutoCloseable {
     }
 
     static ProjectConfig load(Path root) throws Failure {
+        return loadWithWarnings(root).project();
+    }
+
+    /** The project and what its validation warns of (a secret in plain text, a stale dbt manifest). */
+    static LoadedProject loadWithWarnings(Path root) throws Failure {
         Path dir = root.toAbsolutePath().normalize();
         if (!Files.isRegularFile(dir.resolve("ebb.yaml"))) {
             throw new Failure(ExitCode.INVALID, dir + " is not an Ebb project: it has no ebb.yaml (run 'ebb init' "
                     + "to create one, or pass --project DIR)", null);
         }
         try {
-            return ProjectLoader.load(dir, ConnectorCatalog.fromServiceLoader());
+            return ProjectLoader.loadWithWarnings(dir, ConnectorCatalog.fromServiceLoader());
         } catch (ConfigException e) {
             throw new Failure(ExitCode.INVALID, "the project's configuration is invalid:\n" + e.getMessage(), e);
         }
@@ -100,7 +107,7 @@ final class Session implements AutoCloseable {
                 ConnectorCatalog.fromServiceLoader(), env, clock));
         state = wired.state();
         SyncEngine engine = new SyncEngine(project, state, wired.connectors(), SHARED_BUDGETS, RetryPolicy.DEFAULT,
-                waits, clock, RandomGenerator.getDefault());
+                waits, clock, RandomGenerator.getDefault(), SyncLogs.of(project, env, clock));
         return new Session(project, state, engine, waits);
     }
 

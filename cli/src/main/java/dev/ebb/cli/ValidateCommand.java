@@ -1,5 +1,7 @@
 package dev.ebb.cli;
 
+import dev.ebb.core.config.ConfigProblem;
+import dev.ebb.core.config.LoadedProject;
 import dev.ebb.core.config.ProjectConfig;
 import dev.ebb.core.plan.SyncException;
 import dev.ebb.core.state.Access;
@@ -15,10 +17,16 @@ final class ValidateCommand extends BaseCommand {
     @Option(names = "--offline", description = "Check the files only; connect to nothing.")
     boolean offline;
 
+    private List<String> fileWarnings = List.of();
+
     @Override
     int execute() throws Session.Failure, InterruptedException {
+        // The files are loaded once more than a session needs, for their warnings: a session keeps none.
+        LoadedProject loaded = Session.loadWithWarnings(options.project);
+        fileWarnings = loaded.warnings().stream().map(ConfigProblem::toString).toList();
+        fileWarnings.forEach(output::warn);
         if (offline) {
-            ProjectConfig project = Session.load(options.project);
+            ProjectConfig project = loaded.project();
             Map<String, Object> syncs = new LinkedHashMap<>();
             for (String sync : project.syncs().keySet()) syncs.put(sync, entry(true, false, List.of(), null));
             report(project.syncs().size(), syncs, true);
@@ -68,6 +76,7 @@ final class ValidateCommand extends BaseCommand {
             doc.put("valid", valid);
             doc.put("checked", !offline);
             doc.put("syncs", syncs);
+            doc.put("warnings", fileWarnings);
             output.json(doc);
         } else if (!valid) {
             output.line("The project's files are valid, but some syncs do not fit their source or destination "

@@ -12,14 +12,19 @@ import java.util.Map;
  * ({@code ebb-project.schema.json}) must agree with, which {@code ProjectSchemaTest} proves. Immutable.
  */
 final class ConfigKeys {
-    static final List<String> PROJECT = List.of("name", "state", "default_source", "sources", "destinations");
+    static final List<String> PROJECT = List.of("name", "state", "default_source", "sources", "destinations", "dbt");
     static final List<String> STATE = List.of("store", "path", "url", "user", "password", "schema");
     /** A {@code sources:} or {@code destinations:} entry's own keys; the connector's options come on top. */
-    static final List<String> CONNECTION = List.of("type", "limits", "state");
+    static final List<String> CONNECTION = List.of("type", "limits", "state", "sync_logs");
     /** {@code state:} of a source entry (the warehouse-native state). */
     static final List<String> SOURCE_STATE = List.of("store", "schema");
     static final List<String> SOURCE_STORES = List.of("warehouse");
-    static final List<String> MODEL = List.of("source", "key", "description");
+    static final List<String> MODEL = List.of("source", "key", "description", "ref", "package");
+    /** {@code model: { ref: customer_health }} of a sync: a model of the dbt project. */
+    static final List<String> MODEL_REF = List.of("ref", "package", "source");
+    static final List<String> DBT = List.of("project_dir", "target");
+    /** {@code sync_logs:} of a source entry. */
+    static final List<String> SYNC_LOGS = List.of("schema", "retention_days");
     static final List<String> SYNC = List.of(
             "model", "key", "destination", "object", "mode", "on_removed", "match", "fields", "schedule", "guard");
     static final List<String> GUARD = List.of("max_removed", "max_changed");
@@ -41,7 +46,10 @@ final class ConfigKeys {
             Map.entry("scheduleMapping", SCHEDULE),
             Map.entry("guard", GUARD),
             Map.entry("limits", LIMITS),
-            Map.entry("sourceState", SOURCE_STATE));
+            Map.entry("sourceState", SOURCE_STATE),
+            Map.entry("modelRef", MODEL_REF),
+            Map.entry("dbt", DBT),
+            Map.entry("syncLogs", SYNC_LOGS));
 
     static final List<String> STORES = spellings(StateConfig.Store.class);
     /** A store that is not Ebb's own but a source's ({@code sources.NAME.state:}); it gets its own message. */

@@ -14,10 +14,29 @@ import java.util.Optional;
  * @param destinations by name, in file order
  * @param models       by name, sorted
  * @param syncs        by name, sorted
+ * @param dbt          {@code dbt:} of {@code ebb.yaml}, or {@code null}
+ * @param syncLogs     {@code sync_logs:} of the sources that write them, by source name
  */
 public record ProjectConfig(Path root, String name, StateConfig state, Map<String, ConnectionConfig> sources,
                             Map<String, ConnectionConfig> destinations, Map<String, ModelConfig> models,
-                            Map<String, SyncConfig> syncs) {
+                            Map<String, SyncConfig> syncs, DbtConfig dbt, Map<String, SyncLogConfig> syncLogs) {
+    public ProjectConfig {
+        syncLogs = Map.copyOf(syncLogs);
+    }
+
+    /** A project without dbt and sync logs. */
+    public ProjectConfig(Path root, String name, StateConfig state, Map<String, ConnectionConfig> sources,
+                         Map<String, ConnectionConfig> destinations, Map<String, ModelConfig> models,
+                         Map<String, SyncConfig> syncs) {
+        this(root, name, state, sources, destinations, models, syncs, null, Map.of());
+    }
+
+    /** The sync logs the sync's model writes, through its source; empty when that source keeps none. */
+    public Optional<SyncLogConfig> syncLogs(SyncConfig sync) {
+        ModelConfig model = models.get(sync.model());
+        return model == null || model.source() == null ? Optional.empty()
+                : Optional.ofNullable(syncLogs.get(model.source()));
+    }
 
     public Optional<SyncConfig> sync(String name) {
         return Optional.ofNullable(syncs.get(name));

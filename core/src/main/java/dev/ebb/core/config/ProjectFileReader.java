@@ -26,9 +26,11 @@ final class ProjectFileReader {
      */
     record ProjectSection(boolean sourcesKnown, boolean destinationsKnown, String name, StateConfig state,
                           String defaultSource, Map<String, ConnectionConfig> sources,
-                          Map<String, ConnectionConfig> destinations) {
+                          Map<String, ConnectionConfig> destinations, DbtConfig dbt,
+                          Map<String, SyncLogConfig> syncLogs) {
         static ProjectSection unreadable() {
-            return new ProjectSection(false, false, null, StateConfig.embeddedDefault(), null, Map.of(), Map.of());
+            return new ProjectSection(false, false, null, StateConfig.embeddedDefault(), null, Map.of(), Map.of(),
+                    null, Map.of());
         }
     }
 
@@ -94,8 +96,11 @@ final class ProjectFileReader {
         Map<String, ConnectionConfig> destinations = project.entry("destinations")
                 .map(e -> connections(e, Kind.DESTINATION)).orElse(Map.of());
         String defaultSource = project.entry("default_source").flatMap(e -> defaultSource(e, sources)).orElse(null);
+        IntegrationsReader integrations = new IntegrationsReader(reader);
+        DbtConfig dbt = project.entry("dbt").flatMap(integrations::dbt).orElse(null);
+        Map<String, SyncLogConfig> syncLogs = integrations.syncLogs(project.entry("sources"), sources);
         return new ProjectSection(known(project, Kind.SOURCE), known(project, Kind.DESTINATION), name, state,
-                defaultSource, sources, destinations);
+                defaultSource, sources, destinations, dbt, syncLogs);
     }
 
     /** Whether the section was read: present and a mapping, or absent without a misspelt key that meant it. */

@@ -32,6 +32,7 @@ public final class ProjectLoader {
     private final Path root;
     private final ConnectorCatalog catalog;
     private final Problems problems = new Problems();
+    private DbtModels dbtModels;
 
     private ProjectLoader(Path root, ConnectorCatalog catalog) {
         this.root = root.toAbsolutePath().normalize();
@@ -67,8 +68,9 @@ public final class ProjectLoader {
                 .map(node -> new ProjectFileReader(problems, catalog).read(node))
                 .orElseGet(ProjectFileReader.ProjectSection::unreadable);
         Set<String> unknownKeys = new HashSet<>();
+        dbtModels = new DbtModels(root, project.dbt(), problems);
         Map<String, ModelConfig> models = models(project, unknownKeys);
-        SyncReader syncReader = new SyncReader(problems, project, models, unknownKeys);
+        SyncReader syncReader = new SyncReader(problems, project, models, unknownKeys, dbtModels);
         Map<String, SyncConfig> syncs = new TreeMap<>();
         for (Path file : yamlFiles(SYNCS, "syncs")) {
             String name = stem(file);
@@ -81,7 +83,8 @@ public final class ProjectLoader {
             throw new ConfigException(problems.errors(), problems.warnings());
         }
         ProjectConfig config = new ProjectConfig(root, project.name(), project.state(), project.sources(),
-                project.destinations(), Collections.unmodifiableMap(models), Collections.unmodifiableMap(syncs));
+                project.destinations(), Collections.unmodifiableMap(models), Collections.unmodifiableMap(syncs),
+                project.dbt(), project.syncLogs());
         return new LoadedProject(config, problems.warnings());
     }
 
@@ -103,13 +106,34 @@ public final class ProjectLoader {
                         + ".yaml; Ebb reads .yaml files only");
             }
         }
-        yamlFiles.forEach((name, relative) -> {
-            if (!sqlFiles.containsKey(name)) {
+        Map<String, ModelFile> described = new TreeMap<>();
+        yamlFiles.forEach((name, relative) -> described.put(name, readYaml(relative)
+                .map(node -> modelFile(relative, node, project)).orElse(ModelFile.UNREADABLE)));
+        Map<String, ModelConfig> models = new TreeMap<>();
+        described.forEach((name, file) -> {
+            Path relative = yamlFiles.get(name);
+            if (file.ref() != null) {
+                checkFileName(name, relative, "model");
+                if (sqlFiles.containsKey(name)) {
+                    problems.error(file.refLocation(), relative + " reads dbt model '" + file.ref() + "', and "
+                            + sqlFiles.get(name) + " is a query of the same name; remove one (a dbt model has no"
+                            + " .sql in models/)");
+                    return;
+                }
+                String source = file.source() != null || !file.sourceKnown() ? file.source()
+                        : defaultSource(name, relative, project);
+                ModelConfig model = dbtModels.resolve(name, file.ref(), file.pkg(),
+                        source == null ? null : project.sources().get(source), file.key(), file.keyLocation(),
+                        file.refLocation()).orElse(null);
+                if (model == null || model.key().isEmpty() && !file.keyKnown()) unknownKeys.add(name);
+                models.put(name, model != null ? model
+                        : new ModelConfig(name, "", source, List.of(), file.refLocation()));
+            } else if (!sqlFiles.containsKey(name)) {
                 problems.error(new Location(relative, 1), relative + " describes model '" + name + "', but "
-                        + MODELS.resolve(name + ".sql") + " does not exist; add the query or rename the file");
+                        + MODELS.resolve(name + ".sql") + " does not exist; add the query, rename the file, or"
+                        + " add ref: " + name + " to read the dbt model of that name");
             }
         });
-        Map<String, ModelConfig> models = new TreeMap<>();
         sqlFiles.forEach((name, relative) -> {
             checkFileName(name, relative, "model");
             String sql = readText(relative).map(ProjectLoader::withoutTrailingSemicolons).orElse(null);
@@ -117,19 +141,15 @@ public final class ProjectLoader {
                 problems.error(new Location(relative, 1), relative + " is empty; write the model's query"
                         + " (SELECT …)");
             }
-            ModelFile described = ModelFile.NONE;
-            if (yamlFiles.containsKey(name)) {
-                described = readYaml(yamlFiles.get(name))
-                        .map(node -> modelFile(yamlFiles.get(name), node, project))
-                        .orElse(ModelFile.UNREADABLE);
-            }
-            if (!described.keyKnown()) {
+            ModelFile file = described.getOrDefault(name, ModelFile.NONE);
+            if (file.ref() != null) return;
+            if (!file.keyKnown()) {
                 unknownKeys.add(name);
             }
-            String source = described.source() != null || !described.sourceKnown() ? described.source()
+            String source = file.source() != null || !file.sourceKnown() ? file.source()
                     : defaultSource(name, relative, project);
-            models.put(name, new ModelConfig(name, sql == null ? "" : sql, source, described.key(),
-                    new Location(relative, 0), described.keyLocation()));
+            models.put(name, new ModelConfig(name, sql == null ? "" : sql, source, file.key(),
+                    new Location(relative, 0), file.keyLocation()));
         });
         return models;
     }
@@ -137,12 +157,13 @@ public final class ProjectLoader {
     /**
      * What {@code models/NAME.yaml} says. {@code sourceKnown} and {@code keyKnown} are false when the file or that
      * key could not be read, so that no second problem is raised about a missing source or key. Its {@code
-     * description:} is checked but not kept: {@link ModelConfig} has no place for it yet.
+     * description:} is checked but not kept: {@link ModelConfig} has no place for it yet. {@code ref} names the dbt
+     * model the file reads instead of a query, or is {@code null}.
      */
     private record ModelFile(String source, boolean sourceKnown, List<String> key, boolean keyKnown,
-                             Location keyLocation) {
-        static final ModelFile NONE = new ModelFile(null, true, List.of(), true, null);
-        static final ModelFile UNREADABLE = new ModelFile(null, false, List.of(), false, null);
+                             Location keyLocation, String ref, String pkg, Location refLocation) {
+        static final ModelFile NONE = new ModelFile(null, true, List.of(), true, null, null, null, null);
+        static final ModelFile UNREADABLE = new ModelFile(null, false, List.of(), false, null, null, null, null);
     }
 
     private ModelFile modelFile(Path relative, YamlNode root, ProjectFileReader.ProjectSection project) {
@@ -171,8 +192,16 @@ public final class ProjectLoader {
             key = columns.orElse(List.of());
         }
         top.get().entry("description").ifPresent(reader::string);
+        Optional<YamlNode.Entry> refEntry = top.get().entry("ref");
+        String ref = refEntry.flatMap(reader::string).orElse(null);
+        String pkg = top.get().entry("package").flatMap(reader::string).orElse(null);
+        if (pkg != null && refEntry.isEmpty()) {
+            reader.error(top.get().entry("package").orElseThrow().line(), "package: names the dbt package of ref:,"
+                    + " and this file has no ref:; add ref: NAME or remove package:");
+        }
         return new ModelFile(source, sourceKnown, key, keyReadable,
-                keyEntry.map(entry -> reader.at(entry.line())).orElse(null));
+                keyEntry.map(entry -> reader.at(entry.line())).orElse(null), ref, pkg,
+                refEntry.map(entry -> reader.at(entry.line())).orElse(null));
     }
 
     private String defaultSource(String model, Path relative, ProjectFileReader.ProjectSection project) {

@@ -22,13 +22,16 @@ final class SyncReader {
     private final ProjectFileReader.ProjectSection project;
     private final Map<String, ModelConfig> models;
     private final Set<String> modelsWithUnknownKey;
+    private final DbtModels dbtModels;
 
+    /** {@code models} takes the dbt models that syncs refer to as they are read. */
     SyncReader(Problems problems, ProjectFileReader.ProjectSection project, Map<String, ModelConfig> models,
-               Set<String> modelsWithUnknownKey) {
+               Set<String> modelsWithUnknownKey, DbtModels dbtModels) {
         this.problems = problems;
         this.project = project;
         this.models = models;
         this.modelsWithUnknownKey = modelsWithUnknownKey;
+        this.dbtModels = dbtModels;
     }
 
     /** The sync, or empty when a part it cannot do without is missing (the problem is reported). */
@@ -84,6 +87,9 @@ final class SyncReader {
     }
 
     private Optional<String> model(NodeReader reader, YamlNode.Entry entry) {
+        if (entry.value() instanceof YamlNode.Mapping ref) {
+            return dbtModel(reader, entry, ref);
+        }
         Optional<String> model = reader.string(entry);
         if (model.isPresent() && !models.containsKey(model.get())) {
             reader.error(entry.value().line(), "model '" + model.get() + "' does not exist (a model is "
@@ -91,6 +97,53 @@ final class SyncReader {
                     "models"));
         }
         return model;
+    }
+
+    /** {@code model: { ref: customer_health, package: analytics, source: lake }}: a model of the dbt project. */
+    private Optional<String> dbtModel(NodeReader reader, YamlNode.Entry entry, YamlNode.Mapping ref) {
+        reader.allowOnly(ref, ConfigKeys.MODEL_REF, "in model:");
+        Optional<String> name = reader.required(ref, "ref", "in model:", "model: { ref: customer_health }")
+                .flatMap(reader::string);
+        String pkg = ref.entry("package").flatMap(reader::string).orElse(null);
+        Optional<YamlNode.Entry> sourceEntry = ref.entry("source");
+        Optional<String> written = sourceEntry.flatMap(reader::string);
+        if (name.isEmpty() || sourceEntry.isPresent() && written.isEmpty()) return Optional.empty();
+        if (written.isPresent() && project.sourcesKnown() && !project.sources().containsKey(written.get())) {
+            reader.error(sourceEntry.get().value().line(), "source '" + written.get() + "' is not defined in"
+                    + " ebb.yaml" + Suggestions.hint(written.get(), project.sources().keySet(), "sources"));
+            return Optional.empty();
+        }
+        Optional<String> source = written.or(() -> Optional.ofNullable(project.defaultSource()))
+                .or(() -> project.sources().size() == 1
+                        ? Optional.of(project.sources().keySet().iterator().next()) : Optional.empty());
+        if (source.isEmpty() && project.sourcesKnown()) {
+            reader.error(entry.line(), "dbt model '" + name.get() + "' does not say which source it runs on; write"
+                    + " model: { ref: " + name.get() + ", source: NAME } or set default_source: in ebb.yaml");
+            return Optional.empty();
+        }
+        ModelConfig existing = models.get(name.get());
+        if (existing != null) {
+            if (existing.dbt() == null) {
+                reader.error(entry.line(), "model '" + name.get() + "' is both " + existing.location().file()
+                        + " and a dbt ref; rename one of them");
+                return Optional.empty();
+            }
+            if (!java.util.Objects.equals(existing.source(), source.orElse(null))) {
+                reader.error(entry.line(), "dbt model '" + name.get() + "' is read from source '"
+                        + existing.source() + "' by " + existing.location().file() + "; every sync of it reads the"
+                        + " same source");
+                return Optional.empty();
+            }
+            return name;
+        }
+        Optional<ModelConfig> model = dbtModels.resolve(name.get(), name.get(), pkg,
+                source.map(project.sources()::get).orElse(null), List.of(), null, reader.at(entry.line()));
+        if (model.isEmpty()) {
+            modelsWithUnknownKey.add(name.get());
+        }
+        models.put(name.get(), model.orElseGet(() -> new ModelConfig(name.get(), "", source.orElse(null), List.of(),
+                reader.at(entry.line()))));
+        return name;
     }
 
     private Optional<String> destination(NodeReader reader, YamlNode.Entry entry) {
@@ -119,6 +172,15 @@ final class SyncReader {
         }
         if (!modelKey.isEmpty()) {
             return Optional.of(modelKey);
+        }
+        if (modelConfig.isPresent() && modelConfig.get().dbt() != null
+                && !modelsWithUnknownKey.contains(model.get())) {
+            List<List<String>> unique = modelConfig.get().dbt().uniqueKeys();
+            reader.error(sync.line(), "no key for dbt model '" + model.get() + "': " + (unique.isEmpty()
+                    ? "the manifest has no unique test on it" : "its unique tests name several (" + unique + ")")
+                    + "; add key: <column> (or a list of columns) to this sync, or a unique test to the model in"
+                    + " dbt");
+            return Optional.empty();
         }
         if (modelConfig.isPresent() && !modelsWithUnknownKey.contains(model.get())) {
             reader.error(sync.line(), "no key for model '" + model.get() + "': add key: <column> (or a list of"

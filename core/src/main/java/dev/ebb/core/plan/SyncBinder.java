@@ -97,9 +97,13 @@ public final class SyncBinder {
                     matchColumn, bindings, SyncSpec.of(sync));
         } catch (SourceException e) {
             BoundSync.close(source, destination);
+            ModelConfig model = project.models().get(sync.model());
+            // A dbt model the manifest knows but dbt has not built (or built elsewhere) fails right here.
+            String dbtHint = model.dbt() == null || e.unreachable() ? "" : "; if dbt has not built "
+                    + model.dbt().relation() + " yet, run dbt run --select " + model.dbt().uniqueId()
+                    .substring(model.dbt().uniqueId().lastIndexOf('.') + 1);
             throw new SyncException(e.unreachable() ? SyncException.Kind.UNAVAILABLE : SyncException.Kind.INVALID,
-                    "model '" + sync.model() + "' (" + project.models().get(sync.model()).location() + "): "
-                            + e.getMessage(), e);
+                    "model '" + sync.model() + "' (" + model.location() + "): " + e.getMessage() + dbtHint, e);
         } catch (SyncException | RuntimeException | InterruptedException e) {
             BoundSync.close(source, destination);
             throw e;

@@ -32,7 +32,9 @@ import dev.ebb.spi.Mode;
 import dev.ebb.spi.Operation;
 import dev.ebb.spi.OutboundRecord;
 import dev.ebb.spi.RemoteRecord;
+import dev.ebb.core.synclog.SyncLogs;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -65,6 +67,7 @@ final class RunDelivery {
     private final long runId;
     private final Progress progress;
     private final Clock clock;
+    private final SyncLogs.Recording log;
     final Tally tally = new Tally();
     private final BatchWriter writer;
     private final int inFlight;
@@ -78,8 +81,10 @@ final class RunDelivery {
     long invalid;
     private long total;
 
-    RunDelivery(BoundSync bound, StateStore state, long runId, Progress progress, Waiter waiter, Clock clock) {
+    RunDelivery(BoundSync bound, StateStore state, long runId, Progress progress, Waiter waiter, Clock clock,
+                SyncLogs.Recording log) {
         this.bound = bound;
+        this.log = log;
         this.state = state;
         this.runId = runId;
         this.progress = progress;
@@ -106,12 +111,12 @@ final class RunDelivery {
                 outcomes.add(new RowOutcome(row.key() == null ? "(null)" : row.key(), Change.NONE, null,
                         Outcome.INVALID, row.reason(), null, null, null));
                 if (outcomes.size() == COMMIT_EVERY) {
-                    state.commit(sync(), runId, outcomes, clock.instant());
+                    commit(outcomes);
                     outcomes.clear();
                 }
             }
         }
-        state.commit(sync(), runId, outcomes, clock.instant());
+        commit(outcomes);
     }
 
     /**
@@ -190,10 +195,12 @@ final class RunDelivery {
         if (replaced.completed()) {
             tally.delivered.addAndGet(dropped.size());
             answered.addAll(dropped);
-            state.commitReplace(sync(), runId, answered, clock.instant());
+            Instant at = clock.instant();
+            state.commitReplace(sync(), runId, answered, at);
+            log.committed(answered, at);
         } else {
             for (RowOutcome o : dropped) answered.add(writer.fail(o, replaced.outcomes().getFirst().reason()));
-            state.commit(sync(), runId, answered, clock.instant());
+            commit(answered);
         }
         bound.caller().flushQuota();
         tally.settled.addAndGet(answered.size());
@@ -315,9 +322,16 @@ final class RunDelivery {
         return failure == null ? "the run stopped" : "the run stopped: " + failure.getMessage();
     }
 
+    /** Commits outcomes to the state store, and hands what it committed to the sync log. */
+    private void commit(List<RowOutcome> outcomes) throws StateException {
+        Instant at = clock.instant();
+        state.commit(sync(), runId, outcomes, at);
+        log.committed(outcomes, at);
+    }
+
     private void flushNoCall(List<RowOutcome> noCall) throws StateException {
         try {
-            state.commit(sync(), runId, noCall, clock.instant());
+            commit(noCall);
         } catch (StateException e) {
             if (broken.get() == null) throw e;
             // The run is failing already, for the reason thrown below; these rows stay planned for the next run.
@@ -333,7 +347,7 @@ final class RunDelivery {
             try {
                 List<RowOutcome> answered = tally.stopped() ? batch.outcomes().stream().map(this::notSent).toList()
                         : send(batch);
-                state.commit(sync(), runId, answered, clock.instant());
+                commit(answered);
                 for (RowOutcome o : answered) {
                     boolean removedOldValues = o.operation() == Operation.DELETE && o.change() == Change.CHANGED;
                     if (removedOldValues && o.outcome() == Outcome.DELIVERED) removedFirst.add(o.key());

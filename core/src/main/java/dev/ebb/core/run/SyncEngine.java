@@ -31,6 +31,7 @@ import dev.ebb.core.state.RunRecord;
 import dev.ebb.core.state.RunStatus;
 import dev.ebb.core.state.StateException;
 import dev.ebb.core.state.StateStore;
+import dev.ebb.core.synclog.SyncLogs;
 import dev.ebb.spi.Mode;
 import dev.ebb.spi.Operation;
 import java.time.Clock;
@@ -52,13 +53,24 @@ import java.util.random.RandomGenerator;
  * <p>Thread-safe for runs of different syncs; two runs of one sync are refused by {@link StateStore#lock}.
  */
 public final class SyncEngine {
+    private static final System.Logger LOGGER = System.getLogger(SyncEngine.class.getName());
     private final StateStore state;
     private final SyncBinder binder;
     private final Waiter waiter;
     private final Clock clock;
+    private final SyncLogs syncLogs;
 
+    /** An engine that writes no sync logs. */
     public SyncEngine(ProjectConfig project, StateStore state, Connectors connectors, RateBudgets budgets,
                       RetryPolicy retryPolicy, Waiter waiter, Clock clock, RandomGenerator random) {
+        this(project, state, connectors, budgets, retryPolicy, waiter, clock, random, SyncLogs.NONE);
+    }
+
+    /** @param syncLogs where runs of syncs whose source keeps {@code sync_logs:} write them */
+    public SyncEngine(ProjectConfig project, StateStore state, Connectors connectors, RateBudgets budgets,
+                      RetryPolicy retryPolicy, Waiter waiter, Clock clock, RandomGenerator random,
+                      SyncLogs syncLogs) {
+        this.syncLogs = syncLogs;
         this.state = state;
         this.waiter = waiter;
         this.clock = clock;
@@ -185,8 +197,31 @@ public final class SyncEngine {
         }
     }
 
+    /**
+     * Executes the run, then writes its sync log (when its source keeps one) once the source is closed: a log that
+     * cannot be written is a warning of the run's report, or, for a run that failed, a warning logged beside its
+     * failure; never a failure of its own.
+     */
     private RunReport execute(SyncConfig sync, Progress progress, Long approving, RunKind kind)
             throws SyncException, InterruptedException {
+        try (SyncLogs.Recording log = syncLogs.start(sync)) {
+            RunReport report;
+            try {
+                report = execute(sync, progress, approving, kind, log);
+            } catch (SyncException | InterruptedException | RuntimeException e) {
+                log.write(state).ifPresent(warning -> LOGGER.log(System.Logger.Level.WARNING, warning));
+                throw e;
+            }
+            Optional<String> warning = log.write(state);
+            if (warning.isEmpty()) return report;
+            List<String> warnings = new ArrayList<>(report.warnings());
+            warnings.add(warning.get());
+            return new RunReport(report.record(), warnings, report.problems(), report.unreachable());
+        }
+    }
+
+    private RunReport execute(SyncConfig sync, Progress progress, Long approving, RunKind kind,
+                              SyncLogs.Recording log) throws SyncException, InterruptedException {
         if (state.access() == Access.READ_ONLY) {
             throw new IllegalStateException("a run needs a writable state store");
         }
@@ -209,7 +244,8 @@ public final class SyncEngine {
                 state.saveSpec(sync.name(), bound.spec().hash(), bound.spec().text(), clock.instant());
             }
             long runId = state.startRun(sync.name(), started);
-            RunDelivery delivery = new RunDelivery(bound, state, runId, progress, waiter, clock);
+            log.started(runId);
+            RunDelivery delivery = new RunDelivery(bound, state, runId, progress, waiter, clock, log);
             PlanCounts counts = null;
             try {
                 long delivered = state.snapshotSize(sync.name());

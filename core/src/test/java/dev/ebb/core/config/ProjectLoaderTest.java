@@ -272,7 +272,7 @@ class ProjectLoaderTest {
 
             assertThat(problem.location()).isEqualTo(new Location(EBB, 4));
             assertThat(problem.message()).isEqualTo("unknown key 'destinatons' in ebb.yaml; did you mean"
-                    + " 'destinations'? Allowed keys: name, state, default_source, sources, destinations");
+                    + " 'destinations'? Allowed keys: name, state, default_source, sources, destinations, dbt");
         }
 
         @Test
@@ -462,7 +462,7 @@ class ProjectLoaderTest {
 
             assertThat(problem.location()).isEqualTo(new Location(Path.of("models/customer_health.yaml"), 2));
             assertThat(problem.message()).isEqualTo("unknown key 'keys' in a model's YAML; did you mean 'key'?"
-                    + " Allowed keys: source, key, description");
+                    + " Allowed keys: source, key, description, ref, package");
         }
 
         @Test
@@ -471,7 +471,7 @@ class ProjectLoaderTest {
 
             assertThat(problem.location()).isEqualTo(new Location(Path.of("models/orphan.yaml"), 1));
             assertThat(problem.message()).isEqualTo("models/orphan.yaml describes model 'orphan', but"
-                    + " models/orphan.sql does not exist; add the query or rename the file");
+                    + " models/orphan.sql does not exist; add the query, rename the file, or add ref: orphan to read the dbt model of that name");
         }
 
         @Test

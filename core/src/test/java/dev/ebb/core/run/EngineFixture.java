@@ -49,8 +49,15 @@ final class EngineFixture implements AutoCloseable {
     DuckDbStateStore state;
     /** The sync's own guard; {@code null} for the engine's defaults. */
     dev.ebb.core.config.Guard guard;
+    /** The source entry as ebb.yaml would have it, for sync logs (the rows still come from {@link #source}). */
+    dev.ebb.core.config.ConnectionConfig lake;
+    /** {@code sync_logs:} of that source; {@code null} for none. */
+    dev.ebb.core.config.SyncLogConfig syncLogs;
+    /** The folder the project lives in. */
+    final Path dir;
 
     EngineFixture(Path dir) throws StateException {
+        this.dir = dir;
         this.stateFile = dir.resolve("state.duckdb");
         this.state = DuckDbStateStore.open(stateFile, Access.READ_WRITE);
     }
@@ -81,6 +88,10 @@ final class EngineFixture implements AutoCloseable {
                 Schedule.MANUAL, loc, guard);
         ModelConfig model = new ModelConfig("people", "select * from people", "lake", List.of(),
                 new Location(Path.of("models/people.sql"), 0));
+        if (syncLogs != null) {
+            return new ProjectConfig(dir, "test", StateConfig.embeddedDefault(), Map.of("lake", lake), Map.of(),
+                    Map.of("people", model), new TreeMap<>(Map.of("people", sync)), null, Map.of("lake", syncLogs));
+        }
         return new ProjectConfig(Path.of("."), "test", StateConfig.embeddedDefault(), Map.of(), Map.of(),
                 Map.of("people", model), new TreeMap<>(Map.of("people", sync)));
     }
@@ -101,8 +112,9 @@ final class EngineFixture implements AutoCloseable {
                 return destination;
             }
         };
-        return new SyncEngine(project(), state, connectors, new RateBudgets(clock), policy, waiter(), clock,
-                RandomGenerator.of("L64X128MixRandom"));
+        ProjectConfig project = project();
+        return new SyncEngine(project, state, connectors, new RateBudgets(clock), policy, waiter(), clock,
+                RandomGenerator.of("L64X128MixRandom"), dev.ebb.core.synclog.SyncLogs.of(project, Map.of(), clock));
     }
 
     RunReportView run() throws Exception {

@@ -152,8 +152,15 @@ public final class SyncEngine {
      * approval and the run that delivered it are recorded in the run log.
      */
     public RunReport approve(long heldRunId, Progress progress) throws SyncException, InterruptedException {
+        return approve(heldRunId, progress, Cancellation.NEVER);
+    }
+
+    /** Like {@link #approve(long, Progress)}, the delivery cancellable between batches. */
+    public RunReport approve(long heldRunId, Progress progress, Cancellation cancellation)
+            throws SyncException, InterruptedException {
         RunRecord held = heldRun(heldRunId);
-        return execute(binder.sync(held.sync()), progress, held.runId(), RunKind.CHANGES, RunOptions.DEFAULT);
+        return execute(binder.sync(held.sync()), progress, held.runId(), RunKind.CHANGES,
+                new RunOptions(cancellation, java.util.Set.of()));
     }
 
     /** Drops the plan a run held for approval: nothing is delivered, and the decision is recorded. */

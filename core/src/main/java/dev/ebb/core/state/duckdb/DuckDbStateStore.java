@@ -348,6 +348,12 @@ public final class DuckDbStateStore implements StateStore {
         return runLog.outcomesOfRun(runId, outcome, limit);
     }
 
+    @Override
+    public dev.ebb.core.state.OutcomePage outcomePage(long runId, Outcome outcome, String keyPart, int offset,
+                                                      int limit) throws StateException {
+        return runLog.outcomePage(runId, outcome, keyPart, offset, limit);
+    }
+
     // ---- conflicts --------------------------------------------------------------------------------------------
 
     @Override

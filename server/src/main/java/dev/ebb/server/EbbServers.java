@@ -49,9 +49,10 @@ public final class EbbServers {
         ConnectorCatalog catalog = ConnectorCatalog.fromServiceLoader();
         StateStore state = openState(project);
         try {
+            RateBudgets budgets = new RateBudgets(clock);
             SyncEngine engine = new SyncEngine(project, state, new CatalogConnectors(project, catalog, env, clock),
-                    new RateBudgets(clock), RetryPolicy.DEFAULT, Waiter.SYSTEM, clock, RandomGenerator.getDefault());
-            return create(project, state, engine, Redaction.of(project, catalog, env), options, clock,
+                    budgets, RetryPolicy.DEFAULT, Waiter.SYSTEM, clock, RandomGenerator.getDefault());
+            return create(project, state, engine, budgets, env, Redaction.of(project, catalog, env), options, clock,
                     QuartzSchedulers.inMemory("ebb-" + project.name(), 2));
         } catch (RuntimeException e) {
             state.close();
@@ -60,12 +61,13 @@ public final class EbbServers {
     }
 
     /** Builds the server over an engine and store made elsewhere (tests, another store). */
-    public static EbbServer create(ProjectConfig project, StateStore state, SyncEngine engine, Redaction redaction,
-                                   ServerOptions options, Clock clock, QuartzSchedulers schedulers) {
+    public static EbbServer create(ProjectConfig project, StateStore state, SyncEngine engine, RateBudgets budgets,
+                                   Map<String, String> env, Redaction redaction, ServerOptions options, Clock clock,
+                                   QuartzSchedulers schedulers) {
         RunQueue queue = new RunQueue(ticket -> run(engine, ticket), options.queue(), options.concurrency(), clock);
         SyncScheduler scheduler = new QuartzSyncScheduler(project, queue, schedulers);
         ServerContext context = new ServerContext(project, engine, state, queue, scheduler,
-                new StoredTokens(state, clock), redaction, Json.mapper(), clock);
+                new StoredTokens(state, clock), redaction, Json.mapper(), clock, budgets, Map.copyOf(env));
         return new EbbServer(context);
     }
 

@@ -56,14 +56,20 @@ public final class SyncEngine {
     private final SyncBinder binder;
     private final Waiter waiter;
     private final Clock clock;
+    private final Callers callers;
 
     public SyncEngine(ProjectConfig project, StateStore state, Connectors connectors, RateBudgets budgets,
                       RetryPolicy retryPolicy, Waiter waiter, Clock clock, RandomGenerator random) {
         this.state = state;
         this.waiter = waiter;
         this.clock = clock;
-        this.binder = new SyncBinder(project, connectors,
-                new Callers(budgets, retryPolicy, waiter, random, clock, new StateLedger(state)));
+        this.callers = new Callers(budgets, retryPolicy, waiter, random, clock, new StateLedger(state));
+        this.binder = new SyncBinder(project, connectors, callers);
+    }
+
+    /** The daily-quota gate of every destination account this engine has called, by account id (for metrics). */
+    public Map<String, dev.ebb.core.delivery.QuotaGate> quotas() {
+        return callers.quotasByAccount();
     }
 
     /** A dry run: reads the model and the destination's schema, writes nothing anywhere. */

@@ -4,7 +4,8 @@ import dev.ebb.core.plan.SyncException;
 import dev.ebb.core.run.RunDocuments;
 import dev.ebb.core.state.Outcome;
 import dev.ebb.core.state.RunRecord;
-import dev.ebb.core.state.RunRow;
+import dev.ebb.core.state.OutcomePage;
+import dev.ebb.core.state.RunOutcome;
 import dev.ebb.core.state.RunStatus;
 import dev.ebb.core.state.StateException;
 import dev.ebb.server.ApiException;
@@ -96,19 +97,17 @@ final class RunResources {
         String key = ctx.queryParam("key");
         int offset = Api.intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
         int limit = Api.intParam(ctx, "limit", Api.DEFAULT_PAGE, 1, Api.MAX_PAGE);
-        List<RunRow> rows;
+        OutcomePage found;
         try {
-            // One more than asked, to say whether there is a next page.
-            rows = api.context().state().runRows(run.runId(), status, key == null || key.isBlank() ? null : key,
-                    offset, limit + 1);
+            found = api.context().state().outcomePage(run.runId(), status, key, offset, limit);
         } catch (StateException e) {
             throw Api.failure(e);
         }
         List<Map<String, Object>> page = new ArrayList<>();
-        for (RunRow row : rows.subList(0, Math.min(limit, rows.size()))) {
+        for (RunOutcome row : found.rows()) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("key", row.key());
-            doc.put("change", row.change().name().toLowerCase(Locale.ROOT));
+            doc.put("change", row.change());
             doc.put("operation", row.operation());
             doc.put("outcome", row.outcome().name().toLowerCase(Locale.ROOT));
             doc.put("reason", row.reason());
@@ -119,7 +118,8 @@ final class RunResources {
         doc.put("run_id", run.runId());
         doc.put("offset", offset);
         doc.put("limit", limit);
-        doc.put("next_offset", rows.size() > limit ? offset + limit : null);
+        doc.put("total", found.total());
+        doc.put("next_offset", offset + page.size() < found.total() ? offset + page.size() : null);
         doc.put("rows", page);
         ctx.json(doc);
     }
@@ -202,7 +202,7 @@ final class RunResources {
     private void keys(long runId, Outcome outcome, Set<String> into) throws StateException {
         int page = Api.MAX_PAGE;
         for (int offset = 0; into.size() < MAX_RETRIED; offset += page) {
-            List<RunRow> rows = api.context().state().runRows(runId, outcome, null, offset, page);
+            List<RunOutcome> rows = api.context().state().outcomePage(runId, outcome, null, offset, page).rows();
             rows.forEach(r -> into.add(r.key()));
             if (rows.size() < page) return;
         }

@@ -122,7 +122,7 @@ final class ServeCommand extends BaseCommand {
         StateStore open() throws Session.Failure {
             ProjectConfig project = Session.load(options.project);
             try {
-                return EbbServers.openState(project);
+                return EbbServers.openState(project, env);
             } catch (StateException e) {
                 throw new Session.Failure(ExitCode.UNAVAILABLE, e.getMessage() + (e.kind() == StateException.Kind.IN_USE
                         ? " (the embedded store is held by 'ebb serve' while it runs: stop it, manage tokens, start"

@@ -179,7 +179,7 @@ class ServeApiTest {
             assertThat(serve.server.stop(SOON)).isTrue();
 
             assertThat(runs.accepting()).isFalse();
-            var store = EbbServers.openState(serve.server.context().project());
+            var store = EbbServers.openState(serve.server.context().project(), java.util.Map.of());
             try (store) {
                 var run = store.run(runId).orElseThrow();
                 assertThat(run.status().label()).isEqualTo("cancelled");

@@ -9,6 +9,7 @@ import dev.ebb.server.EbbServer;
 import dev.ebb.server.EbbServers;
 import dev.ebb.server.ServerOptions;
 import dev.ebb.server.auth.StoredTokens;
+import dev.ebb.server.ops.LogFormat;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,11 +43,16 @@ final class ServeCommand extends BaseCommand {
             + "going to finish their batches in flight (default 5m).")
     String shutdownWait;
 
+    @Option(names = "--log-format", defaultValue = "text", description = "The log on stderr: text (a line per "
+            + "event) or json (one JSON object per line).")
+    String logFormat;
+
     @Override
     int execute() throws Session.Failure, InterruptedException {
         ProjectConfig project = Session.load(options.project);
         ServerOptions serverOptions;
         try {
+            LogFormat.of(logFormat).apply();
             serverOptions = new ServerOptions(port, queue, concurrency, duration(shutdownWait, "--shutdown-wait"));
         } catch (IllegalArgumentException e) {
             throw new Session.Failure(ExitCode.INVALID, e.getMessage(), e);
@@ -120,6 +126,7 @@ final class ServeCommand extends BaseCommand {
     /** What the token commands share: the project's state store, opened for writing. */
     abstract static class TokenBase extends BaseCommand {
         StateStore open() throws Session.Failure {
+            LogFormat.TEXT.apply(); // the store's libraries log through SLF4J: to stderr, never into the output
             ProjectConfig project = Session.load(options.project);
             try {
                 return EbbServers.openState(project, env);

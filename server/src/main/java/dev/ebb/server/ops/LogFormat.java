@@ -52,5 +52,7 @@ public enum LogFormat {
         root.setLevel(Level.INFO);
         root.addAppender(console);
         context.getLogger("org.eclipse.jetty").setLevel(Level.WARN);
+        // Quartz says at INFO how it was configured, every start: nothing an operator acts on.
+        context.getLogger("org.quartz").setLevel(Level.WARN);
     }
 }

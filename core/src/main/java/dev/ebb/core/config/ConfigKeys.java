@@ -12,7 +12,10 @@ import java.util.Map;
  * ({@code ebb-project.schema.json}) must agree with, which {@code ProjectSchemaTest} proves. Immutable.
  */
 final class ConfigKeys {
-    static final List<String> PROJECT = List.of("name", "state", "default_source", "sources", "destinations", "dbt");
+    static final List<String> PROJECT = List.of("name", "state", "default_source", "sources", "destinations", "dbt",
+            "alerts");
+    /** {@code alerts:} of ebb.yaml (ebb serve). */
+    static final List<String> ALERTS = List.of("webhook", "slack", "max_rejected");
     static final List<String> STATE = List.of("store", "path", "url", "user", "password", "schema");
     /** A {@code sources:} or {@code destinations:} entry's own keys; the connector's options come on top. */
     static final List<String> CONNECTION = List.of("type", "limits", "state", "sync_logs");
@@ -32,7 +35,7 @@ final class ConfigKeys {
     static final List<String> LIMITS = List.of("share", "max_concurrency", "daily_quota");
     static final List<String> MATCH = List.of("column", "field");
     static final List<String> FIELD = List.of("column", "value", "field", "policy", "nulls");
-    static final List<String> SCHEDULE = List.of("every", "cron");
+    static final List<String> SCHEDULE = List.of("every", "cron", "timezone", "after");
 
     /** Which {@code $defs} entry of the schema describes each mapping above. */
     static final Map<String, List<String>> BY_SCHEMA_DEFINITION = Map.ofEntries(
@@ -49,7 +52,8 @@ final class ConfigKeys {
             Map.entry("sourceState", SOURCE_STATE),
             Map.entry("modelRef", MODEL_REF),
             Map.entry("dbt", DBT),
-            Map.entry("syncLogs", SYNC_LOGS));
+            Map.entry("syncLogs", SYNC_LOGS),
+            Map.entry("alerts", ALERTS));
 
     static final List<String> STORES = spellings(StateConfig.Store.class);
     /** A store that is not Ebb's own but a source's ({@code sources.NAME.state:}); it gets its own message. */

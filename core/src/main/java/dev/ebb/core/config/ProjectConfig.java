@@ -16,19 +16,21 @@ import java.util.Optional;
  * @param syncs        by name, sorted
  * @param dbt          {@code dbt:} of {@code ebb.yaml}, or {@code null}
  * @param syncLogs     {@code sync_logs:} of the sources that write them, by source name
+ * @param alerts       where {@code ebb serve} sends alerts; {@link AlertsConfig#NONE} without {@code alerts:}
  */
 public record ProjectConfig(Path root, String name, StateConfig state, Map<String, ConnectionConfig> sources,
                             Map<String, ConnectionConfig> destinations, Map<String, ModelConfig> models,
-                            Map<String, SyncConfig> syncs, DbtConfig dbt, Map<String, SyncLogConfig> syncLogs) {
+                            Map<String, SyncConfig> syncs, DbtConfig dbt, Map<String, SyncLogConfig> syncLogs,
+                            AlertsConfig alerts) {
     public ProjectConfig {
         syncLogs = Map.copyOf(syncLogs);
     }
 
-    /** A project without dbt and sync logs. */
+    /** A project without dbt, sync logs and {@code alerts:}. */
     public ProjectConfig(Path root, String name, StateConfig state, Map<String, ConnectionConfig> sources,
                          Map<String, ConnectionConfig> destinations, Map<String, ModelConfig> models,
                          Map<String, SyncConfig> syncs) {
-        this(root, name, state, sources, destinations, models, syncs, null, Map.of());
+        this(root, name, state, sources, destinations, models, syncs, null, Map.of(), AlertsConfig.NONE);
     }
 
     /** The sync logs the sync's model writes, through its source; empty when that source keeps none. */

@@ -27,10 +27,10 @@ final class ProjectFileReader {
     record ProjectSection(boolean sourcesKnown, boolean destinationsKnown, String name, StateConfig state,
                           String defaultSource, Map<String, ConnectionConfig> sources,
                           Map<String, ConnectionConfig> destinations, DbtConfig dbt,
-                          Map<String, SyncLogConfig> syncLogs) {
+                          Map<String, SyncLogConfig> syncLogs, AlertsConfig alerts) {
         static ProjectSection unreadable() {
             return new ProjectSection(false, false, null, StateConfig.embeddedDefault(), null, Map.of(), Map.of(),
-                    null, Map.of());
+                    null, Map.of(), AlertsConfig.NONE);
         }
     }
 
@@ -99,8 +99,9 @@ final class ProjectFileReader {
         IntegrationsReader integrations = new IntegrationsReader(reader);
         DbtConfig dbt = project.entry("dbt").flatMap(integrations::dbt).orElse(null);
         Map<String, SyncLogConfig> syncLogs = integrations.syncLogs(project.entry("sources"), sources);
+        AlertsConfig alerts = project.entry("alerts").map(this::alerts).orElse(AlertsConfig.NONE);
         return new ProjectSection(known(project, Kind.SOURCE), known(project, Kind.DESTINATION), name, state,
-                defaultSource, sources, destinations, dbt, syncLogs);
+                defaultSource, sources, destinations, dbt, syncLogs, alerts);
     }
 
     /** Whether the section was read: present and a mapping, or absent without a misspelt key that meant it. */
@@ -114,6 +115,33 @@ final class ProjectFileReader {
                 .filter(entry -> !ConfigKeys.PROJECT.contains(entry.key()))
                 .noneMatch(entry -> Suggestions.nearest(entry.key(), ConfigKeys.PROJECT).orElse("")
                         .equals(kind.section));
+    }
+
+    /** {@code alerts: { slack: "${env:SLACK_WEBHOOK_URL}", max_rejected: 100 }}; URLs may be secret references. */
+    private AlertsConfig alerts(YamlNode.Entry entry) {
+        String example = "alerts: { slack: \"${env:SLACK_WEBHOOK_URL}\", max_rejected: 100 }";
+        Optional<YamlNode.Mapping> alerts = reader.mapping(entry.value(), "'alerts'", example);
+        if (alerts.isEmpty()) return AlertsConfig.NONE;
+        reader.allowOnly(alerts.get(), ConfigKeys.ALERTS, "in alerts:");
+        String webhook = alerts.get().entry("webhook").flatMap(this::alertUrl).orElse(null);
+        String slack = alerts.get().entry("slack").flatMap(this::alertUrl).orElse(null);
+        long maxRejected = alerts.get().entry("max_rejected").flatMap(e -> reader.count(e, 0, example)).orElse(0L);
+        if (webhook == null && slack == null) {
+            reader.error(entry.value().line(), "alerts: needs a 'webhook' or a 'slack' URL to send to, e.g. "
+                    + example);
+        }
+        return new AlertsConfig(webhook, slack, maxRejected, new Location(FILE, entry.value().line()));
+    }
+
+    /** An http(s) URL, or a secret reference that resolves to one when an alert is sent. */
+    private Optional<String> alertUrl(YamlNode.Entry entry) {
+        Optional<String> url = reader.string(entry);
+        if (url.isPresent() && !Secrets.hasReference(url.get()) && !url.get().matches("(?i)https?://\\S+")) {
+            reader.error(entry.value().line(), "'" + entry.key() + "' must be an http:// or https:// URL, or a "
+                    + "reference such as \"${env:ALERT_URL}\"; it is '" + url.get() + "'");
+            return Optional.empty();
+        }
+        return url;
     }
 
     private StateConfig state(YamlNode.Entry entry) {

@@ -59,6 +59,7 @@ public final class SyncEngine {
     private final Waiter waiter;
     private final Clock clock;
     private final SyncLogs syncLogs;
+    private final Callers callers;
 
     /** An engine that writes no sync logs. */
     public SyncEngine(ProjectConfig project, StateStore state, Connectors connectors, RateBudgets budgets,
@@ -74,8 +75,13 @@ public final class SyncEngine {
         this.state = state;
         this.waiter = waiter;
         this.clock = clock;
-        this.binder = new SyncBinder(project, connectors,
-                new Callers(budgets, retryPolicy, waiter, random, clock, new StateLedger(state)));
+        this.callers = new Callers(budgets, retryPolicy, waiter, random, clock, new StateLedger(state));
+        this.binder = new SyncBinder(project, connectors, callers);
+    }
+
+    /** The daily-quota gate of every destination account this engine has called, by account id (for metrics). */
+    public Map<String, dev.ebb.core.delivery.QuotaGate> quotas() {
+        return callers.quotasByAccount();
     }
 
     /** A dry run: reads the model and the destination's schema, writes nothing anywhere. */
@@ -143,7 +149,21 @@ public final class SyncEngine {
      * larger than one replace, and for a replace that would drop more members than the guard's max_removed.
      */
     public RunReport run(String syncName, RunKind kind, Progress progress) throws SyncException, InterruptedException {
-        return execute(binder.sync(syncName), progress, null, kind);
+        return run(syncName, kind, progress, RunOptions.DEFAULT);
+    }
+
+    /**
+     * Runs the sync as {@code kind} says, with {@code options}: a cancellation it checks between batches (a cancelled
+     * run ends {@link RunStatus#CANCELLED}, what its batches committed kept, the rest pending), and the keys a retry
+     * delivers again.
+     */
+    public RunReport run(String syncName, RunKind kind, Progress progress, RunOptions options)
+            throws SyncException, InterruptedException {
+        if (options.retry() && kind == RunKind.REPLACE) {
+            throw new SyncException(SyncException.Kind.INVALID, "a replace sends the whole model, so it cannot be"
+                    + " limited to some keys; retry without --replace");
+        }
+        return execute(binder.sync(syncName), progress, null, kind, options);
     }
 
     /**
@@ -152,8 +172,15 @@ public final class SyncEngine {
      * approval and the run that delivered it are recorded in the run log.
      */
     public RunReport approve(long heldRunId, Progress progress) throws SyncException, InterruptedException {
+        return approve(heldRunId, progress, Cancellation.NEVER);
+    }
+
+    /** Like {@link #approve(long, Progress)}, the delivery cancellable between batches. */
+    public RunReport approve(long heldRunId, Progress progress, Cancellation cancellation)
+            throws SyncException, InterruptedException {
         RunRecord held = heldRun(heldRunId);
-        return execute(binder.sync(held.sync()), progress, held.runId(), RunKind.CHANGES);
+        return execute(binder.sync(held.sync()), progress, held.runId(), RunKind.CHANGES,
+                new RunOptions(cancellation, java.util.Set.of()));
     }
 
     /** Drops the plan a run held for approval: nothing is delivered, and the decision is recorded. */
@@ -202,12 +229,13 @@ public final class SyncEngine {
      * cannot be written is a warning of the run's report, or, for a run that failed, a warning logged beside its
      * failure; never a failure of its own.
      */
-    private RunReport execute(SyncConfig sync, Progress progress, Long approving, RunKind kind)
+    private RunReport execute(SyncConfig sync, Progress progress, Long approving, RunKind kind,
+                               RunOptions options)
             throws SyncException, InterruptedException {
         try (SyncLogs.Recording log = syncLogs.start(sync)) {
             RunReport report;
             try {
-                report = execute(sync, progress, approving, kind, log);
+                report = execute(sync, progress, approving, kind, log, options);
             } catch (SyncException | InterruptedException | RuntimeException e) {
                 log.write(state).ifPresent(warning -> LOGGER.log(System.Logger.Level.WARNING, warning));
                 throw e;
@@ -221,7 +249,7 @@ public final class SyncEngine {
     }
 
     private RunReport execute(SyncConfig sync, Progress progress, Long approving, RunKind kind,
-                              SyncLogs.Recording log) throws SyncException, InterruptedException {
+                              SyncLogs.Recording log, RunOptions options) throws SyncException, InterruptedException {
         if (state.access() == Access.READ_ONLY) {
             throw new IllegalStateException("a run needs a writable state store");
         }
@@ -245,7 +273,8 @@ public final class SyncEngine {
             }
             long runId = state.startRun(sync.name(), started);
             log.started(runId);
-            RunDelivery delivery = new RunDelivery(bound, state, runId, progress, waiter, clock, log);
+            progress.started(runId);
+            RunDelivery delivery = new RunDelivery(bound, state, runId, progress, waiter, clock, log, options);
             PlanCounts counts = null;
             try {
                 long delivered = state.snapshotSize(sync.name());
@@ -261,6 +290,8 @@ public final class SyncEngine {
                                 + " anyway.");
                     }
                     delivery.replace(plan);
+                } else if (options.retry()) {
+                    delivery.deliver(plan, counts);
                 } else {
                     Optional<RunReport> held = guard(sync, plan, counts, delivered, runId, approving, delivery,
                             warnings);
@@ -278,11 +309,17 @@ public final class SyncEngine {
                 throw e;
             }
             Tally tally = delivery.tally;
-            RunStatus status = tally.quotaSpent() ? RunStatus.QUOTA_EXHAUSTED
+            RunStatus status = tally.cancelled() ? RunStatus.CANCELLED
+                    : tally.quotaSpent() ? RunStatus.QUOTA_EXHAUSTED
                     : tally.stopped() ? RunStatus.FAILED
                     : tally.rejected.get() + tally.failed.get() + delivery.invalid > 0
                     ? RunStatus.COMPLETED_WITH_ERRORS : RunStatus.SUCCEEDED;
-            if (tally.stopped()) warnings.add("the run stopped sending: " + tally.stopReason());
+            if (tally.cancelled()) {
+                warnings.add("the run was cancelled (" + tally.stopReason() + "): what its batches committed stays,"
+                        + " and the rows it did not send are planned again by the next run");
+            } else if (tally.stopped()) {
+                warnings.add("the run stopped sending: " + tally.stopReason());
+            }
             RunRecord record = delivery.finish(counts, status, tally.stopReason());
             if (approving != null) {
                 state.decide(approving, RunStatus.APPROVED, "approved: delivered by run " + runId, clock.instant());

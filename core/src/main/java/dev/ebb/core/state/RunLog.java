@@ -58,4 +58,14 @@ public interface RunLog {
 
     /** Rows of one run with one outcome; their reasons are prefixed with the key. */
     List<LoggedOutcome> outcomesOfRun(long runId, Outcome outcome, int limit) throws StateException;
+
+    /**
+     * One page of a run's per-row outcomes in key order, for the UI and the API.
+     *
+     * @param outcome   only rows with this outcome, or {@code null} for every outcome
+     * @param keyPart   only rows whose key contains this text (case-blind), or {@code null} or blank for every key
+     * @param offset    rows to skip, at least 0
+     * @param limit     rows to return, at least 1
+     */
+    OutcomePage outcomePage(long runId, Outcome outcome, String keyPart, int offset, int limit) throws StateException;
 }

@@ -272,7 +272,8 @@ class ProjectLoaderTest {
 
             assertThat(problem.location()).isEqualTo(new Location(EBB, 4));
             assertThat(problem.message()).isEqualTo("unknown key 'destinatons' in ebb.yaml; did you mean"
-                    + " 'destinations'? Allowed keys: name, state, default_source, sources, destinations, dbt");
+                    + " 'destinations'? Allowed keys: name, state, default_source, sources, destinations, dbt,"
+                    + " alerts");
         }
 
         @Test
@@ -720,7 +721,7 @@ class ProjectLoaderTest {
                     new Case("schedule: { cron: \"61 * * * *\" }", 8, "the minute '61' must be '*' or a number from"
                             + " 0 to 59"),
                     new Case("schedule: { cron: \"@hourly\" }", 8, "macros like @hourly are not supported"),
-                    new Case("schedule: { every: 1h, cron: \"0 * * * *\" }", 8, "either every: or cron:, not both"),
+                    new Case("schedule: { every: 1h, cron: \"0 * * * *\" }", 8, "one of every:, cron: or after:, not several"),
                     new Case("schedule: {}", 8, "the schedule is empty"),
                     new Case("schedule: hourly", 8, "schedule 'hourly' is not a schedule"),
                     new Case("schedule: 1h", 8, "write schedule: { every: 1h }"),

@@ -462,4 +462,45 @@ public abstract class StateStoreContractTest {
             assertThat(store.quotaUsed("org", LocalDate.parse("2026-01-02"))).isZero();
         }
     }
+
+    // ---- ebb serve: tokens, the audit log, a run's rows paged --------------------------------------------------
+
+    @Test
+    void tokensAreKeptByHashAndRevokedOnceAndTheAuditLogReadsNewestFirst() throws Exception {
+        try (StateStore store = open(Access.READ_WRITE)) {
+            store.saveToken(new ApiToken("ops", TokenRole.OPERATOR, "hash-1", T0, T0.plusSeconds(3600), null));
+            assertThat(store.tokenByHash("hash-1")).get().extracting(ApiToken::name, ApiToken::role)
+                    .containsExactly("ops", TokenRole.OPERATOR);
+            assertThat(store.tokenByHash("hash-2")).isEmpty();
+            assertThat(store.revokeToken("ops", T0.plusSeconds(60))).isTrue();
+            assertThat(store.revokeToken("ops", T0.plusSeconds(61))).isFalse();
+            assertThat(store.tokens()).singleElement().extracting(ApiToken::revokedAt)
+                    .isEqualTo(T0.plusSeconds(60));
+
+            store.audit(new AuditEntry(0, T0, "ops", "trigger", SYNC, null, "ticket 1"));
+            store.audit(new AuditEntry(0, T0.plusSeconds(1), "ops", "cancel", SYNC, 7L, null));
+            store.audit(new AuditEntry(0, T0.plusSeconds(2), "viewer", "pause", "other", null, null));
+            assertThat(store.auditEntries(null, 0, 10)).extracting(AuditEntry::action)
+                    .containsExactly("pause", "cancel", "trigger");
+            assertThat(store.auditEntries(SYNC, 0, 1)).singleElement().extracting(AuditEntry::runId).isEqualTo(7L);
+            assertThat(store.auditEntries(SYNC, 1, 10)).singleElement().extracting(AuditEntry::detail)
+                    .isEqualTo("ticket 1");
+        }
+    }
+
+    @Test
+    void aRunsRowsArePagedInKeyOrderByOutcomeAndKeyText() throws Exception {
+        try (StateStore store = open(Access.READ_WRITE)) {
+            long run = store.startRun(SYNC, T0);
+            store.commit(SYNC, run, List.of(delivered("b%1"), delivered("a1"),
+                    outcome("c1", Change.ADDED, Operation.UPSERT, Outcome.REJECTED, "fp-c1", null, null)), T0);
+            OutcomePage all = store.outcomePage(run, null, null, 0, 2);
+            assertThat(all.total()).isEqualTo(3);
+            assertThat(all.rows()).extracting(RunOutcome::key).containsExactly("a1", "b%1");
+            assertThat(store.outcomePage(run, Outcome.REJECTED, null, 0, 10).rows()).singleElement()
+                    .extracting(RunOutcome::reason).isEqualTo("refused");
+            assertThat(store.outcomePage(run, null, "%", 0, 10).rows()).extracting(RunOutcome::key)
+                    .containsExactly("b%1");
+        }
+    }
 }

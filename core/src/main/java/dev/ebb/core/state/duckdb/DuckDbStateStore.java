@@ -1,6 +1,8 @@
 package dev.ebb.core.state.duckdb;
 
 import dev.ebb.core.state.Access;
+import dev.ebb.core.state.ApiToken;
+import dev.ebb.core.state.AuditEntry;
 import dev.ebb.core.state.Conflict;
 import dev.ebb.core.state.LoggedOutcome;
 import dev.ebb.core.state.Outcome;
@@ -53,6 +55,7 @@ public final class DuckDbStateStore implements StateStore {
     private final DuckDbSnapshots snapshots;
     private final DuckDbRunLog runLog;
     private final DuckDbConflicts conflicts;
+    private final DuckDbServerLog serverLog;
     private final Set<String> running = ConcurrentHashMap.newKeySet();
 
     private DuckDbStateStore(DuckDb db, StateFileLock fileLock, Access access, boolean noWriter,
@@ -64,6 +67,7 @@ public final class DuckDbStateStore implements StateStore {
         this.snapshots = new DuckDbSnapshots(db);
         this.runLog = new DuckDbRunLog(db, noWriter);
         this.conflicts = new DuckDbConflicts(db);
+        this.serverLog = new DuckDbServerLog(db);
     }
 
     /**
@@ -365,6 +369,12 @@ public final class DuckDbStateStore implements StateStore {
         return runLog.outcomesOfRun(runId, outcome, limit);
     }
 
+    @Override
+    public dev.ebb.core.state.OutcomePage outcomePage(long runId, Outcome outcome, String keyPart, int offset,
+                                                      int limit) throws StateException {
+        return runLog.outcomePage(runId, outcome, keyPart, offset, limit);
+    }
+
     // ---- conflicts --------------------------------------------------------------------------------------------
 
     @Override
@@ -448,6 +458,38 @@ public final class DuckDbStateStore implements StateStore {
 
     private void published(boolean force) {
         if (publisher != null) publisher.publish(force);
+    }
+
+    // ---- ebb serve: API tokens and the audit log ------------------------------------------------------------------
+
+    @Override
+    public long audit(AuditEntry entry) throws StateException {
+        return serverLog.audit(entry);
+    }
+
+    @Override
+    public List<AuditEntry> auditEntries(String sync, int offset, int limit) throws StateException {
+        return serverLog.auditEntries(sync, offset, limit);
+    }
+
+    @Override
+    public void saveToken(ApiToken token) throws StateException {
+        serverLog.saveToken(token);
+    }
+
+    @Override
+    public Optional<ApiToken> tokenByHash(String hash) throws StateException {
+        return serverLog.tokenByHash(hash);
+    }
+
+    @Override
+    public List<ApiToken> tokens() throws StateException {
+        return serverLog.tokens();
+    }
+
+    @Override
+    public boolean revokeToken(String name, Instant now) throws StateException {
+        return serverLog.revokeToken(name, now);
     }
 
     @Override

@@ -2,9 +2,11 @@ package dev.ebb.core.state.postgres;
 
 import dev.ebb.core.state.LoggedOutcome;
 import dev.ebb.core.state.Outcome;
+import dev.ebb.core.state.OutcomePage;
 import dev.ebb.core.state.PlanCounts;
 import dev.ebb.core.state.RowOutcome;
 import dev.ebb.core.state.RunLog;
+import dev.ebb.core.state.RunOutcome;
 import dev.ebb.core.state.RunRecord;
 import dev.ebb.core.state.RunStatus;
 import dev.ebb.core.state.StateException;
@@ -306,5 +308,46 @@ final class PostgresRunLog implements RunLog {
                 return list;
             }
         });
+    }
+
+    @Override
+    public OutcomePage outcomePage(long runId, Outcome outcome, String keyPart, int offset, int limit)
+            throws StateException {
+        if (offset < 0 || limit < 1) throw new IllegalArgumentException("offset >= 0 and limit >= 1 are needed");
+        String part = keyPart == null ? "" : keyPart.strip();
+        String label = outcome == null ? null : outcome.name().toLowerCase(Locale.ROOT);
+        // strpos, not LIKE: a key's own % and _ are text to find, not wildcards.
+        String filter = "WHERE run_id = ? AND (?::text IS NULL OR outcome = ?)"
+                + " AND strpos(lower(coalesce(key, '')), lower(?)) > 0";
+        return db.read(c -> {
+            List<RunOutcome> rows = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT key, change, operation, outcome, reason, logged_at"
+                    + " FROM outcomes " + filter + " ORDER BY key, logged_at LIMIT ? OFFSET ?")) {
+                bind(ps, runId, label, part);
+                ps.setInt(5, limit);
+                ps.setInt(6, offset);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rows.add(new RunOutcome(rs.getString(1), rs.getString(2), rs.getString(3),
+                                Outcome.valueOf(rs.getString(4).toUpperCase(Locale.ROOT)), rs.getString(5),
+                                instant(rs, "logged_at")));
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM outcomes " + filter)) {
+                bind(ps, runId, label, part);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return new OutcomePage(rows, rs.getLong(1));
+                }
+            }
+        });
+    }
+
+    private static void bind(PreparedStatement ps, long runId, String label, String part) throws SQLException {
+        ps.setLong(1, runId);
+        ps.setString(2, label);
+        ps.setString(3, label);
+        ps.setString(4, part);
     }
 }

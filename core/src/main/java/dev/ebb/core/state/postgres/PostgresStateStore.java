@@ -1,9 +1,12 @@
 package dev.ebb.core.state.postgres;
 
 import dev.ebb.core.state.Access;
+import dev.ebb.core.state.ApiToken;
+import dev.ebb.core.state.AuditEntry;
 import dev.ebb.core.state.Conflict;
 import dev.ebb.core.state.LoggedOutcome;
 import dev.ebb.core.state.Outcome;
+import dev.ebb.core.state.OutcomePage;
 import dev.ebb.core.state.PlanCounts;
 import dev.ebb.core.state.PlanSession;
 import dev.ebb.core.state.Resolution;
@@ -44,6 +47,7 @@ public final class PostgresStateStore implements StateStore {
     private final PostgresSnapshots snapshots;
     private final PostgresRunLog runLog;
     private final PostgresConflicts conflicts;
+    private final PostgresServerLog serverLog;
     private final Set<String> running = ConcurrentHashMap.newKeySet();
 
     private PostgresStateStore(Postgres db, String schema, SyncLocks locks, Access access) {
@@ -54,6 +58,7 @@ public final class PostgresStateStore implements StateStore {
         this.snapshots = new PostgresSnapshots(db);
         this.runLog = new PostgresRunLog(db, schema, locks == null ? -1 : locks.pid);
         this.conflicts = new PostgresConflicts(db);
+        this.serverLog = new PostgresServerLog(db);
     }
 
     /**
@@ -255,6 +260,44 @@ public final class PostgresStateStore implements StateStore {
     @Override
     public List<LoggedOutcome> outcomesOfRun(long runId, Outcome outcome, int limit) throws StateException {
         return runLog.outcomesOfRun(runId, outcome, limit);
+    }
+
+    @Override
+    public OutcomePage outcomePage(long runId, Outcome outcome, String keyPart, int offset, int limit)
+            throws StateException {
+        return runLog.outcomePage(runId, outcome, keyPart, offset, limit);
+    }
+
+    // ---- ebb serve: API tokens and the audit log ------------------------------------------------------------------
+
+    @Override
+    public long audit(AuditEntry entry) throws StateException {
+        return serverLog.audit(entry);
+    }
+
+    @Override
+    public List<AuditEntry> auditEntries(String sync, int offset, int limit) throws StateException {
+        return serverLog.auditEntries(sync, offset, limit);
+    }
+
+    @Override
+    public void saveToken(ApiToken token) throws StateException {
+        serverLog.saveToken(token);
+    }
+
+    @Override
+    public Optional<ApiToken> tokenByHash(String hash) throws StateException {
+        return serverLog.tokenByHash(hash);
+    }
+
+    @Override
+    public List<ApiToken> tokens() throws StateException {
+        return serverLog.tokens();
+    }
+
+    @Override
+    public boolean revokeToken(String name, Instant now) throws StateException {
+        return serverLog.revokeToken(name, now);
     }
 
     // ---- conflicts --------------------------------------------------------------------------------------------

@@ -57,14 +57,21 @@ public final class SyncEngine {
     private final Waiter waiter;
     private final Clock clock;
     private final Callers callers;
+    private final RateBudgets budgets;
 
     public SyncEngine(ProjectConfig project, StateStore state, Connectors connectors, RateBudgets budgets,
                       RetryPolicy retryPolicy, Waiter waiter, Clock clock, RandomGenerator random) {
         this.state = state;
         this.waiter = waiter;
         this.clock = clock;
+        this.budgets = budgets;
         this.callers = new Callers(budgets, retryPolicy, waiter, random, clock, new StateLedger(state));
         this.binder = new SyncBinder(project, connectors, callers);
+    }
+
+    /** The rate budget of every destination account this engine has called, by account id (for metrics). */
+    public Map<String, dev.ebb.core.delivery.RateBudget> rateBudgets() {
+        return budgets.byAccount();
     }
 
     /** The daily-quota gate of every destination account this engine has called, by account id (for metrics). */
@@ -135,7 +142,21 @@ public final class SyncEngine {
      * larger than one replace, and for a replace that would drop more members than the guard's max_removed.
      */
     public RunReport run(String syncName, RunKind kind, Progress progress) throws SyncException, InterruptedException {
-        return execute(binder.sync(syncName), progress, null, kind);
+        return run(syncName, kind, progress, RunOptions.DEFAULT);
+    }
+
+    /**
+     * Runs the sync as {@code kind} says, with {@code options}: a cancellation it checks between batches (a cancelled
+     * run ends {@link RunStatus#CANCELLED}, what its batches committed kept, the rest pending), and the keys a retry
+     * delivers again.
+     */
+    public RunReport run(String syncName, RunKind kind, Progress progress, RunOptions options)
+            throws SyncException, InterruptedException {
+        if (options.retry() && kind == RunKind.REPLACE) {
+            throw new SyncException(SyncException.Kind.INVALID, "a replace sends the whole model, so it cannot be"
+                    + " limited to some keys; retry without --replace");
+        }
+        return execute(binder.sync(syncName), progress, null, kind, options);
     }
 
     /**
@@ -145,7 +166,7 @@ public final class SyncEngine {
      */
     public RunReport approve(long heldRunId, Progress progress) throws SyncException, InterruptedException {
         RunRecord held = heldRun(heldRunId);
-        return execute(binder.sync(held.sync()), progress, held.runId(), RunKind.CHANGES);
+        return execute(binder.sync(held.sync()), progress, held.runId(), RunKind.CHANGES, RunOptions.DEFAULT);
     }
 
     /** Drops the plan a run held for approval: nothing is delivered, and the decision is recorded. */
@@ -189,7 +210,7 @@ public final class SyncEngine {
         }
     }
 
-    private RunReport execute(SyncConfig sync, Progress progress, Long approving, RunKind kind)
+    private RunReport execute(SyncConfig sync, Progress progress, Long approving, RunKind kind, RunOptions options)
             throws SyncException, InterruptedException {
         if (state.access() == Access.READ_ONLY) {
             throw new IllegalStateException("a run needs a writable state store");
@@ -213,7 +234,8 @@ public final class SyncEngine {
                 state.saveSpec(sync.name(), bound.spec().hash(), bound.spec().text(), clock.instant());
             }
             long runId = state.startRun(sync.name(), started);
-            RunDelivery delivery = new RunDelivery(bound, state, runId, progress, waiter, clock);
+            progress.started(runId);
+            RunDelivery delivery = new RunDelivery(bound, state, runId, progress, waiter, clock, options);
             PlanCounts counts = null;
             try {
                 long delivered = state.snapshotSize(sync.name());
@@ -229,6 +251,8 @@ public final class SyncEngine {
                                 + " anyway.");
                     }
                     delivery.replace(plan);
+                } else if (options.retry()) {
+                    delivery.deliver(plan, counts);
                 } else {
                     Optional<RunReport> held = guard(sync, plan, counts, delivered, runId, approving, delivery,
                             warnings);
@@ -246,11 +270,17 @@ public final class SyncEngine {
                 throw e;
             }
             Tally tally = delivery.tally;
-            RunStatus status = tally.quotaSpent() ? RunStatus.QUOTA_EXHAUSTED
+            RunStatus status = tally.cancelled() ? RunStatus.CANCELLED
+                    : tally.quotaSpent() ? RunStatus.QUOTA_EXHAUSTED
                     : tally.stopped() ? RunStatus.FAILED
                     : tally.rejected.get() + tally.failed.get() + delivery.invalid > 0
                     ? RunStatus.COMPLETED_WITH_ERRORS : RunStatus.SUCCEEDED;
-            if (tally.stopped()) warnings.add("the run stopped sending: " + tally.stopReason());
+            if (tally.cancelled()) {
+                warnings.add("the run was cancelled (" + tally.stopReason() + "): what its batches committed stays,"
+                        + " and the rows it did not send are planned again by the next run");
+            } else if (tally.stopped()) {
+                warnings.add("the run stopped sending: " + tally.stopReason());
+            }
             RunRecord record = delivery.finish(counts, status, tally.stopReason());
             if (approving != null) {
                 state.decide(approving, RunStatus.APPROVED, "approved: delivered by run " + runId, clock.instant());

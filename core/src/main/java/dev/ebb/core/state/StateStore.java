@@ -8,7 +8,7 @@ package dev.ebb.core.state;
  * <p>Implementations are thread-safe. Within a process, {@link #lock} keeps two runs of one sync from overlapping;
  * across processes the store keeps one writer at a time.
  */
-public interface StateStore extends Snapshots, RunLog, ConflictLog, QuotaLedger, Planner, AutoCloseable {
+public interface StateStore extends Snapshots, RunLog, ConflictLog, QuotaLedger, Planner, ServerLog, AutoCloseable {
 
     /** How the store was opened. */
     Access access();

@@ -8,7 +8,8 @@ import dev.ebb.core.config.Secrets;
 import dev.ebb.core.state.RunLog;
 import dev.ebb.core.state.RunRecord;
 import dev.ebb.core.state.StateException;
-import io.javalin.config.RoutesConfig;
+import dev.ebb.server.Role;
+import dev.ebb.server.Routes;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +17,8 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,22 +73,45 @@ public final class Operations implements AutoCloseable {
                 + " check the variable or file it names");
     }
 
-    /** Adds {@code /metrics}, {@code /health} and {@code /ready}. */
-    public void routes(RoutesConfig routes) {
-        routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                .result(metrics.scrape()));
-        routes.get("/health", ctx -> ctx.contentType("application/json").result("{\"status\":\"up\"}"));
-        routes.get("/ready", ctx -> {
-            List<String> problems = readiness.problems();
-            ctx.status(problems.isEmpty() ? 200 : 503).json(problems.isEmpty() ? Map.of("status", "ready")
-                    : Map.of("status", "not_ready", "problems", problems));
-        });
+    /**
+     * Adds {@code /health} (the process is up) and {@code /ready} (the state store answers and runs are taken),
+     * without a token, and {@code /metrics}, with a read token (Prometheus sends it as a bearer token).
+     */
+    public void register(Routes routes) {
+        routes.get("/health", Role.PUBLIC, "ops", "The process is up (liveness).",
+                ctx -> ctx.json(Map.of("status", "ok")));
+        routes.get("/ready", Role.PUBLIC, "ops", "The state store answers and runs are taken (503 otherwise).",
+                ctx -> {
+                    List<String> problems = readiness.problems();
+                    ctx.status(problems.isEmpty() ? 200 : 503).json(problems.isEmpty() ? Map.of("status", "ready")
+                            : Map.of("status", "not_ready", "problems", problems));
+                });
+        routes.get("/metrics", Role.READ, "ops", "Metrics in Prometheus' text format.",
+                ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
     }
 
     /** Starts following the run log: runs over by now are remembered, not counted or alerted. */
-    public synchronized void start() throws StateException {
+    public void start() throws StateException {
+        start(() -> true);
+    }
+
+    /**
+     * Starts following the run log, until {@code serving} turns false after having been true (the server stopped:
+     * its store is closed).
+     */
+    public synchronized void start(BooleanSupplier serving) throws StateException {
         for (RunRecord run : watcher.baseline()) rules.remember(run);
-        poller.scheduleWithFixedDelay(this::poll, 1, 1, TimeUnit.SECONDS);
+        AtomicBoolean served = new AtomicBoolean();
+        poller.scheduleWithFixedDelay(() -> {
+            if (serving.getAsBoolean()) {
+                served.set(true);
+            } else if (served.get()) {
+                poll();
+                close();
+                return;
+            }
+            poll();
+        }, 1, 1, TimeUnit.SECONDS);
     }
 
     /** One look at the run log; the poller calls it every second, tests call it directly. */

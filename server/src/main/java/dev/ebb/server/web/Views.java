@@ -45,7 +45,7 @@ final class Views {
             case SUCCEEDED, APPROVED -> "ok";
             case COMPLETED_WITH_ERRORS, AWAITING_APPROVAL, QUOTA_EXHAUSTED -> "warn";
             case FAILED, ABANDONED -> "bad";
-            case RUNNING, REJECTED -> "idle";
+            case RUNNING, REJECTED, CANCELLED -> "idle";
         };
     }
 

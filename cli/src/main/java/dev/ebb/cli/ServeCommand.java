@@ -42,8 +42,17 @@ final class ServeCommand extends BaseCommand {
             + "going to finish their batches in flight (default 5m).")
     String shutdownWait;
 
+    @Option(names = "--log-format", defaultValue = "text", description = "How the log is written to stderr: text "
+            + "(default) or json (one JSON object a line, for a log collector).")
+    String logFormat;
+
     @Override
     int execute() throws Session.Failure, InterruptedException {
+        try {
+            dev.ebb.server.ops.LogFormat.of(logFormat).apply();
+        } catch (IllegalArgumentException e) {
+            throw new Session.Failure(ExitCode.INVALID, e.getMessage(), e);
+        }
         ProjectConfig project = Session.load(options.project);
         ServerOptions serverOptions;
         try {
@@ -83,6 +92,7 @@ final class ServeCommand extends BaseCommand {
         if (output.json) output.json(Map.of("project", project.name(), "url", url));
         output.line("Ebb serves project " + project.name() + " on " + url + ": the API under " + url + "/api (browse"
                 + " it at " + url + "/api/docs), " + project.syncs().size() + " syncs on their schedules.");
+        output.line("The web UI is at " + url + "/ui (sign in with a token), metrics at " + url + "/metrics.");
         out.flush();
         stopped.await();
         return ExitCode.OK;

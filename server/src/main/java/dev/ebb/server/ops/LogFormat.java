@@ -39,7 +39,11 @@ public enum LogFormat {
                 pattern.setPattern("%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %logger{20} - %msg%n");
                 yield pattern;
             }
-            case JSON -> new JsonEncoder();
+            case JSON -> {
+                JsonEncoder json = new JsonEncoder();
+                json.setWithFormattedMessage(true);
+                yield json;
+            }
         };
         encoder.setContext(context);
         encoder.start();
@@ -52,5 +56,8 @@ public enum LogFormat {
         root.setLevel(Level.INFO);
         root.addAppender(console);
         context.getLogger("org.eclipse.jetty").setLevel(Level.WARN);
+        // The server's own classes log through java.util.logging: bridged, so that they come out in this format too.
+        org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
+        org.slf4j.bridge.SLF4JBridgeHandler.install();
     }
 }

@@ -57,21 +57,14 @@ public final class SyncEngine {
     private final Waiter waiter;
     private final Clock clock;
     private final Callers callers;
-    private final RateBudgets budgets;
 
     public SyncEngine(ProjectConfig project, StateStore state, Connectors connectors, RateBudgets budgets,
                       RetryPolicy retryPolicy, Waiter waiter, Clock clock, RandomGenerator random) {
         this.state = state;
         this.waiter = waiter;
         this.clock = clock;
-        this.budgets = budgets;
         this.callers = new Callers(budgets, retryPolicy, waiter, random, clock, new StateLedger(state));
         this.binder = new SyncBinder(project, connectors, callers);
-    }
-
-    /** The rate budget of every destination account this engine has called, by account id (for metrics). */
-    public Map<String, dev.ebb.core.delivery.RateBudget> rateBudgets() {
-        return budgets.byAccount();
     }
 
     /** The daily-quota gate of every destination account this engine has called, by account id (for metrics). */
@@ -165,8 +158,15 @@ public final class SyncEngine {
      * approval and the run that delivered it are recorded in the run log.
      */
     public RunReport approve(long heldRunId, Progress progress) throws SyncException, InterruptedException {
+        return approve(heldRunId, progress, Cancellation.NEVER);
+    }
+
+    /** Like {@link #approve(long, Progress)}, the delivery cancellable between batches. */
+    public RunReport approve(long heldRunId, Progress progress, Cancellation cancellation)
+            throws SyncException, InterruptedException {
         RunRecord held = heldRun(heldRunId);
-        return execute(binder.sync(held.sync()), progress, held.runId(), RunKind.CHANGES, RunOptions.DEFAULT);
+        return execute(binder.sync(held.sync()), progress, held.runId(), RunKind.CHANGES,
+                new RunOptions(cancellation, java.util.Set.of()));
     }
 
     /** Drops the plan a run held for approval: nothing is delivered, and the decision is recorded. */

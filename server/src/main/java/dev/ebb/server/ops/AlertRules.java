@@ -46,7 +46,7 @@ final class AlertRules {
             case FAILED, ABANDONED -> found.add(Alert.Condition.FAILING);
             case AWAITING_APPROVAL -> found.add(Alert.Condition.AWAITING_APPROVAL);
             case QUOTA_EXHAUSTED -> found.add(Alert.Condition.QUOTA_SPENT);
-            case SUCCEEDED, COMPLETED_WITH_ERRORS, APPROVED, REJECTED, CANCELLED, RUNNING -> {
+            case SUCCEEDED, COMPLETED_WITH_ERRORS, APPROVED, REJECTED, RUNNING -> {
             }
         }
         if (run.rejected() > maxRejected) found.add(Alert.Condition.REJECTED_ROWS);

@@ -17,8 +17,6 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * What operators of {@code ebb serve} look at from outside: {@code /metrics}, {@code /health}, {@code /ready}, and the
  * alerts {@code alerts:} asks for. Follows the run log once a second (see {@link RunWatcher}).
  *
- * <p>Lifecycle: construct, {@link #routes}, {@link #start}, {@link #close}. Thread-safe.
+ * <p>Lifecycle: construct, {@link #register}, {@link #start}, {@link #close}. Thread-safe.
  */
 public final class Operations implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Operations.class);
@@ -91,27 +89,9 @@ public final class Operations implements AutoCloseable {
     }
 
     /** Starts following the run log: runs over by now are remembered, not counted or alerted. */
-    public void start() throws StateException {
-        start(() -> true);
-    }
-
-    /**
-     * Starts following the run log, until {@code serving} turns false after having been true (the server stopped:
-     * its store is closed).
-     */
-    public synchronized void start(BooleanSupplier serving) throws StateException {
+    public synchronized void start() throws StateException {
         for (RunRecord run : watcher.baseline()) rules.remember(run);
-        AtomicBoolean served = new AtomicBoolean();
-        poller.scheduleWithFixedDelay(() -> {
-            if (serving.getAsBoolean()) {
-                served.set(true);
-            } else if (served.get()) {
-                poll();
-                close();
-                return;
-            }
-            poll();
-        }, 1, 1, TimeUnit.SECONDS);
+        poller.scheduleWithFixedDelay(this::poll, 1, 1, TimeUnit.SECONDS);
     }
 
     /** One look at the run log; the poller calls it every second, tests call it directly. */

@@ -6,8 +6,9 @@ import dev.ebb.core.plan.PlanReport;
 import dev.ebb.core.state.Conflict;
 import dev.ebb.core.state.ConflictStatus;
 import dev.ebb.core.state.Outcome;
+import dev.ebb.core.state.OutcomePage;
+import dev.ebb.core.state.RunOutcome;
 import dev.ebb.core.state.RunRecord;
-import dev.ebb.core.state.RunRow;
 import dev.ebb.core.state.StateException;
 import java.time.Clock;
 import java.time.Instant;
@@ -89,18 +90,13 @@ final class Pages {
         Outcome outcome = outcome(status);
         String part = keyPart == null ? "" : keyPart.strip().replace(',', KEY_SEPARATOR);
         int pageNo = Math.max(1, page);
-        int offset = (pageNo - 1) * PAGE_SIZE;
-        // One row more than a page: whether there is a next page, without counting every row of a large run.
-        List<RunRow> rows = backend.runs().runRows(runId, outcome, part.isEmpty() ? null : part, offset,
-                PAGE_SIZE + 1);
-        boolean more = rows.size() > PAGE_SIZE;
-        if (more) rows = rows.subList(0, PAGE_SIZE);
+        OutcomePage rows = backend.runs().outcomePage(runId, outcome, part, (pageNo - 1) * PAGE_SIZE, PAGE_SIZE);
         Map<String, Object> scope = new LinkedHashMap<>(Views.run(run, clock.instant()));
         List<Map<String, Object>> shown = new ArrayList<>();
-        for (RunRow o : rows) {
+        for (RunOutcome o : rows.rows()) {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("key", o.key() == null ? "(no key)" : o.key().replace(KEY_SEPARATOR, ','));
-            row.put("change", o.change() == null ? "" : o.change().name().toLowerCase(Locale.ROOT));
+            row.put("change", o.change() == null ? "" : o.change());
             row.put("operation", o.operation() == null ? "not sent" : o.operation());
             row.put("outcome", o.outcome().name().toLowerCase(Locale.ROOT));
             row.put("reason", o.reason() == null ? "" : o.reason());
@@ -108,16 +104,17 @@ final class Pages {
         }
         scope.put("rows", shown);
         scope.put("hasRows", !shown.isEmpty());
-        scope.put("shown", shown.isEmpty() ? "No rows match." : "Rows " + (offset + 1) + " to "
-                + (offset + shown.size()) + (more ? ", more on the next page." : "."));
+        scope.put("total", rows.total());
         scope.put("key", keyPart == null ? "" : keyPart.strip());
         scope.put("statuses", statuses(outcome));
+        long pages = Math.max(1, (rows.total() + PAGE_SIZE - 1) / PAGE_SIZE);
         scope.put("page", pageNo);
-        String filter = "&status=" + (outcome == null ? "" : outcome.name().toLowerCase(Locale.ROOT))
+        scope.put("pages", pages);
+        String filter = "&status=" + (outcome == null ? "" : status.strip().toLowerCase(Locale.ROOT))
                 + "&key=" + java.net.URLEncoder.encode(keyPart == null ? "" : keyPart.strip(),
                 java.nio.charset.StandardCharsets.UTF_8);
         if (pageNo > 1) scope.put("previous", "?page=" + (pageNo - 1) + filter);
-        if (more) scope.put("next", "?page=" + (pageNo + 1) + filter);
+        if (pageNo < pages) scope.put("next", "?page=" + (pageNo + 1) + filter);
         return Optional.of(scope);
     }
 

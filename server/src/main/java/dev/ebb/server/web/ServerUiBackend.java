@@ -9,6 +9,8 @@ import dev.ebb.core.state.AuditEntry;
 import dev.ebb.core.state.ConflictLog;
 import dev.ebb.core.state.Resolution;
 import dev.ebb.core.state.RunLog;
+import dev.ebb.core.state.RunRecord;
+import dev.ebb.core.state.RunStatus;
 import dev.ebb.core.state.StateException;
 import dev.ebb.server.Role;
 import dev.ebb.server.ServerContext;
@@ -16,17 +18,14 @@ import dev.ebb.server.schedule.RunQueue;
 import dev.ebb.server.schedule.RunTicket;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import java.util.Set;
 
 /**
- * The UI over the server: runs go through the server's run queue (one run per sync, the queue's bound), decisions go
- * to the engine, tokens are the API's, and every action is written to the audit log as the API writes it.
+ * The web UI's backend in the server: the same tokens as the API, runs through the same queue (so the UI's trigger
+ * and approval obey the queue bound, pauses and one run per sync), and every action in the same audit log.
  * Thread-safe.
  */
 final class ServerUiBackend implements UiBackend {
-    private static final Logger LOG = Logger.getLogger(ServerUiBackend.class.getName());
-
     private final ServerContext context;
 
     ServerUiBackend(ServerContext context) {
@@ -55,8 +54,7 @@ final class ServerUiBackend implements UiBackend {
 
     @Override
     public Optional<UiUser> authenticate(String token) {
-        return context.tokens().lookup(token)
-                .map(caller -> new UiUser(caller.name(), caller.role().allows(Role.OPERATOR)));
+        return context.tokens().lookup(token).map(c -> new UiUser(c.name(), c.role().allows(Role.OPERATOR)));
     }
 
     @Override
@@ -71,54 +69,43 @@ final class ServerUiBackend implements UiBackend {
 
     @Override
     public Optional<Long> trigger(String sync, UiUser by) throws Refused {
-        try {
-            RunTicket ticket = context.runs().submit(RunTicket.Request.changes(sync, "ui:" + by.name()));
-            audit(by, "trigger", sync, null, "from the web UI");
-            return Optional.ofNullable(ticket.runId());
-        } catch (RunQueue.Refused e) {
-            throw new Refused(e.getMessage());
-        }
+        if (context.project().sync(sync).isEmpty()) throw new Refused("there is no sync named '" + sync + "'");
+        RunTicket ticket = submit(RunTicket.Request.changes(sync, "token:" + by.name()), by);
+        audit(by, "trigger", sync, null, "ticket " + ticket.id());
+        return Optional.ofNullable(ticket.runId());
     }
 
     @Override
     public void approve(long runId, UiUser by) throws Refused {
-        String sync = heldSync(runId);
-        audit(by, "approve", sync, runId, "from the web UI");
-        // Approving delivers the plan: a run of its own, so it goes on a thread of its own, not the request's.
-        Thread.ofVirtual().name("ebb-approve-" + runId).start(() -> {
-            try {
-                context.engine().approve(runId, Progress.NONE);
-            } catch (SyncException e) {
-                LOG.warning("approving run " + runId + " of " + sync + " failed: "
-                        + context.redaction().apply(e.getMessage()));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        RunRecord run = held(runId);
+        RunTicket ticket = submit(new RunTicket.Request(run.sync(), RunTicket.Action.APPROVE, runId, Set.of(),
+                "token:" + by.name()), by);
+        audit(by, "approve", run.sync(), runId, "ticket " + ticket.id());
     }
 
     @Override
     public void reject(long runId, UiUser by) throws Refused {
-        String sync = heldSync(runId);
+        RunRecord run = held(runId);
         try {
             context.engine().reject(runId);
-            audit(by, "reject", sync, runId, "from the web UI");
         } catch (SyncException e) {
             throw new Refused(e.getMessage());
         }
+        audit(by, "reject", run.sync(), runId, null);
     }
 
     @Override
     public void resolve(String sync, String key, String field, Resolution resolution, UiUser by) throws Refused {
+        operator(by);
         try {
             context.engine().resolve(sync, key, field, resolution);
-            audit(by, "resolve", sync, null, "field " + field + ": took the " + resolution.label() + " value");
         } catch (SyncException e) {
             throw new Refused(e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Refused("interrupted");
         }
+        audit(by, "resolve", sync, null, "field " + field + ": took the " + resolution.label() + " value");
     }
 
     @Override
@@ -133,20 +120,41 @@ final class ServerUiBackend implements UiBackend {
         }
     }
 
-    private String heldSync(long runId) throws Refused {
+    private RunTicket submit(RunTicket.Request request, UiUser by) throws Refused {
+        operator(by);
+        if (context.scheduler().paused(request.sync())) {
+            throw new Refused("sync " + request.sync() + " is paused; resume it first");
+        }
         try {
-            return context.state().run(runId).orElseThrow(() -> new Refused("there is no run " + runId)).sync();
-        } catch (StateException e) {
-            throw new Refused("the state store cannot be read now: " + e.getMessage());
+            return context.runs().submit(request);
+        } catch (RunQueue.Refused e) {
+            throw new Refused(e.getMessage());
         }
     }
 
-    private void audit(UiUser by, String action, String sync, Long runId, String detail) {
+    private RunRecord held(long runId) throws Refused {
+        try {
+            RunRecord run = context.state().run(runId).orElseThrow(() -> new Refused("there is no run " + runId));
+            if (run.status() != RunStatus.AWAITING_APPROVAL) {
+                throw new Refused("run " + runId + " is " + run.status() + ", not awaiting approval");
+            }
+            return run;
+        } catch (StateException e) {
+            throw new Refused(e.getMessage());
+        }
+    }
+
+    /** The UI shows actions to operators only; this holds even for a request made by hand. */
+    private static void operator(UiUser by) throws Refused {
+        if (!by.operator()) throw new Refused("token '" + by.name() + "' is read-only; this needs an operator token");
+    }
+
+    private void audit(UiUser by, String action, String sync, Long runId, String detail) throws Refused {
         try {
             context.state().audit(new AuditEntry(0, context.clock().instant(), by.name(), action, sync, runId,
                     detail));
         } catch (StateException e) {
-            LOG.log(Level.WARNING, "could not write the audit log: " + e.getMessage());
+            throw new Refused("done, but the audit log could not record it: " + e.getMessage());
         }
     }
 }

@@ -43,9 +43,9 @@ final class Views {
     static String tone(RunStatus status) {
         return switch (status) {
             case SUCCEEDED, APPROVED -> "ok";
-            case COMPLETED_WITH_ERRORS, AWAITING_APPROVAL, QUOTA_EXHAUSTED -> "warn";
+            case COMPLETED_WITH_ERRORS, AWAITING_APPROVAL, QUOTA_EXHAUSTED, CANCELLED -> "warn";
             case FAILED, ABANDONED -> "bad";
-            case RUNNING, REJECTED, CANCELLED -> "idle";
+            case RUNNING, REJECTED -> "idle";
         };
     }
 

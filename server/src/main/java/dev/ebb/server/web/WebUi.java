@@ -6,8 +6,7 @@ import dev.ebb.core.config.SyncConfig;
 import dev.ebb.core.state.Resolution;
 import dev.ebb.core.state.RunRecord;
 import dev.ebb.core.state.StateException;
-import dev.ebb.server.Role;
-import dev.ebb.server.Routes;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Cookie;
 import io.javalin.http.SameSite;
@@ -35,8 +34,6 @@ import java.util.Optional;
 public final class WebUi {
     /** Where the UI lives; the server leaves these paths to the UI's own cookie check. */
     public static final String ROOT = "/ui";
-    /** The group the UI's routes are listed under in the API document. */
-    private static final String TAG = "web";
     private static final String NOTICE = "ebb_notice";
     private static final List<String> STATIC = List.of("ebb.css", "ebb.js");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -59,38 +56,28 @@ public final class WebUi {
     }
 
     /**
-     * Adds the UI's routes. They are public to the server's bearer check: a browser sends no bearer token, so each
-     * page checks the cookie's token itself (see {@link #signedIn}), against the same tokens as the API.
+     * Adds the UI's routes. The server's bearer check leaves them alone (a browser sends no bearer token): each page
+     * checks the cookie's token itself (see {@link #signedIn}), against the same tokens as the API.
      */
-    public void register(Routes routes) {
-        routes.get(ROOT + "/login", Role.PUBLIC, TAG, "The UI's sign-in form.", ctx -> html(ctx, "login",
+    public void routes(RoutesConfig routes) {
+        routes.get(ROOT + "/login", ctx -> html(ctx, "login",
                 new LinkedHashMap<>(Map.of("next", safeNext(ctx.queryParam("next")), "error", "")), null));
-        routes.post(ROOT + "/login", Role.PUBLIC, TAG, "Signs in with a token (form field token).", this::login);
-        routes.post(ROOT + "/logout", Role.PUBLIC, TAG, "Signs out.", signedIn(this::logout, true));
-        routes.get(ROOT + "/static/{file}", Role.PUBLIC, TAG, "The UI's CSS and JavaScript.", this::staticFile);
-        routes.get(ROOT, Role.PUBLIC, TAG, "Every sync: status, last and next run, rows by outcome.",
-                signedIn((ctx, user) -> html(ctx, "overview", pages.overview(), user), false));
-        routes.get(ROOT + "/conflicts", Role.PUBLIC, TAG, "Conflicts, both values side by side.",
-                signedIn((ctx, user) -> html(ctx, "conflicts", pages.conflicts(blankToNull(ctx.queryParam("sync"))),
-                        user), false));
-        routes.post(ROOT + "/conflicts/resolve", Role.PUBLIC, TAG, "Settles a conflict.",
-                signedIn(this::resolve, true));
-        routes.get(ROOT + "/syncs/{sync}", Role.PUBLIC, TAG, "A sync's history with its charts.",
-                signedIn((ctx, user) -> html(ctx, "sync", pages.sync(sync(ctx)), user), false));
-        routes.get(ROOT + "/syncs/{sync}/latest", Role.PUBLIC, TAG, "The sync's newest run, for the page's script.",
-                signedIn(this::latest, false));
-        routes.get(ROOT + "/syncs/{sync}/plan", Role.PUBLIC, TAG, "A dry run of the sync.",
-                signedIn(this::plan, false));
-        routes.post(ROOT + "/syncs/{sync}/run", Role.PUBLIC, TAG, "Queues a run of the sync.",
-                signedIn(this::trigger, true));
-        routes.get(ROOT + "/runs/{run}", Role.PUBLIC, TAG, "A run's counts and its rows (key, status, page).",
-                signedIn(this::run, false));
-        routes.get(ROOT + "/runs/{run}/progress", Role.PUBLIC, TAG, "A run's counts now, for the page's script.",
-                signedIn(this::progress, false));
-        routes.post(ROOT + "/runs/{run}/approve", Role.PUBLIC, TAG, "Approves a held run.",
-                signedIn((ctx, user) -> decide(ctx, user, true), true));
-        routes.post(ROOT + "/runs/{run}/reject", Role.PUBLIC, TAG, "Rejects a held run.",
-                signedIn((ctx, user) -> decide(ctx, user, false), true));
+        routes.post(ROOT + "/login", this::login);
+        routes.post(ROOT + "/logout", signedIn(this::logout, true));
+        routes.get(ROOT + "/static/{file}", this::staticFile);
+        routes.get(ROOT, signedIn((ctx, user) -> html(ctx, "overview", pages.overview(), user), false));
+        routes.get(ROOT + "/conflicts", signedIn((ctx, user) -> html(ctx, "conflicts",
+                pages.conflicts(blankToNull(ctx.queryParam("sync"))), user), false));
+        routes.post(ROOT + "/conflicts/resolve", signedIn(this::resolve, true));
+        routes.get(ROOT + "/syncs/{sync}", signedIn((ctx, user) -> html(ctx, "sync", pages.sync(sync(ctx)), user),
+                false));
+        routes.get(ROOT + "/syncs/{sync}/latest", signedIn(this::latest, false));
+        routes.get(ROOT + "/syncs/{sync}/plan", signedIn(this::plan, false));
+        routes.post(ROOT + "/syncs/{sync}/run", signedIn(this::trigger, true));
+        routes.get(ROOT + "/runs/{run}", signedIn(this::run, false));
+        routes.get(ROOT + "/runs/{run}/progress", signedIn(this::progress, false));
+        routes.post(ROOT + "/runs/{run}/approve", signedIn((ctx, user) -> decide(ctx, user, true), true));
+        routes.post(ROOT + "/runs/{run}/reject", signedIn((ctx, user) -> decide(ctx, user, false), true));
     }
 
     // ---- signing in ----------------------------------------------------------------------------------------------

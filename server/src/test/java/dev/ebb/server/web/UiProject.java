@@ -85,9 +85,10 @@ final class UiProject implements AutoCloseable {
         StoredTokens tokens = new StoredTokens(state, clock);
         operator = tokens.create("ops", TokenRole.OPERATOR, Duration.ofHours(1));
         viewer = tokens.create("analyst", TokenRole.READ, Duration.ofHours(1));
+        RateBudgets budgets = new RateBudgets(clock);
         SyncEngine engine = new SyncEngine(project, state, new CatalogConnectors(project, catalog, env, clock),
-                new RateBudgets(clock), RetryPolicy.DEFAULT, Waiter.SYSTEM, clock, RandomGenerator.getDefault());
-        server = EbbServers.create(project, state, engine, Redaction.of(project, catalog, env),
+                budgets, RetryPolicy.DEFAULT, Waiter.SYSTEM, clock, RandomGenerator.getDefault());
+        server = EbbServers.create(project, state, engine, budgets, env, Redaction.of(project, catalog, env),
                 new ServerOptions(0, 10, 2, Duration.ofSeconds(10)), clock,
                 QuartzSchedulers.inMemory("ebb-ui-test-" + System.nanoTime(), 1)).start(0);
         base = "http://127.0.0.1:" + server.port();

@@ -272,7 +272,8 @@ class ProjectLoaderTest {
 
             assertThat(problem.location()).isEqualTo(new Location(EBB, 4));
             assertThat(problem.message()).isEqualTo("unknown key 'destinatons' in ebb.yaml; did you mean"
-                    + " 'destinations'? Allowed keys: name, state, default_source, sources, destinations");
+                    + " 'destinations'? Allowed keys: name, state, default_source, sources, destinations,"
+                    + " alerts");
         }
 
         @Test

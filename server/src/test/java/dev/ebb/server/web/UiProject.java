@@ -5,26 +5,17 @@ import dev.ebb.sandbox.hubspot.HubSpotSandbox;
 import dev.ebb.core.config.ConnectorCatalog;
 import dev.ebb.core.config.ProjectConfig;
 import dev.ebb.core.config.ProjectLoader;
-import dev.ebb.core.config.Redaction;
-import dev.ebb.core.delivery.RateBudgets;
-import dev.ebb.core.delivery.RetryPolicy;
-import dev.ebb.core.delivery.Waiter;
-import dev.ebb.core.plan.CatalogConnectors;
-import dev.ebb.core.run.SyncEngine;
-import dev.ebb.core.state.StateStore;
 import dev.ebb.core.state.TokenRole;
 import dev.ebb.server.EbbServer;
 import dev.ebb.server.EbbServers;
 import dev.ebb.server.ServerOptions;
 import dev.ebb.server.auth.StoredTokens;
-import dev.ebb.server.schedule.QuartzSchedulers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.random.RandomGenerator;
 
 /**
  * A small project served by the UI for tests: a CSV model of customers synced to an in-process HubSpot sandbox, and
@@ -78,19 +69,13 @@ final class UiProject implements AutoCloseable {
                 .property("contacts", HubSpotProperty.of("churn_risk_score", "number")).build();
         sandbox.start();
         Map<String, String> env = Map.of("HUBSPOT_TOKEN", HUBSPOT_TOKEN, "HUBSPOT_BASE_URL", sandbox.baseUrl());
-        ConnectorCatalog catalog = ConnectorCatalog.fromServiceLoader();
-        ProjectConfig project = ProjectLoader.load(dir, catalog);
+        ProjectConfig project = ProjectLoader.load(dir, ConnectorCatalog.fromServiceLoader());
         Clock clock = Clock.systemUTC();
-        StateStore state = EbbServers.openState(project);
-        StoredTokens tokens = new StoredTokens(state, clock);
+        server = EbbServers.create(project, env, new ServerOptions(0, 10, 2, Duration.ofSeconds(10)), clock);
+        StoredTokens tokens = new StoredTokens(server.context().state(), clock);
         operator = tokens.create("ops", TokenRole.OPERATOR, Duration.ofHours(1));
         viewer = tokens.create("analyst", TokenRole.READ, Duration.ofHours(1));
-        RateBudgets budgets = new RateBudgets(clock);
-        SyncEngine engine = new SyncEngine(project, state, new CatalogConnectors(project, catalog, env, clock),
-                budgets, RetryPolicy.DEFAULT, Waiter.SYSTEM, clock, RandomGenerator.getDefault());
-        server = EbbServers.create(project, state, engine, budgets, env, Redaction.of(project, catalog, env),
-                new ServerOptions(0, 10, 2, Duration.ofSeconds(10)), clock,
-                QuartzSchedulers.inMemory("ebb-ui-test-" + System.nanoTime(), 1)).start(0);
+        server.start(0);
         base = "http://127.0.0.1:" + server.port();
     }
 

@@ -9,6 +9,7 @@ import dev.ebb.server.EbbServer;
 import dev.ebb.server.EbbServers;
 import dev.ebb.server.ServerOptions;
 import dev.ebb.server.auth.StoredTokens;
+import dev.ebb.server.ops.LogFormat;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,20 +43,16 @@ final class ServeCommand extends BaseCommand {
             + "going to finish their batches in flight (default 5m).")
     String shutdownWait;
 
-    @Option(names = "--log-format", defaultValue = "text", description = "How the log is written to stderr: text "
-            + "(default) or json (one JSON object a line, for a log collector).")
+    @Option(names = "--log-format", defaultValue = "text", description = "The log on stderr: text (a line per "
+            + "event) or json (one JSON object per line).")
     String logFormat;
 
     @Override
     int execute() throws Session.Failure, InterruptedException {
-        try {
-            dev.ebb.server.ops.LogFormat.of(logFormat).apply();
-        } catch (IllegalArgumentException e) {
-            throw new Session.Failure(ExitCode.INVALID, e.getMessage(), e);
-        }
         ProjectConfig project = Session.load(options.project);
         ServerOptions serverOptions;
         try {
+            LogFormat.of(logFormat).apply();
             serverOptions = new ServerOptions(port, queue, concurrency, duration(shutdownWait, "--shutdown-wait"));
         } catch (IllegalArgumentException e) {
             throw new Session.Failure(ExitCode.INVALID, e.getMessage(), e);
@@ -91,8 +88,8 @@ final class ServeCommand extends BaseCommand {
         String url = "http://localhost:" + server.port();
         if (output.json) output.json(Map.of("project", project.name(), "url", url));
         output.line("Ebb serves project " + project.name() + " on " + url + ": the API under " + url + "/api (browse"
-                + " it at " + url + "/api/docs), " + project.syncs().size() + " syncs on their schedules.");
-        output.line("The web UI is at " + url + "/ui (sign in with a token), metrics at " + url + "/metrics.");
+                + " it at " + url + "/api/docs), the web UI at " + url + "/ui, metrics at " + url + "/metrics, "
+                + project.syncs().size() + " syncs on their schedules.");
         out.flush();
         stopped.await();
         return ExitCode.OK;
@@ -130,9 +127,10 @@ final class ServeCommand extends BaseCommand {
     /** What the token commands share: the project's state store, opened for writing. */
     abstract static class TokenBase extends BaseCommand {
         StateStore open() throws Session.Failure {
+            LogFormat.TEXT.apply(); // the store's libraries log through SLF4J: to stderr, never into the output
             ProjectConfig project = Session.load(options.project);
             try {
-                return EbbServers.openState(project);
+                return EbbServers.openState(project, env);
             } catch (StateException e) {
                 throw new Session.Failure(ExitCode.UNAVAILABLE, e.getMessage() + (e.kind() == StateException.Kind.IN_USE
                         ? " (the embedded store is held by 'ebb serve' while it runs: stop it, manage tokens, start"

@@ -6,8 +6,8 @@ import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
 import java.time.Duration;
 import java.util.Map;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code ebb serve}: the HTTP server over a {@link ServerContext}. Every route comes from a {@link RouteGroup} (see
@@ -18,7 +18,7 @@ import java.util.logging.Logger;
  * flight finish and commit, then stops serving. Thread-safe.
  */
 public final class EbbServer implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(EbbServer.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(EbbServer.class);
     /** The attribute that holds the request's {@link Tokens.Caller}, for handlers that audit what they did. */
     public static final String CALLER = "ebb.caller";
 
@@ -40,7 +40,7 @@ public final class EbbServer implements AutoCloseable {
             config.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 // A bug: the message was never checked for what it may show, so only its type is said (and logged).
-                LOG.log(Level.WARNING, "internal error on " + ctx.method() + " " + ctx.path() + ": "
+                LOG.warn("internal error on " + ctx.method() + " " + ctx.path() + ": "
                         + e.getClass().getName());
                 error(ctx, 500, "internal error: " + e.getClass().getSimpleName() + "; this is a bug in Ebb");
             });

@@ -1,8 +1,11 @@
 package dev.ebb.server;
 
+import dev.ebb.core.config.ConfigException;
 import dev.ebb.core.config.ConnectorCatalog;
+import dev.ebb.core.config.PostgresState;
 import dev.ebb.core.config.ProjectConfig;
 import dev.ebb.core.config.Redaction;
+import dev.ebb.core.config.StateConfig;
 import dev.ebb.core.delivery.RateBudgets;
 import dev.ebb.core.delivery.RetryPolicy;
 import dev.ebb.core.delivery.Waiter;
@@ -16,6 +19,7 @@ import dev.ebb.core.state.Access;
 import dev.ebb.core.state.StateException;
 import dev.ebb.core.state.StateStore;
 import dev.ebb.core.state.duckdb.DuckDbStateStore;
+import dev.ebb.core.state.postgres.PostgresStateStore;
 import dev.ebb.server.auth.StoredTokens;
 import dev.ebb.server.schedule.QuartzSchedulers;
 import dev.ebb.server.schedule.QuartzSyncScheduler;
@@ -47,7 +51,7 @@ public final class EbbServers {
     public static EbbServer create(ProjectConfig project, Map<String, String> env, ServerOptions options, Clock clock)
             throws StateException {
         ConnectorCatalog catalog = ConnectorCatalog.fromServiceLoader();
-        StateStore state = openState(project);
+        StateStore state = openState(project, env);
         try {
             RateBudgets budgets = new RateBudgets(clock);
             SyncEngine engine = new SyncEngine(project, state, new CatalogConnectors(project, catalog, env, clock),
@@ -82,8 +86,23 @@ public final class EbbServers {
         };
     }
 
-    /** The project's state store, opened for writing. The seam where another store kind is chosen. */
-    public static StateStore openState(ProjectConfig project) throws StateException {
-        return DuckDbStateStore.open(project.root().resolve(project.state().path()), Access.READ_WRITE);
+    /**
+     * The project's state store, opened for writing: the embedded DuckDB file, or the PostgreSQL schema {@code state:}
+     * names (its secret references resolved from {@code env}).
+     */
+    public static StateStore openState(ProjectConfig project, Map<String, String> env) throws StateException {
+        StateConfig state = project.state();
+        return switch (state.store()) {
+            case EMBEDDED -> DuckDbStateStore.open(project.root().resolve(state.path()), Access.READ_WRITE);
+            case POSTGRES -> {
+                PostgresState pg;
+                try {
+                    pg = state.postgres().resolve(project.root(), env);
+                } catch (ConfigException e) {
+                    throw new StateException("the state store's settings cannot be resolved: " + e.getMessage(), e);
+                }
+                yield PostgresStateStore.open(pg.url(), pg.user(), pg.password(), pg.schema(), Access.READ_WRITE);
+            }
+        };
     }
 }

@@ -170,6 +170,22 @@ class ServeApiTest {
     }
 
     @Test
+    void aSyncScheduledAfterAnotherRunsWhenThatOneSucceeds() throws Exception {
+        try (ServeFixture serve = new ServeFixture(root, 3, "schedule: manual", "schedule: { after: churn }",
+                new ServerOptions(0, 5, 2, SOON), java.time.Clock.systemUTC())) {
+            assertThat(serve.get("/api/syncs/churn_copy", serve.readToken).json().get("schedule").get("after")
+                    .asText()).isEqualTo("churn");
+            assertThat(serve.post("/api/syncs/churn/trigger", serve.operatorToken).status()).isEqualTo(202);
+
+            JsonNode copy = serve.await("/api/syncs/churn_copy", s -> s.get("last_run").isObject()
+                    && s.get("last_run").get("status").asText().equals("succeeded"), SOON).json();
+            assertThat(copy.get("last_run").get("delivered").asLong()).isEqualTo(3);
+            JsonNode tickets = serve.get("/api/queue", serve.readToken).json().get("tickets");
+            assertThat(tickets.findValuesAsText("trigger")).contains("after:churn", "token:ops");
+        }
+    }
+
+    @Test
     void aShutdownLetsTheBatchesInFlightCommitAndStopsTakingRuns() throws Exception {
         ServeFixture serve = new ServeFixture(root, 1000, "schedule: manual");
         try {
@@ -179,7 +195,7 @@ class ServeApiTest {
             assertThat(serve.server.stop(SOON)).isTrue();
 
             assertThat(runs.accepting()).isFalse();
-            var store = EbbServers.openState(serve.server.context().project());
+            var store = EbbServers.openState(serve.server.context().project(), java.util.Map.of());
             try (store) {
                 var run = store.run(runId).orElseThrow();
                 assertThat(run.status().label()).isEqualTo("cancelled");

@@ -42,10 +42,16 @@ final class ServeFixture implements AutoCloseable {
      * @param options  the server's queue and concurrency
      */
     ServeFixture(Path root, int rows, String schedule, ServerOptions options, Clock clock) throws Exception {
+        this(root, rows, schedule, "schedule: manual", options, clock);
+    }
+
+    /** With {@code copySchedule} as the schedule: line of the second sync, churn_copy. */
+    ServeFixture(Path root, int rows, String schedule, String copySchedule, ServerOptions options, Clock clock)
+            throws Exception {
         sandbox = HubSpotSandbox.builder().tokens(SECRET)
                 .property("contacts", HubSpotProperty.of("churn_risk_score", "number")).build();
         sandbox.start();
-        write(root, rows, schedule);
+        write(root, rows, schedule, copySchedule);
         var project = ProjectLoader.load(root, ConnectorCatalog.fromServiceLoader());
         server = EbbServers.create(project, Map.of("HUBSPOT_TOKEN", SECRET), options, clock);
         StoredTokens tokens = new StoredTokens(server.context().state(), clock);
@@ -58,7 +64,7 @@ final class ServeFixture implements AutoCloseable {
         this(root, rows, schedule, new ServerOptions(0, 5, 2, Duration.ofSeconds(30)), Clock.systemUTC());
     }
 
-    private void write(Path root, int rows, String schedule) throws IOException {
+    private void write(Path root, int rows, String schedule, String copySchedule) throws IOException {
         Files.createDirectories(root.resolve("models"));
         Files.createDirectories(root.resolve("syncs"));
         Files.writeString(root.resolve("ebb.yaml"), """
@@ -86,7 +92,7 @@ final class ServeFixture implements AutoCloseable {
                     match: { column: customer_email, field: email }
                     fields:
                       - { column: churn_risk_score, field: churn_risk_score }
-                    """ + (sync.equals("churn") ? schedule : "schedule: manual") + "\n");
+                    """ + (sync.equals("churn") ? schedule : copySchedule) + "\n");
         }
     }
 

@@ -16,7 +16,7 @@ final class ConfigKeys {
             "alerts");
     /** {@code alerts:} of ebb.yaml (ebb serve). */
     static final List<String> ALERTS = List.of("webhook", "slack", "max_rejected");
-    static final List<String> STATE = List.of("store", "path");
+    static final List<String> STATE = List.of("store", "path", "url", "user", "password", "schema");
     /** A {@code sources:} or {@code destinations:} entry's own keys; the connector's options come on top. */
     static final List<String> CONNECTION = List.of("type", "limits");
     static final List<String> MODEL = List.of("source", "key", "description");
@@ -43,9 +43,9 @@ final class ConfigKeys {
             Map.entry("limits", LIMITS),
             Map.entry("alerts", ALERTS));
 
-    static final List<String> STORES = List.of("embedded");
-    /** Stores the design names that this version does not ship; they get their own message. */
-    static final List<String> PLANNED_STORES = List.of("postgres", "warehouse");
+    static final List<String> STORES = spellings(StateConfig.Store.class);
+    /** A store that is not Ebb's own but a source's ({@code sources.NAME.state:}); it gets its own message. */
+    static final List<String> PLANNED_STORES = List.of("warehouse");
     static final String MANUAL = "manual";
 
     static final List<String> MODES = spellings(Mode.class);

@@ -272,8 +272,7 @@ class ProjectLoaderTest {
 
             assertThat(problem.location()).isEqualTo(new Location(EBB, 4));
             assertThat(problem.message()).isEqualTo("unknown key 'destinatons' in ebb.yaml; did you mean"
-                    + " 'destinations'? Allowed keys: name, state, default_source, sources, destinations,"
-                    + " alerts");
+                    + " 'destinations'? Allowed keys: name, state, default_source, sources, destinations, alerts");
         }
 
         @Test
@@ -287,13 +286,14 @@ class ProjectLoaderTest {
         }
 
         @Test
-        void onlyTheEmbeddedStateStoreIsAvailable() {
+        void theWarehouseStoreIsNamedWhereItBelongs() {
             ConfigProblem problem = TestingProject.valid(root)
-                    .file("ebb.yaml", TestingProject.EBB_YAML + "state:\n  store: postgres\n").problem();
+                    .file("ebb.yaml", TestingProject.EBB_YAML + "state:\n  store: warehouse\n").problem();
 
             assertThat(problem.location()).isEqualTo(new Location(EBB, 7));
-            assertThat(problem.message()).contains("postgres and warehouse stores are not available in this version")
-                    .contains("use store: embedded");
+            assertThat(problem.message()).contains("the warehouse store is set per source")
+                    .contains("sources.NAME.state: { store: warehouse, schema: ebb_state }")
+                    .contains("use store: embedded or store: postgres");
         }
 
         @Test
@@ -303,7 +303,7 @@ class ProjectLoaderTest {
 
             assertThat(problem.location()).isEqualTo(new Location(EBB, 6));
             assertThat(problem.message()).isEqualTo("'store' cannot be 'embeded'; did you mean 'embedded'?"
-                    + " Allowed values: embedded");
+                    + " Allowed values: embedded, postgres");
         }
 
         @Test
@@ -720,7 +720,7 @@ class ProjectLoaderTest {
                     new Case("schedule: { cron: \"61 * * * *\" }", 8, "the minute '61' must be '*' or a number from"
                             + " 0 to 59"),
                     new Case("schedule: { cron: \"@hourly\" }", 8, "macros like @hourly are not supported"),
-                    new Case("schedule: { every: 1h, cron: \"0 * * * *\" }", 8, "either every: or cron:, not both"),
+                    new Case("schedule: { every: 1h, cron: \"0 * * * *\" }", 8, "one of every:, cron: or after:, not several"),
                     new Case("schedule: {}", 8, "the schedule is empty"),
                     new Case("schedule: hourly", 8, "schedule 'hourly' is not a schedule"),
                     new Case("schedule: 1h", 8, "write schedule: { every: 1h }"),

@@ -56,7 +56,9 @@ public enum LogFormat {
         root.setLevel(Level.INFO);
         root.addAppender(console);
         context.getLogger("org.eclipse.jetty").setLevel(Level.WARN);
-        // The server's own classes log through java.util.logging: bridged, so that they come out in this format too.
+        // Quartz says at INFO how it was configured, every start: nothing an operator acts on.
+        context.getLogger("org.quartz").setLevel(Level.WARN);
+        // Libraries that log through java.util.logging are bridged, so that they come out in this format too.
         org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
         org.slf4j.bridge.SLF4JBridgeHandler.install();
     }

@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TimeZone;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.quartz.CronScheduleBuilder;
 import org.quartz.JobBuilder;
 import org.quartz.JobDetail;
@@ -32,7 +32,7 @@ import org.quartz.TriggerKey;
  * <p>Thread-safe (Quartz's scheduler is).
  */
 public final class QuartzSyncScheduler implements SyncScheduler {
-    private static final Logger LOG = Logger.getLogger(QuartzSyncScheduler.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(QuartzSyncScheduler.class);
     private static final String GROUP = "syncs";
     private static final String PAUSED = "paused";
 
@@ -109,7 +109,7 @@ public final class QuartzSyncScheduler implements SyncScheduler {
             try {
                 queue.submit(RunTicket.Request.changes(next.name(), "after:" + done));
             } catch (RunQueue.Refused e) {
-                LOG.log(Level.WARNING, "sync " + next.name() + ": its run after " + done + " was skipped: "
+                LOG.warn("sync " + next.name() + ": its run after " + done + " was skipped: "
                         + e.getMessage());
             }
         }
@@ -175,7 +175,7 @@ public final class QuartzSyncScheduler implements SyncScheduler {
         try {
             scheduler.shutdown(false);
         } catch (SchedulerException e) {
-            LOG.log(Level.WARNING, "the scheduler did not stop cleanly: " + e.getMessage());
+            LOG.warn("the scheduler did not stop cleanly: " + e.getMessage());
         }
     }
 

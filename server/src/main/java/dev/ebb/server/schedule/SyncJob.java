@@ -1,7 +1,7 @@
 package dev.ebb.server.schedule;
 
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.quartz.DisallowConcurrentExecution;
 import org.quartz.Job;
 import org.quartz.JobExecutionContext;
@@ -13,7 +13,7 @@ import org.quartz.SchedulerException;
  */
 @DisallowConcurrentExecution
 public final class SyncJob implements Job {
-    private static final Logger LOG = Logger.getLogger(SyncJob.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(SyncJob.class);
     /** The scheduler context's entry that holds the {@link RunQueue}. */
     static final String QUEUE = "ebb.queue";
     /** The job data's entry that names the sync. */
@@ -26,9 +26,9 @@ public final class SyncJob implements Job {
             RunQueue queue = (RunQueue) job.getScheduler().getContext().get(QUEUE);
             queue.submit(RunTicket.Request.changes(sync, "schedule"));
         } catch (RunQueue.Refused e) {
-            LOG.log(Level.WARNING, "sync " + sync + ": its scheduled run was skipped: " + e.getMessage());
+            LOG.warn("sync " + sync + ": its scheduled run was skipped: " + e.getMessage());
         } catch (SchedulerException e) {
-            LOG.log(Level.WARNING, "sync " + sync + ": its scheduled run could not be queued: " + e.getMessage());
+            LOG.warn("sync " + sync + ": its scheduled run could not be queued: " + e.getMessage());
         }
     }
 }

@@ -98,6 +98,10 @@ final class DemoCommand extends BaseCommand {
                 say("The project stays in " + root + ". Its sandbox stops with the demo; the run log needs none:");
                 say("  ./ebb runs -p " + root);
                 say("  ./ebb explain -p " + root + " churn_to_hubspot customer7@example.com");
+                say("To look at its runs in the web UI, make a token, serve the project, open http://localhost:8080/ui"
+                        + " and sign in with the token:");
+                say("  ./ebb serve token create -p " + root + " --role operator");
+                say("  ./ebb serve -p " + root + " --port 8080");
                 say("To run it again, start a sandbox where its ebb.yaml points (it starts empty), then run:");
                 say("  ./ebb sandbox " + sandboxOptions(sandbox.port()));
                 say("  ./ebb run -p " + root + " churn_to_hubspot");

@@ -88,7 +88,8 @@ final class ServeCommand extends BaseCommand {
         String url = "http://localhost:" + server.port();
         if (output.json) output.json(Map.of("project", project.name(), "url", url));
         output.line("Ebb serves project " + project.name() + " on " + url + ": the API under " + url + "/api (browse"
-                + " it at " + url + "/api/docs), " + project.syncs().size() + " syncs on their schedules.");
+                + " it at " + url + "/api/docs), the web UI at " + url + "/ui, metrics at " + url + "/metrics, "
+                + project.syncs().size() + " syncs on their schedules.");
         out.flush();
         stopped.await();
         return ExitCode.OK;

@@ -39,7 +39,11 @@ public enum LogFormat {
                 pattern.setPattern("%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level %logger{20} - %msg%n");
                 yield pattern;
             }
-            case JSON -> new JsonEncoder();
+            case JSON -> {
+                JsonEncoder json = new JsonEncoder();
+                json.setWithFormattedMessage(true);
+                yield json;
+            }
         };
         encoder.setContext(context);
         encoder.start();
@@ -54,5 +58,8 @@ public enum LogFormat {
         context.getLogger("org.eclipse.jetty").setLevel(Level.WARN);
         // Quartz says at INFO how it was configured, every start: nothing an operator acts on.
         context.getLogger("org.quartz").setLevel(Level.WARN);
+        // Libraries that log through java.util.logging are bridged, so that they come out in this format too.
+        org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
+        org.slf4j.bridge.SLF4JBridgeHandler.install();
     }
 }

@@ -8,7 +8,8 @@ import dev.ebb.core.config.Secrets;
 import dev.ebb.core.state.RunLog;
 import dev.ebb.core.state.RunRecord;
 import dev.ebb.core.state.StateException;
-import io.javalin.config.RoutesConfig;
+import dev.ebb.server.Role;
+import dev.ebb.server.Routes;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * What operators of {@code ebb serve} look at from outside: {@code /metrics}, {@code /health}, {@code /ready}, and the
  * alerts {@code alerts:} asks for. Follows the run log once a second (see {@link RunWatcher}).
  *
- * <p>Lifecycle: construct, {@link #routes}, {@link #start}, {@link #close}. Thread-safe.
+ * <p>Lifecycle: construct, {@link #register}, {@link #start}, {@link #close}. Thread-safe.
  */
 public final class Operations implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Operations.class);
@@ -70,16 +71,21 @@ public final class Operations implements AutoCloseable {
                 + " check the variable or file it names");
     }
 
-    /** Adds {@code /metrics}, {@code /health} and {@code /ready}. */
-    public void routes(RoutesConfig routes) {
-        routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                .result(metrics.scrape()));
-        routes.get("/health", ctx -> ctx.contentType("application/json").result("{\"status\":\"up\"}"));
-        routes.get("/ready", ctx -> {
-            List<String> problems = readiness.problems();
-            ctx.status(problems.isEmpty() ? 200 : 503).json(problems.isEmpty() ? Map.of("status", "ready")
-                    : Map.of("status", "not_ready", "problems", problems));
-        });
+    /**
+     * Adds {@code /health} (the process is up) and {@code /ready} (the state store answers and runs are taken),
+     * without a token, and {@code /metrics}, with a read token (Prometheus sends it as a bearer token).
+     */
+    public void register(Routes routes) {
+        routes.get("/health", Role.PUBLIC, "ops", "The process is up (liveness).",
+                ctx -> ctx.json(Map.of("status", "ok")));
+        routes.get("/ready", Role.PUBLIC, "ops", "The state store answers and runs are taken (503 otherwise).",
+                ctx -> {
+                    List<String> problems = readiness.problems();
+                    ctx.status(problems.isEmpty() ? 200 : 503).json(problems.isEmpty() ? Map.of("status", "ready")
+                            : Map.of("status", "not_ready", "problems", problems));
+                });
+        routes.get("/metrics", Role.READ, "ops", "Metrics in Prometheus' text format.",
+                ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
     }
 
     /** Starts following the run log: runs over by now are remembered, not counted or alerted. */

@@ -6,8 +6,8 @@ import dev.ebb.server.Routes;
 import dev.ebb.server.ServerContext;
 
 /**
- * {@code /metrics}, {@code /health} and {@code /ready} ({@link Operations}), the routes that answer without a token,
- * and the alerts; ready while the server takes runs and its state store answers.
+ * {@code /health} and {@code /ready} (no token), {@code /metrics} (a read token), and the alerts of {@code alerts:}
+ * ({@link Operations}); ready while the server takes runs and its state store answers.
  */
 public final class OpsRoutes implements RouteGroup {
     private Operations operations;
@@ -21,7 +21,7 @@ public final class OpsRoutes implements RouteGroup {
         } catch (ConfigException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
-        routes.selfChecked(operations::routes);
+        operations.register(routes);
     }
 
     @Override

@@ -55,10 +55,13 @@ public final class WebUi {
         void handle(Context ctx, UiUser user) throws Exception;
     }
 
-    /** Adds the UI's routes. */
+    /**
+     * Adds the UI's routes. The server's bearer check leaves them alone (a browser sends no bearer token): each page
+     * checks the cookie's token itself (see {@link #signedIn}), against the same tokens as the API.
+     */
     public void routes(RoutesConfig routes) {
-        routes.get(ROOT + "/login", ctx -> html(ctx, "login", new LinkedHashMap<>(Map.of(
-                "next", safeNext(ctx.queryParam("next")), "error", "")), null));
+        routes.get(ROOT + "/login", ctx -> html(ctx, "login",
+                new LinkedHashMap<>(Map.of("next", safeNext(ctx.queryParam("next")), "error", "")), null));
         routes.post(ROOT + "/login", this::login);
         routes.post(ROOT + "/logout", signedIn(this::logout, true));
         routes.get(ROOT + "/static/{file}", this::staticFile);

@@ -19,6 +19,7 @@ import dev.ebb.core.state.StateException;
 import dev.ebb.core.state.duckdb.DuckDbStateStore;
 import dev.ebb.spi.RateLimits;
 import dev.ebb.spi.RateWindow;
+import dev.ebb.server.Routes;
 import io.javalin.Javalin;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -194,7 +195,10 @@ class OperationsTest {
             run("churn", RunStatus.COMPLETED_WITH_ERRORS, 40, 2, null);
             run("churn", RunStatus.SUCCEEDED, 10, 0, null);
             ops.poll();
-            Javalin app = Javalin.create(config -> ops.routes(config.routes)).start("127.0.0.1", 0);
+            Routes routes = new Routes();
+            ops.register(routes);
+            Javalin app = Javalin.create(config -> routes.all().forEach(r -> config.routes.addHttpHandler(r.method(),
+                    r.path(), r.handler()))).start("127.0.0.1", 0);
             try {
                 String base = "http://127.0.0.1:" + app.port();
                 budget.reserve();
@@ -207,7 +211,7 @@ class OperationsTest {
                         .contains("ebb_throttles_total{sync=\"churn\"} 2.0")
                         .contains("ebb_run_duration_seconds_count{status=\"succeeded\",sync=\"churn\"} 1")
                         .contains("ebb_rate_budget_in_use{account=\"hubspot:24681357\"} 0.1\n");
-                assertThat(get(base + "/health").body()).isEqualTo("{\"status\":\"up\"}");
+                assertThat(get(base + "/health").body()).contains("\"status\":\"ok\"");
                 HttpResponse<String> notReady = get(base + "/ready");
                 assertThat(notReady.statusCode()).isEqualTo(503);
                 assertThat(notReady.body()).contains("the schedule is not running");

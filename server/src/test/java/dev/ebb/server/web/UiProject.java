@@ -2,29 +2,37 @@ package dev.ebb.server.web;
 
 import dev.ebb.sandbox.hubspot.HubSpotProperty;
 import dev.ebb.sandbox.hubspot.HubSpotSandbox;
-import io.javalin.Javalin;
+import dev.ebb.core.config.ConnectorCatalog;
+import dev.ebb.core.config.ProjectConfig;
+import dev.ebb.core.config.ProjectLoader;
+import dev.ebb.core.state.TokenRole;
+import dev.ebb.server.EbbServer;
+import dev.ebb.server.EbbServers;
+import dev.ebb.server.ServerOptions;
+import dev.ebb.server.auth.StoredTokens;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 /**
  * A small project served by the UI for tests: a CSV model of customers synced to an in-process HubSpot sandbox, and
- * the UI on a free port over a {@link TestingUiBackend}. The row whose email is {@value #SCRIPT_KEY} is not an email,
+ * a real {@code ebb serve} (queue, schedules, tokens, audit log) on a free port. The row whose email is {@value #SCRIPT_KEY} is not an email,
  * so the sandbox rejects it (HubSpot's {@code INVALID_EMAIL}), and its key is markup that must show as text.
  */
 final class UiProject implements AutoCloseable {
     static final String SCRIPT_KEY = "<script>document.title='owned'</script>";
-    static final String OPERATOR = "operator-token-1";
-    static final String VIEWER = "viewer-token-1";
     static final String HUBSPOT_TOKEN = "hubspot-secret-token";
     static final String SYNC = "churn_to_hubspot";
 
     final HubSpotSandbox sandbox;
-    final TestingUiBackend backend;
-    final Javalin app;
+    final EbbServer server;
     final String base;
+    /** An operator token and a read-only one, as 'ebb serve token create' makes them. */
+    final String operator;
+    final String viewer;
 
     UiProject(Path dir, List<String> extraRows) throws Exception {
         Files.createDirectories(dir.resolve("models"));
@@ -60,19 +68,27 @@ final class UiProject implements AutoCloseable {
         sandbox = HubSpotSandbox.builder().tokens(HUBSPOT_TOKEN).perTenSeconds(10_000)
                 .property("contacts", HubSpotProperty.of("churn_risk_score", "number")).build();
         sandbox.start();
-        backend = new TestingUiBackend(dir, Map.of("HUBSPOT_TOKEN", HUBSPOT_TOKEN,
-                "HUBSPOT_BASE_URL", sandbox.baseUrl()), Map.of(OPERATOR, new UiUser("ops", true),
-                VIEWER, new UiUser("analyst", false)));
-        WebUi ui = new WebUi(backend, Clock.systemUTC());
-        app = Javalin.create(config -> ui.routes(config.routes)).start("127.0.0.1", 0);
-        base = "http://127.0.0.1:" + app.port();
+        Map<String, String> env = Map.of("HUBSPOT_TOKEN", HUBSPOT_TOKEN, "HUBSPOT_BASE_URL", sandbox.baseUrl());
+        ProjectConfig project = ProjectLoader.load(dir, ConnectorCatalog.fromServiceLoader());
+        Clock clock = Clock.systemUTC();
+        server = EbbServers.create(project, env, new ServerOptions(0, 10, 2, Duration.ofSeconds(10)), clock);
+        StoredTokens tokens = new StoredTokens(server.context().state(), clock);
+        operator = tokens.create("ops", TokenRole.OPERATOR, Duration.ofHours(1));
+        viewer = tokens.create("analyst", TokenRole.READ, Duration.ofHours(1));
+        server.start(0);
+        base = "http://127.0.0.1:" + server.port();
+    }
+
+    /** The audit log's newest entries, as "actor action sync". */
+    List<String> audit() throws Exception {
+        return server.context().state().auditEntries(null, 0, 20).stream()
+                .map(e -> e.actor() + " " + e.action() + " " + e.sync()).toList();
     }
 
     @Override
     public void close() throws Exception {
         try {
-            app.stop();
-            backend.close();
+            server.stop(Duration.ofSeconds(10));
         } finally {
             sandbox.close();
         }

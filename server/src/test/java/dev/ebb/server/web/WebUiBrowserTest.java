@@ -77,12 +77,12 @@ class WebUiBrowserTest {
     }
 
     @Test
-    void triggerThenRunPageShowsTheRejectedRowWithItsReasonAndAScriptKeyAsText() {
+    void triggerThenRunPageShowsTheRejectedRowWithItsReasonAndAScriptKeyAsText() throws Exception {
         signIn("not-a-token");
         assertThat(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-error"))).getText())
                 .contains("not valid");
 
-        browser.findElement(By.id("token")).sendKeys(UiProject.OPERATOR);
+        browser.findElement(By.id("token")).sendKeys(project.operator);
         browser.findElement(By.id("sign-in")).click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("syncs")));
         browser.findElement(By.linkText(UiProject.SYNC)).click();
@@ -107,6 +107,8 @@ class WebUiBrowserTest {
         assertThat(browser.findElements(By.cssSelector("#rows script"))).as("the key is text, not markup").isEmpty();
         assertThat(browser.getTitle()).as("the key's script never ran").isNotEqualTo("owned");
         assertThat(browser.getPageSource()).doesNotContain(UiProject.HUBSPOT_TOKEN);
+        assertThat(project.audit()).as("the UI's trigger is audited like the API's").contains("ops trigger "
+                + UiProject.SYNC);
 
         // Searching by a part of the key finds the same row among every outcome.
         new Select(browser.findElement(By.id("status"))).selectByValue("");
@@ -120,7 +122,7 @@ class WebUiBrowserTest {
 
     @Test
     void aReadOnlyTokenSeesTheHistoryButNoActions() {
-        signIn(UiProject.VIEWER);
+        signIn(project.viewer);
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("syncs")));
         assertThat(browser.findElement(By.cssSelector("header .who")).getText()).contains("analyst (read-only)");
         browser.findElement(By.linkText(UiProject.SYNC)).click();

@@ -137,7 +137,7 @@ final class DuckDbPlanSession implements PlanSession {
     public PlanCounts invalidate(Map<String, String> reasons) throws StateException {
         if (reasons.isEmpty()) {
             try {
-                return counts();
+                return StateRows.planCounts(scratch);
             } catch (SQLException e) {
                 throw DuckDb.failed(e);
             }
@@ -155,7 +155,7 @@ final class DuckDbPlanSession implements PlanSession {
             }
             st.execute("UPDATE cur SET invalid = p.reason, fp = NULL FROM problems p WHERE cur.key = p.key");
             st.execute("DELETE FROM plan WHERE change <> 'removed' AND key IN (SELECT key FROM problems)");
-            return counts();
+            return StateRows.planCounts(scratch);
         } catch (SQLException e) {
             throw DuckDb.failed(e);
         }

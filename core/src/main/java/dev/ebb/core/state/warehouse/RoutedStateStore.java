@@ -1,9 +1,12 @@
 package dev.ebb.core.state.warehouse;
 
 import dev.ebb.core.state.Access;
+import dev.ebb.core.state.ApiToken;
+import dev.ebb.core.state.AuditEntry;
 import dev.ebb.core.state.Conflict;
 import dev.ebb.core.state.LoggedOutcome;
 import dev.ebb.core.state.Outcome;
+import dev.ebb.core.state.OutcomePage;
 import dev.ebb.core.state.PlanCounts;
 import dev.ebb.core.state.PlanSession;
 import dev.ebb.core.state.Resolution;
@@ -225,6 +228,42 @@ public final class RoutedStateStore implements StateStore {
     @Override
     public List<LoggedOutcome> outcomesOfRun(long runId, Outcome outcome, int limit) throws StateException {
         return project.outcomesOfRun(runId, outcome, limit);
+    }
+
+    @Override
+    public OutcomePage outcomePage(long runId, Outcome outcome, String keyPart, int offset, int limit)
+            throws StateException {
+        return project.outcomePage(runId, outcome, keyPart, offset, limit);
+    }
+
+    @Override
+    public long audit(AuditEntry entry) throws StateException {
+        return project.audit(entry);
+    }
+
+    @Override
+    public List<AuditEntry> auditEntries(String sync, int offset, int limit) throws StateException {
+        return project.auditEntries(sync, offset, limit);
+    }
+
+    @Override
+    public void saveToken(ApiToken token) throws StateException {
+        project.saveToken(token);
+    }
+
+    @Override
+    public Optional<ApiToken> tokenByHash(String hash) throws StateException {
+        return project.tokenByHash(hash);
+    }
+
+    @Override
+    public List<ApiToken> tokens() throws StateException {
+        return project.tokens();
+    }
+
+    @Override
+    public boolean revokeToken(String name, Instant now) throws StateException {
+        return project.revokeToken(name, now);
     }
 
     @Override

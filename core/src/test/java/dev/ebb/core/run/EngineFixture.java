@@ -90,7 +90,8 @@ final class EngineFixture implements AutoCloseable {
                 new Location(Path.of("models/people.sql"), 0));
         if (syncLogs != null) {
             return new ProjectConfig(dir, "test", StateConfig.embeddedDefault(), Map.of("lake", lake), Map.of(),
-                    Map.of("people", model), new TreeMap<>(Map.of("people", sync)), null, Map.of("lake", syncLogs));
+                    Map.of("people", model), new TreeMap<>(Map.of("people", sync)), null, Map.of("lake", syncLogs),
+                    dev.ebb.core.config.AlertsConfig.NONE);
         }
         return new ProjectConfig(Path.of("."), "test", StateConfig.embeddedDefault(), Map.of(), Map.of(),
                 Map.of("people", model), new TreeMap<>(Map.of("people", sync)));

@@ -13,7 +13,7 @@ import java.util.Map;
  */
 final class ConfigKeys {
     static final List<String> PROJECT = List.of("name", "state", "default_source", "sources", "destinations");
-    static final List<String> STATE = List.of("store", "path");
+    static final List<String> STATE = List.of("store", "path", "url", "user", "password", "schema");
     /** A {@code sources:} or {@code destinations:} entry's own keys; the connector's options come on top. */
     static final List<String> CONNECTION = List.of("type", "limits");
     static final List<String> MODEL = List.of("source", "key", "description");
@@ -39,9 +39,9 @@ final class ConfigKeys {
             "guard", GUARD,
             "limits", LIMITS);
 
-    static final List<String> STORES = List.of("embedded");
-    /** Stores the design names that this version does not ship; they get their own message. */
-    static final List<String> PLANNED_STORES = List.of("postgres", "warehouse");
+    static final List<String> STORES = spellings(StateConfig.Store.class);
+    /** A store that is not Ebb's own but a source's ({@code sources.NAME.state:}); it gets its own message. */
+    static final List<String> PLANNED_STORES = List.of("warehouse");
     static final String MANUAL = "manual";
 
     static final List<String> MODES = spellings(Mode.class);

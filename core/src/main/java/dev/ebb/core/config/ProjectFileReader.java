@@ -118,23 +118,34 @@ final class ProjectFileReader {
             return defaults;
         }
         reader.allowOnly(state.get(), ConfigKeys.STATE, "in state:");
-        String store = defaults.store();
+        StateConfig.Store store = defaults.store();
         Optional<YamlNode.Entry> storeEntry = state.get().entry("store");
         if (storeEntry.isPresent()) {
             Optional<String> written = reader.string(storeEntry.get());
             if (written.isPresent() && ConfigKeys.PLANNED_STORES.contains(written.get())) {
                 reader.error(storeEntry.get().value().line(), "state store '" + written.get() + "' is not"
-                        + " available in this version: postgres and warehouse stores are not available in this"
-                        + " version; use store: embedded");
+                        + " Ebb's own store: the warehouse store is set per source, as sources.NAME.state:"
+                        + " { store: warehouse, schema: ebb_state }; here use store: embedded or store: postgres");
             } else if (written.isPresent() && !ConfigKeys.STORES.contains(written.get())) {
                 reader.error(storeEntry.get().value().line(), "'store' cannot be '" + written.get() + "'"
                         + Suggestions.hint(written.get(), ConfigKeys.STORES, "values"));
             } else if (written.isPresent()) {
-                store = written.get();
+                store = StateConfig.Store.valueOf(written.get().toUpperCase(Locale.ROOT));
             }
         }
+        return switch (store) {
+            case EMBEDDED -> embedded(state.get(), defaults);
+            case POSTGRES -> StateConfig.postgres(new PostgresStateReader(reader).read(state.get()));
+        };
+    }
+
+    private StateConfig embedded(YamlNode.Mapping state, StateConfig defaults) {
+        for (String key : PostgresStateReader.KEYS) {
+            state.entry(key).ifPresent(e -> reader.error(e.line(), "'" + key + "' is a setting of the postgres"
+                    + " state store; remove it, or write store: postgres"));
+        }
         Path path = defaults.path();
-        Optional<YamlNode.Entry> pathEntry = state.get().entry("path");
+        Optional<YamlNode.Entry> pathEntry = state.entry("path");
         if (pathEntry.isPresent()) {
             Optional<String> written = reader.string(pathEntry.get());
             if (written.isPresent()) {
@@ -146,7 +157,7 @@ final class ProjectFileReader {
                 }
             }
         }
-        return new StateConfig(store, path);
+        return new StateConfig(StateConfig.Store.EMBEDDED, path, null);
     }
 
     private Optional<String> defaultSource(YamlNode.Entry entry, Map<String, ConnectionConfig> sources) {

@@ -16,7 +16,11 @@ public final class StateException extends Exception {
         /** The file was written by a newer Ebb: upgrade. */
         NEWER,
         /** The disk (or the file-size limit) is full: free space, then run again. */
-        DISK_FULL
+        DISK_FULL,
+        /** The store's server cannot be reached (network, a stopped server, no such host): check the address. */
+        UNREACHABLE,
+        /** The store's server refused the sign-in, or a right Ebb needs (a missing schema it may not create). */
+        DENIED
     }
 
     private final Kind kind;

@@ -286,13 +286,14 @@ class ProjectLoaderTest {
         }
 
         @Test
-        void onlyTheEmbeddedStateStoreIsAvailable() {
+        void theWarehouseStoreIsNamedWhereItBelongs() {
             ConfigProblem problem = TestingProject.valid(root)
-                    .file("ebb.yaml", TestingProject.EBB_YAML + "state:\n  store: postgres\n").problem();
+                    .file("ebb.yaml", TestingProject.EBB_YAML + "state:\n  store: warehouse\n").problem();
 
             assertThat(problem.location()).isEqualTo(new Location(EBB, 7));
-            assertThat(problem.message()).contains("postgres and warehouse stores are not available in this version")
-                    .contains("use store: embedded");
+            assertThat(problem.message()).contains("the warehouse store is set per source")
+                    .contains("sources.NAME.state: { store: warehouse, schema: ebb_state }")
+                    .contains("use store: embedded or store: postgres");
         }
 
         @Test
@@ -302,7 +303,7 @@ class ProjectLoaderTest {
 
             assertThat(problem.location()).isEqualTo(new Location(EBB, 6));
             assertThat(problem.message()).isEqualTo("'store' cannot be 'embeded'; did you mean 'embedded'?"
-                    + " Allowed values: embedded");
+                    + " Allowed values: embedded, postgres");
         }
 
         @Test

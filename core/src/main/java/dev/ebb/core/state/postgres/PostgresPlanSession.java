@@ -1,0 +1,281 @@
+package dev.ebb.core.state.postgres;
+
+import dev.ebb.core.state.Change;
+import dev.ebb.core.state.InvalidRow;
+import dev.ebb.core.state.MatchComparison;
+import dev.ebb.core.state.PlanCounts;
+import dev.ebb.core.state.PlanSession;
+import dev.ebb.core.state.PlannedRow;
+import dev.ebb.core.state.Replan;
+import dev.ebb.core.state.RowCursor;
+import dev.ebb.core.state.StateException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.postgresql.PGConnection;
+
+/**
+ * A plan in PostgreSQL: the model's rows stream into a temporary table {@code cur} through {@code COPY} (the driver's
+ * {@link org.postgresql.copy.CopyManager}), the diff against the snapshot is one statement that fills a temporary
+ * table {@code plan}, and the planned rows come back through a cursor, a page at a time.
+ *
+ * <p>The session holds one connection of the pool in one transaction for its whole life; closing it rolls back,
+ * which drops both tables and writes nothing. One thread at a time.
+ */
+final class PostgresPlanSession implements PlanSession {
+    /** Rows fetched per round trip of a cursor. */
+    private static final int FETCH = 1_000;
+
+    private final PostgresFailures failures;
+    private final String sync;
+    private final Connection scratch;
+    private final CopyRows copy;
+
+    PostgresPlanSession(Postgres db, String sync) throws StateException {
+        this.failures = db.failures;
+        this.sync = sync;
+        try {
+            this.scratch = db.connect();
+        } catch (SQLException e) {
+            throw failures.failed(e);
+        }
+        try {
+            scratch.setAutoCommit(false);
+            try (Statement st = scratch.createStatement()) {
+                st.execute("CREATE TEMP TABLE cur(key text, fp text, match text, payload text, invalid text)");
+                st.execute("""
+                        CREATE TEMP TABLE plan(key text, fp text, match text, payload text, dest_id text, change text,
+                            rematched boolean, field_hashes text, delivered text)""");
+            }
+            copy = new CopyRows(scratch.unwrap(PGConnection.class).getCopyAPI()
+                    .copyIn("COPY cur (key, fp, match, payload, invalid) FROM STDIN"));
+        } catch (SQLException e) {
+            closeQuietly();
+            throw failures.failed(e);
+        }
+    }
+
+    @Override
+    public void add(String key, String fingerprint, String matchValue, String payload, String invalid)
+            throws StateException {
+        try {
+            copy.row(key, fingerprint, matchValue, payload, invalid);
+        } catch (SQLException e) {
+            throw failures.failed(e);
+        }
+    }
+
+    @Override
+    public PlanCounts diff(Replan replan, MatchComparison matching) throws StateException {
+        try {
+            copy.end();
+            try (Statement st = scratch.createStatement()) {
+                // The joins below are planned from these statistics; a fresh temporary table has none.
+                st.execute("ANALYZE cur");
+            }
+            markDuplicates(matching);
+            createPlan(replan, matching);
+            return counts();
+        } catch (SQLException e) {
+            throw failures.failed(e);
+        }
+    }
+
+    /**
+     * A key or match value held by several rows cannot be delivered without guessing which row wins: every such row
+     * is invalid. A destination that compares match values case-blind holds one record for two spellings of one.
+     */
+    private void markDuplicates(MatchComparison matching) throws SQLException {
+        boolean caseBlind = matching == MatchComparison.IGNORE_CASE;
+        String match = caseBlind ? "lower(match)" : "match";
+        try (Statement st = scratch.createStatement()) {
+            st.execute("""
+                    UPDATE cur SET invalid = 'duplicate key: ' || d.n || ' rows of the model share it', fp = NULL
+                    FROM (SELECT key, count(*) AS n FROM cur WHERE key IS NOT NULL GROUP BY key
+                          HAVING count(*) > 1) d
+                    WHERE cur.key = d.key""");
+            st.execute("UPDATE cur SET invalid = 'duplicate match value: ' || d.n || ' rows of the model share it"
+                    + (caseBlind ? " (compared case-blind, as the destination does)" : "") + "', fp = NULL "
+                    + "FROM (SELECT " + match + " AS m, count(*) AS n FROM cur "
+                    + "WHERE match IS NOT NULL AND invalid IS NULL GROUP BY m HAVING count(*) > 1) d "
+                    + "WHERE " + (caseBlind ? "lower(cur.match)" : "cur.match") + " = d.m AND cur.invalid IS NULL");
+        }
+    }
+
+    /**
+     * The plan as one statement: a left join of the current rows to the snapshot (added, changed) and anti-joins
+     * the other way (removed). A row still in flight (sent, outcome unknown: see Snapshots.markInFlight) may have
+     * reached the destination, so the snapshot's fingerprint does not vouch for it: it is sent again, or, when it
+     * left the model, removed even if the snapshot never knew it. The earliest unsettled attempt of a key is the one
+     * whose match value and values count (its effect has been unknown longest).
+     */
+    private void createPlan(Replan replan, MatchComparison matching) throws SQLException {
+        boolean caseBlind = matching == MatchComparison.IGNORE_CASE;
+        String valid = "SELECT " + (caseBlind ? "lower(match)" : "match") + " FROM cur WHERE invalid IS NULL";
+        try (PreparedStatement ps = scratch.prepareStatement("""
+                INSERT INTO plan
+                WITH snap AS (SELECT key, fp, match, dest_id, field_hashes, payload FROM snapshot WHERE sync = ?),
+                     flight AS (SELECT DISTINCT ON (key) key, match, payload FROM in_flight WHERE sync = ?
+                                ORDER BY key, run_id)
+                SELECT c.key, c.fp, c.match, c.payload, s.dest_id,
+                       CASE WHEN s.key IS NULL THEN 'added' ELSE 'changed' END, false,
+                       coalesce(s.field_hashes, l.field_hashes), s.payload
+                FROM cur c LEFT JOIN snap s ON s.key = c.key LEFT JOIN flight f ON f.key = c.key
+                     LEFT JOIN left_field_hashes l ON l.sync = ? AND l.key = c.key
+                WHERE c.invalid IS NULL AND (s.key IS NULL OR ? OR s.fp IS DISTINCT FROM c.fp OR f.key IS NOT NULL)
+                UNION ALL
+                SELECT s.key, NULL, s.match, NULL, s.dest_id, 'removed',
+                       """ + (caseBlind ? "lower(s.match)" : "s.match") + " IN (" + valid + """
+                ), s.field_hashes, s.payload
+                FROM snap s WHERE NOT EXISTS (SELECT 1 FROM cur c WHERE c.key = s.key)
+                UNION ALL
+                SELECT f.key, NULL, f.match, NULL, NULL, 'removed',
+                       """ + (caseBlind ? "lower(f.match)" : "f.match") + " IN (" + valid + """
+                ), NULL, f.payload
+                FROM flight f WHERE NOT EXISTS (SELECT 1 FROM snap s WHERE s.key = f.key)
+                                AND NOT EXISTS (SELECT 1 FROM cur c WHERE c.key = f.key)""")) {
+            ps.setString(1, sync);
+            ps.setString(2, sync);
+            ps.setString(3, sync);
+            ps.setBoolean(4, replan == Replan.EVERY_ROW);
+            ps.executeUpdate();
+        }
+    }
+
+    private PlanCounts counts() throws SQLException {
+        try (Statement st = scratch.createStatement();
+             ResultSet rs = st.executeQuery("""
+                     SELECT (SELECT count(*) FROM cur),
+                            (SELECT count(*) FROM cur WHERE invalid IS NOT NULL),
+                            count(*) FILTER (WHERE change = 'added'),
+                            count(*) FILTER (WHERE change = 'changed'),
+                            count(*) FILTER (WHERE change = 'removed')
+                     FROM plan""")) {
+            rs.next();
+            long total = rs.getLong(1);
+            long invalid = rs.getLong(2);
+            long added = rs.getLong(3);
+            long changed = rs.getLong(4);
+            long removed = rs.getLong(5);
+            return new PlanCounts(total, added, changed, removed, total - invalid - added - changed, invalid);
+        }
+    }
+
+    @Override
+    public RowCursor<InvalidRow> invalid() throws StateException {
+        return new Cursor<>("SELECT key, invalid FROM cur WHERE invalid IS NOT NULL",
+                rs -> new InvalidRow(rs.getString(1), rs.getString(2)));
+    }
+
+    /** Ordered by key in code-point order ({@code COLLATE "C"}), whatever the database's collation, as DuckDB does. */
+    @Override
+    public RowCursor<PlannedRow> planned() throws StateException {
+        return new Cursor<>("SELECT key, fp, match, payload, dest_id, change, rematched, field_hashes, delivered "
+                + "FROM plan ORDER BY CASE change WHEN 'removed' THEN 1 ELSE 0 END, key COLLATE \"C\"",
+                PostgresPlanSession::planned);
+    }
+
+    @Override
+    public List<PlannedRow> samples(Change change, int limit) throws StateException {
+        try (PreparedStatement ps = scratch.prepareStatement("SELECT key, fp, match, payload, dest_id, change, "
+                + "rematched, field_hashes, delivered FROM plan WHERE change = ? ORDER BY key COLLATE \"C\" LIMIT ?")) {
+            ps.setString(1, change.name().toLowerCase(Locale.ROOT));
+            ps.setInt(2, limit);
+            List<PlannedRow> rows = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) rows.add(planned(rs));
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw failures.failed(e);
+        }
+    }
+
+    private static PlannedRow planned(ResultSet rs) throws SQLException {
+        return new PlannedRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                Change.valueOf(rs.getString(6).toUpperCase(Locale.ROOT)), rs.getBoolean(7), rs.getString(8),
+                rs.getString(9));
+    }
+
+    /** Every planned key, change and fingerprint, hashed and combined without regard to order. */
+    @Override
+    public String identity() throws StateException {
+        try (Statement st = scratch.createStatement(); ResultSet rs = st.executeQuery("""
+                SELECT count(*), coalesce(bit_xor(hashtextextended(key || chr(31) || change || chr(31)
+                    || coalesce(fp, ''), 0)), 0)
+                FROM plan""")) {
+            rs.next();
+            return rs.getLong(1) + ":" + Long.toHexString(rs.getLong(2));
+        } catch (SQLException e) {
+            throw failures.failed(e);
+        }
+    }
+
+    @Override
+    public void close() throws StateException {
+        try {
+            copy.cancel();
+            scratch.rollback();
+            scratch.setAutoCommit(true);
+            scratch.close();
+        } catch (SQLException e) {
+            throw failures.failed(e);
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            scratch.rollback();
+            scratch.close();
+        } catch (SQLException ignored) {
+            // the pool discards a broken connection
+        }
+    }
+
+    @FunctionalInterface
+    private interface RowReader<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    /** A query's rows, a page at a time (the session's transaction keeps the cursor open). */
+    private final class Cursor<T> implements RowCursor<T> {
+        private final Statement statement;
+        private final ResultSet rows;
+        private final RowReader<T> reader;
+
+        Cursor(String sql, RowReader<T> reader) throws StateException {
+            this.reader = reader;
+            try {
+                statement = scratch.createStatement();
+                statement.setFetchSize(FETCH);
+                rows = statement.executeQuery(sql);
+            } catch (SQLException e) {
+                throw failures.failed(e);
+            }
+        }
+
+        @Override
+        public T next() throws StateException {
+            try {
+                return rows.next() ? reader.read(rows) : null;
+            } catch (SQLException e) {
+                throw failures.failed(e);
+            }
+        }
+
+        @Override
+        public void close() throws StateException {
+            try {
+                rows.close();
+                statement.close();
+            } catch (SQLException e) {
+                throw failures.failed(e);
+            }
+        }
+    }
+}

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
                 + "delivered before and sends only the change, within each API's limits.",
         subcommands = {InitCommand.class, ValidateCommand.class, PlanCommand.class, RunCommand.class,
                 RunsCommand.class, ApproveCommand.class, RejectCommand.class, ExplainCommand.class, ConflictsCommand.class, ResetCommand.class, SandboxCommand.class,
-                SchemaCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+                ServeCommand.class, SchemaCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:the run finished with rejected, invalid or failed rows",
                 "2:invalid configuration or usage", "3:could not run (source, destination or state unreachable)",

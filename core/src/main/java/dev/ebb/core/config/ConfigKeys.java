@@ -24,7 +24,7 @@ final class ConfigKeys {
     static final List<String> LIMITS = List.of("share", "max_concurrency", "daily_quota");
     static final List<String> MATCH = List.of("column", "field");
     static final List<String> FIELD = List.of("column", "value", "field", "policy", "nulls");
-    static final List<String> SCHEDULE = List.of("every", "cron");
+    static final List<String> SCHEDULE = List.of("every", "cron", "timezone", "after");
 
     /** Which {@code $defs} entry of the schema describes each mapping above. */
     static final Map<String, List<String>> BY_SCHEMA_DEFINITION = Map.of(

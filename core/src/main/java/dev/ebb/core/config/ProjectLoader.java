@@ -77,12 +77,38 @@ public final class ProjectLoader {
             readYaml(relative).flatMap(node -> syncReader.read(name, relative, node))
                     .ifPresent(sync -> syncs.put(name, sync));
         }
+        checkAfter(syncs);
         if (problems.hasErrors()) {
             throw new ConfigException(problems.errors(), problems.warnings());
         }
         ProjectConfig config = new ProjectConfig(root, project.name(), project.state(), project.sources(),
                 project.destinations(), Collections.unmodifiableMap(models), Collections.unmodifiableMap(syncs));
         return new LoadedProject(config, problems.warnings());
+    }
+
+    /** {@code schedule: { after: X }} names another sync of the project, and no chain of them comes round. */
+    private void checkAfter(Map<String, SyncConfig> syncs) {
+        for (SyncConfig sync : syncs.values()) {
+            String after = sync.schedule().after();
+            if (after == null) continue;
+            if (!syncs.containsKey(after)) {
+                problems.error(sync.location(), "schedule: { after: " + after + " } names no sync of the project"
+                        + Suggestions.hint(after, syncs.keySet(), "syncs"));
+                continue;
+            }
+            List<String> chain = new ArrayList<>(List.of(sync.name()));
+            for (String next = after; next != null; next = syncs.containsKey(next)
+                    ? syncs.get(next).schedule().after() : null) {
+                chain.add(next);
+                if (next.equals(sync.name())) {
+                    problems.error(sync.location(), "schedule: after: goes round in a circle ("
+                            + String.join(" after ", chain) + "), so none of them would ever run; start one of"
+                            + " them with every:, cron: or manual");
+                    break;
+                }
+                if (chain.size() > syncs.size() + 1) break;
+            }
+        }
     }
 
     private Map<String, ModelConfig> models(ProjectFileReader.ProjectSection project, Set<String> unknownKeys) {

@@ -5,12 +5,16 @@ import dev.ebb.spi.RemovalBehaviour;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.file.Path;
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import java.util.Set;
 
 /** Reads one {@code syncs/NAME.yaml} and checks its references to models and destinations. Not thread-safe. */
@@ -330,8 +334,19 @@ final class SyncReader {
         };
     }
 
+    private static Optional<ZoneId> zone(NodeReader reader, YamlNode.Entry entry, String name) {
+        try {
+            return Optional.of(ZoneId.of(name.strip()));
+        } catch (DateTimeException e) {
+            reader.error(entry.value().line(), "'timezone': '" + name.strip() + "' is not a time zone; write a"
+                    + " region such as Europe/Paris or America/New_York, or UTC");
+            return Optional.empty();
+        }
+    }
+
     private Optional<Schedule> schedule(NodeReader reader, YamlNode.Entry entry) {
-        String forms = "write schedule: manual, schedule: { every: 1h } or schedule: { cron: \"0 * * * *\" }";
+        String forms = "write schedule: manual, schedule: { every: 1h }, schedule: { cron: \"0 * * * *\" } or"
+                + " schedule: { after: other_sync }";
         YamlNode node = entry.value();
         if (node instanceof YamlNode.Scalar scalar) {
             if (ConfigKeys.MANUAL.equals(scalar.text())) {
@@ -356,9 +371,19 @@ final class SyncReader {
         reader.allowOnly(schedule, ConfigKeys.SCHEDULE, "in schedule:");
         Optional<YamlNode.Entry> every = schedule.entry("every");
         Optional<YamlNode.Entry> cron = schedule.entry("cron");
-        if (every.isPresent() && cron.isPresent()) {
-            reader.error(schedule.line(), "a schedule has either every: or cron:, not both; remove one");
+        Optional<YamlNode.Entry> after = schedule.entry("after");
+        Optional<YamlNode.Entry> timezone = schedule.entry("timezone");
+        if (Stream.of(every, cron, after).filter(Optional::isPresent).count() > 1) {
+            reader.error(schedule.line(), "a schedule has one of every:, cron: or after:, not several; keep one");
             return Optional.empty();
+        }
+        if (timezone.isPresent() && cron.isEmpty()) {
+            reader.error(timezone.get().value().line(), "'timezone' is the time zone of a cron: schedule; add cron:"
+                    + " or remove timezone:");
+            return Optional.empty();
+        }
+        if (after.isPresent()) {
+            return reader.string(after.get()).map(String::strip).map(Schedule::after);
         }
         if (every.isPresent()) {
             return reader.string(every.get()).flatMap(text -> {
@@ -375,7 +400,10 @@ final class SyncReader {
             return reader.string(cron.get()).flatMap(text -> {
                 Optional<String> problem = ScheduleSyntax.cronProblem(text);
                 problem.ifPresent(p -> reader.error(cron.get().value().line(), "'cron': " + p));
-                return problem.isPresent() ? Optional.empty() : Optional.of(new Schedule(null, text.strip()));
+                if (problem.isPresent()) return Optional.empty();
+                Optional<ZoneId> zone = timezone.isEmpty() ? Optional.of(ZoneOffset.UTC)
+                        : reader.string(timezone.get()).flatMap(name -> zone(reader, timezone.get(), name));
+                return zone.map(z -> new Schedule(null, text.strip(), z, null));
             });
         }
         if (schedule.entries().stream().allMatch(e -> ConfigKeys.SCHEDULE.contains(e.key()))) {

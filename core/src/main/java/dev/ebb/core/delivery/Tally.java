@@ -29,6 +29,7 @@ public final class Tally {
     private volatile String stopReason;
     private volatile boolean unreachable;
     private volatile boolean quotaSpent;
+    private volatile boolean cancelled;
 
     /** Notes a row that did not go well, among the first few shown to the user. */
     public void problem(String kind, String key, String reason) {
@@ -50,6 +51,21 @@ public final class Tally {
             unreachable |= why == Caller.Why.UNREACHABLE;
             quotaSpent |= why == Caller.Why.QUOTA;
         }
+    }
+
+    /** Stops the run's sending because it was cancelled: the rows not yet sent stay pending. */
+    public void cancel(String reason) {
+        synchronized (this) {
+            if (stopReason == null) {
+                stopReason = reason;
+                cancelled = true;
+            }
+        }
+    }
+
+    /** Whether the run stopped because it was cancelled (and for no other reason first). */
+    public boolean cancelled() {
+        return cancelled;
     }
 
     /** Why the run stopped sending, or {@code null} while it goes on. */

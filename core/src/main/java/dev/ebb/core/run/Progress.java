@@ -10,6 +10,10 @@ public interface Progress {
     Progress NONE = new Progress() {
     };
 
+    /** The run is open in the run log under {@code runId}; before the model is read. */
+    default void started(long runId) {
+    }
+
     /** Rows read from the model so far. */
     default void extracted(long rows) {
     }

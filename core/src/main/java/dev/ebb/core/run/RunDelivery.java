@@ -61,6 +61,7 @@ final class RunDelivery {
     private static final int COMMIT_EVERY = 1000;
 
     private final BoundSync bound;
+    private final RunOptions options;
     private final StateStore state;
     private final long runId;
     private final Progress progress;
@@ -78,7 +79,9 @@ final class RunDelivery {
     long invalid;
     private long total;
 
-    RunDelivery(BoundSync bound, StateStore state, long runId, Progress progress, Waiter waiter, Clock clock) {
+    RunDelivery(BoundSync bound, StateStore state, long runId, Progress progress, Waiter waiter, Clock clock,
+                RunOptions options) {
+        this.options = options;
         this.bound = bound;
         this.state = state;
         this.runId = runId;
@@ -120,7 +123,7 @@ final class RunDelivery {
      * any addition goes, so a member is never added and then removed by the same run.
      */
     void deliver(PlanSession plan, PlanCounts counts) throws StateException, InterruptedException {
-        total = counts.toSend();
+        total = options.retry() ? Math.min(counts.toSend(), options.keys().size()) : counts.toSend();
         if (bound.ownsFields()) {
             for (Conflict open : state.openConflicts(sync(), null)) {
                 openConflicts.add(open.key() + '\u001f' + open.field());
@@ -223,6 +226,10 @@ final class RunDelivery {
         try (RowCursor<PlannedRow> rows = plan.planned()) {
             PlannedRow row;
             while ((row = rows.next()) != null) {
+                // A retry delivers only the keys it was given; every other row stays planned for the next run.
+                if (options.retry() && !options.keys().contains(row.key())) continue;
+                // Between batches: a cancelled run sends nothing more, and what it did not send stays pending.
+                if (options.cancellation().requested()) tally.cancel(options.cancellation().reason());
                 Optional<Operation> op = operation(pass, row);
                 if (op == null) continue;
                 if (broken.get() != null || tally.stopped()) {

@@ -129,7 +129,21 @@ public final class SyncEngine {
      * larger than one replace, and for a replace that would drop more members than the guard's max_removed.
      */
     public RunReport run(String syncName, RunKind kind, Progress progress) throws SyncException, InterruptedException {
-        return execute(binder.sync(syncName), progress, null, kind);
+        return run(syncName, kind, progress, RunOptions.DEFAULT);
+    }
+
+    /**
+     * Runs the sync as {@code kind} says, with {@code options}: a cancellation it checks between batches (a cancelled
+     * run ends {@link RunStatus#CANCELLED}, what its batches committed kept, the rest pending), and the keys a retry
+     * delivers again.
+     */
+    public RunReport run(String syncName, RunKind kind, Progress progress, RunOptions options)
+            throws SyncException, InterruptedException {
+        if (options.retry() && kind == RunKind.REPLACE) {
+            throw new SyncException(SyncException.Kind.INVALID, "a replace sends the whole model, so it cannot be"
+                    + " limited to some keys; retry without --replace");
+        }
+        return execute(binder.sync(syncName), progress, null, kind, options);
     }
 
     /**
@@ -139,7 +153,7 @@ public final class SyncEngine {
      */
     public RunReport approve(long heldRunId, Progress progress) throws SyncException, InterruptedException {
         RunRecord held = heldRun(heldRunId);
-        return execute(binder.sync(held.sync()), progress, held.runId(), RunKind.CHANGES);
+        return execute(binder.sync(held.sync()), progress, held.runId(), RunKind.CHANGES, RunOptions.DEFAULT);
     }
 
     /** Drops the plan a run held for approval: nothing is delivered, and the decision is recorded. */
@@ -183,7 +197,7 @@ public final class SyncEngine {
         }
     }
 
-    private RunReport execute(SyncConfig sync, Progress progress, Long approving, RunKind kind)
+    private RunReport execute(SyncConfig sync, Progress progress, Long approving, RunKind kind, RunOptions options)
             throws SyncException, InterruptedException {
         if (state.access() == Access.READ_ONLY) {
             throw new IllegalStateException("a run needs a writable state store");
@@ -207,7 +221,8 @@ public final class SyncEngine {
                 state.saveSpec(sync.name(), bound.spec().hash(), bound.spec().text(), clock.instant());
             }
             long runId = state.startRun(sync.name(), started);
-            RunDelivery delivery = new RunDelivery(bound, state, runId, progress, waiter, clock);
+            progress.started(runId);
+            RunDelivery delivery = new RunDelivery(bound, state, runId, progress, waiter, clock, options);
             PlanCounts counts = null;
             try {
                 long delivered = state.snapshotSize(sync.name());
@@ -223,6 +238,8 @@ public final class SyncEngine {
                                 + " anyway.");
                     }
                     delivery.replace(plan);
+                } else if (options.retry()) {
+                    delivery.deliver(plan, counts);
                 } else {
                     Optional<RunReport> held = guard(sync, plan, counts, delivered, runId, approving, delivery,
                             warnings);
@@ -240,11 +257,17 @@ public final class SyncEngine {
                 throw e;
             }
             Tally tally = delivery.tally;
-            RunStatus status = tally.quotaSpent() ? RunStatus.QUOTA_EXHAUSTED
+            RunStatus status = tally.cancelled() ? RunStatus.CANCELLED
+                    : tally.quotaSpent() ? RunStatus.QUOTA_EXHAUSTED
                     : tally.stopped() ? RunStatus.FAILED
                     : tally.rejected.get() + tally.failed.get() + delivery.invalid > 0
                     ? RunStatus.COMPLETED_WITH_ERRORS : RunStatus.SUCCEEDED;
-            if (tally.stopped()) warnings.add("the run stopped sending: " + tally.stopReason());
+            if (tally.cancelled()) {
+                warnings.add("the run was cancelled (" + tally.stopReason() + "): what its batches committed stays,"
+                        + " and the rows it did not send are planned again by the next run");
+            } else if (tally.stopped()) {
+                warnings.add("the run stopped sending: " + tally.stopReason());
+            }
             RunRecord record = delivery.finish(counts, status, tally.stopReason());
             if (approving != null) {
                 state.decide(approving, RunStatus.APPROVED, "approved: delivered by run " + runId, clock.instant());

@@ -45,4 +45,14 @@ public interface RunLog {
 
     /** Rows of one run with one outcome; their reasons are prefixed with the key. */
     List<LoggedOutcome> outcomesOfRun(long runId, Outcome outcome, int limit) throws StateException;
+
+    /**
+     * A page of one run's rows, in key order: those with {@code outcome} (null for every outcome) whose key contains
+     * {@code keyContains} (null for every key; case-blind).
+     */
+    default List<RunRow> runRows(long runId, Outcome outcome, String keyContains, int offset, int limit)
+            throws StateException {
+        throw new StateException("this state store (" + getClass().getSimpleName() + ") cannot page a run's rows"
+                + " yet", null);
+    }
 }

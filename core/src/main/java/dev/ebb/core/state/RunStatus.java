@@ -21,7 +21,12 @@ public enum RunStatus {
     /** A held plan that was rejected: never delivered. */
     REJECTED,
     /** The process stopped before the run finished; its uncommitted rows are planned again. */
-    ABANDONED;
+    ABANDONED,
+    /**
+     * The run was cancelled (or its server shut down): it stopped at a batch boundary, what its batches committed
+     * stays, and the rows it did not send are planned again by the next run.
+     */
+    CANCELLED;
 
     /** The name as stored and shown. */
     public String label() {

@@ -8,7 +8,7 @@ package dev.ebb.core.state;
  * <p>Implementations are thread-safe. {@link #lock} keeps two runs of one sync from overlapping: within a process for
  * the embedded store (whose file admits one writing process at a time), across processes for PostgreSQL.
  */
-public interface StateStore extends Snapshots, RunLog, ConflictLog, QuotaLedger, Planner, AutoCloseable {
+public interface StateStore extends Snapshots, RunLog, ConflictLog, QuotaLedger, Planner, ServerLog, AutoCloseable {
 
     /** How the store was opened. */
     Access access();

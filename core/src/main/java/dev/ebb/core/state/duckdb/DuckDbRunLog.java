@@ -2,6 +2,8 @@ package dev.ebb.core.state.duckdb;
 
 import dev.ebb.core.state.LoggedOutcome;
 import dev.ebb.core.state.Outcome;
+import dev.ebb.core.state.Change;
+import dev.ebb.core.state.RunRow;
 import dev.ebb.core.state.RunLog;
 import dev.ebb.core.state.RunRecord;
 import dev.ebb.core.state.RunStatus;
@@ -277,6 +279,38 @@ final class DuckDbRunLog implements RunLog {
                     }
                 }
                 return list;
+            }
+        });
+    }
+
+    @Override
+    public List<RunRow> runRows(long runId, Outcome outcome, String keyContains, int offset, int limit)
+            throws StateException {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT key, change, operation, outcome, reason, logged_at FROM outcomes
+                    WHERE run_id = ? AND (? IS NULL OR outcome = ?)
+                      AND (? IS NULL OR contains(lower(key), lower(?)))
+                    ORDER BY key LIMIT ? OFFSET ?""")) {
+                String label = outcome == null ? null : outcome.name().toLowerCase(Locale.ROOT);
+                ps.setLong(1, runId);
+                ps.setString(2, label);
+                ps.setString(3, label);
+                ps.setString(4, keyContains);
+                ps.setString(5, keyContains);
+                ps.setInt(6, limit);
+                ps.setInt(7, offset);
+                List<RunRow> rows = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String change = rs.getString(2);
+                        rows.add(new RunRow(rs.getString(1), change == null ? Change.NONE
+                                : Change.valueOf(change.toUpperCase(Locale.ROOT)), rs.getString(3),
+                                Outcome.valueOf(rs.getString(4).toUpperCase(Locale.ROOT)), rs.getString(5),
+                                rs.getTimestamp(6).toInstant()));
+                    }
+                }
+                return rows;
             }
         });
     }

@@ -91,6 +91,14 @@ final class DuckDbSchema {
             st.execute("""
                     CREATE TABLE IF NOT EXISTS outcomes(run_id BIGINT, sync VARCHAR, key VARCHAR, change VARCHAR,
                         operation VARCHAR, outcome VARCHAR, reason VARCHAR, fp VARCHAR, logged_at TIMESTAMP)""");
+            // ebb serve: its API tokens (only their SHA-256) and the audit log of actions taken through it.
+            st.execute("""
+                    CREATE TABLE IF NOT EXISTS api_tokens(name VARCHAR PRIMARY KEY, role VARCHAR, hash VARCHAR UNIQUE,
+                        created_at TIMESTAMP, expires_at TIMESTAMP, revoked_at TIMESTAMP)""");
+            st.execute("CREATE SEQUENCE IF NOT EXISTS audit_ids START 1");
+            st.execute("""
+                    CREATE TABLE IF NOT EXISTS audit_log(id BIGINT PRIMARY KEY, at TIMESTAMP, actor VARCHAR,
+                        action VARCHAR, sync VARCHAR, run_id BIGINT, detail VARCHAR)""");
             if (version.isEmpty()) {
                 st.execute("INSERT INTO ebb_meta VALUES ('schema_version', '" + VERSION + "')");
             }

@@ -1,6 +1,8 @@
 package dev.ebb.core.state.duckdb;
 
 import dev.ebb.core.state.Access;
+import dev.ebb.core.state.ApiToken;
+import dev.ebb.core.state.AuditEntry;
 import dev.ebb.core.state.Conflict;
 import dev.ebb.core.state.LoggedOutcome;
 import dev.ebb.core.state.Outcome;
@@ -9,6 +11,7 @@ import dev.ebb.core.state.PlanSession;
 import dev.ebb.core.state.Resolution;
 import dev.ebb.core.state.RowOutcome;
 import dev.ebb.core.state.RunRecord;
+import dev.ebb.core.state.RunRow;
 import dev.ebb.core.state.RunStatus;
 import dev.ebb.core.state.SnapshotEntry;
 import dev.ebb.core.state.StateException;
@@ -53,6 +56,7 @@ public final class DuckDbStateStore implements StateStore {
     private final DuckDbSnapshots snapshots;
     private final DuckDbRunLog runLog;
     private final DuckDbConflicts conflicts;
+    private final DuckDbServerLog serverLog;
     private final Set<String> running = ConcurrentHashMap.newKeySet();
 
     private DuckDbStateStore(DuckDb db, StateFileLock fileLock, Access access, boolean noWriter,
@@ -64,6 +68,7 @@ public final class DuckDbStateStore implements StateStore {
         this.snapshots = new DuckDbSnapshots(db);
         this.runLog = new DuckDbRunLog(db, noWriter);
         this.conflicts = new DuckDbConflicts(db);
+        this.serverLog = new DuckDbServerLog(db);
     }
 
     /**
@@ -431,6 +436,44 @@ public final class DuckDbStateStore implements StateStore {
 
     private void published(boolean force) {
         if (publisher != null) publisher.publish(force);
+    }
+
+    @Override
+    public List<RunRow> runRows(long runId, Outcome outcome, String keyContains, int offset, int limit)
+            throws StateException {
+        return runLog.runRows(runId, outcome, keyContains, offset, limit);
+    }
+
+    // ---- ebb serve: API tokens and the audit log ------------------------------------------------------------------
+
+    @Override
+    public long audit(AuditEntry entry) throws StateException {
+        return serverLog.audit(entry);
+    }
+
+    @Override
+    public List<AuditEntry> auditEntries(String sync, int offset, int limit) throws StateException {
+        return serverLog.auditEntries(sync, offset, limit);
+    }
+
+    @Override
+    public void saveToken(ApiToken token) throws StateException {
+        serverLog.saveToken(token);
+    }
+
+    @Override
+    public Optional<ApiToken> tokenByHash(String hash) throws StateException {
+        return serverLog.tokenByHash(hash);
+    }
+
+    @Override
+    public List<ApiToken> tokens() throws StateException {
+        return serverLog.tokens();
+    }
+
+    @Override
+    public boolean revokeToken(String name, Instant now) throws StateException {
+        return serverLog.revokeToken(name, now);
     }
 
     @Override

@@ -14,6 +14,8 @@ import dev.ebb.core.state.Access;
 import dev.ebb.core.state.RunRecord;
 import dev.ebb.core.state.StateStore;
 import dev.ebb.core.state.duckdb.DuckDbStateStore;
+import dev.ebb.core.state.postgres.PostgresRateLedger;
+import dev.ebb.core.state.postgres.PostgresStateStore;
 import dev.ebb.sandbox.hubspot.HubSpotSandbox;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,37 +37,42 @@ final class HubSpotProject implements AutoCloseable {
     final Map<String, String> models;
     final ProjectConfig config;
     final Map<String, String> env;
-    private final RateBudgets budgets;
+    /** The PostgreSQL state store's URL (the superuser, schema {@code ebb}), or {@code null} for the embedded one. */
+    private final String postgresUrl;
     private StateStore state;
     private SyncEngine engine;
 
     private HubSpotProject(Path root, Map<String, String> models, ProjectConfig config, Map<String, String> env,
-                           RateBudgets budgets) {
+                           String postgresUrl) {
         this.root = root;
         this.models = models;
         this.config = config;
         this.env = env;
-        this.budgets = budgets;
+        this.postgresUrl = postgresUrl;
     }
 
     /**
      * One model and one sync per entry: name → [first row, end row); {@code share}, if not null, goes into the
-     * destination's {@code limits}. Calls are booked in this process only.
+     * destination's {@code limits}. The state store is the embedded one; calls are booked in this process only.
      */
     static HubSpotProject write(Path root, HubSpotSandbox sandbox, Map<String, long[]> syncs, String share)
             throws Exception {
-        return write(root, sandbox, syncs, share, new RateBudgets(Clock.systemUTC()));
+        return write(root, sandbox, syncs, share, null);
     }
 
-    /** As {@link #write(Path, HubSpotSandbox, Map, String)}, the engine's calls booked through {@code budgets}. */
+    /**
+     * As {@link #write(Path, HubSpotSandbox, Map, String)}; with a {@code postgresUrl}, the state store is schema
+     * {@code ebb} of that PostgreSQL (as its superuser), and calls are booked in its rate ledger, as a worker of
+     * {@code ebb serve} on that store does.
+     */
     static HubSpotProject write(Path root, HubSpotSandbox sandbox, Map<String, long[]> syncs, String share,
-                                RateBudgets budgets) throws Exception {
+                                String postgresUrl) throws Exception {
         DeliverHubSpot.deleteTree(root);
         Files.createDirectories(root.resolve("models"));
         Files.createDirectories(root.resolve("syncs"));
         Files.writeString(root.resolve("ebb.yaml"), """
                 name: deliver-hubspot
-                state: { store: embedded }
+                state: %s
                 sources:
                   lake: { type: duckdb }
                 destinations:
@@ -74,7 +81,9 @@ final class HubSpotProject implements AutoCloseable {
                     token: "${env:HUBSPOT_TOKEN}"
                     base_url: "${env:HUBSPOT_BASE_URL}"
                     tier: %s
-                """.formatted(DeliverHubSpot.TIER.name().toLowerCase(Locale.ROOT))
+                """.formatted(postgresUrl == null ? "{ store: embedded }"
+                        : "{ store: postgres, url: \"" + postgresUrl + "\", user: postgres, schema: ebb }",
+                DeliverHubSpot.TIER.name().toLowerCase(Locale.ROOT))
                 + (share == null ? "" : "    limits: { share: " + share + " }\n"));
         Map<String, String> models = new LinkedHashMap<>();
         for (Map.Entry<String, long[]> sync : syncs.entrySet()) {
@@ -101,7 +110,7 @@ final class HubSpotProject implements AutoCloseable {
         }
         ProjectConfig config = ProjectLoader.load(root, ConnectorCatalog.fromServiceLoader());
         return new HubSpotProject(root, models, config, Map.of("HUBSPOT_TOKEN", DeliverHubSpot.TOKEN,
-                "HUBSPOT_BASE_URL", sandbox.baseUrl()), budgets);
+                "HUBSPOT_BASE_URL", sandbox.baseUrl()), postgresUrl);
     }
 
     /** Runs one sync with the classes {@code ebb run} uses. */
@@ -127,7 +136,16 @@ final class HubSpotProject implements AutoCloseable {
     private synchronized SyncEngine engine() throws Exception {
         if (engine == null) {
             Clock clock = Clock.systemUTC();
-            state = DuckDbStateStore.open(root.resolve(config.state().path()), Access.READ_WRITE);
+            RateBudgets budgets;
+            if (postgresUrl == null) {
+                state = DuckDbStateStore.open(root.resolve(config.state().path()), Access.READ_WRITE);
+                budgets = new RateBudgets(clock);
+            } else {
+                PostgresStateStore postgres = PostgresStateStore.open(postgresUrl, "postgres", null, "ebb",
+                        Access.READ_WRITE);
+                state = postgres;
+                budgets = new RateBudgets(clock, PostgresRateLedger.of(postgres));
+            }
             engine = new SyncEngine(config, state, new CatalogConnectors(config,
                     ConnectorCatalog.fromServiceLoader(), env, clock), budgets,
                     RetryPolicy.DEFAULT, Waiter.SYSTEM, clock, RandomGenerator.of("L64X128MixRandom"));

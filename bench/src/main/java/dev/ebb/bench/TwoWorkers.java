@@ -1,27 +1,19 @@
 package dev.ebb.bench;
 
-import dev.ebb.core.delivery.RateBudgets;
-import dev.ebb.core.state.postgres.PostgresRateLedger;
 import dev.ebb.sandbox.hubspot.HubSpotSandbox;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
-import javax.sql.DataSource;
 
 /**
- * {@code deliver-hubspot}'s <b>workers</b> scenario: two workers (two engines, each with its own state store and its
- * own connection to one embedded PostgreSQL, as two {@code ebb serve} processes have) deliver half the rows each to
- * one HubSpot account at once. Their budgets share the account's limit only through the PostgreSQL rate ledger, so
+ * {@code deliver-hubspot}'s <b>workers</b> scenario: two workers (two engines, each with its own connections to one
+ * PostgreSQL state store in an embedded PostgreSQL, as two {@code ebb serve} processes have) deliver half the rows each
+ * to one HubSpot account at once. Their budgets share the account's limit only through the store's rate ledger, so
  * the sandbox's request log must show at most 190 calls in any 10 s, and their records/s together is compared with
  * the account's 1,900.
  */
@@ -37,15 +29,11 @@ final class TwoWorkers {
         try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setDataDirectory(dir.resolve("postgres"))
                 .setCleanDataDirectory(true).start();
              HubSpotSandbox sandbox = DeliverHubSpot.sandbox()) {
-            DataSource store = postgres.getPostgresDatabase();
-            migrate(store);
-            Clock clock = Clock.systemUTC();
-            try (PostgresRateLedger ledgerA = new PostgresRateLedger(store);
-                 PostgresRateLedger ledgerB = new PostgresRateLedger(store);
-                 HubSpotProject a = HubSpotProject.write(dir.resolve("worker-a"), sandbox,
-                         Map.of("contacts_a", new long[]{0, half}), null, new RateBudgets(clock, ledgerA));
+            String url = postgres.getJdbcUrl("postgres", "postgres").replaceFirst("\\?.*$", "");
+            try (HubSpotProject a = HubSpotProject.write(dir.resolve("worker-a"), sandbox,
+                         Map.of("contacts_a", new long[]{0, half}), null, url);
                  HubSpotProject b = HubSpotProject.write(dir.resolve("worker-b"), sandbox,
-                         Map.of("contacts_b", new long[]{half, rows}), null, new RateBudgets(clock, ledgerB))) {
+                         Map.of("contacts_b", new long[]{half, rows}), null, url)) {
                 Map<String, Object> f = DeliverHubSpot.atOnce(sandbox, "per_worker_s",
                         start -> a.run("contacts_a", progress, start),
                         start -> b.run("contacts_b", line -> { }, start));
@@ -55,15 +43,6 @@ final class TwoWorkers {
                 DeliverHubSpot.report("workers", f, progress);
                 return f;
             }
-        }
-    }
-
-    /** The state store's rate-ledger tables, as the PostgreSQL store's migrations create them. */
-    private static void migrate(DataSource store) throws Exception {
-        try (InputStream in = TwoWorkers.class.getResourceAsStream("/db/postgres/V10__rate_ledger.sql");
-             Connection c = store.getConnection(); Statement st = c.createStatement()) {
-            if (in == null) throw new IllegalStateException("migration V10__rate_ledger.sql is not on the class path");
-            st.execute(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         }
     }
 }

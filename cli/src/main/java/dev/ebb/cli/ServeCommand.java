@@ -9,6 +9,7 @@ import dev.ebb.server.EbbServer;
 import dev.ebb.server.EbbServers;
 import dev.ebb.server.ServerOptions;
 import dev.ebb.server.auth.StoredTokens;
+import dev.ebb.server.cluster.ClusteredSchedulers;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,18 +43,25 @@ final class ServeCommand extends BaseCommand {
             + "going to finish their batches in flight (default 5m).")
     String shutdownWait;
 
+    @Option(names = "--recovery-sweep", defaultValue = "15s", description = "With a PostgreSQL state store (several "
+            + "workers): how often one worker looks for runs a dead worker left, to finish them (default 15s).")
+    String recoverySweep;
+
     @Override
     int execute() throws Session.Failure, InterruptedException {
         ProjectConfig project = Session.load(options.project);
         ServerOptions serverOptions;
+        ClusteredSchedulers.Timing cluster;
         try {
             serverOptions = new ServerOptions(port, queue, concurrency, duration(shutdownWait, "--shutdown-wait"));
+            cluster = new ClusteredSchedulers.Timing(ClusteredSchedulers.Timing.DEFAULT.checkin(),
+                    duration(recoverySweep, "--recovery-sweep"));
         } catch (IllegalArgumentException e) {
             throw new Session.Failure(ExitCode.INVALID, e.getMessage(), e);
         }
         EbbServer server;
         try {
-            server = EbbServers.create(project, env, serverOptions);
+            server = EbbServers.create(project, env, serverOptions, cluster);
         } catch (StateException e) {
             throw new Session.Failure(ExitCode.UNAVAILABLE, e.getMessage(), e);
         } catch (IllegalArgumentException e) {
@@ -122,7 +130,7 @@ final class ServeCommand extends BaseCommand {
         StateStore open() throws Session.Failure {
             ProjectConfig project = Session.load(options.project);
             try {
-                return EbbServers.openState(project);
+                return EbbServers.openState(project, env);
             } catch (StateException e) {
                 throw new Session.Failure(ExitCode.UNAVAILABLE, e.getMessage() + (e.kind() == StateException.Kind.IN_USE
                         ? " (the embedded store is held by 'ebb serve' while it runs: stop it, manage tokens, start"

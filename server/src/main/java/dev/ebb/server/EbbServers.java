@@ -1,6 +1,8 @@
 package dev.ebb.server;
 
+import dev.ebb.core.config.ConfigException;
 import dev.ebb.core.config.ConnectorCatalog;
+import dev.ebb.core.config.PostgresState;
 import dev.ebb.core.config.ProjectConfig;
 import dev.ebb.core.config.Redaction;
 import dev.ebb.core.delivery.RateBudgets;
@@ -13,6 +15,9 @@ import dev.ebb.core.state.Access;
 import dev.ebb.core.state.StateException;
 import dev.ebb.core.state.StateStore;
 import dev.ebb.core.state.duckdb.DuckDbStateStore;
+import dev.ebb.core.state.postgres.PostgresRateLedger;
+import dev.ebb.core.state.postgres.PostgresStateStore;
+import dev.ebb.server.cluster.ClusteredSchedulers;
 import dev.ebb.server.auth.StoredTokens;
 import dev.ebb.server.schedule.QuartzSchedulers;
 import dev.ebb.server.schedule.QuartzSyncScheduler;
@@ -35,14 +40,28 @@ public final class EbbServers {
      */
     public static EbbServer create(ProjectConfig project, Map<String, String> env, ServerOptions options)
             throws StateException {
+        return create(project, env, options, ClusteredSchedulers.Timing.DEFAULT);
+    }
+
+    /**
+     * As {@link #create(ProjectConfig, Map, ServerOptions)}; on a PostgreSQL state store the server is one of the
+     * project's workers: its schedule is Quartz's clustered store in the state store, checked in and swept for
+     * abandoned runs at {@code cluster}'s pace, and its calls are booked in the store's rate ledger.
+     */
+    public static EbbServer create(ProjectConfig project, Map<String, String> env, ServerOptions options,
+                                   ClusteredSchedulers.Timing cluster) throws StateException {
         Clock clock = Clock.systemUTC();
         ConnectorCatalog catalog = ConnectorCatalog.fromServiceLoader();
-        StateStore state = openState(project);
+        StateStore state = openState(project, env);
         try {
+            // Workers on one PostgreSQL store share each account's rate budget through its ledger.
+            RateBudgets budgets = state instanceof PostgresStateStore postgres
+                    ? new RateBudgets(clock, PostgresRateLedger.of(postgres)) : new RateBudgets(clock);
             SyncEngine engine = new SyncEngine(project, state, new CatalogConnectors(project, catalog, env, clock),
-                    new RateBudgets(clock), RetryPolicy.DEFAULT, Waiter.SYSTEM, clock, RandomGenerator.getDefault());
+                    budgets, RetryPolicy.DEFAULT, Waiter.SYSTEM, clock, RandomGenerator.getDefault());
+            QuartzSchedulers clustered = ClusteredSchedulers.on(project, state, 2, cluster);
             return create(project, state, engine, Redaction.of(project, catalog, env), options, clock,
-                    QuartzSchedulers.inMemory("ebb-" + project.name(), 2));
+                    clustered != null ? clustered : QuartzSchedulers.inMemory("ebb-" + project.name(), 2));
         } catch (RuntimeException e) {
             state.close();
             throw e;
@@ -63,6 +82,23 @@ public final class EbbServers {
 
     /** The project's state store, opened for writing. The seam where another store kind is chosen. */
     public static StateStore openState(ProjectConfig project) throws StateException {
-        return DuckDbStateStore.open(project.root().resolve(project.state().path()), Access.READ_WRITE);
+        return openState(project, System.getenv());
+    }
+
+    /** The project's state store, opened for writing; a PostgreSQL store's secrets are resolved from {@code env}. */
+    public static StateStore openState(ProjectConfig project, Map<String, String> env) throws StateException {
+        return switch (project.state().store()) {
+            case EMBEDDED -> DuckDbStateStore.open(project.root().resolve(project.state().path()), Access.READ_WRITE);
+            case POSTGRES -> {
+                PostgresState postgres;
+                try {
+                    postgres = project.state().postgres().resolve(project.root(), env);
+                } catch (ConfigException e) {
+                    throw new StateException("the state store's settings cannot be used: " + e.getMessage(), e);
+                }
+                yield PostgresStateStore.open(postgres.url(), postgres.user(), postgres.password(),
+                        postgres.schema(), Access.READ_WRITE);
+            }
+        };
     }
 }

@@ -1,5 +1,6 @@
 package dev.ebb.core.delivery;
 
+import dev.ebb.core.state.RateLedger;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,5 +1,6 @@
 package dev.ebb.core.delivery;
 
+import dev.ebb.core.state.RateLedger;
 import dev.ebb.spi.RateLimits;
 import dev.ebb.spi.RateUsage;
 import dev.ebb.spi.RateWindow;

@@ -1,6 +1,6 @@
 package dev.ebb.core.state.postgres;
 
-import dev.ebb.core.delivery.RateLedger;
+import dev.ebb.core.state.RateLedger;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,7 +11,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import javax.sql.DataSource;
 
 /**
  * The rate ledger every worker on one PostgreSQL state store shares (tables {@code rate_accounts} and
@@ -23,26 +22,37 @@ import javax.sql.DataSource;
  * machines whose clocks disagree still share one timeline; the wait a booking returns is relative to that instant,
  * and the round trip back only makes the call later, never earlier.
  *
- * <p>A booking costs about five statements on one connection, which the ledger keeps open (and opens again after a
- * failure). Thread-safe: bookings from one process take turns on that connection.
+ * <p>A booking costs about five statements on a connection borrowed from the store's pool. Thread-safe: bookings of
+ * one account wait for each other on its row, others go side by side.
  */
-public final class PostgresRateLedger implements RateLedger, AutoCloseable {
-    private final DataSource dataSource;
-    private Connection connection;
+public final class PostgresRateLedger implements RateLedger {
 
-    /** @param dataSource connections to the state store's database, its tables on the search path */
-    public PostgresRateLedger(DataSource dataSource) {
-        this.dataSource = dataSource;
+    /** Where the ledger borrows a connection for each booking; it closes the connection when done. */
+    @FunctionalInterface
+    public interface Connections {
+        /** A connection to the state store's database, its tables on the search path. */
+        Connection open() throws SQLException;
+    }
+
+    private final Connections connections;
+
+    /** The ledger in {@code store}'s schema, on the store's pool. */
+    public static PostgresRateLedger of(PostgresStateStore store) {
+        return new PostgresRateLedger(store::connect);
+    }
+
+    public PostgresRateLedger(Connections connections) {
+        this.connections = connections;
     }
 
     @Override
-    public synchronized Duration book(String account, List<Allowance> windows, Duration notBefore) {
+    public Duration book(String account, List<Allowance> windows, Duration notBefore) {
         return inTransaction("book a call of destination account " + account,
                 c -> book(c, account, windows, notBefore));
     }
 
     @Override
-    public synchronized void pause(String account, Duration wait) {
+    public void pause(String account, Duration wait) {
         inTransaction("share a throttle's pause of destination account " + account, c -> {
             try (PreparedStatement st = c.prepareStatement("""
                     INSERT INTO rate_accounts (account, paused_until)
@@ -63,18 +73,23 @@ public final class PostgresRateLedger implements RateLedger, AutoCloseable {
     }
 
     private <T> T inTransaction(String what, Work<T> work) {
-        try {
-            Connection c = connection();
+        try (Connection c = connections.open()) {
+            c.setAutoCommit(false);
             try {
                 T result = work.run(c);
                 c.commit();
                 return result;
-            } catch (SQLException e) {
-                c.rollback();
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    c.rollback();
+                } catch (SQLException rollback) {
+                    e.addSuppressed(rollback);
+                }
                 throw e;
+            } finally {
+                c.setAutoCommit(true);
             }
         } catch (SQLException e) {
-            drop();
             throw new IllegalStateException("could not " + what + " in the state store's rate ledger (PostgreSQL): "
                     + e.getMessage(), e);
         }
@@ -138,29 +153,6 @@ public final class PostgresRateLedger implements RateLedger, AutoCloseable {
             prune.executeUpdate();
         }
         return Duration.between(now, grant);
-    }
-
-    private Connection connection() throws SQLException {
-        if (connection == null || connection.isClosed()) {
-            connection = dataSource.getConnection();
-            connection.setAutoCommit(false);
-        }
-        return connection;
-    }
-
-    /** A connection that failed is not trusted again: the next booking opens a new one. */
-    private void drop() {
-        try {
-            if (connection != null) connection.close();
-        } catch (SQLException ignored) {
-            // It is being thrown away.
-        }
-        connection = null;
-    }
-
-    @Override
-    public synchronized void close() {
-        drop();
     }
 
     private static Instant instant(ResultSet rs, int column) throws SQLException {

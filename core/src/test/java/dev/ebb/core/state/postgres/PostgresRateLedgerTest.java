@@ -1,17 +1,16 @@
 package dev.ebb.core.state.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ebb.core.delivery.InProcessRateLedger;
 import dev.ebb.core.delivery.RateBudget;
-import dev.ebb.core.delivery.RateLedger;
+import dev.ebb.core.state.Access;
+import dev.ebb.core.state.StateException;
+import dev.ebb.core.state.RateLedger;
 import dev.ebb.spi.RateLimits;
 import dev.ebb.spi.RateWindow;
 import dev.ebb.testkit.EmbeddedPostgresExtension;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,12 +22,9 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import javax.sql.DataSource;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * Two workers' budgets, each with its own connection to one real PostgreSQL, hammering one account from several
@@ -45,25 +41,21 @@ class PostgresRateLedgerTest {
 
     final Clock clock = Clock.systemUTC();
 
-    @BeforeAll
-    static void migrate() throws Exception {
-        POSTGRES.createRole("ebb", "secret");
-        POSTGRES.execute(EmbeddedPostgresExtension.DEFAULT_DATABASE, "GRANT ALL ON SCHEMA public TO ebb");
-        try (Connection c = dataSource().getConnection()) {
-            c.createStatement().execute(migration("V10__rate_ledger.sql"));
-        }
-    }
+    private static final String SCHEMA = "ebb_rates";
 
     @BeforeEach
-    void forgetEarlierGrants() throws SQLException {
-        POSTGRES.execute(EmbeddedPostgresExtension.DEFAULT_DATABASE, "TRUNCATE rate_accounts, rate_grants");
+    void forgetEarlierGrants() throws Exception {
+        store().close(); // migrates the schema on first use
+        POSTGRES.execute(EmbeddedPostgresExtension.DEFAULT_DATABASE, "TRUNCATE " + SCHEMA + ".rate_accounts, "
+                + SCHEMA + ".rate_grants");
     }
 
     @Test
     void twoWorkersHammeringOneAccountNeverGrantMoreThanItsLimitInAnyWindow() throws Exception {
-        try (PostgresRateLedger first = new PostgresRateLedger(dataSource());
-             PostgresRateLedger second = new PostgresRateLedger(dataSource())) {
-            List<Instant> calls = hammer(List.of(budget(first), budget(second)), 4, 100);
+        // Two workers: each its own store, hence its own pool of connections.
+        try (PostgresStateStore one = store(); PostgresStateStore other = store()) {
+            List<Instant> calls = hammer(List.of(budget(PostgresRateLedger.of(one)),
+                    budget(PostgresRateLedger.of(other))), 4, 100);
 
             assertThat(calls).hasSize(800);
             assertThat(maxInWindow(calls, LIMIT.per())).isLessThanOrEqualTo(LIMIT.requests());
@@ -82,11 +74,10 @@ class PostgresRateLedgerTest {
     }
 
     @Test
-    void aThrottleOfOneWorkerPausesTheOther() {
-        try (PostgresRateLedger first = new PostgresRateLedger(dataSource());
-             PostgresRateLedger second = new PostgresRateLedger(dataSource())) {
-            RateBudget throttled = budget(first);
-            RateBudget other = budget(second);
+    void aThrottleOfOneWorkerPausesTheOther() throws Exception {
+        try (PostgresStateStore one = store(); PostgresStateStore two = store()) {
+            RateBudget throttled = budget(PostgresRateLedger.of(one));
+            RateBudget other = budget(PostgresRateLedger.of(two));
             assertThat(other.reserve()).isLessThan(Duration.ofSeconds(1));
             throttled.throttled(Duration.ofSeconds(3));
             assertThat(other.reserve()).isGreaterThan(Duration.ofMillis(2_500));
@@ -95,14 +86,14 @@ class PostgresRateLedgerTest {
 
     @Test
     void aStateStoreThatCannotBeReachedIsNamedInTheError() {
-        PGSimpleDataSource nowhere = new PGSimpleDataSource();
-        nowhere.setUrl("jdbc:postgresql://127.0.0.1:1/ebb");
-        try (PostgresRateLedger ledger = new PostgresRateLedger(nowhere)) {
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> budget(ledger).reserve())
-                    .isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("destination account " + ACCOUNT)
-                    .hasMessageContaining("rate ledger (PostgreSQL)");
-        }
+        PostgresRateLedger ledger = new PostgresRateLedger(() -> {
+            throw new SQLException("Connection to 127.0.0.1:1 refused");
+        });
+        assertThatThrownBy(() -> budget(ledger).reserve())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("destination account " + ACCOUNT)
+                .hasMessageContaining("rate ledger (PostgreSQL)")
+                .hasMessageContaining("refused");
     }
 
     RateBudget budget(RateLedger ledger) {
@@ -145,17 +136,8 @@ class PostgresRateLedgerTest {
         return max;
     }
 
-    static DataSource dataSource() {
-        PGSimpleDataSource source = new PGSimpleDataSource();
-        source.setUrl(POSTGRES.jdbcUrl(EmbeddedPostgresExtension.DEFAULT_DATABASE));
-        source.setUser("ebb");
-        source.setPassword("secret");
-        return source;
-    }
-
-    static String migration(String name) throws IOException {
-        try (InputStream in = PostgresRateLedgerTest.class.getResourceAsStream("/db/postgres/" + name)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+    static PostgresStateStore store() throws StateException {
+        return PostgresStateStore.open(POSTGRES.jdbcUrl(EmbeddedPostgresExtension.DEFAULT_DATABASE),
+                EmbeddedPostgresExtension.ADMIN_USER, null, SCHEMA, Access.READ_WRITE);
     }
 }

@@ -1,4 +1,4 @@
-package dev.ebb.core.delivery;
+package dev.ebb.core.state;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -13,8 +13,8 @@ import java.util.List;
  * the earliest instant at which one more call fits every window and after every call booked before it (callers are
  * served in order), records it, and answers how long from now that is.
  *
- * <p>Implementations are thread-safe. {@link InProcessRateLedger} is the one a single process uses; a
- * PostgreSQL-backed one lets several {@code ebb serve} workers on one state store share an account's budget.
+ * <p>Implementations are thread-safe. The delivery stage's {@code InProcessRateLedger} is the one a single process
+ * uses; the PostgreSQL store's lets several {@code ebb serve} workers on one state store share an account's budget.
  */
 public interface RateLedger {
 

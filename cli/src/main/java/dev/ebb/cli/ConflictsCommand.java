@@ -54,18 +54,7 @@ final class ConflictsCommand extends BaseCommand {
     }
 
     static Map<String, Object> document(Conflict c) {
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("sync", c.sync());
-        doc.put("key", c.key());
-        doc.put("field", c.field());
-        doc.put("ebb_last_value_hash", c.baseHash());
-        doc.put("destination_value", c.destinationValue());
-        doc.put("warehouse_value", c.warehouseValue());
-        doc.put("run_id", c.runId());
-        doc.put("detected_at", c.detectedAt().toString());
-        doc.put("status", c.status().label());
-        doc.put("resolution", c.resolution() == null ? null : c.resolution().label());
-        return doc;
+        return dev.ebb.core.run.RunDocuments.conflict(c);
     }
 
     @Command(name = "resolve", description = "Settle a conflict: take the warehouse value (written now) or keep the "

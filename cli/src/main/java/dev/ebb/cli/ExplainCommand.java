@@ -33,24 +33,14 @@ final class ExplainCommand extends BaseCommand {
             Optional<SnapshotEntry> entry = session.state.snapshotEntry(sync, stored);
             List<LoggedOutcome> history = session.state.outcomes(sync, stored, 20);
             List<RunRecord> runs = session.state.runs(sync, 1);
-            String why = why(entry, history, runs);
+            String why = dev.ebb.core.run.RunDocuments.why(entry, history, runs);
             List<dev.ebb.core.state.Conflict> conflicts = session.state.conflicts(sync, stored);
             if (output.json) {
                 Map<String, Object> doc = new LinkedHashMap<>();
                 doc.put("sync", sync);
                 doc.put("key", key);
                 doc.put("snapshot", entry.orElse(null));
-                doc.put("history", history.stream().map(o -> {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("run_id", o.runId());
-                    m.put("change", o.change());
-                    m.put("operation", o.operation());
-                    m.put("outcome", o.outcome());
-                    m.put("reason", o.reason());
-                    m.put("fingerprint", o.fingerprint());
-                    m.put("at", o.at().toString());
-                    return m;
-                }).toList());
+                doc.put("history", history.stream().map(dev.ebb.core.run.RunDocuments::outcome).toList());
                 doc.put("explanation", why);
                 doc.put("conflicts", conflicts.stream().map(ConflictsCommand::document).toList());
                 output.json(doc);
@@ -76,29 +66,5 @@ final class ExplainCommand extends BaseCommand {
         } catch (StateException e) {
             throw new Session.Failure(ExitCode.UNAVAILABLE, "cannot read the run log: " + e.getMessage(), e);
         }
-    }
-
-    private static String why(Optional<SnapshotEntry> entry, List<LoggedOutcome> history, List<RunRecord> runs) {
-        if (runs.isEmpty()) return "the sync has not run yet";
-        long lastRun = runs.getFirst().runId();
-        LoggedOutcome last = history.isEmpty() ? null : history.getFirst();
-        if (last == null || last.runId() != lastRun) {
-            if (entry.isPresent()) {
-                return "not sent by the last run (" + lastRun + "): its fingerprint equals the snapshot's, so the "
-                        + "destination already has these values";
-            }
-            return "not in the last run's model, and nothing is known about it";
-        }
-        return switch (last.outcome()) {
-            case "delivered" -> "sent by run " + lastRun + " because it was " + last.change() + "; the destination "
-                    + "acknowledged it";
-            case "rejected" -> "sent by run " + lastRun + " but the destination refused it (" + last.reason()
-                    + "); the next run sends it again";
-            case "invalid" -> "not sent by run " + lastRun + ": " + last.reason();
-            case "failed" -> "run " + lastRun + " could not deliver it (" + last.reason() + "); the next run sends "
-                    + "it again";
-            case "skipped" -> "left alone by run " + lastRun + ": " + last.reason();
-            default -> last.outcome();
-        };
     }
 }

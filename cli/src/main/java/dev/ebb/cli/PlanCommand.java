@@ -3,8 +3,6 @@ package dev.ebb.cli;
 import dev.ebb.core.plan.PlanReport;
 import dev.ebb.core.plan.SyncException;
 import dev.ebb.core.state.Access;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -27,15 +25,7 @@ final class PlanCommand extends BaseCommand {
             progress.done();
             plan.warnings().forEach(output::warn);
             if (output.json) {
-                Map<String, Object> doc = new LinkedHashMap<>();
-                doc.put("sync", plan.sync());
-                doc.put("counts", plan.counts());
-                doc.put("samples", plan.samples());
-                doc.put("invalid", plan.invalid());
-                doc.put("warnings", plan.warnings());
-                doc.put("api_calls", plan.apiCalls());
-                doc.put("guard", plan.guardBreach());
-                output.json(doc);
+                output.json(dev.ebb.core.run.RunDocuments.plan(plan));
             } else {
                 var c = plan.counts();
                 output.line("Plan for " + plan.sync() + ": " + c.rows() + " rows in the model");

@@ -5,7 +5,6 @@ import dev.ebb.core.state.RunRecord;
 import dev.ebb.core.state.StateException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -62,29 +61,6 @@ final class RunsCommand extends BaseCommand {
     }
 
     static Map<String, Object> document(RunRecord r) {
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("run_id", r.runId());
-        doc.put("sync", r.sync());
-        doc.put("status", r.status().label());
-        doc.put("started_at", String.valueOf(r.startedAt()));
-        doc.put("finished_at", r.finishedAt() == null ? null : r.finishedAt().toString());
-        // A live run: how long it has been going, and what its commits delivered so far.
-        doc.put("duration_ms", duration(r, Instant.now()).toMillis());
-        doc.put("added", r.added());
-        doc.put("changed", r.changed());
-        doc.put("removed", r.removed());
-        doc.put("unchanged", r.unchanged());
-        doc.put("invalid", r.invalid());
-        doc.put("delivered", r.delivered());
-        doc.put("rejected", r.rejected());
-        doc.put("failed", r.failed());
-        doc.put("skipped", r.skipped());
-        doc.put("api_calls", r.apiCalls());
-        doc.put("throttles", r.throttles());
-        doc.put("retries", r.retries());
-        doc.put("read_calls", r.readCalls());
-        doc.put("conflicts", r.conflicts());
-        doc.put("message", r.message());
-        return doc;
+        return dev.ebb.core.run.RunDocuments.run(r, Instant.now());
     }
 }

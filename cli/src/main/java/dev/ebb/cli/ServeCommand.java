@@ -61,7 +61,7 @@ final class ServeCommand extends BaseCommand {
         }
         EbbServer server;
         try {
-            server = EbbServers.create(project, env, serverOptions, cluster);
+            server = EbbServers.create(project, env, serverOptions, Clock.systemUTC(), cluster);
         } catch (StateException e) {
             throw new Session.Failure(ExitCode.UNAVAILABLE, e.getMessage(), e);
         } catch (IllegalArgumentException e) {

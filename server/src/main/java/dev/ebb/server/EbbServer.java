@@ -24,12 +24,13 @@ public final class EbbServer implements AutoCloseable {
 
     private final ServerContext context;
     private final Routes routes = new Routes();
+    private final java.util.List<RouteGroup> groups = RouteGroups.all();
     private final Javalin app;
     private volatile boolean stopped;
 
     public EbbServer(ServerContext context) {
         this.context = context;
-        for (RouteGroup group : RouteGroups.all()) group.register(routes, context);
+        for (RouteGroup group : groups) group.register(routes, context);
         new OpenApiRoutes(routes).register(routes);
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -55,6 +56,14 @@ public final class EbbServer implements AutoCloseable {
         context.runs().start();
         app.start(port);
         context.scheduler().start();
+        for (RouteGroup group : groups) {
+            try {
+                group.start();
+            } catch (Exception e) {
+                throw new IllegalStateException("the server could not start " + group.getClass().getSimpleName()
+                        + ": " + context.redaction().apply(String.valueOf(e.getMessage())), e);
+            }
+        }
         return this;
     }
 
@@ -82,6 +91,7 @@ public final class EbbServer implements AutoCloseable {
         }
         context.scheduler().close();
         boolean ended = context.runs().shutdown("the server is shutting down", patience);
+        for (RouteGroup group : groups) group.stop();
         app.stop();
         context.state().close();
         return ended;
@@ -93,9 +103,11 @@ public final class EbbServer implements AutoCloseable {
     }
 
     private void authorize(Context ctx) {
-        Role needed = ctx.routeRoles().stream().filter(Role.class::isInstance).map(Role.class::cast).findFirst()
-                .orElse(Role.OPERATOR);
-        if (needed == Role.PUBLIC) return;
+        // A route without a role was registered by a group that checks its callers itself (Routes.selfChecked).
+        java.util.Optional<Role> role = ctx.routeRoles().stream().filter(Role.class::isInstance).map(Role.class::cast)
+                .findFirst();
+        if (role.isEmpty() || role.get() == Role.PUBLIC) return;
+        Role needed = role.get();
         String header = ctx.header("Authorization");
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             ctx.header("WWW-Authenticate", "Bearer");

@@ -7,4 +7,12 @@ package dev.ebb.server;
 @FunctionalInterface
 public interface RouteGroup {
     void register(Routes routes, ServerContext context);
+
+    /** Called once the server serves (a group that follows the run log starts here). */
+    default void start() throws Exception {
+    }
+
+    /** Called when the server stops, after the runs ended. */
+    default void stop() {
+    }
 }

@@ -5,6 +5,7 @@ import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Every route the server answers, each with the role it needs and a summary; the OpenAPI document is made from this
@@ -35,6 +36,7 @@ public final class Routes {
     }
 
     private final List<Route> routes = new ArrayList<>();
+    private final List<Consumer<RoutesConfig>> selfChecked = new ArrayList<>();
 
     public Routes get(String path, Role role, String tag, String summary, Handler handler, Param... params) {
         return add(HandlerType.GET, path, role, tag, summary, handler, params);
@@ -55,6 +57,16 @@ public final class Routes {
         return this;
     }
 
+    /**
+     * Routes that check who calls them themselves (the web UI's sign-in, Prometheus' scrape): registered on Javalin
+     * as they are, without a role, so the server's token check leaves them alone and the API document leaves them
+     * out. Every other route goes through {@link #get}, {@link #post} or {@link #add}.
+     */
+    public Routes selfChecked(Consumer<RoutesConfig> registration) {
+        selfChecked.add(registration);
+        return this;
+    }
+
     public List<Route> all() {
         return List.copyOf(routes);
     }
@@ -62,5 +74,6 @@ public final class Routes {
     /** Hands every route to Javalin, with its role for the access check. */
     void applyTo(RoutesConfig config) {
         for (Route r : routes) config.addHttpHandler(r.method(), r.path(), r.handler(), r.role());
+        for (Consumer<RoutesConfig> registration : selfChecked) registration.accept(config);
     }
 }

@@ -3,12 +3,14 @@ package dev.ebb.server;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ebb.core.config.ProjectConfig;
 import dev.ebb.core.config.Redaction;
+import dev.ebb.core.delivery.RateBudgets;
 import dev.ebb.core.run.SyncEngine;
 import dev.ebb.core.state.StateStore;
 import dev.ebb.server.auth.Tokens;
 import dev.ebb.server.schedule.RunQueue;
 import dev.ebb.server.schedule.SyncScheduler;
 import java.time.Clock;
+import java.util.Map;
 
 /**
  * What every route group works with: the project, the engine, its state store, the run queue and the scheduler, the
@@ -23,8 +25,14 @@ import java.time.Clock;
  * @param redaction takes the project's resolved secrets out of any text before it is returned or logged
  * @param json      the API's JSON mapper (snake_case)
  * @param clock     the server's clock
+ * @param budgets   every destination account's rate budget in this process (for metrics)
+ * @param env       the environment secret references are resolved from (alert URLs); never shown
  */
 public record ServerContext(ProjectConfig project, SyncEngine engine, StateStore state, RunQueue runs,
                             SyncScheduler scheduler, Tokens tokens, Redaction redaction, ObjectMapper json,
-                            Clock clock) {
+                            Clock clock, RateBudgets budgets, Map<String, String> env) {
+    @Override
+    public String toString() {
+        return "ServerContext[" + project.name() + "]";
+    }
 }

@@ -12,7 +12,10 @@ import java.util.Map;
  * ({@code ebb-project.schema.json}) must agree with, which {@code ProjectSchemaTest} proves. Immutable.
  */
 final class ConfigKeys {
-    static final List<String> PROJECT = List.of("name", "state", "default_source", "sources", "destinations");
+    static final List<String> PROJECT = List.of("name", "state", "default_source", "sources", "destinations",
+            "alerts");
+    /** {@code alerts:} of ebb.yaml (ebb serve). */
+    static final List<String> ALERTS = List.of("webhook", "slack", "max_rejected");
     static final List<String> STATE = List.of("store", "path", "url", "user", "password", "schema");
     /** A {@code sources:} or {@code destinations:} entry's own keys; the connector's options come on top. */
     static final List<String> CONNECTION = List.of("type", "limits");
@@ -27,17 +30,18 @@ final class ConfigKeys {
     static final List<String> SCHEDULE = List.of("every", "cron", "timezone", "after");
 
     /** Which {@code $defs} entry of the schema describes each mapping above. */
-    static final Map<String, List<String>> BY_SCHEMA_DEFINITION = Map.of(
-            "project", PROJECT,
-            "state", STATE,
-            "connection", CONNECTION,
-            "model", MODEL,
-            "sync", SYNC,
-            "match", MATCH,
-            "fieldMapping", FIELD,
-            "scheduleMapping", SCHEDULE,
-            "guard", GUARD,
-            "limits", LIMITS);
+    static final Map<String, List<String>> BY_SCHEMA_DEFINITION = Map.ofEntries(
+            Map.entry("project", PROJECT),
+            Map.entry("state", STATE),
+            Map.entry("connection", CONNECTION),
+            Map.entry("model", MODEL),
+            Map.entry("sync", SYNC),
+            Map.entry("match", MATCH),
+            Map.entry("fieldMapping", FIELD),
+            Map.entry("scheduleMapping", SCHEDULE),
+            Map.entry("guard", GUARD),
+            Map.entry("limits", LIMITS),
+            Map.entry("alerts", ALERTS));
 
     static final List<String> STORES = spellings(StateConfig.Store.class);
     /** A store that is not Ebb's own but a source's ({@code sources.NAME.state:}); it gets its own message. */

@@ -26,9 +26,10 @@ final class ProjectFileReader {
      */
     record ProjectSection(boolean sourcesKnown, boolean destinationsKnown, String name, StateConfig state,
                           String defaultSource, Map<String, ConnectionConfig> sources,
-                          Map<String, ConnectionConfig> destinations) {
+                          Map<String, ConnectionConfig> destinations, AlertsConfig alerts) {
         static ProjectSection unreadable() {
-            return new ProjectSection(false, false, null, StateConfig.embeddedDefault(), null, Map.of(), Map.of());
+            return new ProjectSection(false, false, null, StateConfig.embeddedDefault(), null, Map.of(), Map.of(),
+                    AlertsConfig.NONE);
         }
     }
 
@@ -94,8 +95,9 @@ final class ProjectFileReader {
         Map<String, ConnectionConfig> destinations = project.entry("destinations")
                 .map(e -> connections(e, Kind.DESTINATION)).orElse(Map.of());
         String defaultSource = project.entry("default_source").flatMap(e -> defaultSource(e, sources)).orElse(null);
+        AlertsConfig alerts = project.entry("alerts").map(this::alerts).orElse(AlertsConfig.NONE);
         return new ProjectSection(known(project, Kind.SOURCE), known(project, Kind.DESTINATION), name, state,
-                defaultSource, sources, destinations);
+                defaultSource, sources, destinations, alerts);
     }
 
     /** Whether the section was read: present and a mapping, or absent without a misspelt key that meant it. */
@@ -109,6 +111,33 @@ final class ProjectFileReader {
                 .filter(entry -> !ConfigKeys.PROJECT.contains(entry.key()))
                 .noneMatch(entry -> Suggestions.nearest(entry.key(), ConfigKeys.PROJECT).orElse("")
                         .equals(kind.section));
+    }
+
+    /** {@code alerts: { slack: "${env:SLACK_WEBHOOK_URL}", max_rejected: 100 }}; URLs may be secret references. */
+    private AlertsConfig alerts(YamlNode.Entry entry) {
+        String example = "alerts: { slack: \"${env:SLACK_WEBHOOK_URL}\", max_rejected: 100 }";
+        Optional<YamlNode.Mapping> alerts = reader.mapping(entry.value(), "'alerts'", example);
+        if (alerts.isEmpty()) return AlertsConfig.NONE;
+        reader.allowOnly(alerts.get(), ConfigKeys.ALERTS, "in alerts:");
+        String webhook = alerts.get().entry("webhook").flatMap(this::alertUrl).orElse(null);
+        String slack = alerts.get().entry("slack").flatMap(this::alertUrl).orElse(null);
+        long maxRejected = alerts.get().entry("max_rejected").flatMap(e -> reader.count(e, 0, example)).orElse(0L);
+        if (webhook == null && slack == null) {
+            reader.error(entry.value().line(), "alerts: needs a 'webhook' or a 'slack' URL to send to, e.g. "
+                    + example);
+        }
+        return new AlertsConfig(webhook, slack, maxRejected, new Location(FILE, entry.value().line()));
+    }
+
+    /** An http(s) URL, or a secret reference that resolves to one when an alert is sent. */
+    private Optional<String> alertUrl(YamlNode.Entry entry) {
+        Optional<String> url = reader.string(entry);
+        if (url.isPresent() && !Secrets.hasReference(url.get()) && !url.get().matches("(?i)https?://\\S+")) {
+            reader.error(entry.value().line(), "'" + entry.key() + "' must be an http:// or https:// URL, or a "
+                    + "reference such as \"${env:ALERT_URL}\"; it is '" + url.get() + "'");
+            return Optional.empty();
+        }
+        return url;
     }
 
     private StateConfig state(YamlNode.Entry entry) {

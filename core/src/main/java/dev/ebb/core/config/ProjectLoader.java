@@ -82,7 +82,8 @@ public final class ProjectLoader {
             throw new ConfigException(problems.errors(), problems.warnings());
         }
         ProjectConfig config = new ProjectConfig(root, project.name(), project.state(), project.sources(),
-                project.destinations(), Collections.unmodifiableMap(models), Collections.unmodifiableMap(syncs));
+                project.destinations(), Collections.unmodifiableMap(models), Collections.unmodifiableMap(syncs),
+                project.alerts());
         return new LoadedProject(config, problems.warnings());
     }
 

@@ -46,4 +46,9 @@ public final class Callers {
                 a -> new QuotaGate(a, q, ledger, clock))).orElse(null);
         return new Caller(budgets.forAccount(account, limits), quota, retryPolicy, waiter, random, new CallStats());
     }
+
+    /** Every account's daily-quota gate made so far, by account id, for metrics; a copy. */
+    public java.util.Map<String, QuotaGate> quotasByAccount() {
+        return new java.util.TreeMap<>(quotas);
+    }
 }

@@ -118,6 +118,12 @@ public final class QuotaGate {
         return used + unsaved;
     }
 
+    /** The calls left in the current window before the quota is spent; 0 once the vendor says it is spent. */
+    public synchronized long remaining() {
+        roll();
+        return spentByVendor ? 0 : Math.max(0, quota.requests() - used - unsaved);
+    }
+
     private void roll() {
         Instant current = switch (quota.window()) {
             case CALENDAR_DAY -> LocalDate.now(clock.withZone(quota.resetZone())).atStartOfDay(quota.resetZone())

@@ -125,6 +125,22 @@ public final class RateBudget {
         return factor;
     }
 
+    /**
+     * The share of the allowance granted now, over the busiest window: the calls granted within the last window
+     * over what the window grants at the current pace, between 0 and 1 (for metrics).
+     */
+    public synchronized double inUse() {
+        Instant now = clock.instant();
+        double busiest = 0;
+        for (Log log : logs) {
+            int allowed = Math.max(1, (int) Math.floor(log.requests * factor));
+            Instant horizon = now.minus(log.per);
+            long inWindow = log.granted.stream().filter(at -> at.isAfter(horizon) && !at.isAfter(now)).count();
+            busiest = Math.max(busiest, Math.min(1.0, (double) inWindow / allowed));
+        }
+        return busiest;
+    }
+
     /** The longest window of the account's limits, the natural wait when a throttle comes without a hint. */
     public synchronized Duration longestWindow() {
         return logs.stream().map(l -> l.per).max(Duration::compareTo).orElse(Duration.ofSeconds(1));

@@ -3,6 +3,8 @@ package dev.ebb.core.delivery;
 import dev.ebb.core.state.RateLedger;
 import dev.ebb.spi.RateLimits;
 import java.time.Clock;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -30,5 +32,10 @@ public final class RateBudgets {
     /** The account's budget, created from {@code limits} by its first user. */
     public RateBudget forAccount(String accountId, RateLimits limits) {
         return budgets.computeIfAbsent(accountId, id -> new RateBudget(id, limits, clock, ledger));
+    }
+
+    /** Every account's budget made so far, by account id, for metrics; a copy. */
+    public Map<String, RateBudget> byAccount() {
+        return new TreeMap<>(budgets);
     }
 }

@@ -56,14 +56,20 @@ public final class SyncEngine {
     private final SyncBinder binder;
     private final Waiter waiter;
     private final Clock clock;
+    private final Callers callers;
 
     public SyncEngine(ProjectConfig project, StateStore state, Connectors connectors, RateBudgets budgets,
                       RetryPolicy retryPolicy, Waiter waiter, Clock clock, RandomGenerator random) {
         this.state = state;
         this.waiter = waiter;
         this.clock = clock;
-        this.binder = new SyncBinder(project, connectors,
-                new Callers(budgets, retryPolicy, waiter, random, clock, new StateLedger(state)));
+        this.callers = new Callers(budgets, retryPolicy, waiter, random, clock, new StateLedger(state));
+        this.binder = new SyncBinder(project, connectors, callers);
+    }
+
+    /** The daily-quota gate of every destination account this engine has called, by account id (for metrics). */
+    public Map<String, dev.ebb.core.delivery.QuotaGate> quotas() {
+        return callers.quotasByAccount();
     }
 
     /** A dry run: reads the model and the destination's schema, writes nothing anywhere. */
@@ -152,8 +158,15 @@ public final class SyncEngine {
      * approval and the run that delivered it are recorded in the run log.
      */
     public RunReport approve(long heldRunId, Progress progress) throws SyncException, InterruptedException {
+        return approve(heldRunId, progress, Cancellation.NEVER);
+    }
+
+    /** Like {@link #approve(long, Progress)}, the delivery cancellable between batches. */
+    public RunReport approve(long heldRunId, Progress progress, Cancellation cancellation)
+            throws SyncException, InterruptedException {
         RunRecord held = heldRun(heldRunId);
-        return execute(binder.sync(held.sync()), progress, held.runId(), RunKind.CHANGES, RunOptions.DEFAULT);
+        return execute(binder.sync(held.sync()), progress, held.runId(), RunKind.CHANGES,
+                new RunOptions(cancellation, java.util.Set.of()));
     }
 
     /** Drops the plan a run held for approval: nothing is delivered, and the decision is recorded. */

@@ -47,12 +47,12 @@ public interface RunLog {
     List<LoggedOutcome> outcomesOfRun(long runId, Outcome outcome, int limit) throws StateException;
 
     /**
-     * A page of one run's rows, in key order: those with {@code outcome} (null for every outcome) whose key contains
-     * {@code keyContains} (null for every key; case-blind).
+     * One page of a run's per-row outcomes in key order, for the UI and the API.
+     *
+     * @param outcome   only rows with this outcome, or {@code null} for every outcome
+     * @param keyPart   only rows whose key contains this text (case-blind), or {@code null} or blank for every key
+     * @param offset    rows to skip, at least 0
+     * @param limit     rows to return, at least 1
      */
-    default List<RunRow> runRows(long runId, Outcome outcome, String keyContains, int offset, int limit)
-            throws StateException {
-        throw new StateException("this state store (" + getClass().getSimpleName() + ") cannot page a run's rows"
-                + " yet", null);
-    }
+    OutcomePage outcomePage(long runId, Outcome outcome, String keyPart, int offset, int limit) throws StateException;
 }

@@ -112,7 +112,7 @@ public final class RunQueue {
                         + " trigger the run again once it is back");
             }
             for (RunTicket waiting : queued) {
-                if (waiting.request().sync().equals(request.sync()) && waiting.request().equals(request)) {
+                if (waiting.request().sameRun(request)) {
                     return waiting;
                 }
             }

@@ -1,7 +1,6 @@
 package dev.ebb.server.schedule;
 
 import dev.ebb.core.run.Cancellation;
-import dev.ebb.core.run.RunKind;
 import dev.ebb.core.run.RunReport;
 import dev.ebb.core.state.PlanCounts;
 import java.time.Instant;
@@ -12,35 +11,39 @@ import java.util.Set;
  * once the engine has opened it in the run log. Thread-safe: written by the run's thread, read by the API.
  */
 public final class RunTicket {
+    /** What a ticket runs. */
+    public enum Action {
+        /** The sync's changes: the usual run. */
+        RUN,
+        /** The failed rows of an earlier run, planned again: only their keys are delivered. */
+        RETRY,
+        /** The plan a held run stands for, delivered if it is still the same plan. */
+        APPROVE
+    }
+
     /**
      * What to run.
      *
      * @param sync    the sync
-     * @param kind    its changes, a replace, or a retry of some keys
+     * @param action  its changes, a retry of some keys, or the delivery of a held plan
+     * @param ofRun   for a retry, the run whose rows are retried; for an approval, the held run; else {@code null}
      * @param keys    for a retry, the keys planned again; empty otherwise
-     * @param retryOf for a retry, the run whose rows are retried; {@code null} otherwise
      * @param trigger who asked: {@code schedule}, {@code after:SYNC}, or {@code token:NAME}
      */
-    public record Request(String sync, RunKind kind, Set<String> keys, Long retryOf, String trigger) {
+    public record Request(String sync, Action action, Long ofRun, Set<String> keys, String trigger) {
         public Request {
             keys = Set.copyOf(keys);
         }
 
         /** The sync's changes, as {@code trigger} asked. */
         public static Request changes(String sync, String trigger) {
-            return new Request(sync, RunKind.CHANGES, Set.of(), null, trigger);
+            return new Request(sync, Action.RUN, null, Set.of(), trigger);
         }
 
-        @Override
-        public boolean equals(Object o) {
-            // Two requests for the same run are one, whoever asked.
-            return o instanceof Request r && r.sync.equals(sync) && r.kind == kind && r.keys.equals(keys)
-                    && java.util.Objects.equals(r.retryOf, retryOf);
-        }
-
-        @Override
-        public int hashCode() {
-            return java.util.Objects.hash(sync, kind, keys, retryOf);
+        /** Whether {@code other} asks for the same run, whoever asked: one run does for both. */
+        public boolean sameRun(Request other) {
+            return sync.equals(other.sync) && action == other.action && java.util.Objects.equals(ofRun, other.ofRun)
+                    && keys.equals(other.keys);
         }
     }
 

@@ -2,8 +2,8 @@ package dev.ebb.core.state.duckdb;
 
 import dev.ebb.core.state.LoggedOutcome;
 import dev.ebb.core.state.Outcome;
-import dev.ebb.core.state.Change;
-import dev.ebb.core.state.RunRow;
+import dev.ebb.core.state.OutcomePage;
+import dev.ebb.core.state.RunOutcome;
 import dev.ebb.core.state.RunLog;
 import dev.ebb.core.state.RunRecord;
 import dev.ebb.core.state.RunStatus;
@@ -284,34 +284,52 @@ final class DuckDbRunLog implements RunLog {
     }
 
     @Override
-    public List<RunRow> runRows(long runId, Outcome outcome, String keyContains, int offset, int limit)
+    public OutcomePage outcomePage(long runId, Outcome outcome, String keyPart, int offset, int limit)
             throws StateException {
+        if (offset < 0 || limit < 1) throw new IllegalArgumentException("offset >= 0 and limit >= 1 are needed");
+        String part = keyPart == null ? "" : keyPart.strip();
         return db.read(c -> {
+            // strpos, not LIKE: a key's own % and _ are text to find, not wildcards.
             try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT key, change, operation, outcome, reason, logged_at FROM outcomes
-                    WHERE run_id = ? AND (? IS NULL OR outcome = ?)
-                      AND (? IS NULL OR contains(lower(key), lower(?)))
-                    ORDER BY key LIMIT ? OFFSET ?""")) {
+                    SELECT key, change, operation, outcome, reason, logged_at, count(*) OVER () FROM outcomes
+                    WHERE run_id = ? AND (? IS NULL OR outcome = ?) AND strpos(lower(coalesce(key, '')), lower(?)) > 0
+                    ORDER BY key, logged_at LIMIT ? OFFSET ?""")) {
                 String label = outcome == null ? null : outcome.name().toLowerCase(Locale.ROOT);
                 ps.setLong(1, runId);
                 ps.setString(2, label);
                 ps.setString(3, label);
-                ps.setString(4, keyContains);
-                ps.setString(5, keyContains);
-                ps.setInt(6, limit);
-                ps.setInt(7, offset);
-                List<RunRow> rows = new ArrayList<>();
+                ps.setString(4, part);
+                ps.setInt(5, limit);
+                ps.setInt(6, offset);
+                List<RunOutcome> rows = new ArrayList<>();
+                long total = 0;
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        String change = rs.getString(2);
-                        rows.add(new RunRow(rs.getString(1), change == null ? Change.NONE
-                                : Change.valueOf(change.toUpperCase(Locale.ROOT)), rs.getString(3),
+                        rows.add(new RunOutcome(rs.getString(1), rs.getString(2), rs.getString(3),
                                 Outcome.valueOf(rs.getString(4).toUpperCase(Locale.ROOT)), rs.getString(5),
                                 rs.getTimestamp(6).toInstant()));
+                        total = rs.getLong(7);
                     }
                 }
-                return rows;
+                if (rows.isEmpty() && offset > 0) total = outcomeCount(c, runId, label, part);
+                return new OutcomePage(rows, total);
             }
         });
+    }
+
+    /** The rows a filter matches, for a page past the last. */
+    private static long outcomeCount(Connection c, long runId, String label, String part) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT count(*) FROM outcomes
+                WHERE run_id = ? AND (? IS NULL OR outcome = ?) AND strpos(lower(coalesce(key, '')), lower(?)) > 0""")) {
+            ps.setLong(1, runId);
+            ps.setString(2, label);
+            ps.setString(3, label);
+            ps.setString(4, part);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
 }

@@ -97,7 +97,7 @@ final class DuckDbSchema {
                         created_at TIMESTAMP, expires_at TIMESTAMP, revoked_at TIMESTAMP)""");
             st.execute("CREATE SEQUENCE IF NOT EXISTS audit_ids START 1");
             st.execute("""
-                    CREATE TABLE IF NOT EXISTS audit_log(id BIGINT PRIMARY KEY, at TIMESTAMP, actor VARCHAR,
+                    CREATE TABLE IF NOT EXISTS audit_log(id BIGINT PRIMARY KEY, acted_at TIMESTAMP, actor VARCHAR,
                         action VARCHAR, sync VARCHAR, run_id BIGINT, detail VARCHAR)""");
             if (version.isEmpty()) {
                 st.execute("INSERT INTO ebb_meta VALUES ('schema_version', '" + VERSION + "')");

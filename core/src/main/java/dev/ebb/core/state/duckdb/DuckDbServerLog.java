@@ -49,7 +49,7 @@ final class DuckDbServerLog implements ServerLog {
     public List<AuditEntry> auditEntries(String sync, int offset, int limit) throws StateException {
         return db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT id, at, actor, action, sync, run_id, detail FROM audit_log
+                    SELECT id, acted_at, actor, action, sync, run_id, detail FROM audit_log
                     WHERE ? IS NULL OR sync = ? ORDER BY id DESC LIMIT ? OFFSET ?""")) {
                 ps.setString(1, sync);
                 ps.setString(2, sync);

@@ -11,7 +11,6 @@ import dev.ebb.core.state.PlanSession;
 import dev.ebb.core.state.Resolution;
 import dev.ebb.core.state.RowOutcome;
 import dev.ebb.core.state.RunRecord;
-import dev.ebb.core.state.RunRow;
 import dev.ebb.core.state.RunStatus;
 import dev.ebb.core.state.SnapshotEntry;
 import dev.ebb.core.state.StateException;
@@ -353,6 +352,12 @@ public final class DuckDbStateStore implements StateStore {
         return runLog.outcomesOfRun(runId, outcome, limit);
     }
 
+    @Override
+    public dev.ebb.core.state.OutcomePage outcomePage(long runId, Outcome outcome, String keyPart, int offset,
+                                                      int limit) throws StateException {
+        return runLog.outcomePage(runId, outcome, keyPart, offset, limit);
+    }
+
     // ---- conflicts --------------------------------------------------------------------------------------------
 
     @Override
@@ -436,12 +441,6 @@ public final class DuckDbStateStore implements StateStore {
 
     private void published(boolean force) {
         if (publisher != null) publisher.publish(force);
-    }
-
-    @Override
-    public List<RunRow> runRows(long runId, Outcome outcome, String keyContains, int offset, int limit)
-            throws StateException {
-        return runLog.runRows(runId, outcome, keyContains, offset, limit);
     }
 
     // ---- ebb serve: API tokens and the audit log ------------------------------------------------------------------

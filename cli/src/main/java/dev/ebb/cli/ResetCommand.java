@@ -1,8 +1,11 @@
 package dev.ebb.cli;
 
+import dev.ebb.core.config.ConfigException;
 import dev.ebb.core.config.ProjectConfig;
+import dev.ebb.core.run.StateStores;
 import dev.ebb.core.state.Access;
 import dev.ebb.core.state.StateException;
+import dev.ebb.core.state.StateStore;
 import dev.ebb.core.state.duckdb.DuckDbStateStore;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -27,15 +30,16 @@ final class ResetCommand extends BaseCommand {
         Path movedAside = null;
         long forgotten;
         try {
-            forgotten = reset(stateFile);
+            forgotten = reset(project);
         } catch (StateException e) {
-            // Damage shows when the store opens (a header, a truncation) or when a block is read (the reset's fold).
-            if (e.kind() != StateException.Kind.DAMAGED) {
+            // Damage shows when the store opens (a header, a truncation) or when a block is read (the reset's fold);
+            // only the embedded store's file is ever damaged.
+            if (e.kind() != StateException.Kind.DAMAGED || stateFile == null) {
                 throw new Session.Failure(ExitCode.UNAVAILABLE, "cannot reset: " + e.getMessage(), e);
             }
             try {
                 movedAside = DuckDbStateStore.moveAside(stateFile, Instant.now());
-                forgotten = reset(stateFile);
+                forgotten = reset(project);
             } catch (StateException again) {
                 throw new Session.Failure(ExitCode.UNAVAILABLE, "cannot reset: " + again.getMessage(), again);
             }
@@ -58,9 +62,12 @@ final class ResetCommand extends BaseCommand {
         return ExitCode.OK;
     }
 
-    private long reset(Path stateFile) throws StateException {
-        try (DuckDbStateStore state = DuckDbStateStore.open(stateFile, Access.READ_WRITE)) {
+    private long reset(ProjectConfig project) throws StateException, Session.Failure {
+        try (StateStore state = StateStores.open(project, Access.READ_WRITE, env)) {
             return state.reset(sync);
+        } catch (ConfigException e) {
+            throw new Session.Failure(ExitCode.INVALID, "the state store's settings cannot be resolved:\n"
+                    + e.getMessage(), e);
         }
     }
 }

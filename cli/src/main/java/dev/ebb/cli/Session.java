@@ -7,6 +7,7 @@ import dev.ebb.core.config.ProjectLoader;
 import dev.ebb.core.delivery.RateBudgets;
 import dev.ebb.core.delivery.RetryPolicy;
 import dev.ebb.core.plan.CatalogConnectors;
+import dev.ebb.core.run.StateStores;
 import dev.ebb.core.run.SyncEngine;
 import dev.ebb.core.state.Access;
 import dev.ebb.core.state.StateException;
@@ -75,16 +76,18 @@ final class Session implements AutoCloseable {
     static Session open(Path root, Access access, Map<String, String> env, boolean runLogWhileInUse)
             throws Failure {
         ProjectConfig project = load(root);
-        Path stateFile = stateFile(project);
         StateStore state;
         try {
-            state = DuckDbStateStore.open(stateFile, access);
+            state = StateStores.open(project, access, env);
+        } catch (ConfigException e) {
+            throw new Failure(ExitCode.INVALID, "the state store's settings cannot be resolved:\n" + e.getMessage(), e);
         } catch (StateException e) {
+            // Only the embedded store is ever in use by another process as a whole: PostgreSQL takes everyone.
             if (!(runLogWhileInUse && e.kind() == StateException.Kind.IN_USE)) {
                 throw new Failure(ExitCode.UNAVAILABLE, e.getMessage(), e);
             }
             try {
-                state = DuckDbStateStore.openPublished(stateFile);
+                state = DuckDbStateStore.openPublished(stateFile(project));
             } catch (StateException published) {
                 throw new Failure(ExitCode.UNAVAILABLE, published.getMessage(), published);
             }
@@ -97,7 +100,9 @@ final class Session implements AutoCloseable {
         return new Session(project, state, engine, waits);
     }
 
+    /** The embedded store's file; {@code null} for a PostgreSQL store. */
     static Path stateFile(ProjectConfig project) {
+        if (project.state().path() == null) return null;
         return project.root().resolve(project.state().path());
     }
 

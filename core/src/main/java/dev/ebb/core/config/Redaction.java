@@ -51,8 +51,14 @@ public final class Redaction {
                                Map<String, String> env) {
         Set<String> visible = options.stream().filter(o -> !o.secret()).map(ConnectorOption::name)
                 .collect(Collectors.toSet());
+        return new Redaction(entries(connection.settings(), visible, connection.location(), root, env));
+    }
+
+    /** The entries of settings as written, those not {@code visible} being secrets. */
+    private static List<Entry> entries(Map<String, String> settings, Set<String> visible, Location location, Path root,
+                                       Map<String, String> env) {
         List<Entry> entries = new ArrayList<>();
-        connection.settings().forEach((key, raw) -> {
+        settings.forEach((key, raw) -> {
             if (raw == null) return;
             boolean secret = !visible.contains(key);
             SecretTemplate template = SecretTemplate.parse(raw);
@@ -64,7 +70,7 @@ public final class Redaction {
                     switch (part) {
                         case SecretTemplate.Text text -> whole.append(text.text());
                         case SecretTemplate.Reference reference -> {
-                            Optional<String> value = Secrets.tryResolve(reference, connection.location(), root, env);
+                            Optional<String> value = Secrets.tryResolve(reference, location, root, env);
                             value.ifPresent(v -> add(entries, v, reference.written(), secret));
                             if (value.isPresent()) whole.append(value.get());
                             complete &= value.isPresent();
@@ -76,12 +82,23 @@ public final class Redaction {
                 add(entries, raw, Secrets.MASK, true);
             }
         });
-        return new Redaction(entries);
+        return entries;
     }
 
-    /** The redaction of every source's and destination's settings of a project whose connector types are known. */
+    /**
+     * The redaction of every source's and destination's settings of a project whose connector types are known, and
+     * of its PostgreSQL state store's (whose password is a secret).
+     */
     public static Redaction of(ProjectConfig project, ConnectorCatalog catalog, Map<String, String> env) {
         List<Entry> entries = new ArrayList<>();
+        PostgresState state = project.state().postgres();
+        if (state != null) {
+            Map<String, String> settings = new java.util.HashMap<>();
+            settings.put("url", state.url());
+            settings.put("user", state.user());
+            if (state.password() != null) settings.put("password", state.password());
+            entries.addAll(entries(settings, Set.of("url", "user"), state.location(), project.root(), env));
+        }
         for (ConnectionConfig source : project.sources().values()) {
             catalog.sourceOptions(source.type()).ifPresent(options ->
                     entries.addAll(of(source, options, project.root(), env).entries));

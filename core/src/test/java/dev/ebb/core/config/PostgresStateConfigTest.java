@@ -128,4 +128,17 @@ class PostgresStateConfigTest {
         assertThat(problem.message()).isEqualTo("'url' is a setting of the postgres state store; remove it, or"
                 + " write store: postgres");
     }
+
+    @Test
+    void theStatePasswordIsTakenOutOfEverythingPrinted() throws ConfigException {
+        ProjectConfig loaded = project("""
+                state: { store: postgres, url: "jdbc:postgresql://db/ebb", user: ebb, password: "${env:PGPASS}" }
+                """).load().project();
+
+        Redaction redaction = Redaction.of(loaded, TestingConnectors.catalog(), Map.of("PGPASS", "s3cret-value",
+                "HUBSPOT_TOKEN", "token-value"));
+
+        assertThat(redaction.apply("failed with s3cret-value at jdbc:postgresql://db/ebb"))
+                .isEqualTo("failed with ${env:PGPASS} at jdbc:postgresql://db/ebb");
+    }
 }

@@ -9,6 +9,8 @@ import dev.ebb.core.state.PlannedRow;
 import dev.ebb.core.state.Replan;
 import dev.ebb.core.state.RowCursor;
 import dev.ebb.core.state.StateException;
+import dev.ebb.core.state.sql.ResultCursor;
+import dev.ebb.core.state.sql.StateRows;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -71,7 +73,7 @@ final class DuckDbPlanSession implements PlanSession {
             appender = null;
             markDuplicates(matching);
             createPlan(replan, matching);
-            return counts();
+            return StateRows.planCounts(scratch);
         } catch (SQLException e) {
             throw DuckDb.failed(e);
         }
@@ -135,57 +137,32 @@ final class DuckDbPlanSession implements PlanSession {
         }
     }
 
-    private PlanCounts counts() throws SQLException {
-        try (Statement st = scratch.createStatement();
-             ResultSet rs = st.executeQuery("""
-                     SELECT (SELECT count(*) FROM cur),
-                            (SELECT count(*) FROM cur WHERE invalid IS NOT NULL),
-                            count(*) FILTER (WHERE change = 'added'),
-                            count(*) FILTER (WHERE change = 'changed'),
-                            count(*) FILTER (WHERE change = 'removed')
-                     FROM plan""")) {
-            rs.next();
-            long total = rs.getLong(1);
-            long invalid = rs.getLong(2);
-            long added = rs.getLong(3);
-            long changed = rs.getLong(4);
-            long removed = rs.getLong(5);
-            return new PlanCounts(total, added, changed, removed, total - invalid - added - changed, invalid);
-        }
-    }
-
     @Override
     public RowCursor<InvalidRow> invalid() throws StateException {
-        return new Cursor<>("SELECT key, invalid FROM cur WHERE invalid IS NOT NULL",
+        return cursor("SELECT key, invalid FROM cur WHERE invalid IS NOT NULL",
                 rs -> new InvalidRow(rs.getString(1), rs.getString(2)));
     }
 
     @Override
     public RowCursor<PlannedRow> planned() throws StateException {
-        return new Cursor<>("SELECT key, fp, match, payload, dest_id, change, rematched, field_hashes, delivered "
-                + "FROM plan ORDER BY CASE change WHEN 'removed' THEN 1 ELSE 0 END, key", DuckDbPlanSession::planned);
+        return cursor("SELECT " + StateRows.PLANNED_COLUMNS
+                + " FROM plan ORDER BY CASE change WHEN 'removed' THEN 1 ELSE 0 END, key", StateRows::planned);
     }
 
     @Override
     public List<PlannedRow> samples(Change change, int limit) throws StateException {
-        try (PreparedStatement ps = scratch.prepareStatement("SELECT key, fp, match, payload, dest_id, change, "
-                + "rematched, field_hashes, delivered FROM plan WHERE change = ? ORDER BY key LIMIT ?")) {
+        try (PreparedStatement ps = scratch.prepareStatement("SELECT " + StateRows.PLANNED_COLUMNS
+                + " FROM plan WHERE change = ? ORDER BY key LIMIT ?")) {
             ps.setString(1, change.name().toLowerCase(Locale.ROOT));
             ps.setInt(2, limit);
             List<PlannedRow> rows = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) rows.add(planned(rs));
+                while (rs.next()) rows.add(StateRows.planned(rs));
             }
             return rows;
         } catch (SQLException e) {
             throw DuckDb.failed(e);
         }
-    }
-
-    private static PlannedRow planned(ResultSet rs) throws SQLException {
-        return new PlannedRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                Change.valueOf(rs.getString(6).toUpperCase(Locale.ROOT)), rs.getBoolean(7), rs.getString(8),
-                rs.getString(9));
     }
 
     @Override
@@ -210,44 +187,13 @@ final class DuckDbPlanSession implements PlanSession {
         }
     }
 
-    @FunctionalInterface
-    private interface RowReader<T> {
-        T read(ResultSet rs) throws SQLException;
-    }
-
-    /** A query's rows, one at a time, on the session's connection. */
-    private final class Cursor<T> implements RowCursor<T> {
-        private final Statement statement;
-        private final ResultSet rows;
-        private final RowReader<T> reader;
-
-        Cursor(String sql, RowReader<T> reader) throws StateException {
-            this.reader = reader;
-            try {
-                statement = scratch.createStatement();
-                rows = statement.executeQuery(sql);
-            } catch (SQLException e) {
-                throw DuckDb.failed(e);
-            }
-        }
-
-        @Override
-        public T next() throws StateException {
-            try {
-                return rows.next() ? reader.read(rows) : null;
-            } catch (SQLException e) {
-                throw DuckDb.failed(e);
-            }
-        }
-
-        @Override
-        public void close() throws StateException {
-            try {
-                rows.close();
-                statement.close();
-            } catch (SQLException e) {
-                throw DuckDb.failed(e);
-            }
+    /** A query's rows on the session's connection. */
+    private <T> RowCursor<T> cursor(String sql, ResultCursor.RowReader<T> reader) throws StateException {
+        try {
+            Statement statement = scratch.createStatement();
+            return new ResultCursor<>(statement, sql, reader, DuckDb::failed);
+        } catch (SQLException e) {
+            throw DuckDb.failed(e);
         }
     }
 }

@@ -8,6 +8,7 @@ import dev.ebb.core.state.RunLog;
 import dev.ebb.core.state.RunRecord;
 import dev.ebb.core.state.RunStatus;
 import dev.ebb.core.state.StateException;
+import dev.ebb.core.state.sql.StateRows;
 import dev.ebb.core.state.PlanCounts;
 import dev.ebb.core.state.RowOutcome;
 import java.sql.Connection;
@@ -92,8 +93,7 @@ final class DuckDbRunLog implements RunLog {
      * what it committed, and a reader follows a live run by them.
      */
     static void countCommitted(Connection c, long runId, List<RowOutcome> outcomes, Instant now) throws SQLException {
-        long[] counts = new long[Outcome.values().length];
-        for (RowOutcome o : outcomes) counts[o.outcome().ordinal()]++;
+        long[] counts = StateRows.countByOutcome(outcomes);
         try (PreparedStatement ps = c.prepareStatement("""
                 UPDATE runs SET delivered = coalesce(delivered, 0) + ?, rejected = coalesce(rejected, 0) + ?,
                     failed = coalesce(failed, 0) + ?, skipped = coalesce(skipped, 0) + ?, last_commit_at = ?
@@ -120,9 +120,7 @@ final class DuckDbRunLog implements RunLog {
                     WHERE run_id = ?""")) {
                 ps.setTimestamp(1, Timestamp.from(run.finishedAt()));
                 ps.setString(2, run.status().label());
-                long[] counts = {run.added(), run.changed(), run.removed(), run.unchanged(), run.invalid(),
-                        run.delivered(), run.rejected(), run.failed(), run.skipped(), run.apiCalls(), run.throttles(),
-                        run.retries()};
+                long[] counts = StateRows.finishedCounts(run);
                 for (int i = 0; i < counts.length; i++) ps.setLong(3 + i, counts[i]);
                 ps.setString(15, run.message());
                 ps.setLong(16, run.readCalls());
@@ -173,12 +171,8 @@ final class DuckDbRunLog implements RunLog {
             status = RunStatus.ABANDONED;
             message = message == null ? ABANDONED : message + "; " + ABANDONED;
         }
-        return new RunRecord(rs.getLong("run_id"), rs.getString("sync"), rs.getTimestamp("started_at").toInstant(),
-                finished == null ? null : finished.toInstant(), status,
-                rs.getLong("added"), rs.getLong("changed"), rs.getLong("removed"), rs.getLong("unchanged"),
-                rs.getLong("invalid"), rs.getLong("delivered"), rs.getLong("rejected"), rs.getLong("failed"),
-                rs.getLong("skipped"), rs.getLong("api_calls"), rs.getLong("throttles"), rs.getLong("retries"),
-                message, rs.getLong("read_calls"), rs.getLong("conflicts"));
+        return StateRows.run(rs, rs.getTimestamp("started_at").toInstant(),
+                finished == null ? null : finished.toInstant(), status, message);
     }
 
     /** When the run last committed; a store written before Ebb recorded it (and opened read-only) has no column. */

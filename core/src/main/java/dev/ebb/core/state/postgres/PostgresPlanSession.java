@@ -9,6 +9,8 @@ import dev.ebb.core.state.PlannedRow;
 import dev.ebb.core.state.Replan;
 import dev.ebb.core.state.RowCursor;
 import dev.ebb.core.state.StateException;
+import dev.ebb.core.state.sql.ResultCursor;
+import dev.ebb.core.state.sql.StateRows;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -80,7 +82,7 @@ final class PostgresPlanSession implements PlanSession {
             }
             markDuplicates(matching);
             createPlan(replan, matching);
-            return counts();
+            return StateRows.planCounts(scratch);
         } catch (SQLException e) {
             throw failures.failed(e);
         }
@@ -147,59 +149,34 @@ final class PostgresPlanSession implements PlanSession {
         }
     }
 
-    private PlanCounts counts() throws SQLException {
-        try (Statement st = scratch.createStatement();
-             ResultSet rs = st.executeQuery("""
-                     SELECT (SELECT count(*) FROM cur),
-                            (SELECT count(*) FROM cur WHERE invalid IS NOT NULL),
-                            count(*) FILTER (WHERE change = 'added'),
-                            count(*) FILTER (WHERE change = 'changed'),
-                            count(*) FILTER (WHERE change = 'removed')
-                     FROM plan""")) {
-            rs.next();
-            long total = rs.getLong(1);
-            long invalid = rs.getLong(2);
-            long added = rs.getLong(3);
-            long changed = rs.getLong(4);
-            long removed = rs.getLong(5);
-            return new PlanCounts(total, added, changed, removed, total - invalid - added - changed, invalid);
-        }
-    }
-
     @Override
     public RowCursor<InvalidRow> invalid() throws StateException {
-        return new Cursor<>("SELECT key, invalid FROM cur WHERE invalid IS NOT NULL",
+        return cursor("SELECT key, invalid FROM cur WHERE invalid IS NOT NULL",
                 rs -> new InvalidRow(rs.getString(1), rs.getString(2)));
     }
 
     /** Ordered by key in code-point order ({@code COLLATE "C"}), whatever the database's collation, as DuckDB does. */
     @Override
     public RowCursor<PlannedRow> planned() throws StateException {
-        return new Cursor<>("SELECT key, fp, match, payload, dest_id, change, rematched, field_hashes, delivered "
-                + "FROM plan ORDER BY CASE change WHEN 'removed' THEN 1 ELSE 0 END, key COLLATE \"C\"",
-                PostgresPlanSession::planned);
+        return cursor("SELECT " + StateRows.PLANNED_COLUMNS
+                + " FROM plan ORDER BY CASE change WHEN 'removed' THEN 1 ELSE 0 END, key COLLATE \"C\"",
+                StateRows::planned);
     }
 
     @Override
     public List<PlannedRow> samples(Change change, int limit) throws StateException {
-        try (PreparedStatement ps = scratch.prepareStatement("SELECT key, fp, match, payload, dest_id, change, "
-                + "rematched, field_hashes, delivered FROM plan WHERE change = ? ORDER BY key COLLATE \"C\" LIMIT ?")) {
+        try (PreparedStatement ps = scratch.prepareStatement("SELECT " + StateRows.PLANNED_COLUMNS
+                + " FROM plan WHERE change = ? ORDER BY key COLLATE \"C\" LIMIT ?")) {
             ps.setString(1, change.name().toLowerCase(Locale.ROOT));
             ps.setInt(2, limit);
             List<PlannedRow> rows = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) rows.add(planned(rs));
+                while (rs.next()) rows.add(StateRows.planned(rs));
             }
             return rows;
         } catch (SQLException e) {
             throw failures.failed(e);
         }
-    }
-
-    private static PlannedRow planned(ResultSet rs) throws SQLException {
-        return new PlannedRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                Change.valueOf(rs.getString(6).toUpperCase(Locale.ROOT)), rs.getBoolean(7), rs.getString(8),
-                rs.getString(9));
     }
 
     /** Every planned key, change and fingerprint, hashed and combined without regard to order. */
@@ -237,45 +214,14 @@ final class PostgresPlanSession implements PlanSession {
         }
     }
 
-    @FunctionalInterface
-    private interface RowReader<T> {
-        T read(ResultSet rs) throws SQLException;
-    }
-
-    /** A query's rows, a page at a time (the session's transaction keeps the cursor open). */
-    private final class Cursor<T> implements RowCursor<T> {
-        private final Statement statement;
-        private final ResultSet rows;
-        private final RowReader<T> reader;
-
-        Cursor(String sql, RowReader<T> reader) throws StateException {
-            this.reader = reader;
-            try {
-                statement = scratch.createStatement();
-                statement.setFetchSize(FETCH);
-                rows = statement.executeQuery(sql);
-            } catch (SQLException e) {
-                throw failures.failed(e);
-            }
-        }
-
-        @Override
-        public T next() throws StateException {
-            try {
-                return rows.next() ? reader.read(rows) : null;
-            } catch (SQLException e) {
-                throw failures.failed(e);
-            }
-        }
-
-        @Override
-        public void close() throws StateException {
-            try {
-                rows.close();
-                statement.close();
-            } catch (SQLException e) {
-                throw failures.failed(e);
-            }
+    /** A query's rows, a page at a time: the session's transaction keeps the cursor open. */
+    private <T> RowCursor<T> cursor(String sql, ResultCursor.RowReader<T> reader) throws StateException {
+        try {
+            Statement statement = scratch.createStatement();
+            statement.setFetchSize(FETCH);
+            return new ResultCursor<>(statement, sql, reader, failures::failed);
+        } catch (SQLException e) {
+            throw failures.failed(e);
         }
     }
 }

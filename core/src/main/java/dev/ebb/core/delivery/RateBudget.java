@@ -7,6 +7,7 @@ import dev.ebb.spi.RateWindow;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;
@@ -44,6 +45,8 @@ public final class RateBudget {
     private final String account;
     private final Clock clock;
     private final RateLedger ledger;
+    /** This process's own grants, in its clock, for {@link #inUse()}; the ledger holds every worker's. */
+    private final ArrayDeque<Instant> granted = new ArrayDeque<>();
     private final Semaphore slots;
     private Instant pausedUntil = Instant.MIN;
     private double factor = 1.0;
@@ -78,7 +81,14 @@ public final class RateBudget {
             if (notBefore.isNegative()) notBefore = Duration.ZERO;
         }
         // Outside the lock: a shared ledger books in a database transaction, and observe() must not wait for it.
-        return ledger.book(account, windows, notBefore);
+        Duration wait = ledger.book(account, windows, notBefore);
+        synchronized (this) {
+            Instant at = clock.instant().plus(wait);
+            granted.addLast(at);
+            Instant horizon = at.minus(longestWindow());
+            while (!granted.isEmpty() && !granted.peekFirst().isAfter(horizon)) granted.removeFirst();
+        }
+        return wait;
     }
 
     /** Waits for a free call slot of the account. */
@@ -127,7 +137,8 @@ public final class RateBudget {
 
     /**
      * The share of the allowance granted now, over the busiest window: the calls granted within the last window
-     * over what the window grants at the current pace, between 0 and 1 (for metrics).
+     * over what the window grants at the current pace, between 0 and 1 (for metrics). With a shared ledger, this
+     * worker's own share of it.
      */
     public synchronized double inUse() {
         Instant now = clock.instant();
@@ -135,7 +146,7 @@ public final class RateBudget {
         for (Log log : logs) {
             int allowed = Math.max(1, (int) Math.floor(log.requests * factor));
             Instant horizon = now.minus(log.per);
-            long inWindow = log.granted.stream().filter(at -> at.isAfter(horizon) && !at.isAfter(now)).count();
+            long inWindow = granted.stream().filter(at -> at.isAfter(horizon) && !at.isAfter(now)).count();
             busiest = Math.max(busiest, Math.min(1.0, (double) inWindow / allowed));
         }
         return busiest;

@@ -307,4 +307,50 @@ final class PostgresRunLog implements RunLog {
             }
         });
     }
+
+    /**
+     * One page of a run's outcomes, as the embedded store pages them (key order; {@code strpos}, not {@code LIKE}, so
+     * a key's own {@code %} and {@code _} are text). Added beside the web UI's merge; the state store's owner may
+     * replace it.
+     */
+    public dev.ebb.core.state.OutcomePage outcomePage(long runId, Outcome outcome, String keyPart, int offset,
+                                                      int limit) throws StateException {
+        if (offset < 0 || limit < 1) throw new IllegalArgumentException("offset >= 0 and limit >= 1 are needed");
+        String part = keyPart == null ? "" : keyPart.strip();
+        String label = outcome == null ? null : outcome.name().toLowerCase(Locale.ROOT);
+        String where = " FROM outcomes WHERE run_id = ? AND (?::text IS NULL OR outcome = ?)"
+                + " AND strpos(lower(coalesce(key, '')), lower(?)) > 0";
+        return db.read(c -> {
+            List<dev.ebb.core.state.RunOutcome> rows = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT key, change, operation, outcome, reason, logged_at"
+                    + where + " ORDER BY key, logged_at LIMIT ? OFFSET ?")) {
+                bind(ps, runId, label, part);
+                ps.setInt(5, limit);
+                ps.setInt(6, offset);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rows.add(new dev.ebb.core.state.RunOutcome(rs.getString(1), rs.getString(2), rs.getString(3),
+                                Outcome.valueOf(rs.getString(4).toUpperCase(Locale.ROOT)), rs.getString(5),
+                                instant(rs, "logged_at")));
+                    }
+                }
+            }
+            long total;
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*)" + where)) {
+                bind(ps, runId, label, part);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    total = rs.getLong(1);
+                }
+            }
+            return new dev.ebb.core.state.OutcomePage(rows, total);
+        });
+    }
+
+    private static void bind(PreparedStatement ps, long runId, String label, String part) throws java.sql.SQLException {
+        ps.setLong(1, runId);
+        ps.setString(2, label);
+        ps.setString(3, label);
+        ps.setString(4, part);
+    }
 }

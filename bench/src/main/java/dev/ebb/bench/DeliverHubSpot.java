@@ -64,6 +64,9 @@ import java.util.random.RandomGenerator;
  *   <li><b>shared</b>: two syncs to the same account, each of half the rows, run at once in one process (one
  *       engine, one budget per account, as {@code ebb serve} or two threads of one CLI process would). Their
  *       calls together must stay inside the one budget.</li>
+ *   <li><b>workers</b>: the same two syncs run by two workers, each with its own engine and state store, sharing
+ *       the account's budget only through a rate ledger in one PostgreSQL ({@link TwoWorkers}), as two
+ *       {@code ebb serve} processes on one PostgreSQL state store do.</li>
  *   <li><b>neighbour-share</b> (only when asked for): the neighbour again, with Ebb's destination told to leave it
  *       room ({@code limits: { share: 70% }}), for comparison with learning it from the vendor's answers.</li>
  * </ol>
@@ -92,7 +95,7 @@ final class DeliverHubSpot implements Benchmark {
     @Override
     public String description() {
         return "200,000 added rows into a HubSpot sandbox with Professional limits: records/s vs 1,900, 429s; "
-                + "alone, beside a neighbour using 30%, and as two syncs at once";
+                + "alone, beside a neighbour using 30%, as two syncs at once, and as two workers";
     }
 
     @Override
@@ -115,6 +118,7 @@ final class DeliverHubSpot implements Benchmark {
                     case "neighbour-share" -> neighbour(work.resolve("neighbour-share"), options.rows, "70%",
                             progress);
                     case "shared" -> shared(work.resolve("shared"), options.rows, progress);
+                    case "workers" -> TwoWorkers.run(work.resolve("workers"), options.rows, progress);
                     default -> throw new IllegalStateException(scenario);
                 };
                 figures.put(scenario, f);
@@ -126,6 +130,8 @@ final class DeliverHubSpot implements Benchmark {
                                     + ": ratio to what remains >= 0.90, no row lost",
                             (double) f.get("ratio_to_remaining") >= 0.90 && (long) f.get("rows_lost") == 0);
                     case "shared" -> targets.put("shared: at most 190 calls in any 10 s",
+                            (long) f.get("max_calls_in_10s") <= TIER.perTenSeconds());
+                    case "workers" -> targets.put("workers: at most 190 calls in any 10 s across both",
                             (long) f.get("max_calls_in_10s") <= TIER.perTenSeconds());
                     default -> throw new IllegalStateException(scenario);
                 }
@@ -145,14 +151,15 @@ final class DeliverHubSpot implements Benchmark {
     private Map<String, Object> own(Path dir, long rows, Consumer<String> progress) throws Exception {
         progress.accept(String.format(Locale.ROOT, "own: %,d rows, Ebb alone on the account", rows));
         try (HubSpotSandbox sandbox = sandbox();
-             Project project = Project.write(dir, sandbox, Map.of("contacts", new long[]{0, rows}), null)) {
+             HubSpotProject project = HubSpotProject.write(dir, sandbox, Map.of("contacts", new long[]{0, rows}),
+                     null)) {
             Instant start = Instant.now();
-            RunRecord run = project.run("contacts", progress, sandbox, start);
+            RunRecord run = project.run("contacts", progress, start);
             Duration took = Duration.between(start, Instant.now());
             Map<String, Object> f = figures(run.delivered(), took, TIER.perTenSeconds(), sandbox, start);
             f.put("failed", run.failed());
             f.put("throttles_counted", run.throttles());
-            f.put("rows_lost", lost(sandbox, project, rows));
+            f.put("rows_lost", lost(sandbox, project.models.values(), rows));
             report("own", f, progress);
             return f;
         }
@@ -171,7 +178,8 @@ final class DeliverHubSpot implements Benchmark {
                 + "(first a window of the neighbour alone)%s", scenario, rows, share,
                 ebbShare == null ? "" : "; Ebb's destination has limits: { share: " + ebbShare + " }"));
         try (HubSpotSandbox sandbox = sandbox();
-             Project project = Project.write(dir, sandbox, Map.of("contacts", new long[]{0, rows}), ebbShare);
+             HubSpotProject project = HubSpotProject.write(dir, sandbox, Map.of("contacts", new long[]{0, rows}),
+                     ebbShare);
              HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
             AtomicLong calls = new AtomicLong();
             AtomicLong throttled = new AtomicLong();
@@ -193,7 +201,7 @@ final class DeliverHubSpot implements Benchmark {
             try {
                 Thread.sleep(WINDOW.toMillis());
                 Instant start = Instant.now();
-                RunRecord run = project.run("contacts", progress, sandbox, start);
+                RunRecord run = project.run("contacts", progress, start);
                 Duration took = Duration.between(start, Instant.now());
                 Map<String, Object> f = figures(run.delivered(), took, TIER.perTenSeconds(), sandbox, start);
                 double rate = (double) f.get("records_per_s");
@@ -204,7 +212,7 @@ final class DeliverHubSpot implements Benchmark {
                 f.put("neighbour_429s", throttled.get());
                 f.put("failed", run.failed());
                 f.put("throttles_counted", run.throttles());
-                f.put("rows_lost", lost(sandbox, project, rows));
+                f.put("rows_lost", lost(sandbox, project.models.values(), rows));
                 report(scenario, f, progress);
                 progress.accept(String.format(Locale.ROOT, "  ratio to the %,d records/s that remain: %.3f; the "
                         + "neighbour made %,d calls, %,d of them throttled", ceiling(remaining),
@@ -222,27 +230,43 @@ final class DeliverHubSpot implements Benchmark {
         progress.accept(String.format(Locale.ROOT, "shared: two syncs of %,d and %,d rows to the same account at once",
                 half, rows - half));
         try (HubSpotSandbox sandbox = sandbox();
-             Project project = Project.write(dir, sandbox, Map.of("contacts_a", new long[]{0, half},
+             HubSpotProject project = HubSpotProject.write(dir, sandbox, Map.of("contacts_a", new long[]{0, half},
                      "contacts_b", new long[]{half, rows}), null)) {
-            Instant start = Instant.now();
-            List<RunRecord> runs = new ArrayList<>();
-            try (ExecutorService both = Executors.newFixedThreadPool(2)) {
-                Future<RunRecord> a = both.submit(() -> project.run("contacts_a", progress, sandbox, start));
-                Future<RunRecord> b = both.submit(() -> project.run("contacts_b", line -> { }, sandbox, start));
-                runs.add(a.get());
-                runs.add(b.get());
-            }
-            Duration took = Duration.between(start, Instant.now());
-            long delivered = runs.stream().mapToLong(RunRecord::delivered).sum();
-            Map<String, Object> f = figures(delivered, took, TIER.perTenSeconds(), sandbox, start);
-            f.put("failed", runs.stream().mapToLong(RunRecord::failed).sum());
-            f.put("throttles_counted", runs.stream().mapToLong(RunRecord::throttles).sum());
-            f.put("per_sync_s", runs.stream().map(r -> round(Duration.between(r.startedAt(), r.finishedAt())
-                    .toMillis() / 1000.0)).toList());
-            f.put("rows_lost", lost(sandbox, project, rows));
+            Map<String, Object> f = atOnce(sandbox, "per_sync_s", start -> project.run("contacts_a", progress, start),
+                    start -> project.run("contacts_b", line -> { }, start));
+            f.put("rows_lost", lost(sandbox, project.models.values(), rows));
             report("shared", f, progress);
             return f;
         }
+    }
+
+    /** One run of a sync that starts at the instant it is given. */
+    @FunctionalInterface
+    interface Run {
+        RunRecord from(Instant start) throws Exception;
+    }
+
+    /**
+     * Runs {@code a} and {@code b} at once, and returns the figures of both together, with each one's own run time
+     * under {@code perRun}.
+     */
+    static Map<String, Object> atOnce(HubSpotSandbox sandbox, String perRun, Run a, Run b) throws Exception {
+        Instant start = Instant.now();
+        List<RunRecord> runs = new ArrayList<>();
+        try (ExecutorService both = Executors.newFixedThreadPool(2)) {
+            Future<RunRecord> first = both.submit(() -> a.from(start));
+            Future<RunRecord> second = both.submit(() -> b.from(start));
+            runs.add(first.get());
+            runs.add(second.get());
+        }
+        Duration took = Duration.between(start, Instant.now());
+        long delivered = runs.stream().mapToLong(RunRecord::delivered).sum();
+        Map<String, Object> f = figures(delivered, took, TIER.perTenSeconds(), sandbox, start);
+        f.put("failed", runs.stream().mapToLong(RunRecord::failed).sum());
+        f.put("throttles_counted", runs.stream().mapToLong(RunRecord::throttles).sum());
+        f.put(perRun, runs.stream().map(r -> round(Duration.between(r.startedAt(), r.finishedAt())
+                .toMillis() / 1000.0)).toList());
+        return f;
     }
 
     // ---- measuring ----------------------------------------------------------------------------------------------
@@ -252,7 +276,7 @@ final class DeliverHubSpot implements Benchmark {
      * to the end of the run (the plan before it is {@code plan-1m}'s subject, and is shown apart as {@code plan_s});
      * and what the sandbox saw of Ebb since {@code start}.
      */
-    private static Map<String, Object> figures(long delivered, Duration took, int perWindow, HubSpotSandbox sandbox,
+    static Map<String, Object> figures(long delivered, Duration took, int perWindow, HubSpotSandbox sandbox,
                                                Instant start) {
         Instant end = start.plus(took);
         List<LoggedRequest> log = sandbox.requests().stream().filter(r -> !r.time().isBefore(start)).toList();
@@ -284,7 +308,7 @@ final class DeliverHubSpot implements Benchmark {
         return f;
     }
 
-    private static void report(String scenario, Map<String, Object> f, Consumer<String> progress) {
+    static void report(String scenario, Map<String, Object> f, Consumer<String> progress) {
         progress.accept(String.format(Locale.ROOT, "  %s: %,d rows delivered in %.1f s (after a %.1f s plan) = %,.0f "
                         + "records/s, ratio %.3f to %,d; 429s %d; calls %,d; most calls in 10 s %d; rows lost %d",
                 scenario, (long) f.get("delivered"), (double) f.get("deliver_s"), (double) f.get("plan_s"),
@@ -315,14 +339,14 @@ final class DeliverHubSpot implements Benchmark {
      * Model rows whose contact is missing or holds other values than the model's: the model is queried again in
      * DuckDB and compared field by field with the sandbox's records.
      */
-    private static long lost(HubSpotSandbox sandbox, Project project, long rows) throws Exception {
+    static long lost(HubSpotSandbox sandbox, java.util.Collection<String> models, long rows) throws Exception {
         Map<String, HubSpotRecord> contacts = new HashMap<>();
         for (HubSpotRecord r : sandbox.records("contacts")) contacts.put(r.property("email").orElse(""), r);
         long lost = 0;
         long seen = 0;
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
              Statement st = c.createStatement()) {
-            for (String sql : project.models.values()) {
+            for (String sql : models) {
                 try (ResultSet rs = st.executeQuery(sql)) {
                     while (rs.next()) {
                         seen++;
@@ -343,7 +367,7 @@ final class DeliverHubSpot implements Benchmark {
         return lost;
     }
 
-    private static HubSpotSandbox sandbox() throws IOException {
+    static HubSpotSandbox sandbox() throws IOException {
         HubSpotSandbox sandbox = HubSpotSandbox.builder().tokens(TOKEN).tier(TIER)
                 // The daily limit must not be what the benchmark measures.
                 .daily(100_000_000L)
@@ -361,116 +385,7 @@ final class DeliverHubSpot implements Benchmark {
         return Math.round(value * 1000) / 1000.0;
     }
 
-    // ---- the project ----------------------------------------------------------------------------------------
-
-    /**
-     * A project on disk, as a user writes one, loaded and run like {@code ebb run SYNC}. Concurrent runs share one
-     * state store and one engine, hence one budget per account. Thread-safe.
-     */
-    private static final class Project implements AutoCloseable {
-        final Path root;
-        final Map<String, String> models;
-        final ProjectConfig config;
-        final Map<String, String> env;
-        private StateStore state;
-        private SyncEngine engine;
-
-        private Project(Path root, Map<String, String> models, ProjectConfig config, Map<String, String> env) {
-            this.root = root;
-            this.models = models;
-            this.config = config;
-            this.env = env;
-        }
-
-        /**
-         * One model and one sync per entry: name → [first row, end row); {@code share}, if not null, goes into the
-         * destination's {@code limits}.
-         */
-        static Project write(Path root, HubSpotSandbox sandbox, Map<String, long[]> syncs, String share)
-                throws Exception {
-            deleteTree(root);
-            Files.createDirectories(root.resolve("models"));
-            Files.createDirectories(root.resolve("syncs"));
-            Files.writeString(root.resolve("ebb.yaml"), """
-                    name: deliver-hubspot
-                    state: { store: embedded }
-                    sources:
-                      lake: { type: duckdb }
-                    destinations:
-                      hubspot:
-                        type: hubspot
-                        token: "${env:HUBSPOT_TOKEN}"
-                        base_url: "${env:HUBSPOT_BASE_URL}"
-                        tier: %s
-                    """.formatted(TIER.name().toLowerCase(java.util.Locale.ROOT))
-                    + (share == null ? "" : "    limits: { share: " + share + " }\n"));
-            Map<String, String> models = new LinkedHashMap<>();
-            for (Map.Entry<String, long[]> sync : syncs.entrySet()) {
-                String sql = """
-                        SELECT 'bench' || lpad(i::VARCHAR, 8, '0') || '@example.com' AS email,
-                               'First' || i AS first_name,
-                               'Last' || (i %% 997) AS last_name,
-                               ((hash(i) %% 10000) / 10000.0)::DECIMAL(5,4) AS score
-                        FROM range(%d, %d) t(i)""".formatted(sync.getValue()[0], sync.getValue()[1]);
-                models.put(sync.getKey(), sql);
-                Files.writeString(root.resolve("models").resolve(sync.getKey() + ".sql"), sql + "\n");
-                Files.writeString(root.resolve("syncs").resolve(sync.getKey() + ".yaml"), """
-                        model: %s
-                        key: email
-                        destination: hubspot
-                        object: contacts
-                        mode: upsert
-                        match: { column: email, field: email }
-                        fields:
-                          - { column: first_name, field: firstname }
-                          - { column: last_name,  field: lastname }
-                          - { column: score,      field: churn_risk_score }
-                        """.formatted(sync.getKey()));
-            }
-            ProjectConfig config = ProjectLoader.load(root, ConnectorCatalog.fromServiceLoader());
-            return new Project(root, models, config, Map.of("HUBSPOT_TOKEN", TOKEN,
-                    "HUBSPOT_BASE_URL", sandbox.baseUrl()));
-        }
-
-        /** Runs one sync with the classes {@code ebb run} uses. */
-        RunRecord run(String sync, Consumer<String> progress, HubSpotSandbox sandbox, Instant start)
-                throws Exception {
-            RunReport report = engine().run(sync, new Progress() {
-                Instant shown = start;
-
-                @Override
-                public void delivered(long rows, long total, long calls, long throttles) {
-                    Instant now = Instant.now();
-                    if (Duration.between(shown, now).toSeconds() >= 10 || rows == total) {
-                        shown = now;
-                        double seconds = Duration.between(start, now).toMillis() / 1000.0;
-                        progress.accept(String.format(Locale.ROOT, "  %s t=%.0fs: %,d of %,d rows, %,.0f records/s,"
-                                        + " %,d calls, %d throttled", sync, seconds, rows, total, rows / seconds,
-                                calls, throttles));
-                    }
-                }
-            });
-            return report.record();
-        }
-
-        private synchronized SyncEngine engine() throws Exception {
-            if (engine == null) {
-                Clock clock = Clock.systemUTC();
-                state = dev.ebb.core.state.duckdb.DuckDbStateStore.open(root.resolve(config.state().path()), dev.ebb.core.state.Access.READ_WRITE);
-                engine = new SyncEngine(config, state, new CatalogConnectors(config,
-                        ConnectorCatalog.fromServiceLoader(), env, clock), new RateBudgets(clock),
-                        RetryPolicy.DEFAULT, Waiter.SYSTEM, clock, RandomGenerator.of("L64X128MixRandom"));
-            }
-            return engine;
-        }
-
-        @Override
-        public synchronized void close() {
-            if (state != null) state.close();
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
+    static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) return;
         try (var paths = Files.walk(dir)) {
             for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
@@ -481,7 +396,7 @@ final class DeliverHubSpot implements Benchmark {
     private record Options(long rows, List<String> scenarios, Path work) {
         static Options parse(String[] args) {
             long rows = 200_000;
-            List<String> scenarios = List.of("own", "neighbour", "shared");
+            List<String> scenarios = List.of("own", "neighbour", "shared", "workers");
             Path work = null;
             for (int i = 0; i < args.length; i++) {
                 String option = args[i];
@@ -498,14 +413,14 @@ final class DeliverHubSpot implements Benchmark {
                     case "--scenarios" -> scenarios = List.of(value.split(","));
                     case "--work" -> work = Path.of(value);
                     default -> throw new IllegalArgumentException("unknown option " + option
-                            + "; options: --rows N, --scenarios own,neighbour,shared,neighbour-share, --work DIR");
+                            + "; options: --rows N, --scenarios own,neighbour,shared,workers,neighbour-share, --work DIR");
                 }
             }
             if (rows < 2 * BATCH) throw new IllegalArgumentException("--rows must be at least " + 2 * BATCH);
             for (String s : scenarios) {
-                if (!List.of("own", "neighbour", "shared", "neighbour-share").contains(s)) {
+                if (!List.of("own", "neighbour", "shared", "workers", "neighbour-share").contains(s)) {
                     throw new IllegalArgumentException("unknown scenario '" + s
-                            + "'; use own, neighbour, shared, neighbour-share");
+                            + "'; use own, neighbour, shared, workers, neighbour-share");
                 }
             }
             return new Options(rows, scenarios, work);

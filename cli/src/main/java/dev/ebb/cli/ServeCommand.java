@@ -10,6 +10,7 @@ import dev.ebb.server.EbbServers;
 import dev.ebb.server.ServerOptions;
 import dev.ebb.server.auth.StoredTokens;
 import dev.ebb.server.ops.LogFormat;
+import dev.ebb.server.cluster.ClusteredSchedulers;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,19 +48,26 @@ final class ServeCommand extends BaseCommand {
             + "event) or json (one JSON object per line).")
     String logFormat;
 
+    @Option(names = "--recovery-sweep", defaultValue = "15s", description = "With a PostgreSQL state store (several "
+            + "workers): how often one worker looks for runs a dead worker left, to finish them (default 15s).")
+    String recoverySweep;
+
     @Override
     int execute() throws Session.Failure, InterruptedException {
         ProjectConfig project = Session.load(options.project);
         ServerOptions serverOptions;
+        ClusteredSchedulers.Timing cluster;
         try {
             LogFormat.of(logFormat).apply();
             serverOptions = new ServerOptions(port, queue, concurrency, duration(shutdownWait, "--shutdown-wait"));
+            cluster = new ClusteredSchedulers.Timing(ClusteredSchedulers.Timing.DEFAULT.checkin(),
+                    duration(recoverySweep, "--recovery-sweep"));
         } catch (IllegalArgumentException e) {
             throw new Session.Failure(ExitCode.INVALID, e.getMessage(), e);
         }
         EbbServer server;
         try {
-            server = EbbServers.create(project, env, serverOptions);
+            server = EbbServers.create(project, env, serverOptions, Clock.systemUTC(), cluster);
         } catch (StateException e) {
             throw new Session.Failure(ExitCode.UNAVAILABLE, e.getMessage(), e);
         } catch (IllegalArgumentException e) {

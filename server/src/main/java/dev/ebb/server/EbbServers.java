@@ -19,7 +19,9 @@ import dev.ebb.core.state.Access;
 import dev.ebb.core.state.StateException;
 import dev.ebb.core.state.StateStore;
 import dev.ebb.core.state.duckdb.DuckDbStateStore;
+import dev.ebb.core.state.postgres.PostgresRateLedger;
 import dev.ebb.core.state.postgres.PostgresStateStore;
+import dev.ebb.server.cluster.ClusteredSchedulers;
 import dev.ebb.server.auth.StoredTokens;
 import dev.ebb.server.schedule.QuartzSchedulers;
 import dev.ebb.server.schedule.QuartzSyncScheduler;
@@ -50,14 +52,27 @@ public final class EbbServers {
     /** Like {@link #create(ProjectConfig, Map, ServerOptions)} on {@code clock} (tokens' expiry, the run log). */
     public static EbbServer create(ProjectConfig project, Map<String, String> env, ServerOptions options, Clock clock)
             throws StateException {
+        return create(project, env, options, clock, ClusteredSchedulers.Timing.DEFAULT);
+    }
+
+    /**
+     * As {@link #create(ProjectConfig, Map, ServerOptions, Clock)}; on a PostgreSQL state store the server is one of
+     * the project's workers: its schedule is Quartz's clustered store in the state store, swept for abandoned runs at
+     * {@code cluster}'s pace, and its calls are booked in the store's rate ledger.
+     */
+    public static EbbServer create(ProjectConfig project, Map<String, String> env, ServerOptions options, Clock clock,
+                                   ClusteredSchedulers.Timing cluster) throws StateException {
         ConnectorCatalog catalog = ConnectorCatalog.fromServiceLoader();
         StateStore state = openState(project, env);
         try {
-            RateBudgets budgets = new RateBudgets(clock);
+            // Workers on one PostgreSQL store share each account's rate budget through its ledger.
+            RateBudgets budgets = state instanceof PostgresStateStore postgres
+                    ? new RateBudgets(clock, PostgresRateLedger.of(postgres)) : new RateBudgets(clock);
             SyncEngine engine = new SyncEngine(project, state, new CatalogConnectors(project, catalog, env, clock),
                     budgets, RetryPolicy.DEFAULT, Waiter.SYSTEM, clock, RandomGenerator.getDefault());
+            QuartzSchedulers clustered = ClusteredSchedulers.on(project, state, 2, cluster);
             return create(project, state, engine, budgets, env, Redaction.of(project, catalog, env), options, clock,
-                    QuartzSchedulers.inMemory("ebb-" + project.name(), 2));
+                    clustered != null ? clustered : QuartzSchedulers.inMemory("ebb-" + project.name(), 2));
         } catch (RuntimeException e) {
             state.close();
             throw e;
@@ -86,22 +101,24 @@ public final class EbbServers {
         };
     }
 
-    /**
-     * The project's state store, opened for writing: the embedded DuckDB file, or the PostgreSQL schema {@code state:}
-     * names (its secret references resolved from {@code env}).
-     */
+    /** The project's state store, opened for writing. The seam where another store kind is chosen. */
+    public static StateStore openState(ProjectConfig project) throws StateException {
+        return openState(project, System.getenv());
+    }
+
+    /** The project's state store, opened for writing; a PostgreSQL store's secrets are resolved from {@code env}. */
     public static StateStore openState(ProjectConfig project, Map<String, String> env) throws StateException {
-        StateConfig state = project.state();
-        return switch (state.store()) {
-            case EMBEDDED -> DuckDbStateStore.open(project.root().resolve(state.path()), Access.READ_WRITE);
+        return switch (project.state().store()) {
+            case EMBEDDED -> DuckDbStateStore.open(project.root().resolve(project.state().path()), Access.READ_WRITE);
             case POSTGRES -> {
-                PostgresState pg;
+                PostgresState postgres;
                 try {
-                    pg = state.postgres().resolve(project.root(), env);
+                    postgres = project.state().postgres().resolve(project.root(), env);
                 } catch (ConfigException e) {
-                    throw new StateException("the state store's settings cannot be resolved: " + e.getMessage(), e);
+                    throw new StateException("the state store's settings cannot be used: " + e.getMessage(), e);
                 }
-                yield PostgresStateStore.open(pg.url(), pg.user(), pg.password(), pg.schema(), Access.READ_WRITE);
+                yield PostgresStateStore.open(postgres.url(), postgres.user(), postgres.password(),
+                        postgres.schema(), Access.READ_WRITE);
             }
         };
     }

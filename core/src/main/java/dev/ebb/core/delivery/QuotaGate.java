@@ -78,15 +78,26 @@ public final class QuotaGate {
         spentByVendor = true;
     }
 
-    /** Persists the calls counted since the last flush. */
+    /** Persists the calls counted since the last flush, and reads back the count of every process. */
     public synchronized void flush() {
-        if (unsaved == 0) return;
-        switch (quota.window()) {
-            case CALENDAR_DAY -> ledger.add(account, LocalDate.ofInstant(period, quota.resetZone()), unsaved);
-            case ROLLING_24_HOURS -> ledger.addHourly(account, period, unsaved);
+        if (period == null) return;
+        if (unsaved > 0) {
+            switch (quota.window()) {
+                case CALENDAR_DAY -> ledger.add(account, LocalDate.ofInstant(period, quota.resetZone()), unsaved);
+                case ROLLING_24_HOURS -> ledger.addHourly(account, period, unsaved);
+            }
         }
-        used += unsaved;
         unsaved = 0;
+        // Read the count back rather than adding to it: other workers on a shared state store count calls of the
+        // same account, and each flush (after every batch) brings their calls in.
+        used = recorded(period);
+    }
+
+    private long recorded(Instant start) {
+        return switch (quota.window()) {
+            case CALENDAR_DAY -> ledger.used(account, LocalDate.ofInstant(start, quota.resetZone()));
+            case ROLLING_24_HOURS -> ledger.usedSince(account, start.minus(ROLLING_LOOKBACK));
+        };
     }
 
     /**
@@ -122,10 +133,7 @@ public final class QuotaGate {
         if (!current.equals(period)) {
             if (period != null) flush();
             period = current;
-            used = switch (quota.window()) {
-                case CALENDAR_DAY -> ledger.used(account, LocalDate.ofInstant(current, quota.resetZone()));
-                case ROLLING_24_HOURS -> ledger.usedSince(account, current.minus(ROLLING_LOOKBACK));
-            };
+            used = recorded(current);
             unsaved = 0;
             spentByVendor = false;
         }

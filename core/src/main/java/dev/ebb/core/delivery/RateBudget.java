@@ -1,5 +1,6 @@
 package dev.ebb.core.delivery;
 
+import dev.ebb.core.state.RateLedger;
 import dev.ebb.spi.RateLimits;
 import dev.ebb.spi.RateUsage;
 import dev.ebb.spi.RateWindow;
@@ -28,6 +29,10 @@ import java.util.concurrent.Semaphore;
  * <p>Concurrency is bounded per account by {@link RateLimits#maxConcurrency()}: {@link #enter()} and
  * {@link #leave()} bracket every call.
  *
+ * <p>Calls are booked in a {@link RateLedger}: this process's own, or one shared by every worker on a PostgreSQL
+ * state store, so that workers writing to one account together stay inside its limit. The adaptive allowance and
+ * the concurrency bound stay per process; a throttle's pause is shared through the ledger.
+ *
  * <p>Thread-safe. It never sleeps itself: {@link #reserve()} says how long the caller must wait.
  */
 public final class RateBudget {
@@ -37,14 +42,28 @@ public final class RateBudget {
     private static final double RECOVERY_CALLS = 200;
 
     private final List<Log> logs = new ArrayList<>();
+    private final String account;
     private final Clock clock;
+    private final RateLedger ledger;
+    /** This process's own grants, in its clock, for {@link #inUse()}; the ledger holds every worker's. */
+    private final ArrayDeque<Instant> granted = new ArrayDeque<>();
     private final Semaphore slots;
     private Instant pausedUntil = Instant.MIN;
-    private Instant lastGrant = Instant.MIN;
     private double factor = 1.0;
 
+    /** A budget of its own, for a single user of the account (tests, and a process's one budget per account). */
     public RateBudget(RateLimits limits, Clock clock) {
+        this("account", limits, clock, new InProcessRateLedger(clock));
+    }
+
+    /**
+     * @param account the destination account the ledger books calls of
+     * @param ledger  where calls are booked: in this process, or shared with every worker on one state store
+     */
+    public RateBudget(String account, RateLimits limits, Clock clock, RateLedger ledger) {
+        this.account = account;
         this.clock = clock;
+        this.ledger = ledger;
         this.slots = new Semaphore(limits.maxConcurrency(), true);
         for (RateWindow window : limits.windows()) logs.add(new Log(window));
     }
@@ -53,17 +72,23 @@ public final class RateBudget {
      * Books the next call and returns how long the caller must wait before making it (zero when it may go now).
      * Calls are booked in order: a later caller never goes before an earlier one.
      */
-    public synchronized Duration reserve() {
-        Instant now = clock.instant();
-        Instant at = latest(now, latest(pausedUntil, lastGrant));
-        Instant before;
-        do {
-            before = at;
-            for (Log log : logs) at = log.earliest(at, factor);
-        } while (!at.equals(before));
-        for (Log log : logs) log.granted.addLast(at);
-        lastGrant = at;
-        return Duration.between(now, at);
+    public Duration reserve() {
+        List<RateLedger.Allowance> windows;
+        Duration notBefore;
+        synchronized (this) {
+            windows = logs.stream().map(log -> log.allowance(factor)).toList();
+            notBefore = Duration.between(clock.instant(), pausedUntil);
+            if (notBefore.isNegative()) notBefore = Duration.ZERO;
+        }
+        // Outside the lock: a shared ledger books in a database transaction, and observe() must not wait for it.
+        Duration wait = ledger.book(account, windows, notBefore);
+        synchronized (this) {
+            Instant at = clock.instant().plus(wait);
+            granted.addLast(at);
+            Instant horizon = at.minus(longestWindow());
+            while (!granted.isEmpty() && !granted.peekFirst().isAfter(horizon)) granted.removeFirst();
+        }
+        return wait;
     }
 
     /** Waits for a free call slot of the account. */
@@ -95,6 +120,8 @@ public final class RateBudget {
         // throttled too, and cutting for each of them would sink the pace far below what the vendor asked.
         if (!clock.instant().isBefore(pausedUntil)) factor = Math.max(FLOOR, factor * CUT);
         pauseFor(wait);
+        // The limit is the account's: other workers writing to it pause too.
+        ledger.pause(account, wait);
     }
 
     /** Nobody calls again before {@code wait} has passed. */
@@ -110,7 +137,8 @@ public final class RateBudget {
 
     /**
      * The share of the allowance granted now, over the busiest window: the calls granted within the last window
-     * over what the window grants at the current pace, between 0 and 1 (for metrics).
+     * over what the window grants at the current pace, between 0 and 1 (for metrics). With a shared ledger, this
+     * worker's own share of it.
      */
     public synchronized double inUse() {
         Instant now = clock.instant();
@@ -118,7 +146,7 @@ public final class RateBudget {
         for (Log log : logs) {
             int allowed = Math.max(1, (int) Math.floor(log.requests * factor));
             Instant horizon = now.minus(log.per);
-            long inWindow = log.granted.stream().filter(at -> at.isAfter(horizon) && !at.isAfter(now)).count();
+            long inWindow = granted.stream().filter(at -> at.isAfter(horizon) && !at.isAfter(now)).count();
             busiest = Math.max(busiest, Math.min(1.0, (double) inWindow / allowed));
         }
         return busiest;
@@ -132,7 +160,6 @@ public final class RateBudget {
     private static final class Log {
         int requests;
         final Duration per;
-        final ArrayDeque<Instant> granted = new ArrayDeque<>();
 
         Log(RateWindow window) {
             this.requests = window.requests();
@@ -144,17 +171,9 @@ public final class RateBudget {
             if (vendorWindow.equals(per) && vendorMax > 0 && vendorMax < requests) requests = (int) vendorMax;
         }
 
-        /** The earliest instant at or after {@code candidate} at which one more call fits the window. */
-        Instant earliest(Instant candidate, double factor) {
-            int allowed = Math.max(1, (int) Math.floor(requests * factor));
-            Duration span = per.plus(margin(per));
-            // A grant counts against a call at `candidate` while it is within (candidate - span, candidate].
-            Instant horizon = candidate.minus(span);
-            while (!granted.isEmpty() && !granted.peekFirst().isAfter(horizon)) granted.removeFirst();
-            if (granted.size() < allowed) return candidate;
-            // Wait until enough of the oldest grants have left the window to make room for one more.
-            Instant blocking = granted.stream().skip(granted.size() - allowed).findFirst().orElseThrow();
-            return blocking.plus(span);
+        /** The window as the budget grants it now: its calls adapted to throttles, its span with the margin. */
+        RateLedger.Allowance allowance(double factor) {
+            return new RateLedger.Allowance(Math.max(1, (int) Math.floor(requests * factor)), per.plus(margin(per)));
         }
     }
 
@@ -168,7 +187,4 @@ public final class RateBudget {
         return per.dividedBy(40);
     }
 
-    private static Instant latest(Instant a, Instant b) {
-        return a.isAfter(b) ? a : b;
-    }
 }

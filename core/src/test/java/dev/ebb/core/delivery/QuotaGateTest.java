@@ -140,4 +140,21 @@ class QuotaGateTest {
         gate.flush();
         assertThat(ledger.days).containsOnlyKeys(LocalDate.parse("2025-12-31"), LocalDate.parse("2026-01-01"));
     }
+
+    @Test
+    void workersSharingALedgerSeeEachOthersCallsAtEachFlush() {
+        SetClock clock = new SetClock("2026-01-01T10:00:00Z");
+        MemoryLedger ledger = new MemoryLedger();
+        QuotaGate one = new QuotaGate("portal", new Quota(10, ZoneId.of("UTC")), ledger, clock);
+        QuotaGate other = new QuotaGate("portal", new Quota(10, ZoneId.of("UTC")), ledger, clock);
+        takeAll(one, 4);
+        takeAll(other, 4);
+        one.flush();
+        other.flush();
+        // Each counted only its own 4 before; after the other's flush, one sees all 8 and has 2 left, not 6.
+        one.flush();
+        assertThat(one.used()).isEqualTo(8);
+        takeAll(one, 2);
+        assertThat(one.take()).isPresent();
+    }
 }

@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The server's runs: a bounded queue and a few run threads. A sync is never run twice at once: a second request for a
@@ -58,6 +60,7 @@ public final class RunQueue {
         }
     }
 
+    private static final Logger LOG = Logger.getLogger(RunQueue.class.getName());
     private static final int FINISHED_KEPT = 200;
 
     private final Runner runner;
@@ -256,11 +259,15 @@ public final class RunQueue {
             try {
                 ticket.ended(runner.run(ticket), clock.instant());
             } catch (SyncException e) {
+                // A run that fails before it starts (binding or checking the sync) leaves no run record: the log
+                // and the ticket are where it shows.
+                LOG.log(Level.WARNING, "sync " + ticket.request().sync() + ": its run failed: " + e.getMessage());
                 ticket.failed(e.getMessage(), clock.instant());
             } catch (InterruptedException e) {
                 ticket.failed("interrupted", clock.instant());
                 Thread.currentThread().interrupt();
             } catch (RuntimeException | Error e) {
+                LOG.log(Level.SEVERE, "sync " + ticket.request().sync() + ": its run failed on an internal error", e);
                 ticket.failed("internal error: " + e.getClass().getSimpleName(), clock.instant());
             } finally {
                 lock.lock();

@@ -15,7 +15,7 @@ import org.quartz.SchedulerException;
 public final class SyncJob implements Job {
     private static final Logger LOG = LoggerFactory.getLogger(SyncJob.class);
     /** The scheduler context's entry that holds the {@link RunQueue}. */
-    static final String QUEUE = "ebb.queue";
+    public static final String QUEUE = "ebb.queue";
     /** The job data's entry that names the sync. */
     static final String SYNC = "sync";
 

@@ -72,7 +72,9 @@ class PostgresStateStoreTest {
 
         assertThat(count("SELECT count(*) FROM " + schema + ".flyway_schema_history WHERE success AND version = '1'"))
                 .isEqualTo(1);
-        assertThat(count("SELECT count(*) FROM information_schema.tables WHERE table_schema = '" + schema + "'"))
+        // The rate ledger's and Quartz's tables (V10, V11: the workers' migrations) are counted apart.
+        assertThat(count("SELECT count(*) FROM information_schema.tables WHERE table_schema = '" + schema + "'"
+                + " AND table_name NOT LIKE 'rate\\_%' AND table_name NOT LIKE 'qrtz\\_%'"))
                 .as("Ebb's nine tables and Flyway's history").isEqualTo(10);
     }
 

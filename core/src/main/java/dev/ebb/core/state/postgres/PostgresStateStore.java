@@ -258,12 +258,6 @@ public final class PostgresStateStore implements StateStore {
     }
 
     @Override
-    public dev.ebb.core.state.OutcomePage outcomePage(long runId, Outcome outcome, String keyPart, int offset,
-                                                      int limit) throws StateException {
-        return runLog.outcomePage(runId, outcome, keyPart, offset, limit);
-    }
-
-    @Override
     public List<LoggedOutcome> outcomesOfRun(long runId, Outcome outcome, int limit) throws StateException {
         return runLog.outcomesOfRun(runId, outcome, limit);
     }

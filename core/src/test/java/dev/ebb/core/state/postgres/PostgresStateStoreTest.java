@@ -75,7 +75,8 @@ class PostgresStateStoreTest {
         // The rate ledger's and Quartz's tables (V10, V11: the workers' migrations) are counted apart.
         assertThat(count("SELECT count(*) FROM information_schema.tables WHERE table_schema = '" + schema + "'"
                 + " AND table_name NOT LIKE 'rate\\_%' AND table_name NOT LIKE 'qrtz\\_%'"))
-                .as("Ebb's nine tables and Flyway's history").isEqualTo(10);
+                .as("Ebb's nine tables, ebb serve's two (V20: api_tokens, audit_log) and Flyway's history")
+                .isEqualTo(12);
     }
 
     @Test

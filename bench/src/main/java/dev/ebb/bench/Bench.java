@@ -19,6 +19,7 @@ public final class Bench {
 
     static {
         register(new PlanMillion());
+        register(new PlanTenMillion());
         register(new DeliverHubSpot());
     }
 

@@ -149,6 +149,7 @@ final class PlanMillion implements Benchmark {
                 PlanReport plan = engine.plan(SYNC, 3, Progress.NONE);
                 ebbRuns.add(millis(t0));
                 counts = plan.counts();
+                if (i == 0) plan.warnings().forEach(w -> progress.accept("  warning: " + w));
                 progress.accept(String.format(Locale.ROOT, "  ebb plan %d/%d: %,d ms (added %d, changed %d, "
                                 + "removed %d, unchanged %,d)", i + 1, options.repeat, ebbRuns.getLast(),
                         counts.added(), counts.changed(), counts.removed(), counts.unchanged()));

@@ -1,6 +1,9 @@
 package dev.ebb.core.plan;
 
+import dev.ebb.core.state.Change;
 import dev.ebb.core.state.PlanCounts;
+import dev.ebb.core.state.PlannedRow;
+import dev.ebb.core.state.RowCursor;
 import dev.ebb.core.state.PlanSession;
 import dev.ebb.core.state.Replan;
 import dev.ebb.core.state.StateException;
@@ -11,6 +14,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
 /**
@@ -34,6 +39,31 @@ public final class Extraction {
      */
     public static PlanCounts extractAndDiff(BoundSync bound, PlanSession session, Replan replan,
                                             LongConsumer extracted) throws SyncException, StateException {
+        return extractAndDiff(bound, session, replan, extracted, reason -> { });
+    }
+
+    /**
+     * Plans in the state store when it can read the source itself (the rows never pass through the JVM, and the
+     * destination checks only the planned rows' values); else streams the rows in.
+     *
+     * @param inJvm hears why the rows had to come through the JVM, when the source could run Ebb's SQL
+     */
+    public static PlanCounts extractAndDiff(BoundSync bound, PlanSession session, Replan replan,
+                                            LongConsumer extracted, Consumer<String> inJvm)
+            throws SyncException, StateException {
+        Optional<String> refused;
+        try {
+            refused = InPlace.load(bound, session);
+        } catch (SourceException e) {
+            throw failure(bound, e);
+        }
+        if (refused.isEmpty()) {
+            session.diff(replan, bound.matching());
+            PlanCounts counts = session.invalidate(problems(bound, session));
+            extracted.accept(counts.rows());
+            return counts;
+        }
+        if (bound.source().engine().isPresent()) inJvm.accept(refused.get());
         long rows = 0;
         List<String> fieldNames = bound.fieldNames();
         try (RowStream stream = bound.source().query(bound.model().sql())) {
@@ -54,10 +84,32 @@ public final class Extraction {
             }
             extracted.accept(rows);
         } catch (SourceException e) {
-            throw new SyncException(e.unreachable() ? SyncException.Kind.UNAVAILABLE : SyncException.Kind.INVALID,
-                    "model '" + bound.model().name() + "' (" + bound.model().location() + "): " + e.getMessage(), e);
+            throw failure(bound, e);
         }
         return session.diff(replan, bound.matching());
+    }
+
+    private static SyncException failure(BoundSync bound, SourceException e) {
+        return new SyncException(e.unreachable() ? SyncException.Kind.UNAVAILABLE : SyncException.Kind.INVALID,
+                "model '" + bound.model().name() + "' (" + bound.model().location() + "): " + e.getMessage(), e);
+    }
+
+    /** What the destination finds wrong with the values of the planned (added, changed) rows, by key. */
+    private static Map<String, String> problems(BoundSync bound, PlanSession session) throws StateException {
+        Map<String, String> problems = new HashMap<>();
+        List<String> fieldNames = bound.fieldNames();
+        try (RowCursor<PlannedRow> rows = session.planned()) {
+            PlannedRow row;
+            while ((row = rows.next()) != null) {
+                if (row.change() == Change.REMOVED) continue;
+                Map<String, Object> decoded = Payload.decode(row.payload());
+                List<Object> values = new ArrayList<>(fieldNames.size());
+                for (String field : fieldNames) values.add(decoded.get(field));
+                String problem = problem(bound, row.matchValue(), fieldNames, values);
+                if (problem != null) problems.put(row.key(), problem);
+            }
+        }
+        return problems;
     }
 
     /**

@@ -73,7 +73,9 @@ public final class SyncEngine {
         try (BoundSync bound = binder.bind(sync); PlanSession plan = state.plan(sync.name())) {
             List<String> warnings = new ArrayList<>();
             boolean specChanged = specChanged(bound, warnings);
-            PlanCounts counts = extract(bound, plan, specChanged ? Replan.EVERY_ROW : Replan.CHANGES_ONLY, progress);
+            PlanCounts counts = extract(bound, plan, specChanged ? Replan.EVERY_ROW : Replan.CHANGES_ONLY, progress,
+                    reason -> warnings.add("the model's rows were planned in the JVM, not in the state store: "
+                            + reason));
             List<PlanReport.Sample> samples = new ArrayList<>();
             for (Change change : List.of(Change.ADDED, Change.CHANGED, Change.REMOVED)) {
                 for (PlannedRow row : plan.samples(change, samplesPerKind)) {
@@ -302,7 +304,13 @@ public final class SyncEngine {
 
     private static PlanCounts extract(BoundSync bound, PlanSession plan, Replan replan, Progress progress)
             throws SyncException, StateException {
-        PlanCounts counts = Extraction.extractAndDiff(bound, plan, replan, progress::extracted);
+        return extract(bound, plan, replan, progress, reason -> { });
+    }
+
+    private static PlanCounts extract(BoundSync bound, PlanSession plan, Replan replan, Progress progress,
+                                      java.util.function.Consumer<String> inJvm)
+            throws SyncException, StateException {
+        PlanCounts counts = Extraction.extractAndDiff(bound, plan, replan, progress::extracted, inJvm);
         progress.planned(counts);
         return counts;
     }

@@ -21,6 +21,23 @@ public interface PlanSession extends AutoCloseable {
     void add(String key, String fingerprint, String matchValue, String payload, String invalid) throws StateException;
 
     /**
+     * Loads the model's rows by running {@code rows} inside the store, instead of {@link #add}: the rows never pass
+     * through the JVM. Returns why it cannot (the store cannot reach that source), in which case nothing was loaded and
+     * the caller adds the rows itself.
+     */
+    default java.util.Optional<String> load(InPlaceRows rows) throws StateException {
+        return java.util.Optional.of("the state store cannot read the source itself");
+    }
+
+    /**
+     * After {@link #diff}: makes planned rows invalid with their reasons (what the destination's own check found
+     * wrong with the values they would send), and returns the counts that follow.
+     */
+    default PlanCounts invalidate(java.util.Map<String, String> reasons) throws StateException {
+        throw new UnsupportedOperationException("only a loaded plan is checked after the diff");
+    }
+
+    /**
      * Marks rows that share a key or a match value (as the destination compares them) invalid, then plans: added and
      * changed rows, rows whose last write is still in flight, and removals.
      */

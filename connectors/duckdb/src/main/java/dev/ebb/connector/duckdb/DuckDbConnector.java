@@ -45,6 +45,11 @@ public final class DuckDbConnector implements SourceConnector {
     static final String THREADS = "threads";
     static final String MEMORY_LIMIT = "memory_limit";
     static final String ALLOWED_DIRECTORIES = "allowed_directories";
+    static final String TEMP_DIRECTORY = "temp_directory";
+    /** DuckDB's own default is 80% of the machine's memory: too much beside the JVM and the state store's DuckDB. */
+    static final String DEFAULT_MEMORY_LIMIT = "1GB";
+    /** Where DuckDB spills what does not fit its memory limit, relative to the project root. */
+    static final String DEFAULT_TEMP_DIRECTORY = ".ebb/duckdb-spill";
 
     private static final List<ConnectorOption> OPTIONS = List.of(
             ConnectorOption.optional(PATH, "a DuckDB database file, relative to the project root, opened read-only;"
@@ -53,7 +58,9 @@ public final class DuckDbConnector implements SourceConnector {
                     + " root; each file becomes a view named after it (data/customers.parquet is customers)"),
             ConnectorOption.optional(THREADS, "how many threads DuckDB may use (default: one per core)"),
             ConnectorOption.optional(MEMORY_LIMIT, "how much memory DuckDB may use before spilling to disk, e.g."
-                    + " 2GB (default: 80% of RAM)"),
+                    + " 2GB (default: " + DEFAULT_MEMORY_LIMIT + ")"),
+            ConnectorOption.optional(TEMP_DIRECTORY, "the folder DuckDB spills to, relative to the project root"
+                    + " (default: " + DEFAULT_TEMP_DIRECTORY + ")"),
             ConnectorOption.optional(ALLOWED_DIRECTORIES, "folders outside the project that models may read files"
                     + " from, comma-separated, absolute or relative to the project root (default: none; the"
                     + " project folder is always allowed)"));
@@ -86,6 +93,10 @@ public final class DuckDbConnector implements SourceConnector {
         // Nothing is fetched or loaded while the database opens either (the session is locked down after).
         properties.setProperty("autoinstall_known_extensions", "false");
         properties.setProperty("autoload_known_extensions", "false");
+        // Bounded from the start; a limit the user sets is applied (and checked, with its own message) once open.
+        if (context.setting(MEMORY_LIMIT, "").isBlank()) properties.setProperty("memory_limit", DEFAULT_MEMORY_LIMIT);
+        properties.setProperty("temp_directory", root.resolve(context.setting(TEMP_DIRECTORY,
+                DEFAULT_TEMP_DIRECTORY).strip()).normalize().toString());
         String url = "jdbc:duckdb:";
         // A source that keeps Ebb's warehouse-native state is opened for writing (its schema only; models still run
         // as exactly one query, which cannot write), since DuckDB opens a file once per process, in one mode.

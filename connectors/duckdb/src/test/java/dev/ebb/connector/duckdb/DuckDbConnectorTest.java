@@ -114,7 +114,7 @@ class DuckDbConnectorTest extends SourceContractTest {
                 .anySatisfy(found -> assertThat(found).isInstanceOf(DuckDbConnector.class));
         assertThat(connector.type()).isEqualTo("duckdb");
         assertThat(connector.options()).extracting(o -> o.name())
-                .containsExactly("path", "files", "threads", "memory_limit", "allowed_directories");
+                .containsExactly("path", "files", "threads", "memory_limit", "temp_directory", "allowed_directories");
         assertThat(connector.options()).noneMatch(o -> o.required() || o.secret());
     }
 
@@ -234,6 +234,14 @@ class DuckDbConnectorTest extends SourceContractTest {
                         Map.entry("customers", root.resolve("data/customers.parquet")),
                         Map.entry("orders", root.resolve("data/orders.csv")));
                 assertThat(attachment.fileSearchPath()).isEqualTo(root.toString());
+                // DuckDB's memory is bounded and spills into the project, whatever the machine has.
+                try (Connection connection = engine.connect(); Statement statement = connection.createStatement();
+                     var result = statement.executeQuery("SELECT current_setting('memory_limit'),"
+                             + " current_setting('temp_directory')")) {
+                    result.next();
+                    assertThat(result.getString(1)).isEqualTo("953.6 MiB");
+                    assertThat(result.getString(2)).isEqualTo(root.resolve(".ebb/duckdb-spill").toString());
+                }
                 assertThat(attachment.allowedDirectories()).contains(root + "/", "data/");
                 assertThat(attachment.allowedPaths()).contains("lakehouse.duckdb");
                 // The engine's connection is the session: it sees the views; closing it leaves the source open.

@@ -4,6 +4,10 @@ import dev.ebb.core.state.StateException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import dev.ebb.spi.DuckDbAttachment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
@@ -42,6 +46,50 @@ final class DuckDb implements AutoCloseable {
     DuckDb(Connection root, DuckDbStateStore.Committer committer) {
         this.root = root;
         this.committer = committer;
+    }
+
+    /** The folders and files models may read once the database hosts plans of DuckDB sources; null until then. */
+    private List<String> admittedDirectories;
+    private List<String> admittedPaths;
+    /** The store's file, or null for a store in memory. */
+    private java.nio.file.Path file;
+
+    void file(java.nio.file.Path file) {
+        this.file = file;
+    }
+
+    /**
+     * Lets this database run the models of a DuckDB source, under the source's own lockdown: the first source's
+     * readable folders and files (with the store's own folder) become the only ones this database may touch, and
+     * external access is off from then on (DuckDB cannot widen it again). Returns why a later source, which needs
+     * more, cannot be admitted; its plan then runs in the JVM.
+     */
+    synchronized Optional<String> admit(DuckDbAttachment source) throws SQLException {
+        List<String> directories = new ArrayList<>(source.allowedDirectories());
+        List<String> paths = new ArrayList<>(source.allowedPaths());
+        source.database().ifPresent(database -> paths.add(database.toAbsolutePath().toString()));
+        if (admittedDirectories != null) {
+            return admittedDirectories.containsAll(directories) && admittedPaths.containsAll(paths) ? Optional.empty()
+                    : Optional.of("the state store's DuckDB already reads the files of another source, and DuckDB"
+                    + " cannot let it read more");
+        }
+        List<String> all = new ArrayList<>(directories);
+        if (file != null) {
+            java.nio.file.Path folder = file.toAbsolutePath().getParent();
+            all.add(folder + folder.getFileSystem().getSeparator());
+        }
+        try (Statement st = root.createStatement()) {
+            st.execute("SET allowed_directories = " + list(all));
+            if (!paths.isEmpty()) st.execute("SET allowed_paths = " + list(paths));
+            st.execute("SET enable_external_access = false");
+        }
+        admittedDirectories = all;
+        admittedPaths = paths;
+        return Optional.empty();
+    }
+
+    private static String list(List<String> values) {
+        return "[" + String.join(", ", values.stream().map(v -> "'" + v.replace("'", "''") + "'").toList()) + "]";
     }
 
     /** A new connection, for work that needs its own (temporary tables are per connection). */

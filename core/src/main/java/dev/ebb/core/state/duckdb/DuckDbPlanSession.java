@@ -1,6 +1,7 @@
 package dev.ebb.core.state.duckdb;
 
 import dev.ebb.core.state.Change;
+import dev.ebb.core.state.InPlaceRows;
 import dev.ebb.core.state.InvalidRow;
 import dev.ebb.core.state.MatchComparison;
 import dev.ebb.core.state.PlanCounts;
@@ -19,6 +20,9 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import org.duckdb.DuckDBAppender;
 
 /**
@@ -27,12 +31,21 @@ import org.duckdb.DuckDBAppender;
  * {@code plan}. DuckDB runs it vectorised, on every core, spilling to disk when it must.
  */
 final class DuckDbPlanSession implements PlanSession {
+    /** Names the source's attachment apart from another plan's at the same time. */
+    private static final AtomicLong ATTACHMENTS = new AtomicLong();
+
     private final String sync;
+    private final DuckDb db;
     private final Connection scratch;
     private DuckDBAppender appender;
+    /** Whether {@code cur} was loaded by a query in the store (duplicates marked, payloads not yet written). */
+    private boolean loaded;
+    /** The payload of a row of {@code cur} aliased {@code c}. */
+    private String payload = "c.payload";
 
     DuckDbPlanSession(DuckDb db, String sync) throws StateException {
         this.sync = sync;
+        this.db = db;
         try {
             this.scratch = db.connect();
         } catch (SQLException e) {
@@ -66,12 +79,96 @@ final class DuckDbPlanSession implements PlanSession {
         }
     }
 
+    /**
+     * Loads {@code cur} with one query in the store: the source attached read-only (a database file) and its file views
+     * recreated on this connection, under the source's lockdown (see {@link DuckDb#admit}); then detached.
+     */
+    @Override
+    public Optional<String> load(InPlaceRows rows) throws StateException {
+        try {
+            Optional<String> refused = db.admit(rows.source());
+            if (refused.isPresent()) return refused;
+            appender.close();
+            appender = null;
+            String alias = "ebb_source_" + ATTACHMENTS.incrementAndGet();
+            try (Statement st = scratch.createStatement()) {
+                st.execute("DROP TABLE cur");
+                String store;
+                try (ResultSet rs = st.executeQuery("SELECT current_database()")) {
+                    rs.next();
+                    store = rs.getString(1);
+                }
+                st.execute("SET file_search_path = " + literal(rows.source().fileSearchPath()));
+                for (Map.Entry<String, java.nio.file.Path> view : rows.source().views().entrySet()) {
+                    st.execute("CREATE TEMPORARY VIEW " + identifier(view.getKey()) + " AS SELECT * FROM "
+                            + DuckDb.literal(view.getValue()));
+                }
+                // A source of files gets an empty catalog of its own: its models must not see the store's tables.
+                st.execute("ATTACH " + rows.source().database().map(DuckDb::literal).orElse("':memory:'") + " AS "
+                        + alias + (rows.source().database().isPresent() ? " (READ_ONLY)" : ""));
+                st.execute("USE " + alias);
+                try {
+                    st.execute("CREATE TEMP TABLE cur AS " + rows.query());
+                } finally {
+                    // A failed statement is closed by the driver: the way back takes a statement of its own.
+                    try (Statement back = scratch.createStatement()) {
+                        back.execute("USE " + identifier(store));
+                        back.execute("DETACH " + alias);
+                    }
+                }
+            }
+            loaded = true;
+            payload = rows.payload();
+            return Optional.empty();
+        } catch (SQLException e) {
+            throw DuckDb.failed(e);
+        }
+    }
+
+    private static String literal(String text) {
+        return "'" + text.replace("'", "''") + "'";
+    }
+
+    private static String identifier(String name) {
+        return "\"" + name.replace("\"", "\"\"") + "\"";
+    }
+
+    @Override
+    public PlanCounts invalidate(Map<String, String> reasons) throws StateException {
+        if (reasons.isEmpty()) {
+            try {
+                return counts();
+            } catch (SQLException e) {
+                throw DuckDb.failed(e);
+            }
+        }
+        try (Statement st = scratch.createStatement()) {
+            st.execute("CREATE OR REPLACE TEMP TABLE problems(key VARCHAR, reason VARCHAR)");
+            try (DuckDBAppender rows = ((org.duckdb.DuckDBConnection) scratch).createAppender("temp", "main",
+                    "problems")) {
+                for (Map.Entry<String, String> problem : reasons.entrySet()) {
+                    rows.beginRow();
+                    rows.append(problem.getKey());
+                    rows.append(problem.getValue());
+                    rows.endRow();
+                }
+            }
+            st.execute("UPDATE cur SET invalid = p.reason, fp = NULL FROM problems p WHERE cur.key = p.key");
+            st.execute("DELETE FROM plan WHERE change <> 'removed' AND key IN (SELECT key FROM problems)");
+            return counts();
+        } catch (SQLException e) {
+            throw DuckDb.failed(e);
+        }
+    }
+
     @Override
     public PlanCounts diff(Replan replan, MatchComparison matching) throws StateException {
         try {
-            appender.close();
-            appender = null;
-            markDuplicates(matching);
+            if (!loaded) {
+                appender.close();
+                appender = null;
+                markDuplicates(matching);
+            }
             createPlan(replan, matching);
             return StateRows.planCounts(scratch);
         } catch (SQLException e) {
@@ -114,7 +211,8 @@ final class DuckDbPlanSession implements PlanSession {
                 ),
                      flight AS (""" + DuckDbSnapshots.IN_FLIGHT + """
                 )
-                SELECT c.key, c.fp, c.match, c.payload, s.dest_id,
+                SELECT c.key, c.fp, c.match, """ + payload + """
+                        AS payload, s.dest_id,
                        CASE WHEN s.key IS NULL THEN 'added' ELSE 'changed' END AS change, false AS rematched,
                        coalesce(s.field_hashes, l.field_hashes) AS field_hashes, s.payload AS delivered
                 FROM cur c LEFT JOIN snap s ON s.key = c.key LEFT JOIN flight f ON f.key = c.key

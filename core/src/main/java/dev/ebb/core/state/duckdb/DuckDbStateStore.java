@@ -107,6 +107,7 @@ public final class DuckDbStateStore implements StateStore {
             StateFiles.checkBeforeOpen(file, shown);
             Properties properties = settings();
             if (readOnly) properties.setProperty("duckdb.read_only", "true");
+            else properties.setProperty("temp_directory", file.toAbsolutePath() + ".tmp");
             return open(file, lock, access, shown,
                     () -> DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath(), properties), readOnly,
                     committer);
@@ -139,9 +140,18 @@ public final class DuckDbStateStore implements StateStore {
         }, true, Connection::commit);
     }
 
+    /**
+     * How much memory the store's DuckDB may use before it spills (to {@code <file>.tmp} beside the store): a plan's
+     * diff runs in it, and DuckDB's own default, 80% of the machine, would crowd out the JVM. {@code
+     * EBB_STATE_MEMORY_LIMIT} sets another (e.g. {@code 4GB}).
+     */
+    static final String DEFAULT_MEMORY_LIMIT = "1GB";
+
     /** No extension is installed or loaded behind Ebb's back (DuckDB would fetch one for a SQLite file). */
     private static Properties settings() {
         Properties properties = new Properties();
+        String limit = System.getenv("EBB_STATE_MEMORY_LIMIT");
+        properties.setProperty("memory_limit", limit == null || limit.isBlank() ? DEFAULT_MEMORY_LIMIT : limit.strip());
         properties.setProperty("autoinstall_known_extensions", "false");
         properties.setProperty("autoload_known_extensions", "false");
         return properties;
@@ -161,6 +171,7 @@ public final class DuckDbStateStore implements StateStore {
             throw cannotOpen(shown, e);
         }
         DuckDb db = new DuckDb(connection, committer);
+        db.file(file);
         try {
             boolean published = file == null && existingReadOnly;
             if (!published) DuckDbSchema.prepare(connection, db, shown, existingReadOnly);

@@ -1,0 +1,68 @@
+package dev.ebb.core.plan;
+
+import dev.ebb.core.plan.sql.Dialects;
+import dev.ebb.core.plan.sql.ExtractionSql;
+import dev.ebb.core.state.InPlaceRows;
+import dev.ebb.core.state.PlanSession;
+import dev.ebb.core.state.StateException;
+import dev.ebb.spi.Column;
+import dev.ebb.spi.DuckDbAttachment;
+import dev.ebb.spi.SourceException;
+import dev.ebb.spi.SqlEngine;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Plans a sync where its rows are, when the state store can read the source itself (a DuckDB source and the embedded
+ * store): the model's rows are encoded by {@link ExtractionSql} and diffed in one query in the store, and never cross
+ * the JVM. Stateless.
+ */
+final class InPlace {
+    private InPlace() {
+    }
+
+    /**
+     * Loads the session with the model's rows in the store; returns why it cannot (nothing loaded, the rows must be
+     * added one by one), or empty when it did.
+     */
+    static Optional<String> load(BoundSync bound, PlanSession session) throws SourceException, StateException {
+        Optional<SqlEngine> engine = bound.source().engine();
+        if (engine.isEmpty()) return Optional.of("source '" + bound.sync().model() + "' runs no SQL of Ebb's");
+        Optional<DuckDbAttachment> attachment = engine.get().duckDbAttachment();
+        if (attachment.isEmpty()) return Optional.of("the embedded state store reads DuckDB sources only");
+        Optional<dev.ebb.core.plan.sql.Dialect> dialect = Dialects.named(engine.get().dialect());
+        if (dialect.isEmpty()) return Optional.of("Ebb writes no SQL for " + engine.get().dialect());
+        String model = engine.get().modelQuery(bound.model().sql());
+        List<Column> columns = bound.source().describe(bound.model().sql());
+        List<String> nativeTypes = nativeTypes(engine.get(), model);
+        List<ExtractionSql.ModelColumn> modelColumns = new ArrayList<>();
+        for (int i = 0; i < columns.size(); i++) {
+            modelColumns.add(new ExtractionSql.ModelColumn(columns.get(i).name(), columns.get(i).type(),
+                    nativeTypes.get(i)));
+        }
+        ExtractionSql.Result sql = ExtractionSql.of(dialect.get(),
+                new ExtractionSql.Shape(bound.sync().key(), bound.keyColumns(), bound.sync().match().column(),
+                        bound.matchColumn(), modelColumns, bound.bindings()), model,
+                bound.matching() == dev.ebb.core.state.MatchComparison.IGNORE_CASE);
+        if (sql.sql().isEmpty()) return Optional.of(sql.fallback());
+        return session.load(new InPlaceRows(attachment.get(), sql.sql().get().query(), sql.sql().get().payload("c")));
+    }
+
+    private static List<String> nativeTypes(SqlEngine engine, String model) throws SourceException {
+        try (Connection connection = engine.connect(); Statement st = connection.createStatement();
+             ResultSet rows = st.executeQuery("SELECT * FROM (" + model + ") AS m LIMIT 0")) {
+            ResultSetMetaData metadata = rows.getMetaData();
+            List<String> types = new ArrayList<>();
+            for (int i = 1; i <= metadata.getColumnCount(); i++) types.add(metadata.getColumnTypeName(i));
+            return types;
+        } catch (SQLException e) {
+            throw new SourceException(e.getMessage(), e);
+        }
+    }
+}

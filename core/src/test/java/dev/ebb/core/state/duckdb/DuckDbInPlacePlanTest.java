@@ -1,0 +1,154 @@
+package dev.ebb.core.state.duckdb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ebb.core.config.FieldMapping;
+import dev.ebb.core.config.FieldPolicy;
+import dev.ebb.core.config.Location;
+import dev.ebb.core.config.NullPolicy;
+import dev.ebb.core.plan.Binding;
+import dev.ebb.core.plan.Extraction;
+import dev.ebb.core.plan.sql.Dialects;
+import dev.ebb.core.plan.sql.ExtractionSql;
+import dev.ebb.core.state.Access;
+import dev.ebb.core.state.InPlaceRows;
+import dev.ebb.core.state.MatchComparison;
+import dev.ebb.core.state.PlanCounts;
+import dev.ebb.core.state.PlanSession;
+import dev.ebb.core.state.PlannedRow;
+import dev.ebb.core.state.Replan;
+import dev.ebb.core.state.RowCursor;
+import dev.ebb.core.state.StateException;
+import dev.ebb.spi.ColumnType;
+import dev.ebb.spi.DuckDbAttachment;
+import dev.ebb.spi.FieldSpec;
+import dev.ebb.spi.FieldType;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A plan loaded by one query in the store, with a DuckDB source attached, is the plan of the rows added one by one. */
+class DuckDbInPlacePlanTest {
+    private static final String MODEL = "SELECT id, email, score, seen FROM customers";
+
+    @TempDir
+    Path root;
+
+    private final List<Binding> bindings = List.of(
+            binding("score", FieldSpec.of("score", FieldType.NUMBER), 2),
+            binding("seen", FieldSpec.of("seen", FieldType.DATETIME), 3));
+
+    private static Binding binding(String column, FieldSpec field, int index) {
+        return new Binding(new FieldMapping(column, null, field.name(), FieldPolicy.OVERWRITE, NullPolicy.CLEAR,
+                new Location(Path.of("syncs/s.yaml"), 1)), index, field);
+    }
+
+    private Path lake() throws Exception {
+        Path lake = root.resolve("lake.duckdb");
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + lake); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE customers AS SELECT range AS id, 'c' || range || '@x.io' AS email,"
+                    + " (range / 8)::DECIMAL(10, 3) AS score, TIMESTAMP '2024-01-01' + INTERVAL (range) MILLISECOND"
+                    + " AS seen FROM range(500)");
+        }
+        return lake;
+    }
+
+    private InPlaceRows rows(Path lake, String model) {
+        List<ExtractionSql.ModelColumn> columns = List.of(
+                new ExtractionSql.ModelColumn("id", ColumnType.INTEGER, "BIGINT"),
+                new ExtractionSql.ModelColumn("email", ColumnType.STRING, "VARCHAR"),
+                new ExtractionSql.ModelColumn("score", ColumnType.DECIMAL, "DECIMAL(10,3)"),
+                new ExtractionSql.ModelColumn("seen", ColumnType.TIMESTAMP, "TIMESTAMP"));
+        ExtractionSql sql = ExtractionSql.of(Dialects.named("duckdb").orElseThrow(), new ExtractionSql.Shape(
+                List.of("id"), new int[]{0}, "email", 1, columns, bindings), model, false).sql().orElseThrow();
+        return new InPlaceRows(new DuckDbAttachment(Optional.of(lake), Map.of(), root.toString(),
+                List.of(root + "/"), List.of()), sql.query(), sql.payload("c"));
+    }
+
+    private static List<PlannedRow> planned(PlanSession session) throws StateException {
+        List<PlannedRow> rows = new ArrayList<>();
+        try (RowCursor<PlannedRow> cursor = session.planned()) {
+            PlannedRow row;
+            while ((row = cursor.next()) != null) rows.add(row);
+        }
+        return rows;
+    }
+
+    @Test
+    void theStoresOwnQueryPlansWhatTheRowsAddedOneByOnePlan() throws Exception {
+        Path lake = lake();
+        try (DuckDbStateStore store = DuckDbStateStore.open(root.resolve(".ebb/state.duckdb"), Access.READ_WRITE)) {
+            List<PlannedRow> inJvm;
+            try (PlanSession session = store.plan("s");
+                 Connection c = DriverManager.getConnection("jdbc:duckdb:" + lake);
+                 Statement st = c.createStatement(); ResultSet rs = st.executeQuery(MODEL)) {
+                List<String> fields = List.of("score", "seen");
+                while (rs.next()) {
+                    Object[] values = {rs.getLong(1), rs.getString(2), rs.getBigDecimal(3),
+                            rs.getObject(4, java.time.LocalDateTime.class).toInstant(java.time.ZoneOffset.UTC)};
+                    Extraction.Encoded e = Extraction.encode(List.of("id"), new int[]{0}, "email", 1, bindings,
+                            fields, i -> values[i], new ArrayList<>());
+                    session.add(e.key(), e.fingerprint(), e.match(), e.payload(), e.invalid());
+                }
+                session.diff(Replan.CHANGES_ONLY, MatchComparison.EXACT);
+                inJvm = planned(session);
+            }
+            try (PlanSession session = store.plan("s")) {
+                assertThat(session.load(rows(lake, MODEL))).isEmpty();
+                PlanCounts counts = session.diff(Replan.CHANGES_ONLY, MatchComparison.EXACT);
+                assertThat(counts.added()).isEqualTo(500);
+                assertThat(planned(session)).isEqualTo(inJvm);
+                // The destination's own check, after the diff, turns planned rows invalid.
+                PlanCounts checked = session.invalidate(Map.of("7", "the destination refuses it"));
+                assertThat(checked.added()).isEqualTo(499);
+                assertThat(checked.invalid()).isEqualTo(1);
+                assertThat(planned(session)).noneMatch(row -> row.key().equals("7"));
+            }
+        }
+    }
+
+    @Test
+    void aSourceOfFilesReadsItsViewsAndNotTheStoresTables() throws Exception {
+        Path lake = lake();
+        Path parquet = java.nio.file.Files.createDirectories(root.resolve("data")).resolve("customers.parquet");
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + lake); Statement st = c.createStatement()) {
+            st.execute("COPY customers TO '" + parquet + "' (FORMAT parquet)");
+        }
+        InPlaceRows fromDatabase = rows(lake, MODEL);
+        DuckDbAttachment files = new DuckDbAttachment(Optional.empty(), Map.of("customers", parquet),
+                root.toString(), List.of(root + "/", "data/"), List.of());
+        try (DuckDbStateStore store = DuckDbStateStore.open(root.resolve(".ebb/state.duckdb"), Access.READ_WRITE)) {
+            try (PlanSession session = store.plan("s")) {
+                assertThat(session.load(new InPlaceRows(files, fromDatabase.query(), fromDatabase.payload())))
+                        .isEmpty();
+                assertThat(session.diff(Replan.CHANGES_ONLY, MatchComparison.EXACT).added()).isEqualTo(500);
+            }
+            try (PlanSession session = store.plan("s")) {
+                InPlaceRows snooping = rows(lake, "SELECT key AS id, key AS email, 1.0 AS score, now() AS seen"
+                        + " FROM snapshot");
+                assertThatThrownBy(() -> session.load(new InPlaceRows(files, snooping.query(), snooping.payload())))
+                        .isInstanceOf(StateException.class).hasMessageContaining("snapshot");
+            }
+        }
+    }
+
+    @Test
+    void aModelInTheStoreReadsOnlyWhatTheSourceLetsItRead() throws Exception {
+        Path lake = lake();
+        try (DuckDbStateStore store = DuckDbStateStore.open(root.resolve(".ebb/state.duckdb"), Access.READ_WRITE);
+             PlanSession session = store.plan("s")) {
+            assertThatThrownBy(() -> session.load(rows(lake, "SELECT * FROM read_csv('/etc/hostname',"
+                    + " columns = {'id': 'BIGINT', 'email': 'VARCHAR', 'score': 'DECIMAL(10,3)', 'seen':"
+                    + " 'TIMESTAMP'})"))).isInstanceOf(StateException.class).hasMessageContaining("Permission");
+        }
+    }
+}

@@ -20,7 +20,7 @@ import java.util.Optional;
 
 /**
  * Plans a sync where its rows are, when the state store can read the source itself (a DuckDB source and the embedded
- * store): the model's rows are encoded by {@link ExtractionSql} and diffed in one query in the store, and never cross
+ * store, or a source that keeps its own state, {@code state: { store: warehouse }}): the model's rows are encoded by {@link ExtractionSql} and diffed in one query in the store, and never cross
  * the JVM. Stateless.
  */
 final class InPlace {
@@ -35,7 +35,6 @@ final class InPlace {
         Optional<SqlEngine> engine = bound.source().engine();
         if (engine.isEmpty()) return Optional.of("source '" + bound.sync().model() + "' runs no SQL of Ebb's");
         Optional<DuckDbAttachment> attachment = engine.get().duckDbAttachment();
-        if (attachment.isEmpty()) return Optional.of("the embedded state store reads DuckDB sources only");
         Optional<dev.ebb.core.plan.sql.Dialect> dialect = Dialects.named(engine.get().dialect());
         if (dialect.isEmpty()) return Optional.of("Ebb writes no SQL for " + engine.get().dialect());
         String model = engine.get().modelQuery(bound.model().sql());
@@ -51,7 +50,7 @@ final class InPlace {
                         bound.matchColumn(), modelColumns, bound.bindings()), model,
                 bound.matching() == dev.ebb.core.state.MatchComparison.IGNORE_CASE);
         if (sql.sql().isEmpty()) return Optional.of(sql.fallback());
-        return session.load(new InPlaceRows(attachment.get(), sql.sql().get().query(), sql.sql().get().payload("c")));
+        return session.load(new InPlaceRows(attachment, sql.sql().get().query(), sql.sql().get().payload("c")));
     }
 
     private static List<String> nativeTypes(SqlEngine engine, String model) throws SourceException {

@@ -20,8 +20,8 @@ import java.util.Optional;
 
 /**
  * Plans a sync where its rows are, when the state store can read the source itself (a DuckDB source and the embedded
- * store, or a source that keeps its own state, {@code state: { store: warehouse }}): the model's rows are encoded by {@link ExtractionSql} and diffed in one query in the store, and never cross
- * the JVM. Stateless.
+ * store, or a source that keeps its own state, {@code state: { store: warehouse }}): the model's rows are encoded by
+ * {@link ExtractionSql} and diffed in one query in the store, and never cross the JVM. Stateless.
  */
 final class InPlace {
     private InPlace() {

@@ -76,6 +76,11 @@ class PostgresWarehouseStateEndToEndTest {
         CliRunner.Result first = ebb.run("run", "-p", p, "churn_to_hubspot", "--json");
         assertThat(first.exitCode()).as(first.toString()).isZero();
         assertThat(ExamplesEndToEndTest.json(first).get("added").asLong()).isEqualTo(200);
+        CliRunner.Result plan = ebb.run("plan", "-p", p, "churn_to_hubspot", "--json");
+        assertThat(plan.exitCode()).as(plan.toString()).isZero();
+        assertThat(ExamplesEndToEndTest.json(plan).get("warnings").toString())
+                .as("the model's rows are encoded and diffed in PostgreSQL, not in the JVM")
+                .doesNotContain("planned in the JVM");
         assertThat(sandbox.recordCount("contacts")).isEqualTo(200);
         try (Connection c = POSTGRES.admin(DATABASE);
              ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM ebb_state.snapshot")) {

@@ -98,8 +98,13 @@ class WarehouseStateEndToEndTest {
         List<ChurnCsv.Row> rows = customers(ROWS, new Random(7));
         ChurnCsv.write(csv, rows);
 
+        CliRunner.Result plan = ebb.run("plan", "-p", project.toString(), SYNC, "--json");
+        assertThat(plan.exitCode()).as(plan.toString()).isZero();
         JsonNode first = run(0);
         assertThat(first.get("added").asLong()).isEqualTo(ROWS);
+        assertThat(json(plan).get("warnings").toString()).as("a model over relative files runs in the source's session"
+                + " only: the JVM plans it, and says why").contains("planned in the JVM")
+                .contains("a connection of Ebb's own");
         assertThat(first.get("delivered").asLong()).isEqualTo(ROWS);
         ChurnCsv.assertSandboxHolds(sandbox, rows);
         assertThat(warehouseSnapshot(project)).isEqualTo(ROWS);

@@ -20,8 +20,8 @@ import java.util.Optional;
 
 /**
  * Plans a sync where its rows are, when the state store can read the source itself (a DuckDB source and the embedded
- * store): the model's rows are encoded by {@link ExtractionSql} and diffed in one query in the store, and never cross
- * the JVM. Stateless.
+ * store, or a source that keeps its own state, {@code state: { store: warehouse }}): the model's rows are encoded by
+ * {@link ExtractionSql} and diffed in one query in the store, and never cross the JVM. Stateless.
  */
 final class InPlace {
     private InPlace() {
@@ -35,12 +35,19 @@ final class InPlace {
         Optional<SqlEngine> engine = bound.source().engine();
         if (engine.isEmpty()) return Optional.of("source '" + bound.sync().model() + "' runs no SQL of Ebb's");
         Optional<DuckDbAttachment> attachment = engine.get().duckDbAttachment();
-        if (attachment.isEmpty()) return Optional.of("the embedded state store reads DuckDB sources only");
         Optional<dev.ebb.core.plan.sql.Dialect> dialect = Dialects.named(engine.get().dialect());
         if (dialect.isEmpty()) return Optional.of("Ebb writes no SQL for " + engine.get().dialect());
         String model = engine.get().modelQuery(bound.model().sql());
         List<Column> columns = bound.source().describe(bound.model().sql());
-        List<String> nativeTypes = nativeTypes(engine.get(), model);
+        List<String> nativeTypes;
+        try {
+            nativeTypes = nativeTypes(engine.get(), model);
+        } catch (SourceException e) {
+            // A DuckDB source's file search path and views belong to its own session, not to a connection of Ebb's:
+            // a model that reads relative paths runs only there. The JVM path reports a real error of the model.
+            return Optional.of("the model does not run on a connection of Ebb's own (" + firstLine(e.getMessage())
+                    + ")");
+        }
         List<ExtractionSql.ModelColumn> modelColumns = new ArrayList<>();
         for (int i = 0; i < columns.size(); i++) {
             modelColumns.add(new ExtractionSql.ModelColumn(columns.get(i).name(), columns.get(i).type(),
@@ -51,7 +58,13 @@ final class InPlace {
                         bound.matchColumn(), modelColumns, bound.bindings()), model,
                 bound.matching() == dev.ebb.core.state.MatchComparison.IGNORE_CASE);
         if (sql.sql().isEmpty()) return Optional.of(sql.fallback());
-        return session.load(new InPlaceRows(attachment.get(), sql.sql().get().query(), sql.sql().get().payload("c")));
+        return session.load(new InPlaceRows(attachment, sql.sql().get().query(), sql.sql().get().payload("c")));
+    }
+
+    private static String firstLine(String message) {
+        String text = message == null ? "" : message.strip();
+        int end = text.indexOf('\n');
+        return end < 0 ? text : text.substring(0, end);
     }
 
     private static List<String> nativeTypes(SqlEngine engine, String model) throws SourceException {

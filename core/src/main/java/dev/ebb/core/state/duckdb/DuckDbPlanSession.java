@@ -86,7 +86,9 @@ final class DuckDbPlanSession implements PlanSession {
     @Override
     public Optional<String> load(InPlaceRows rows) throws StateException {
         try {
-            Optional<String> refused = db.admit(rows.source());
+            if (rows.source().isEmpty()) return Optional.of("the embedded state store reads DuckDB sources only");
+            dev.ebb.spi.DuckDbAttachment source = rows.source().get();
+            Optional<String> refused = db.admit(source);
             if (refused.isPresent()) return refused;
             appender.close();
             appender = null;
@@ -98,14 +100,14 @@ final class DuckDbPlanSession implements PlanSession {
                     rs.next();
                     store = rs.getString(1);
                 }
-                st.execute("SET file_search_path = " + literal(rows.source().fileSearchPath()));
-                for (Map.Entry<String, java.nio.file.Path> view : rows.source().views().entrySet()) {
+                st.execute("SET file_search_path = " + literal(source.fileSearchPath()));
+                for (Map.Entry<String, java.nio.file.Path> view : source.views().entrySet()) {
                     st.execute("CREATE TEMPORARY VIEW " + identifier(view.getKey()) + " AS SELECT * FROM "
                             + DuckDb.literal(view.getValue()));
                 }
                 // A source of files gets an empty catalog of its own: its models must not see the store's tables.
-                st.execute("ATTACH " + rows.source().database().map(DuckDb::literal).orElse("':memory:'") + " AS "
-                        + alias + (rows.source().database().isPresent() ? " (READ_ONLY)" : ""));
+                st.execute("ATTACH " + source.database().map(DuckDb::literal).orElse("':memory:'") + " AS "
+                        + alias + (source.database().isPresent() ? " (READ_ONLY)" : ""));
                 st.execute("USE " + alias);
                 try {
                     st.execute("CREATE TEMP TABLE cur AS " + rows.query());

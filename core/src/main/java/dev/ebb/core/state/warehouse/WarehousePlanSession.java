@@ -1,6 +1,7 @@
 package dev.ebb.core.state.warehouse;
 
 import dev.ebb.core.state.Change;
+import dev.ebb.core.state.InPlaceRows;
 import dev.ebb.core.state.InvalidRow;
 import dev.ebb.core.state.MatchComparison;
 import dev.ebb.core.state.PlanCounts;
@@ -17,11 +18,14 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * A plan inside the warehouse: the model's rows go into a temporary table {@code ebb_cur} of a connection of its
  * own, either from the JVM ({@link #add}, a few hundred rows per statement) or, when the whole extraction can be
- * written in the warehouse's SQL, straight from a query there ({@link #load}, no row leaves the warehouse); the diff
+ * written in the warehouse's SQL, by one {@code CREATE TEMPORARY TABLE … AS} over the model ({@link #load}, no row
+ * leaves the warehouse, and only the planned rows get a payload); the diff
  * against the snapshot tables is one statement that leaves the plan in {@code ebb_plan}; only planned and invalid
  * rows are read back. One thread at a time.
  */
@@ -34,6 +38,10 @@ final class WarehousePlanSession implements PlanSession {
     private final String sync;
     private final Connection scratch;
     private RowInserter rows;
+    /** Whether {@code ebb_cur} was built by a query in the warehouse (duplicates marked, no payload column). */
+    private boolean loaded;
+    /** The payload of a row of {@code ebb_cur} aliased {@code c}. */
+    private String payload = "c.payload";
 
     WarehousePlanSession(WarehouseEngine engine, WarehouseDialect dialect, String schema, String sync)
             throws StateException {
@@ -73,13 +81,49 @@ final class WarehousePlanSession implements PlanSession {
     }
 
     /**
-     * Fills the model's rows from a query of the warehouse itself, whose columns are, in order, the key, the
-     * fingerprint, the match value, the encoded payload and why the row is invalid (as {@link #add} takes them):
-     * the extraction's SQL form, so that no row of the model travels through the JVM.
+     * Builds {@code ebb_cur} with one statement from the extraction's SQL form over the model, run on the warehouse
+     * itself (it is the sync's source): no row of the model travels through the JVM, and payloads are written only
+     * for the planned rows, in {@link #diff}.
      */
-    void load(String extractionQuery) throws StateException {
+    @Override
+    public Optional<String> load(InPlaceRows extracted) throws StateException {
         try (Statement st = scratch.createStatement()) {
-            st.executeUpdate("INSERT INTO ebb_cur SELECT * FROM (" + extractionQuery + ") extracted");
+            rows.close();
+            st.execute("DROP TABLE ebb_cur");
+            st.execute("CREATE TEMPORARY TABLE ebb_cur AS SELECT * FROM (" + extracted.query() + ") extracted");
+            loaded = true;
+            payload = extracted.payload();
+            return Optional.empty();
+        } catch (SQLException e) {
+            throw failed(e);
+        }
+    }
+
+    /**
+     * After the diff of a loaded plan: the rows the destination's check refused become invalid and leave the plan.
+     */
+    @Override
+    public PlanCounts invalidate(Map<String, String> reasons) throws StateException {
+        try {
+            if (!reasons.isEmpty()) {
+                try (Statement st = scratch.createStatement()) {
+                    st.execute("DROP TABLE IF EXISTS ebb_problems");
+                    st.execute("CREATE TEMPORARY TABLE ebb_problems(key VARCHAR, reason VARCHAR)");
+                    try (RowInserter problems = new RowInserter(scratch, "ebb_problems", 2)) {
+                        for (Map.Entry<String, String> problem : reasons.entrySet()) {
+                            problems.add(problem.getKey(), problem.getValue());
+                        }
+                    }
+                    st.execute("UPDATE ebb_cur SET invalid = p.reason, fp = NULL FROM ebb_problems p"
+                            + " WHERE ebb_cur.key = p.key");
+                    st.execute("DELETE FROM ebb_plan WHERE change <> 'removed'"
+                            + " AND key IN (SELECT key FROM ebb_problems)");
+                    st.execute("DROP TABLE ebb_problems");
+                }
+            }
+            PlanCounts counts = counts();
+            scratch.commit();
+            return counts;
         } catch (SQLException e) {
             throw failed(e);
         }
@@ -95,7 +139,7 @@ final class WarehousePlanSession implements PlanSession {
                     st.execute("ANALYZE ebb_cur");
                 }
             }
-            markDuplicates(matching);
+            if (!loaded) markDuplicates(matching);
             createPlan(replan, matching);
             PlanCounts counts = counts();
             scratch.commit();
@@ -142,7 +186,7 @@ final class WarehousePlanSession implements PlanSession {
                 + " flight AS (SELECT key, match, payload FROM (SELECT key, match, payload, row_number() OVER"
                 + " (PARTITION BY key ORDER BY run_id) AS attempt FROM " + schema + ".in_flight WHERE sync = ?) a"
                 + " WHERE attempt = 1)"
-                + " SELECT c.key, c.fp, c.match, c.payload, s.dest_id,"
+                + " SELECT c.key, c.fp, c.match, " + payload + " AS payload, s.dest_id,"
                 + " CASE WHEN s.key IS NULL THEN 'added' ELSE 'changed' END AS change, false AS rematched,"
                 + " coalesce(s.field_hashes, l.field_hashes) AS field_hashes, s.payload AS delivered"
                 + " FROM ebb_cur c LEFT JOIN snap s ON s.key = c.key LEFT JOIN flight f ON f.key = c.key"

@@ -13,6 +13,19 @@ import dev.ebb.core.state.RowCursor;
 import dev.ebb.core.state.RowOutcome;
 import dev.ebb.core.state.StateException;
 import dev.ebb.spi.Operation;
+import dev.ebb.core.config.FieldMapping;
+import dev.ebb.core.config.FieldPolicy;
+import dev.ebb.core.config.Location;
+import dev.ebb.core.config.NullPolicy;
+import dev.ebb.core.plan.Binding;
+import dev.ebb.core.plan.Extraction;
+import dev.ebb.core.plan.sql.Dialects;
+import dev.ebb.core.plan.sql.ExtractionSql;
+import dev.ebb.core.state.InPlaceRows;
+import dev.ebb.spi.ColumnType;
+import dev.ebb.spi.FieldSpec;
+import dev.ebb.spi.FieldType;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -20,6 +33,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -236,5 +250,94 @@ abstract class WarehouseSnapshotsContract {
             rs.next();
             return rs.getLong(1);
         }
+    }
+
+    /** The model of the in-SQL plan: N customers in the warehouse itself, as the source keeps them. */
+    private static final String MODEL = "SELECT id, email, score FROM lake.customers";
+    private static final List<Binding> BINDINGS = List.of(new Binding(new FieldMapping("score", null, "score",
+            FieldPolicy.OVERWRITE, NullPolicy.CLEAR, new Location(Path.of("syncs/s.yaml"), 1)), 2,
+            FieldSpec.of("score", FieldType.NUMBER)));
+
+    @Test
+    void aPlanBuiltInTheWarehouseReadsBackOnlyThePlannedRowsWithTheJvmsFingerprints() throws Exception {
+        WarehouseEngine engine = engine();
+        try (Connection c = engine.connect(); Statement st = c.createStatement()) {
+            st.execute("CREATE SCHEMA lake");
+            st.execute("CREATE TABLE lake.customers(id BIGINT, email VARCHAR(64), score DECIMAL(10, 3))");
+            try (java.sql.PreparedStatement insert =
+                         c.prepareStatement("INSERT INTO lake.customers VALUES (?, ?, ?)")) {
+                for (int i = 0; i < 300; i++) {
+                    insert.setLong(1, i);
+                    insert.setString(2, "c" + i + "@x.io");
+                    insert.setBigDecimal(3, java.math.BigDecimal.valueOf(i, 3));
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+        }
+        // The first plan, in SQL, is the JVM's: same keys, fingerprints and payloads.
+        Plan inSql = planInSql(engine);
+        assertThat(inSql.counts().added()).isEqualTo(300);
+        assertThat(inSql.rows()).isEqualTo(planInJvm(engine).rows());
+        deliver(inSql);
+
+        // Nothing changed: the warehouse reads back no row, whichever path plans.
+        assertThat(planInSql(engine).rows()).isEmpty();
+        assertThat(planInJvm(engine).rows()).isEmpty();
+
+        try (Connection c = engine.connect(); Statement st = c.createStatement()) {
+            st.execute("UPDATE lake.customers SET score = 9.5 WHERE id IN (10, 20, 30)");
+            st.execute("DELETE FROM lake.customers WHERE id = 40");
+        }
+        Plan changed = planInSql(engine);
+        assertThat(changed.counts().changed()).isEqualTo(3);
+        assertThat(changed.counts().removed()).isEqualTo(1);
+        assertThat(changed.counts().unchanged()).isEqualTo(296);
+        assertThat(changed.rows()).as("only the planned rows and the removed key come back").hasSize(4)
+                .isEqualTo(planInJvm(engine).rows());
+        // Delivered by the JVM path's plan: the SQL path then sends nothing.
+        deliver(planInJvm(engine));
+        assertThat(planInSql(engine).rows()).isEmpty();
+    }
+
+    private Plan planInSql(WarehouseEngine engine) throws Exception {
+        List<ExtractionSql.ModelColumn> columns = new ArrayList<>();
+        try (Connection c = engine.connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery(MODEL + " LIMIT 0")) {
+            ColumnType[] types = {ColumnType.INTEGER, ColumnType.STRING, ColumnType.DECIMAL};
+            for (int i = 0; i < 3; i++) {
+                columns.add(new ExtractionSql.ModelColumn(rs.getMetaData().getColumnName(i + 1), types[i],
+                        rs.getMetaData().getColumnTypeName(i + 1)));
+            }
+        }
+        ExtractionSql sql = ExtractionSql.of(Dialects.named(engine.dialect()).orElseThrow(), new ExtractionSql.Shape(
+                List.of("id"), new int[]{0}, "email", 1, columns, BINDINGS), MODEL, false).sql().orElseThrow();
+        try (PlanSession session = store.plan(SYNC)) {
+            assertThat(session.load(new InPlaceRows(Optional.empty(), sql.query(), sql.payload("c")))).isEmpty();
+            session.diff(Replan.CHANGES_ONLY, MatchComparison.EXACT);
+            return new Plan(session.invalidate(Map.of()), planned(session));
+        }
+    }
+
+    private Plan planInJvm(WarehouseEngine engine) throws Exception {
+        try (PlanSession session = store.plan(SYNC); Connection c = engine.connect();
+             Statement st = c.createStatement(); ResultSet rs = st.executeQuery(MODEL)) {
+            while (rs.next()) {
+                Object[] values = {rs.getLong(1), rs.getString(2), rs.getBigDecimal(3)};
+                Extraction.Encoded e = Extraction.encode(List.of("id"), new int[]{0}, "email", 1, BINDINGS,
+                        List.of("score"), i -> values[i], new ArrayList<>());
+                session.add(e.key(), e.fingerprint(), e.match(), e.payload(), e.invalid());
+            }
+            return new Plan(session.diff(Replan.CHANGES_ONLY, MatchComparison.EXACT), planned(session));
+        }
+    }
+
+    private static List<PlannedRow> planned(PlanSession session) throws StateException {
+        List<PlannedRow> rows = new ArrayList<>();
+        try (RowCursor<PlannedRow> cursor = session.planned()) {
+            PlannedRow row;
+            while ((row = cursor.next()) != null) rows.add(row);
+        }
+        return rows;
     }
 }

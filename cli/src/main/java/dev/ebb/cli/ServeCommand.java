@@ -125,6 +125,9 @@ final class ServeCommand extends BaseCommand {
             + "with the embedded store, while the server is stopped).",
             subcommands = {TokenCreate.class, TokenList.class, TokenRevoke.class})
     static final class TokenCommand implements Runnable {
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+        boolean help;
+
         @Override
         public void run() {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),

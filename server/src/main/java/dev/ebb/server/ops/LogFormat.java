@@ -58,6 +58,11 @@ public enum LogFormat {
         context.getLogger("org.eclipse.jetty").setLevel(Level.WARN);
         // Quartz says at INFO how it was configured, every start: nothing an operator acts on.
         context.getLogger("org.quartz").setLevel(Level.WARN);
+        // So do the pool, the migrations, the web server and the drivers (as logback.xml says before this applies).
+        for (String library : new String[] {"io.javalin", "com.zaxxer.hikari", "org.flywaydb", "org.postgresql",
+                "org.duckdb"}) {
+            context.getLogger(library).setLevel(Level.WARN);
+        }
         // Libraries that log through java.util.logging are bridged, so that they come out in this format too.
         org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
         org.slf4j.bridge.SLF4JBridgeHandler.install();

@@ -111,7 +111,7 @@ public final class ExtractionSql {
         StringBuilder rows = new StringBuilder("SELECT ").append(key).append(" AS key, ").append(match.get())
                 .append(" AS match, CASE ").append(String.join(" ", invalid)).append(" END AS invalid");
         for (int i = 0; i < texts.size(); i++) rows.append(", ").append(texts.get(i)).append(" AS v_").append(i);
-        rows.append(" FROM (").append(modelQuery).append(") AS m");
+        rows.append(" FROM (").append(modelQuery).append(") AS m").append(dialect.fence());
         String marked = duplicates(dialect, rows.toString(), texts.size(), caseBlind);
         String fingerprint = fingerprint(dialect, shape.bindings(), tags, "r");
         String select = "SELECT key, match, CASE WHEN invalid IS NULL THEN " + fingerprint + " END AS fp, invalid"

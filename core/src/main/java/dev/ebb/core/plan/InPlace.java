@@ -2,7 +2,6 @@ package dev.ebb.core.plan;
 
 import dev.ebb.core.plan.sql.Dialects;
 import dev.ebb.core.plan.sql.ExtractionSql;
-import dev.ebb.core.state.InPlaceRows;
 import dev.ebb.core.state.PlanSession;
 import dev.ebb.core.state.StateException;
 import dev.ebb.spi.Column;
@@ -58,7 +57,7 @@ final class InPlace {
                         bound.matchColumn(), modelColumns, bound.bindings()), model,
                 bound.matching() == dev.ebb.core.state.MatchComparison.IGNORE_CASE);
         if (sql.sql().isEmpty()) return Optional.of(sql.fallback());
-        return session.load(new InPlaceRows(attachment, sql.sql().get().query(), sql.sql().get().payload("c")));
+        return session.load(sql.sql().get().inPlace(attachment));
     }
 
     private static String firstLine(String message) {

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.ebb.core.plan.Binding;
 import dev.ebb.core.plan.Fingerprint;
 import dev.ebb.core.plan.Values;
+import dev.ebb.core.state.InPlaceRows;
 import dev.ebb.spi.ColumnType;
+import dev.ebb.spi.DuckDbAttachment;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -54,12 +56,17 @@ public final class ExtractionSql {
     private final Dialect dialect;
     private final List<Binding> bindings;
     private final String query;
+    private final String unmarked;
+    private final boolean matchIsKey;
     private final List<Character> tags;
 
-    private ExtractionSql(Dialect dialect, List<Binding> bindings, String query, List<Character> tags) {
+    private ExtractionSql(Dialect dialect, List<Binding> bindings, String query, String unmarked, boolean matchIsKey,
+                          List<Character> tags) {
         this.dialect = dialect;
         this.bindings = bindings;
         this.query = query;
+        this.unmarked = unmarked;
+        this.matchIsKey = matchIsKey;
         this.tags = tags;
     }
 
@@ -107,14 +114,34 @@ public final class ExtractionSql {
         rows.append(" FROM (").append(modelQuery).append(") AS m");
         String marked = duplicates(dialect, rows.toString(), texts.size(), caseBlind);
         String fingerprint = fingerprint(dialect, shape.bindings(), tags, "r");
-        return new Result(Optional.of(new ExtractionSql(dialect, shape.bindings(),
-                "SELECT key, match, CASE WHEN invalid IS NULL THEN " + fingerprint + " END AS fp, invalid"
-                        + values(texts.size(), "r.") + " FROM (" + marked + ") AS r", tags)), null);
+        String select = "SELECT key, match, CASE WHEN invalid IS NULL THEN " + fingerprint + " END AS fp, invalid"
+                + values(texts.size(), "r.") + " FROM (";
+        boolean matchIsKey = shape.keyColumns().length == 1 && shape.keyColumns()[0] == shape.matchColumn();
+        return new Result(Optional.of(new ExtractionSql(dialect, shape.bindings(), select + marked + ") AS r",
+                select + rows + ") AS r", matchIsKey, tags)), null);
     }
 
-    /** The query: one row per model row. */
+    /** The query: one row per model row, those that share a key or match value marked invalid. */
     public String query() {
         return query;
+    }
+
+    /**
+     * The query without the marks of rows that share a key or match value: what a store loads and then marks itself
+     * with an aggregate per column (a window count over the model sorts it; a store's aggregate only hashes).
+     */
+    public String unmarked() {
+        return unmarked;
+    }
+
+    /** Whether the match value is the key's own text (one key column, which is the match column). */
+    public boolean matchIsKey() {
+        return matchIsKey;
+    }
+
+    /** The rows as a plan session loads them: unmarked (the store marks them), from {@code source} if it is DuckDB. */
+    public InPlaceRows inPlace(Optional<DuckDbAttachment> source) {
+        return new InPlaceRows(source, unmarked, payload("c"), false, matchIsKey);
     }
 
     /** The payload ({@code Payload.encode}'s JSON) of a row of {@link #query}, whose columns {@code alias} names. */

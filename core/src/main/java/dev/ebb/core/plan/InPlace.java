@@ -42,8 +42,8 @@ final class InPlace {
         try {
             nativeTypes = nativeTypes(engine.get(), model);
         } catch (SourceException e) {
-            // A DuckDB source's file search path and views belong to its own session, not to a connection of Ebb's:
-            // a model that reads relative paths runs only there. The JVM path reports a real error of the model.
+            // A connection of Ebb's that does not see what the model's session sees (a connector that cannot lend
+            // one): the JVM path runs the model in its session, and reports a real error of the model.
             return Optional.of("the model does not run on a connection of Ebb's own (" + firstLine(e.getMessage())
                     + ")");
         }

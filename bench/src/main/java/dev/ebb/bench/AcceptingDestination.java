@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Thread-safe.
  *
  * <p>Its batch size is the benchmark's to choose: 1,000 records (a vendor-sized batch) by default, or a large one
- * ({@link #seeding()}) for a full sync that only fills the snapshot, where each batch costs Ebb one state commit and
+ * ({@link #seeding(int)}, by default {@value #SEEDING_BATCH}) for a full sync that only fills the snapshot, where each batch costs Ebb one state commit and
  * fewer, larger commits are what make a 10,000,000-row seed take minutes instead of an hour.
  */
 final class AcceptingDestination implements Destination {
@@ -64,11 +64,11 @@ final class AcceptingDestination implements Destination {
     }
 
     /**
-     * Batches of {@value #SEEDING_BATCH} records (and bytes enough for them: the estimate of a row of the benchmark's
-     * models is well under 1 KB), for a full sync that seeds the snapshot.
+     * Batches of {@code records} records (and bytes enough for them: the estimate of a row of the benchmark's models
+     * is well under 1 KB), for a full sync that seeds the snapshot.
      */
-    static AcceptingDestination seeding() {
-        return new AcceptingDestination(new BatchLimits(SEEDING_BATCH, 1024L * SEEDING_BATCH));
+    static AcceptingDestination seeding(int records) {
+        return new AcceptingDestination(new BatchLimits(records, 1024L * records));
     }
 
     /** The batch size it declares. */

@@ -37,7 +37,7 @@ final class PlanMillion implements Benchmark {
             Benchmark.deleteTree(work.resolve("project"));
             Path root = work.resolve("project");
             PlanScenario.Measured measured = new PlanScenario(new DuckDbLake(root, options.threads), false, root,
-                    null).measure(options.rows, options.changed, options.repeat, progress);
+                    null, options.seedBatch).measure(options.rows, options.changed, options.repeat, progress);
             figures.putAll(measured.figures());
             figures.put("java", Runtime.version().toString());
             figures.put("cores", Runtime.getRuntime().availableProcessors());
@@ -48,13 +48,14 @@ final class PlanMillion implements Benchmark {
         }
     }
 
-    /** {@code --rows N --changed K --repeat R --threads T --work DIR}. */
-    private record Options(long rows, long changed, int repeat, Integer threads, Path work) {
+    /** {@code --rows N --changed K --repeat R --threads T --seed-batch B --work DIR}. */
+    private record Options(long rows, long changed, int repeat, Integer threads, int seedBatch, Path work) {
         static Options parse(String[] args) {
             long rows = 1_000_000;
             long changed = 1_000;
             int repeat = 3;
             Integer threads = null;
+            int seedBatch = AcceptingDestination.SEEDING_BATCH;
             Path work = null;
             for (Map.Entry<String, String> given : Benchmark.options(args)) {
                 String option = given.getKey();
@@ -65,18 +66,19 @@ final class PlanMillion implements Benchmark {
                         case "--changed" -> changed = Long.parseLong(value.replace("_", ""));
                         case "--repeat" -> repeat = Integer.parseInt(value);
                         case "--threads" -> threads = Integer.parseInt(value);
+                        case "--seed-batch" -> seedBatch = Integer.parseInt(value.replace("_", ""));
                         case "--work" -> work = Path.of(value);
                         default -> throw new IllegalArgumentException("unknown option " + option
-                                + "; options: --rows N, --changed K, --repeat R, --threads T, --work DIR");
+                                + "; options: --rows N, --changed K, --repeat R, --threads T, --seed-batch B, --work DIR");
                     }
                 } catch (NumberFormatException e) {
                     throw new IllegalArgumentException(option + " takes a whole number, not '" + value + "'");
                 }
             }
-            if (rows < 1 || changed < 1 || changed > rows || repeat < 1) {
-                throw new IllegalArgumentException("need rows >= changed >= 1 and repeat >= 1");
+            if (rows < 1 || changed < 1 || changed > rows || repeat < 1 || seedBatch < 1) {
+                throw new IllegalArgumentException("need rows >= changed >= 1, repeat >= 1 and seed-batch >= 1");
             }
-            return new Options(rows, changed, repeat, threads, work);
+            return new Options(rows, changed, repeat, threads, seedBatch, work);
         }
     }
 }

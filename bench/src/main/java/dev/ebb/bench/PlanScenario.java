@@ -56,7 +56,7 @@ import java.util.random.RandomGenerator;
  *
  * <ol>
  *   <li>generate the model;</li>
- *   <li>seed the snapshot with a full sync into a {@linkplain AcceptingDestination#seeding() seeding destination}
+ *   <li>seed the snapshot with a full sync into a {@linkplain AcceptingDestination#seeding(int) seeding destination}
  *       (through Ebb's own delivery and commits, in large batches), then check that the snapshot holds every row;</li>
  *   <li>change 0.1% of the rows (keeping the old version for the baseline);</li>
  *   <li><b>measured:</b> {@link SyncEngine#plan} of the changed model, best of {@code repeat}, with the heap and
@@ -78,17 +78,21 @@ final class PlanScenario {
     private final boolean warehouseState;
     private final Path root;
     private final Supplier<ServerMemory> serverMemory;
+    private final int seedBatch;
 
     /**
      * @param root           the project's folder (emptied first): its embedded store, and a DuckDB lake's file
      * @param warehouseState whether the source keeps the sync's snapshot ({@code state: { store: warehouse }})
      * @param serverMemory   watches the lake's server memory during a phase; {@code null} for an in-process lake
+     * @param seedBatch      records per batch of the seeding full sync
      */
-    PlanScenario(ModelLake lake, boolean warehouseState, Path root, Supplier<ServerMemory> serverMemory) {
+    PlanScenario(ModelLake lake, boolean warehouseState, Path root, Supplier<ServerMemory> serverMemory,
+                 int seedBatch) {
         this.lake = lake;
         this.warehouseState = warehouseState;
         this.root = root;
         this.serverMemory = serverMemory;
+        this.seedBatch = seedBatch;
     }
 
     /** The figures of one measurement, and whether its checks held. */
@@ -106,7 +110,7 @@ final class PlanScenario {
         lake.generate(rows);
         figures.put("generate_ms", millis(t0));
 
-        AcceptingDestination seeding = AcceptingDestination.seeding();
+        AcceptingDestination seeding = AcceptingDestination.seeding(seedBatch);
         progress.accept(String.format(Locale.ROOT, "seeding the snapshot: a full sync in batches of %,d",
                 seeding.batchRecords()));
         MemoryWatch.reset();
@@ -129,6 +133,8 @@ final class PlanScenario {
             snapshot = session.state.snapshotSize(SYNC);
         }
         figures.put("seed_ms", millis(t0));
+        progress.accept(String.format(Locale.ROOT, "  seeded %,d rows in %,d ms (%,d calls)", snapshot,
+                figures.get("seed_ms"), full.record().apiCalls()));
         figures.put("seed_batch_records", seeding.batchRecords());
         figures.put("seed_delivered", full.record().delivered());
         figures.put("seed_api_calls", full.record().apiCalls());

@@ -107,8 +107,10 @@ final class PlanTenMillion implements Benchmark {
                     Benchmark.deleteTree(root);
                     PostgresLake server = postgres;
                     PlanScenario measurement = scenario.postgres
-                            ? new PlanScenario(server, scenario.warehouseState, root, server::memory)
-                            : new PlanScenario(new DuckDbLake(root, null), scenario.warehouseState, root, null);
+                            ? new PlanScenario(server, scenario.warehouseState, root, server::memory,
+                                    options.seedBatch)
+                            : new PlanScenario(new DuckDbLake(root, null), scenario.warehouseState, root, null,
+                                    options.seedBatch);
                     PlanScenario.Measured measured = measurement.measure(rows, changed, options.repeat,
                             line -> progress.accept("  " + line));
                     ok &= measured.ok();
@@ -136,12 +138,13 @@ final class PlanTenMillion implements Benchmark {
         return held;
     }
 
-    /** {@code --scenarios a,b,c,d --sizes N,M --repeat R --work DIR}. */
-    private record Options(List<Scenario> scenarios, List<Long> sizes, int repeat, Path work) {
+    /** {@code --scenarios a,b,c,d --sizes N,M --repeat R --seed-batch B --work DIR}. */
+    private record Options(List<Scenario> scenarios, List<Long> sizes, int repeat, int seedBatch, Path work) {
         static Options parse(String[] args) {
             List<Scenario> scenarios = List.of(Scenario.values());
             List<Long> sizes = List.of(1_000_000L, 10_000_000L);
             int repeat = 1;
+            int seedBatch = AcceptingDestination.SEEDING_BATCH;
             Path work = null;
             for (Map.Entry<String, String> given : Benchmark.options(args)) {
                 String option = given.getKey();
@@ -151,15 +154,16 @@ final class PlanTenMillion implements Benchmark {
                             .distinct().toList();
                     case "--sizes" -> sizes = Arrays.stream(value.split(",")).map(s -> number(option, s)).toList();
                     case "--repeat" -> repeat = Math.toIntExact(number(option, value));
+                    case "--seed-batch" -> seedBatch = Math.toIntExact(number(option, value));
                     case "--work" -> work = Path.of(value);
                     default -> throw new IllegalArgumentException("unknown option " + option
-                            + "; options: --scenarios a,b,c,d --sizes N,M --repeat R --work DIR");
+                            + "; options: --scenarios a,b,c,d --sizes N,M --repeat R --seed-batch B --work DIR");
                 }
             }
-            if (repeat < 1 || sizes.isEmpty() || sizes.stream().anyMatch(n -> n < 1)) {
-                throw new IllegalArgumentException("need --repeat >= 1 and every size >= 1");
+            if (repeat < 1 || seedBatch < 1 || sizes.isEmpty() || sizes.stream().anyMatch(n -> n < 1)) {
+                throw new IllegalArgumentException("need --repeat >= 1, --seed-batch >= 1 and every size >= 1");
             }
-            return new Options(scenarios, sizes, repeat, work);
+            return new Options(scenarios, sizes, repeat, seedBatch, work);
         }
 
         private static Scenario scenario(String letter) {

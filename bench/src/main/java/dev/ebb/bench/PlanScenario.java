@@ -77,21 +77,21 @@ final class PlanScenario {
     private final ModelLake lake;
     private final boolean warehouseState;
     private final Path root;
-    private final Supplier<ServerMemory> serverMemory;
+    private final Supplier<ServerWatch> server;
     private final int seedBatch;
 
     /**
      * @param root           the project's folder (emptied first): its embedded store, and a DuckDB lake's file
      * @param warehouseState whether the source keeps the sync's snapshot ({@code state: { store: warehouse }})
-     * @param serverMemory   watches the lake's server memory during a phase; {@code null} for an in-process lake
+     * @param server         watches the lake's server during a phase; {@code null} for an in-process lake
      * @param seedBatch      records per batch of the seeding full sync
      */
-    PlanScenario(ModelLake lake, boolean warehouseState, Path root, Supplier<ServerMemory> serverMemory,
+    PlanScenario(ModelLake lake, boolean warehouseState, Path root, Supplier<ServerWatch> server,
                  int seedBatch) {
         this.lake = lake;
         this.warehouseState = warehouseState;
         this.root = root;
-        this.serverMemory = serverMemory;
+        this.server = server;
         this.seedBatch = seedBatch;
     }
 
@@ -160,12 +160,12 @@ final class PlanScenario {
         boolean residentReset;
         long heapPeak;
         Long resident;
-        OptionalLong server;
+        Map<String, Object> serverPlan;
         try (Session session = open(new AcceptingDestination())) {
             // Opens the warehouse-native state before the clock starts, as any command on the project has.
             session.state.snapshotSize(SYNC);
             residentReset = MemoryWatch.reset();
-            ServerMemory watch = watch();
+            ServerWatch watch = watch();
             for (int i = 0; i < repeat; i++) {
                 t0 = System.nanoTime();
                 PlanReport plan = session.engine.plan(SYNC, 3, Progress.NONE);
@@ -181,11 +181,11 @@ final class PlanScenario {
             }
             heapPeak = MemoryWatch.heapPeakMib();
             resident = boxed(MemoryWatch.residentPeakMib());
-            server = watch == null ? OptionalLong.empty() : watch.stop();
+            serverPlan = watch == null ? Map.of() : watch.stop();
         }
 
         MemoryWatch.reset();
-        ServerMemory watch = watch();
+        ServerWatch watch = watch();
         List<Long> baselineRuns = new ArrayList<>();
         Map<String, Long> baselineCounts = null;
         for (int i = 0; i < repeat; i++) {
@@ -196,7 +196,7 @@ final class PlanScenario {
                     repeat, baselineRuns.getLast(), baselineCounts));
         }
         Long baselineResident = boxed(MemoryWatch.residentPeakMib());
-        OptionalLong baselineServer = watch == null ? OptionalLong.empty() : watch.stop();
+        Map<String, Object> serverBaseline = watch == null ? Map.of() : watch.stop();
 
         long ebbBest = Collections.min(ebbRuns);
         long baselineBest = Collections.min(baselineRuns);
@@ -222,10 +222,8 @@ final class PlanScenario {
         figures.put("rss_peak_mb_plan", resident);
         figures.put("rss_peak_mb_baseline", baselineResident);
         figures.put("rss_peak_reset_per_phase", residentReset);
-        if (serverMemory != null) {
-            figures.put("server_pss_peak_mb_plan", boxed(server));
-            figures.put("server_pss_peak_mb_baseline", boxed(baselineServer));
-        }
+        serverPlan.forEach((name, value) -> figures.put("server_" + name + "_plan", value));
+        serverBaseline.forEach((name, value) -> figures.put("server_" + name + "_baseline", value));
         figures.put("warnings", warnings);
 
         boolean ok = seeded && counts.changed() == changed && counts.added() == 0 && counts.removed() == 0
@@ -235,8 +233,8 @@ final class PlanScenario {
         return new Measured(ok, figures);
     }
 
-    private ServerMemory watch() {
-        return serverMemory == null ? null : serverMemory.get().start();
+    private ServerWatch watch() throws Exception {
+        return server == null ? null : server.get().start();
     }
 
     /** The project, its state (routed to the lake for the warehouse-native state) and an engine over them. */

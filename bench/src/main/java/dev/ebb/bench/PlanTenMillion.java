@@ -107,7 +107,7 @@ final class PlanTenMillion implements Benchmark {
                     Benchmark.deleteTree(root);
                     PostgresLake server = postgres;
                     PlanScenario measurement = scenario.postgres
-                            ? new PlanScenario(server, scenario.warehouseState, root, server::memory,
+                            ? new PlanScenario(server, scenario.warehouseState, root, server::watch,
                                     options.seedBatch)
                             : new PlanScenario(new DuckDbLake(root, null), scenario.warehouseState, root, null,
                                     options.seedBatch);

@@ -9,9 +9,11 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.stream.Stream;
 
 /**
@@ -40,7 +42,11 @@ final class PostgresLake implements ModelLake, AutoCloseable {
             "checkpoint_timeout", "30min",
             "fsync", "on",
             "full_page_writes", "on",
-            "synchronous_commit", "off");
+            "synchronous_commit", "off",
+            // What each statement of a phase cost, for the figures (a few per cent of overhead, on both sides).
+            "shared_preload_libraries", "pg_stat_statements");
+    /** The costliest statements a phase reports. */
+    private static final int TOP_STATEMENTS = 5;
     private static final String DATABASE = "postgres";
     private static final String USER = "postgres";
 
@@ -153,9 +159,53 @@ final class PostgresLake implements ModelLake, AutoCloseable {
         }
     }
 
-    /** The server's memory, sampled from {@code /proc} while a phase runs. */
-    ServerMemory memory() {
-        return new ServerMemory(postmasterPid());
+    /**
+     * Watches a phase: the server's memory, sampled from {@code /proc} ({@code pss_peak_mb}), and its
+     * {@value #TOP_STATEMENTS} costliest statements by execution time ({@code top_statements}: milliseconds, calls,
+     * rows and the statement's first 160 characters).
+     */
+    ServerWatch watch() {
+        return new ServerWatch() {
+            private ServerMemory memory;
+
+            @Override
+            public ServerWatch start() throws SQLException {
+                try (Connection c = connect(); Statement st = c.createStatement()) {
+                    st.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+                    st.execute("SELECT pg_stat_statements_reset()");
+                }
+                memory = new ServerMemory(postmasterPid()).start();
+                return this;
+            }
+
+            @Override
+            public Map<String, Object> stop() throws SQLException, InterruptedException {
+                Map<String, Object> figures = new LinkedHashMap<>();
+                OptionalLong peak = memory.stop();
+                figures.put("pss_peak_mb", peak.isPresent() ? peak.getAsLong() : null);
+                figures.put("top_statements", topStatements());
+                return figures;
+            }
+        };
+    }
+
+    private List<Map<String, Object>> topStatements() throws SQLException {
+        List<Map<String, Object>> top = new ArrayList<>();
+        try (Connection c = connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT round(total_exec_time)::bigint, calls, rows, "
+                     + "left(regexp_replace(query, '\\s+', ' ', 'g'), 160) FROM pg_stat_statements "
+                     + "WHERE query NOT LIKE '%pg_stat_statements%' ORDER BY total_exec_time DESC LIMIT "
+                     + TOP_STATEMENTS)) {
+            while (rs.next()) {
+                Map<String, Object> statement = new LinkedHashMap<>();
+                statement.put("ms", rs.getLong(1));
+                statement.put("calls", rs.getLong(2));
+                statement.put("rows", rs.getLong(3));
+                statement.put("query", rs.getString(4));
+                top.add(statement);
+            }
+        }
+        return top;
     }
 
     private long postmasterPid() {

@@ -139,6 +139,7 @@ final class PlanScenario {
         figures.put("seed_delivered", full.record().delivered());
         figures.put("seed_api_calls", full.record().apiCalls());
         figures.put("seed_heap_peak_mb", MemoryWatch.heapPeakMib());
+        figures.put("seed_heap_live_peak_mb", boxed(MemoryWatch.liveHeapPeakMib()));
         figures.put("seed_snapshot_rows", snapshot);
         if (!full.warnings().isEmpty()) figures.put("seed_warnings", full.warnings());
         full.warnings().forEach(w -> progress.accept("  seed warning: " + w));
@@ -159,6 +160,7 @@ final class PlanScenario {
         List<String> warnings = List.of();
         boolean residentReset;
         long heapPeak;
+        Long heapLive;
         Long resident;
         Map<String, Object> serverPlan;
         try (Session session = open(new AcceptingDestination())) {
@@ -180,6 +182,7 @@ final class PlanScenario {
                         counts.added(), counts.changed(), counts.removed(), counts.unchanged(), counts.invalid()));
             }
             heapPeak = MemoryWatch.heapPeakMib();
+            heapLive = boxed(MemoryWatch.liveHeapPeakMib());
             resident = boxed(MemoryWatch.residentPeakMib());
             serverPlan = watch == null ? Map.of() : watch.stop();
         }
@@ -218,6 +221,7 @@ final class PlanScenario {
         figures.put("plan", planned);
         figures.put("baseline_counts", baselineCounts);
         figures.put("heap_peak_mb_plan", heapPeak);
+        figures.put("heap_live_peak_mb_plan", heapLive);
         figures.put("heap_max_mb", MemoryWatch.heapMaxMib());
         figures.put("rss_peak_mb_plan", resident);
         figures.put("rss_peak_mb_baseline", baselineResident);

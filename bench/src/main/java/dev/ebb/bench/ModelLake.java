@@ -1,7 +1,11 @@
 package dev.ebb.bench;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Where a plan benchmark's customer-health model lives: an engine that holds the table {@code customers}, can
@@ -60,9 +64,9 @@ interface ModelLake {
     }
 
     /** The baseline's counts by kind, read from its {@code diff} table. */
-    static Map<String, Long> baselineCounts(java.sql.Statement st) throws java.sql.SQLException {
-        Map<String, Long> counts = new java.util.TreeMap<>(Map.of("added", 0L, "changed", 0L, "removed", 0L));
-        try (java.sql.ResultSet rs = st.executeQuery("SELECT change, count(*) FROM diff GROUP BY change")) {
+    static Map<String, Long> baselineCounts(Statement st) throws SQLException {
+        Map<String, Long> counts = new TreeMap<>(Map.of("added", 0L, "changed", 0L, "removed", 0L));
+        try (ResultSet rs = st.executeQuery("SELECT change, count(*) FROM diff GROUP BY change")) {
             while (rs.next()) counts.put(rs.getString(1), rs.getLong(2));
         }
         return counts;

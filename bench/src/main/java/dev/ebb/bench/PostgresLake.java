@@ -9,11 +9,13 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Properties;
 import java.util.stream.Stream;
 
 /**
@@ -61,7 +63,7 @@ final class PostgresLake implements ModelLake, AutoCloseable {
     /** Starts a server whose data directory is {@code data} (emptied first). */
     static PostgresLake start(Path data) throws IOException {
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setDataDirectory(data)
-                .setCleanDataDirectory(true).setPGStartupWait(java.time.Duration.ofSeconds(60));
+                .setCleanDataDirectory(true).setPGStartupWait(Duration.ofSeconds(60));
         SETTINGS.forEach(builder::setServerConfig);
         return new PostgresLake(builder.start(), data);
     }
@@ -221,7 +223,7 @@ final class PostgresLake implements ModelLake, AutoCloseable {
     }
 
     private Connection connect() throws SQLException {
-        java.util.Properties properties = new java.util.Properties();
+        Properties properties = new Properties();
         properties.setProperty("user", USER);
         return DriverManager.getConnection(url(), properties);
     }

@@ -142,7 +142,7 @@ final class DeliverHubSpot implements Benchmark {
             if (!ok) progress.accept("CHECK FAILED: every row must be delivered, none lost");
             return new Result(ok, figures);
         } finally {
-            if (options.work == null) deleteTree(work);
+            if (options.work == null) Benchmark.deleteTree(work);
         }
     }
 
@@ -385,23 +385,15 @@ final class DeliverHubSpot implements Benchmark {
         return Math.round(value * 1000) / 1000.0;
     }
 
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) return;
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        }
-    }
-
     /** {@code --rows N --scenarios own,neighbour,shared[,neighbour-share] --work DIR}. */
     private record Options(long rows, List<String> scenarios, Path work) {
         static Options parse(String[] args) {
             long rows = 200_000;
             List<String> scenarios = List.of("own", "neighbour", "shared", "workers");
             Path work = null;
-            for (int i = 0; i < args.length; i++) {
-                String option = args[i];
-                if (i + 1 >= args.length) throw new IllegalArgumentException(option + " needs a value");
-                String value = args[++i];
+            for (Map.Entry<String, String> given : Benchmark.options(args)) {
+                String option = given.getKey();
+                String value = given.getValue();
                 switch (option) {
                     case "--rows" -> {
                         try {

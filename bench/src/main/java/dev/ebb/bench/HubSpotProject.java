@@ -67,7 +67,7 @@ final class HubSpotProject implements AutoCloseable {
      */
     static HubSpotProject write(Path root, HubSpotSandbox sandbox, Map<String, long[]> syncs, String share,
                                 String postgresUrl) throws Exception {
-        DeliverHubSpot.deleteTree(root);
+        Benchmark.deleteTree(root);
         Files.createDirectories(root.resolve("models"));
         Files.createDirectories(root.resolve("syncs"));
         Files.writeString(root.resolve("ebb.yaml"), """

@@ -43,6 +43,7 @@ final class WarehouseTables {
                             + " run_id BIGINT, payload VARCHAR)",
                     "CREATE TABLE IF NOT EXISTS " + schema + ".left_field_hashes(sync VARCHAR NOT NULL,"
                             + " key VARCHAR NOT NULL, field_hashes VARCHAR" + key + ")"));
+            ddl.addAll(dialect.indexes(schema));
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(false);
             try (Statement st = c.createStatement()) {

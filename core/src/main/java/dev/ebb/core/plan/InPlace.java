@@ -2,6 +2,7 @@ package dev.ebb.core.plan;
 
 import dev.ebb.core.plan.sql.Dialects;
 import dev.ebb.core.plan.sql.ExtractionSql;
+import dev.ebb.core.state.EncodedRows;
 import dev.ebb.core.state.InPlaceRows;
 import dev.ebb.core.state.PlanSession;
 import dev.ebb.core.state.StateException;
@@ -21,7 +22,9 @@ import java.util.Optional;
 /**
  * Plans a sync where its rows are, when the state store can read the source itself (a DuckDB source and the embedded
  * store, or a source that keeps its own state, {@code state: { store: warehouse }}): the model's rows are encoded by
- * {@link ExtractionSql} and diffed in one query in the store, and never cross the JVM. Stateless.
+ * {@link ExtractionSql} and diffed in one query in the store, and never cross the JVM. When the store cannot read the
+ * source (a PostgreSQL or JDBC source and the embedded store), the source runs {@link ExtractionSql} itself and only the
+ * encoded texts stream into the store ({@link SourceEncoded}): no value is converted or hashed in the JVM. Stateless.
  */
 final class InPlace {
     private InPlace() {
@@ -34,7 +37,6 @@ final class InPlace {
     static Optional<String> load(BoundSync bound, PlanSession session) throws SourceException, StateException {
         Optional<SqlEngine> engine = bound.source().engine();
         if (engine.isEmpty()) return Optional.of("source '" + bound.sync().model() + "' runs no SQL of Ebb's");
-        Optional<DuckDbAttachment> attachment = engine.get().duckDbAttachment();
         Optional<dev.ebb.core.plan.sql.Dialect> dialect = Dialects.named(engine.get().dialect());
         if (dialect.isEmpty()) return Optional.of("Ebb writes no SQL for " + engine.get().dialect());
         String model = engine.get().modelQuery(bound.model().sql());
@@ -58,7 +60,25 @@ final class InPlace {
                         bound.matchColumn(), modelColumns, bound.bindings()), model,
                 bound.matching() == dev.ebb.core.state.MatchComparison.IGNORE_CASE);
         if (sql.sql().isEmpty()) return Optional.of(sql.fallback());
-        return session.load(new InPlaceRows(attachment, sql.sql().get().query(), sql.sql().get().payload("c")));
+        return load(engine.get(), sql.sql().get(), session);
+    }
+
+    /**
+     * Loads the session with the rows of {@code extraction}, a query over the model of the source {@code engine}: in the
+     * store, or, when the store cannot read the source, streamed from the source encoded; returns why neither can be.
+     */
+    static Optional<String> load(SqlEngine engine, ExtractionSql extraction, PlanSession session)
+            throws SourceException, StateException {
+        Optional<DuckDbAttachment> attachment = engine.duckDbAttachment();
+        Optional<String> refused = session.load(new InPlaceRows(attachment, extraction.query(),
+                extraction.payload("c")));
+        if (refused.isEmpty() || attachment.isPresent()) return refused;
+        // The store cannot read this source: the source encodes the rows, and only their texts come across.
+        Optional<EncodedRows> rows = session.encoded(extraction.values(),
+                store -> Dialects.named(store).map(d -> extraction.payload(d, "c")));
+        if (rows.isEmpty()) return refused;
+        SourceEncoded.stream(engine, extraction.query(), extraction.values(), rows.get());
+        return Optional.empty();
     }
 
     private static String firstLine(String message) {

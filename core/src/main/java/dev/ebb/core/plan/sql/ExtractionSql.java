@@ -119,6 +119,19 @@ public final class ExtractionSql {
 
     /** The payload ({@code Payload.encode}'s JSON) of a row of {@link #query}, whose columns {@code alias} names. */
     public String payload(String alias) {
+        return payload(dialect, alias);
+    }
+
+    /** The number of mapped fields: the query's columns {@code v_0 … v_n-1}. */
+    public int values() {
+        return bindings.size();
+    }
+
+    /**
+     * The payload of a row of {@link #query} written in another engine's SQL: for a store that was sent the query's
+     * rows (their {@code v_*} texts are the same whichever engine wrote them).
+     */
+    public String payload(Dialect dialect, String alias) {
         List<String> parts = new ArrayList<>();
         parts.add("'['");
         for (int i = 0; i < bindings.size(); i++) {
@@ -172,6 +185,8 @@ public final class ExtractionSql {
     /** A column's text as {@link Values#text} writes the value it arrives as, or empty when SQL cannot. */
     static Optional<String> text(Dialect d, ModelColumn column, String alias) {
         String c = alias + d.quote(column.name());
+        // A blank-padded char(n) arrives padded, and its cast to text drops the padding.
+        if (column.nativeType().equalsIgnoreCase("bpchar")) return Optional.empty();
         return switch (column.type()) {
             case STRING, INTEGER -> Optional.of(d.text(c));
             case DECIMAL -> Optional.of(d.numberText(c));

@@ -1,6 +1,7 @@
 package dev.ebb.core.state.duckdb;
 
 import dev.ebb.core.state.Change;
+import dev.ebb.core.state.EncodedRows;
 import dev.ebb.core.state.InPlaceRows;
 import dev.ebb.core.state.InvalidRow;
 import dev.ebb.core.state.MatchComparison;
@@ -12,6 +13,7 @@ import dev.ebb.core.state.RowCursor;
 import dev.ebb.core.state.StateException;
 import dev.ebb.core.state.sql.ResultCursor;
 import dev.ebb.core.state.sql.StateRows;
+import dev.ebb.spi.SqlEngine;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -23,6 +25,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.duckdb.DuckDBAppender;
 
 /**
@@ -38,7 +41,10 @@ final class DuckDbPlanSession implements PlanSession {
     private final DuckDb db;
     private final Connection scratch;
     private DuckDBAppender appender;
-    /** Whether {@code cur} was loaded by a query in the store (duplicates marked, payloads not yet written). */
+    /**
+     * Whether {@code cur} holds rows encoded in SQL, by a query in the store or on the source (duplicates marked,
+     * payloads not yet written).
+     */
     private boolean loaded;
     /** The payload of a row of {@code cur} aliased {@code c}. */
     private String payload = "c.payload";
@@ -127,6 +133,46 @@ final class DuckDbPlanSession implements PlanSession {
         }
     }
 
+    /**
+     * Rows the source encoded, appended into a {@code cur} of their shape ({@code key, match, fp, invalid, v_0 …});
+     * payloads are written from the texts, in DuckDB, for the planned rows only.
+     */
+    @Override
+    public Optional<EncodedRows> encoded(int values, Function<String, Optional<String>> payloadIn)
+            throws StateException {
+        Optional<String> written = payloadIn.apply(SqlEngine.DUCKDB);
+        if (written.isEmpty()) return Optional.empty();
+        StringBuilder columns = new StringBuilder("key VARCHAR, match VARCHAR, fp VARCHAR, invalid VARCHAR");
+        for (int i = 0; i < values; i++) columns.append(", v_").append(i).append(" VARCHAR");
+        try {
+            appender.close();
+            appender = null;
+            try (Statement st = scratch.createStatement()) {
+                st.execute("DROP TABLE cur");
+                st.execute("CREATE TEMP TABLE cur(" + columns + ")");
+            }
+            DuckDBAppender rows = ((org.duckdb.DuckDBConnection) scratch).createAppender("temp", "main", "cur");
+            appender = rows;
+            loaded = true;
+            payload = written.get();
+            return Optional.of((key, match, fingerprint, invalid, texts) -> {
+                try {
+                    rows.beginRow();
+                    rows.append(key);
+                    rows.append(match);
+                    rows.append(fingerprint);
+                    rows.append(invalid);
+                    for (String text : texts) rows.append(text);
+                    rows.endRow();
+                } catch (SQLException e) {
+                    throw DuckDb.failed(e);
+                }
+            });
+        } catch (SQLException e) {
+            throw DuckDb.failed(e);
+        }
+    }
+
     private static String literal(String text) {
         return "'" + text.replace("'", "''") + "'";
     }
@@ -166,11 +212,11 @@ final class DuckDbPlanSession implements PlanSession {
     @Override
     public PlanCounts diff(Replan replan, MatchComparison matching) throws StateException {
         try {
-            if (!loaded) {
+            if (appender != null) {
                 appender.close();
                 appender = null;
-                markDuplicates(matching);
             }
+            if (!loaded) markDuplicates(matching);
             createPlan(replan, matching);
             return StateRows.planCounts(scratch);
         } catch (SQLException e) {

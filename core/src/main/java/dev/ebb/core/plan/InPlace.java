@@ -73,11 +73,11 @@ final class InPlace {
         Optional<String> refused = session.load(new InPlaceRows(attachment, extraction.query(),
                 extraction.payload("c")));
         if (refused.isEmpty() || attachment.isPresent()) return refused;
-        // The store cannot read this source: the source encodes the rows, and only their texts come across.
-        Optional<EncodedRows> rows = session.encoded(extraction.values(),
-                store -> Dialects.named(store).map(d -> extraction.payload(d, "c")));
+        // The store cannot read this source: the source encodes the values, and only their texts come across.
+        Optional<EncodedRows> rows = session.encoded(extraction.values(), store -> Dialects.named(store)
+                .map(d -> new EncodedRows.Sql(extraction.fingerprint(d, "c"), extraction.payload(d, "c"))));
         if (rows.isEmpty()) return refused;
-        SourceEncoded.stream(engine, extraction.query(), extraction.values(), rows.get());
+        SourceEncoded.stream(engine, extraction.rows(), extraction.values(), rows.get());
         return Optional.empty();
     }
 

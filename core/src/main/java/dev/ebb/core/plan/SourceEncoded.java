@@ -11,9 +11,9 @@ import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 
 /**
- * Streams the rows of {@code ExtractionSql}'s query, run by the source's own engine, into a store that cannot read
- * the source itself: only the narrow texts travel (key, match value, fingerprint, reason, the mapped fields' canonical
- * texts), so the JVM neither converts nor hashes a value. The query runs as models do: in a read-only transaction,
+ * Streams the rows of {@code ExtractionSql}'s rows query, run by the source's own engine, into a store that cannot
+ * read the source itself: only the narrow texts travel (key, match value, reason, the mapped fields' canonical texts),
+ * so the JVM neither converts nor hashes a value; the store takes the fingerprints and marks duplicates. The query runs as models do: in a read-only transaction,
  * forward-only, {@link SqlEngine#fetchSize()} rows per round trip (PostgreSQL's driver then reads through a
  * server-side cursor), so the result never sits whole in memory. Stateless.
  */
@@ -22,7 +22,7 @@ final class SourceEncoded {
     }
 
     /**
-     * Runs {@code query} (columns {@code key, match, fp, invalid, v_0 … v_n-1}) on the source and adds its rows to
+     * Runs {@code query} (columns {@code key, match, invalid, v_0 … v_n-1}) on the source and adds its rows to
      * {@code rows}; returns how many.
      *
      * @param values the number of {@code v_*} columns
@@ -38,9 +38,8 @@ final class SourceEncoded {
                 try (ResultSet result = statement.executeQuery()) {
                     while (result.next()) {
                         String[] texts = new String[values];
-                        for (int i = 0; i < values; i++) texts[i] = result.getString(5 + i);
-                        rows.add(result.getString(1), result.getString(2), result.getString(3), result.getString(4),
-                                texts);
+                        for (int i = 0; i < values; i++) texts[i] = result.getString(4 + i);
+                        rows.add(result.getString(1), result.getString(2), result.getString(3), texts);
                         count++;
                     }
                 }

@@ -171,7 +171,7 @@ class PostgresSourceEncodedPlanTest {
     @Test
     void theSourcesQueryRunsReadOnly() {
         assertThatThrownBy(() -> SourceEncoded.stream(engine, "WITH w AS (INSERT INTO golden (id) VALUES (99)"
-                + " RETURNING id) SELECT 'k', 'm', 'f', NULL FROM w", 0, (key, match, fp, invalid, values) -> { }))
+                + " RETURNING id) SELECT 'k', 'm', NULL FROM w", 0, (key, match, invalid, values) -> { }))
                 .isInstanceOf(SourceException.class).hasMessageContaining("read-only transaction");
     }
 
@@ -181,8 +181,8 @@ class PostgresSourceEncodedPlanTest {
         // a result fetched whole would take minutes and more heap than a test has.
         AtomicInteger seen = new AtomicInteger();
         org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(30), () ->
-                assertThatThrownBy(() -> SourceEncoded.stream(engine(1000), "SELECT i::text, i::text, NULL, NULL"
-                        + " FROM (SELECT generate_series(1, 50000000) AS i) s", 0, (key, match, fp, invalid, values) -> {
+                assertThatThrownBy(() -> SourceEncoded.stream(engine(1000), "SELECT i::text, i::text, NULL"
+                        + " FROM (SELECT generate_series(1, 50000000) AS i) s", 0, (key, match, invalid, values) -> {
                     if (seen.incrementAndGet() == 2500) throw new StateException("enough", null);
                 })).isInstanceOf(StateException.class).hasMessage("enough"));
         assertThat(seen).hasValue(2500);

@@ -54,12 +54,14 @@ public final class ExtractionSql {
     private final Dialect dialect;
     private final List<Binding> bindings;
     private final String query;
+    private final String rows;
     private final List<Character> tags;
 
-    private ExtractionSql(Dialect dialect, List<Binding> bindings, String query, List<Character> tags) {
+    private ExtractionSql(Dialect dialect, List<Binding> bindings, String query, String rows, List<Character> tags) {
         this.dialect = dialect;
         this.bindings = bindings;
         this.query = query;
+        this.rows = rows;
         this.tags = tags;
     }
 
@@ -109,7 +111,8 @@ public final class ExtractionSql {
         String fingerprint = fingerprint(dialect, shape.bindings(), tags, "r");
         return new Result(Optional.of(new ExtractionSql(dialect, shape.bindings(),
                 "SELECT key, match, CASE WHEN invalid IS NULL THEN " + fingerprint + " END AS fp, invalid"
-                        + values(texts.size(), "r.") + " FROM (" + marked + ") AS r", tags)), null);
+                        + values(texts.size(), "r.") + " FROM (" + marked + ") AS r", rows.toString(), tags)),
+                null);
     }
 
     /** The query: one row per model row. */
@@ -120,6 +123,20 @@ public final class ExtractionSql {
     /** The payload ({@code Payload.encode}'s JSON) of a row of {@link #query}, whose columns {@code alias} names. */
     public String payload(String alias) {
         return payload(dialect, alias);
+    }
+
+    /**
+     * The rows before duplicates are marked and fingerprints taken: columns {@code key, match, invalid, v_0 … v_n-1},
+     * {@code invalid} saying only what {@link Values#convert} and a null key or match value say. For a store that marks
+     * duplicates and takes fingerprints itself ({@link #fingerprint(Dialect, String)}).
+     */
+    public String rows() {
+        return rows;
+    }
+
+    /** The fingerprint, in {@code dialect}'s SQL, of a row of {@link #rows} whose columns {@code alias} names. */
+    public String fingerprint(Dialect dialect, String alias) {
+        return fingerprint(dialect, bindings, tags, alias);
     }
 
     /** The number of mapped fields: the query's columns {@code v_0 … v_n-1}. */

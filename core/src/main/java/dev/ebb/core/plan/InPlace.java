@@ -74,10 +74,10 @@ final class InPlace {
                 extraction.payload("c")));
         if (refused.isEmpty() || attachment.isPresent()) return refused;
         // The store cannot read this source: the source encodes the values, and only their texts come across.
-        Optional<EncodedRows> rows = session.encoded(extraction.values(), store -> Dialects.named(store)
-                .map(d -> new EncodedRows.Sql(extraction.fingerprint(d, "c"), extraction.payload(d, "c"))));
+        Optional<EncodedRows> rows = session.encoded(extraction.values(),
+                store -> Dialects.named(store).map(d -> extraction.payload(d, "c")));
         if (rows.isEmpty()) return refused;
-        SourceEncoded.stream(engine, extraction.rows(), extraction.values(), rows.get());
+        SourceEncoded.stream(engine, extraction.rows(), extraction.fieldNames(), extraction.tags(), rows.get());
         return Optional.empty();
     }
 

@@ -9,11 +9,13 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.util.List;
 
 /**
  * Streams the rows of {@code ExtractionSql}'s rows query, run by the source's own engine, into a store that cannot
  * read the source itself: only the narrow texts travel (key, match value, reason, the mapped fields' canonical texts),
- * so the JVM neither converts nor hashes a value; the store takes the fingerprints and marks duplicates. The query runs as models do: in a read-only transaction,
+ * so the JVM converts no value; it takes each row's fingerprint from the texts (SHA-256 over a few hundred bytes costs
+ * less here than in PostgreSQL's or DuckDB's SQL), and the store marks duplicates. The query runs as models do: in a read-only transaction,
  * forward-only, {@link SqlEngine#fetchSize()} rows per round trip (PostgreSQL's driver then reads through a
  * server-side cursor), so the result never sits whole in memory. Stateless.
  */
@@ -22,13 +24,15 @@ final class SourceEncoded {
     }
 
     /**
-     * Runs {@code query} (columns {@code key, match, invalid, v_0 … v_n-1}) on the source and adds its rows to
-     * {@code rows}; returns how many.
+     * Runs {@code query} (columns {@code key, match, invalid, v_0 … v_n-1}) on the source and adds its rows, with
+     * their fingerprints, to {@code rows}; returns how many.
      *
-     * @param values the number of {@code v_*} columns
+     * @param fields the mapped fields of the {@code v_*} columns, in order
+     * @param tags   their values' type tags (see {@code Fingerprint#ofTexts})
      */
-    static long stream(SqlEngine engine, String query, int values, EncodedRows rows)
+    static long stream(SqlEngine engine, String query, List<String> fields, String tags, EncodedRows rows)
             throws SourceException, StateException {
+        int values = fields.size();
         try (Connection connection = engine.connect()) {
             startReadOnly(connection);
             try (PreparedStatement statement = connection.prepareStatement(query, ResultSet.TYPE_FORWARD_ONLY,
@@ -39,7 +43,9 @@ final class SourceEncoded {
                     while (result.next()) {
                         String[] texts = new String[values];
                         for (int i = 0; i < values; i++) texts[i] = result.getString(4 + i);
-                        rows.add(result.getString(1), result.getString(2), result.getString(3), texts);
+                        String invalid = result.getString(3);
+                        rows.add(result.getString(1), invalid == null ? Fingerprint.ofTexts(fields, tags, texts)
+                                : null, result.getString(2), invalid, texts);
                         count++;
                     }
                 }

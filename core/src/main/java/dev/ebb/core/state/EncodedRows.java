@@ -2,9 +2,9 @@ package dev.ebb.core.state;
 
 /**
  * Where the model's rows go when the source's engine encoded their values itself ({@code ExtractionSql}'s rows, run
- * on the source): per row its key, match value, the reason it is invalid (a null key or match value, a value that does
- * not fit its field) and the canonical texts of its mapped fields. The store then takes the fingerprints from the
- * texts and marks duplicates, as for rows {@link PlanSession#add added} one by one, and writes payloads for the
+ * on the source): per row its key, match value, fingerprint (taken from the texts), the reason it is invalid (a null
+ * key or match value, a value that does not fit its field) and the canonical texts of its mapped fields. The store
+ * marks duplicates, as for rows {@link PlanSession#add added} one by one, and writes payloads from the texts for the
  * planned rows only. Opened by {@link PlanSession#encoded}; the session's {@link PlanSession#diff} ends it. One thread
  * at a time.
  */
@@ -12,14 +12,8 @@ public interface EncodedRows {
     /**
      * Adds one row.
      *
-     * @param values the mapped fields' texts ({@code v_0 … v_n-1}), each {@code null} for a null value
+     * @param fingerprint the fingerprint of its values; {@code null} when invalid
+     * @param values      the mapped fields' texts ({@code v_0 … v_n-1}), each {@code null} for a null value
      */
-    void add(String key, String match, String invalid, String[] values) throws StateException;
-
-    /**
-     * The SQL, in the store's dialect, of a row's fingerprint and payload from its texts, over the alias {@code c}
-     * naming columns {@code v_0 …}.
-     */
-    record Sql(String fingerprint, String payload) {
-    }
+    void add(String key, String fingerprint, String match, String invalid, String[] values) throws StateException;
 }

@@ -33,12 +33,13 @@ public interface PlanSession extends AutoCloseable {
      * Instead of {@link #add} and {@link #load}: takes the model's rows as the source's engine encoded their values,
      * through the returned {@link EncodedRows}. Empty when the store takes rows only one by one.
      *
-     * @param values the number of mapped fields each row has a text for
-     * @param sql    the fingerprint and payload, in SQL of the dialect it is given (an engine's name, as
-     *               {@code SqlEngine} names it); empty when Ebb does not write that dialect
+     * @param values  the number of mapped fields each row has a text for
+     * @param payload the payload, in SQL of the dialect it is given (an engine's name, as {@code SqlEngine} names
+     *                it), of a row whose columns the alias {@code c} names ({@code v_0 …}); empty when Ebb does not
+     *                write that dialect
      */
     default java.util.Optional<EncodedRows> encoded(int values,
-            java.util.function.Function<String, java.util.Optional<EncodedRows.Sql>> sql) throws StateException {
+            java.util.function.Function<String, java.util.Optional<String>> payload) throws StateException {
         return java.util.Optional.empty();
     }
 

@@ -171,7 +171,7 @@ class PostgresSourceEncodedPlanTest {
     @Test
     void theSourcesQueryRunsReadOnly() {
         assertThatThrownBy(() -> SourceEncoded.stream(engine, "WITH w AS (INSERT INTO golden (id) VALUES (99)"
-                + " RETURNING id) SELECT 'k', 'm', NULL FROM w", 0, (key, match, invalid, values) -> { }))
+                + " RETURNING id) SELECT 'k', 'm', NULL FROM w", List.of(), "", (key, fp, match, invalid, values) -> { }))
                 .isInstanceOf(SourceException.class).hasMessageContaining("read-only transaction");
     }
 
@@ -182,7 +182,7 @@ class PostgresSourceEncodedPlanTest {
         AtomicInteger seen = new AtomicInteger();
         org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(30), () ->
                 assertThatThrownBy(() -> SourceEncoded.stream(engine(1000), "SELECT i::text, i::text, NULL"
-                        + " FROM (SELECT generate_series(1, 50000000) AS i) s", 0, (key, match, invalid, values) -> {
+                        + " FROM (SELECT generate_series(1, 50000000) AS i) s", List.of(), "", (key, fp, match, invalid, values) -> {
                     if (seen.incrementAndGet() == 2500) throw new StateException("enough", null);
                 })).isInstanceOf(StateException.class).hasMessage("enough"));
         assertThat(seen).hasValue(2500);

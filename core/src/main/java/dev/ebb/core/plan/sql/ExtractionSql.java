@@ -127,21 +127,28 @@ public final class ExtractionSql {
 
     /**
      * The rows before duplicates are marked and fingerprints taken: columns {@code key, match, invalid, v_0 … v_n-1},
-     * {@code invalid} saying only what {@link Values#convert} and a null key or match value say. For a store that marks
-     * duplicates and takes fingerprints itself ({@link #fingerprint(Dialect, String)}).
+     * {@code invalid} saying only what {@link Values#convert} and a null key or match value say: for a store that marks
+     * duplicates itself, and fingerprints taken from the texts ({@link #tags}).
      */
     public String rows() {
         return rows;
     }
 
-    /** The fingerprint, in {@code dialect}'s SQL, of a row of {@link #rows} whose columns {@code alias} names. */
-    public String fingerprint(Dialect dialect, String alias) {
-        return fingerprint(dialect, bindings, tags, alias);
+    /** The fingerprint's type tag of each mapped field's text ({@code Fingerprint#ofTexts}), in mapping order. */
+    public String tags() {
+        StringBuilder all = new StringBuilder();
+        for (char tag : tags) all.append(tag);
+        return all.toString();
     }
 
     /** The number of mapped fields: the query's columns {@code v_0 … v_n-1}. */
     public int values() {
         return bindings.size();
+    }
+
+    /** The mapped fields, in the order of the columns {@code v_0 … v_n-1}. */
+    public List<String> fieldNames() {
+        return bindings.stream().map(Binding::name).toList();
     }
 
     /**

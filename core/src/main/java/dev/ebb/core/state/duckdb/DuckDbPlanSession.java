@@ -43,8 +43,6 @@ final class DuckDbPlanSession implements PlanSession {
     private DuckDBAppender appender;
     /** Whether {@code cur} was loaded by a query in the store (duplicates marked, payloads not yet written). */
     private boolean loaded;
-    /** For rows the source encoded: the statement that makes {@code cur} of them, with their fingerprints. */
-    private String encodedCur;
     /** The payload of a row of {@code cur} aliased {@code c}. */
     private String payload = "c.payload";
 
@@ -133,39 +131,35 @@ final class DuckDbPlanSession implements PlanSession {
     }
 
     /**
-     * Rows the source encoded, appended into a table {@code encoded} of their shape ({@code key, match, invalid,
-     * v_0 …}); the diff makes {@code cur} of them, with their fingerprints taken in DuckDB, and marks duplicates as
-     * for rows added one by one. Payloads are written from the texts, in DuckDB, for the planned rows only.
+     * Rows the source encoded, appended into a {@code cur} of their shape ({@code key, fp, match, invalid, v_0 …});
+     * the diff marks duplicates as for rows added one by one. Payloads are written from the texts, in DuckDB, for the
+     * planned rows only.
      */
     @Override
-    public Optional<EncodedRows> encoded(int values, Function<String, Optional<EncodedRows.Sql>> sqlIn)
+    public Optional<EncodedRows> encoded(int values, Function<String, Optional<String>> payloadIn)
             throws StateException {
-        Optional<EncodedRows.Sql> sql = sqlIn.apply(SqlEngine.DUCKDB);
-        if (sql.isEmpty()) return Optional.empty();
-        StringBuilder columns = new StringBuilder("key VARCHAR, match VARCHAR, invalid VARCHAR");
-        StringBuilder texts = new StringBuilder();
-        for (int i = 0; i < values; i++) {
-            columns.append(", v_").append(i).append(" VARCHAR");
-            texts.append(", v_").append(i);
-        }
+        Optional<String> written = payloadIn.apply(SqlEngine.DUCKDB);
+        if (written.isEmpty()) return Optional.empty();
+        StringBuilder columns = new StringBuilder("key VARCHAR, fp VARCHAR, match VARCHAR, invalid VARCHAR");
+        for (int i = 0; i < values; i++) columns.append(", v_").append(i).append(" VARCHAR");
         try {
             appender.close();
             appender = null;
             try (Statement st = scratch.createStatement()) {
-                st.execute("CREATE TEMP TABLE encoded(" + columns + ")");
+                st.execute("DROP TABLE cur");
+                st.execute("CREATE TEMP TABLE cur(" + columns + ")");
             }
-            DuckDBAppender rows = ((org.duckdb.DuckDBConnection) scratch).createAppender("temp", "main", "encoded");
+            DuckDBAppender rows = ((org.duckdb.DuckDBConnection) scratch).createAppender("temp", "main", "cur");
             appender = rows;
-            encodedCur = "CREATE OR REPLACE TEMP TABLE cur AS SELECT key, CASE WHEN invalid IS NULL THEN "
-                    + sql.get().fingerprint() + " END AS fp, match, invalid" + texts + " FROM encoded c";
-            payload = sql.get().payload();
-            return Optional.of((key, match, invalid, row) -> {
+            payload = written.get();
+            return Optional.of((key, fingerprint, match, invalid, texts) -> {
                 try {
                     rows.beginRow();
                     rows.append(key);
+                    rows.append(fingerprint);
                     rows.append(match);
                     rows.append(invalid);
-                    for (String text : row) rows.append(text);
+                    for (String text : texts) rows.append(text);
                     rows.endRow();
                 } catch (SQLException e) {
                     throw DuckDb.failed(e);
@@ -218,12 +212,6 @@ final class DuckDbPlanSession implements PlanSession {
             if (appender != null) {
                 appender.close();
                 appender = null;
-            }
-            if (encodedCur != null) {
-                try (Statement st = scratch.createStatement()) {
-                    st.execute(encodedCur);
-                    st.execute("DROP TABLE encoded");
-                }
             }
             if (!loaded) markDuplicates(matching);
             createPlan(replan, matching);

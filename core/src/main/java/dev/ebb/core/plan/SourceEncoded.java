@@ -42,7 +42,14 @@ final class SourceEncoded {
                 try (ResultSet result = statement.executeQuery()) {
                     while (result.next()) {
                         String[] texts = new String[values];
-                        for (int i = 0; i < values; i++) texts[i] = result.getString(4 + i);
+                        for (int i = 0; i < values; i++) {
+                            texts[i] = result.getString(4 + i);
+                            if (tags.charAt(i) == 'D' && texts[i] != null && !isFinite(texts[i])) {
+                                throw new SourceException("field '" + fields.get(i) + "' would be sent " + texts[i]
+                                        + ", which is not a number a destination can take; filter it out in the"
+                                        + " model, or map it (CASE WHEN x = 'NaN' THEN NULL ELSE x END)", null);
+                            }
+                        }
                         String invalid = result.getString(3);
                         rows.add(result.getString(1), invalid == null ? Fingerprint.ofTexts(fields, tags, texts)
                                 : null, result.getString(2), invalid, texts);
@@ -58,6 +65,11 @@ final class SourceEncoded {
             throw new SourceException("the source could not run Ebb's encoding of the model: " + e.getMessage(), e,
                     state != null && state.startsWith("08"));
         }
+    }
+
+    /** PostgreSQL's numeric has NaN and infinities, which the source connector refuses too. */
+    private static boolean isFinite(String number) {
+        return !number.equals("NaN") && !number.endsWith("Infinity");
     }
 
     /**

@@ -169,6 +169,16 @@ class PostgresSourceEncodedPlanTest {
     }
 
     @Test
+    void aNumberThatIsNotOneFailsThePlanNamingTheField() throws Exception {
+        POSTGRES.execute(database, "UPDATE golden SET score = 'NaN' WHERE id = 6");
+        try (DuckDbStateStore store = DuckDbStateStore.open(root.resolve(".ebb/state.duckdb"), Access.READ_WRITE);
+             PlanSession session = store.plan(SYNC)) {
+            assertThatThrownBy(() -> InPlace.load(engine, extraction(), session)).isInstanceOf(SourceException.class)
+                    .hasMessageContaining("field 'score' would be sent NaN, which is not a number");
+        }
+    }
+
+    @Test
     void theSourcesQueryRunsReadOnly() {
         assertThatThrownBy(() -> SourceEncoded.stream(engine, "WITH w AS (INSERT INTO golden (id) VALUES (99)"
                 + " RETURNING id) SELECT 'k', 'm', NULL FROM w", List.of(), "", (key, fp, match, invalid, values) -> { }))

@@ -42,7 +42,9 @@ import java.util.Optional;
  * through the JVM (rows read and converted as the source connector does, encoded and hashed in Java) against the rows
  * whose values the source encodes itself (fingerprints, duplicates and payloads of planned rows then in the store).
  * A first plan (every row added), then one after delivery with 0.1% of the rows changed. Run its {@code main} with
- * the core module's test classpath; the argument is N (200,000 by default).
+ * the core module's test classpath; the arguments are N (200,000 by default), then optionally {@code phases} (the
+ * source-encoded path's stream, append and diff apart), {@code explain} (PostgreSQL's plan of the rows query) or
+ * {@code exprs FILE} (the time PostgreSQL takes for each SQL expression of FILE, one a line, over the rows).
  */
 final class SourceEncodedTiming {
     private static final String MODEL = "SELECT * FROM customers";
@@ -77,6 +79,18 @@ final class SourceEncodedTiming {
                             + ") i", "ANALYZE customers");
             SqlEngine engine = engine(postgres);
             ExtractionSql sql = extraction(postgres);
+            if (args.length > 2 && args[1].equals("exprs")) {
+                for (String expression : Files.readAllLines(Path.of(args[2]))) {
+                    try (Connection c = engine.connect(); Statement st = c.createStatement()) {
+                        for (int i = 0; i < 2; i++) {
+                            long t0 = System.nanoTime();
+                            st.executeQuery("SELECT count(" + expression + ") FROM customers m").close();
+                            System.out.printf("%6d ms  %s%n", (System.nanoTime() - t0) / 1_000_000, expression);
+                        }
+                    }
+                }
+                return;
+            }
             if (args.length > 1 && args[1].equals("explain")) {
                 try (Connection c = engine.connect(); Statement st = c.createStatement();
                      ResultSet rs = st.executeQuery("EXPLAIN (ANALYZE, BUFFERS) " + sql.rows())) {

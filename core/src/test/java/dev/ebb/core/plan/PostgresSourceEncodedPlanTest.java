@@ -239,6 +239,32 @@ class PostgresSourceEncodedPlanTest {
                 .contains("the state store cannot read the source itself");
     }
 
+    @Test
+    void aDialectWhoseSqlTheTestsNeverRunIsEncodedInTheJvm() throws Exception {
+        SqlEngine snowflake = new SqlEngine() {
+            @Override
+            public String dialect() {
+                return SqlEngine.SNOWFLAKE;
+            }
+
+            @Override
+            public String modelQuery(String sql) {
+                return sql;
+            }
+
+            @Override
+            public Connection connect() {
+                throw new AssertionError("nothing is read from the source");
+            }
+        };
+        try (DuckDbStateStore store = DuckDbStateStore.open(root.resolve(".ebb/state.duckdb"), Access.READ_WRITE);
+             PlanSession session = store.plan(SYNC)) {
+            assertThat(InPlace.load(snowflake, extraction(), session)).contains("the embedded state store reads DuckDB"
+                    + " sources only, and Ebb's SQL for snowflake is checked as text only, not yet run against"
+                    + " snowflake itself");
+        }
+    }
+
     private ExtractionSql extraction() throws SQLException {
         List<ExtractionSql.ModelColumn> columns = new ArrayList<>();
         try (Connection c = POSTGRES.admin(database); Statement st = c.createStatement();

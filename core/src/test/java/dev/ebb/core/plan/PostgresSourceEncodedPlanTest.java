@@ -43,7 +43,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -81,36 +80,14 @@ class PostgresSourceEncodedPlanTest {
 
     /** The source's engine, fetching {@code fetchSize} rows per round trip; its sessions in another time zone. */
     private SqlEngine engine(int fetchSize) {
-        return new SqlEngine() {
-            @Override
-            public String dialect() {
-                return SqlEngine.POSTGRES;
+        return new TestEngine(SqlEngine.POSTGRES, fetchSize, () -> {
+            Connection c = POSTGRES.admin(database);
+            try (Statement st = c.createStatement()) {
+                // The session's zone must not matter: a zoned value is read as its instant.
+                st.execute("SET TIME ZONE 'America/New_York'");
             }
-
-            @Override
-            public String modelQuery(String sql) {
-                return sql;
-            }
-
-            @Override
-            public int fetchSize() {
-                return fetchSize;
-            }
-
-            @Override
-            public Connection connect() throws SourceException {
-                try {
-                    Connection c = PostgresSourceEncodedPlanTest.POSTGRES.admin(database);
-                    try (Statement st = c.createStatement()) {
-                        // The session's zone must not matter: a zoned value is read as its instant.
-                        st.execute("SET TIME ZONE 'America/New_York'");
-                    }
-                    return c;
-                } catch (SQLException e) {
-                    throw new SourceException(e.getMessage(), e);
-                }
-            }
-        };
+            return c;
+        });
     }
 
     record Plan(PlanCounts counts, List<PlannedRow> rows, List<InvalidRow> invalid) {
@@ -241,22 +218,9 @@ class PostgresSourceEncodedPlanTest {
 
     @Test
     void aDialectWhoseSqlTheTestsNeverRunIsEncodedInTheJvm() throws Exception {
-        SqlEngine snowflake = new SqlEngine() {
-            @Override
-            public String dialect() {
-                return SqlEngine.SNOWFLAKE;
-            }
-
-            @Override
-            public String modelQuery(String sql) {
-                return sql;
-            }
-
-            @Override
-            public Connection connect() {
-                throw new AssertionError("nothing is read from the source");
-            }
-        };
+        SqlEngine snowflake = new TestEngine(SqlEngine.SNOWFLAKE, 100, () -> {
+            throw new AssertionError("nothing is read from the source");
+        });
         try (DuckDbStateStore store = DuckDbStateStore.open(root.resolve(".ebb/state.duckdb"), Access.READ_WRITE);
              PlanSession session = store.plan(SYNC)) {
             assertThat(InPlace.load(snowflake, extraction(), session)).contains("the embedded state store reads DuckDB"

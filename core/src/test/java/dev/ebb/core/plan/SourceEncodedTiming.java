@@ -22,7 +22,6 @@ import dev.ebb.core.state.duckdb.DuckDbStateStore;
 import dev.ebb.spi.FieldSpec;
 import dev.ebb.spi.FieldType;
 import dev.ebb.spi.Operation;
-import dev.ebb.spi.SourceException;
 import dev.ebb.spi.SqlEngine;
 import dev.ebb.testkit.EmbeddedPostgresExtension;
 import java.nio.file.Files;
@@ -147,26 +146,8 @@ final class SourceEncodedTiming {
     }
 
     private static SqlEngine engine(EmbeddedPostgresExtension postgres) {
-        return new SqlEngine() {
-            @Override
-            public String dialect() {
-                return SqlEngine.POSTGRES;
-            }
-
-            @Override
-            public String modelQuery(String model) {
-                return model;
-            }
-
-            @Override
-            public Connection connect() throws SourceException {
-                try {
-                    return postgres.admin(EmbeddedPostgresExtension.DEFAULT_DATABASE);
-                } catch (SQLException e) {
-                    throw new SourceException(e.getMessage(), e);
-                }
-            }
-        };
+        return new TestEngine(SqlEngine.POSTGRES, 10_000,
+                () -> postgres.admin(EmbeddedPostgresExtension.DEFAULT_DATABASE));
     }
 
     private static ExtractionSql extraction(EmbeddedPostgresExtension postgres) throws SQLException {

@@ -88,6 +88,37 @@ class JsonOutputTest {
         document("reset", ebb("reset", "churn"));
     }
 
+    /** Why the plan ran in the JVM is told by {@code ebb run} as by {@code ebb plan}: in its document and on stderr. */
+    @Test
+    void aRunCarriesThePlansWarnings() throws Exception {
+        Cli.hubspotProject(root, "token: sandbox-token", "base_url: " + sandbox.baseUrl());
+        // A double's shortest text is the JVM's to write: the sync is planned there.
+        Files.writeString(root.resolve("models/customers.sql"), """
+                SELECT * FROM (VALUES ('ada@example.com', 0.1::DOUBLE), ('grace@example.com', 0.2::DOUBLE))
+                    t(customer_email, churn_risk_score)
+                """);
+        JsonNode plan = document("plan", ebb("plan", "churn"));
+        List<String> planned = new ArrayList<>();
+        plan.path("warnings").forEach(w -> planned.add(w.asText()));
+        assertThat(planned).as("the plan says why it ran in the JVM: %s", plan)
+                .anyMatch(w -> w.startsWith("the model's rows were planned in the JVM"));
+
+        Cli.Result ran = ebb("run", "churn");
+        JsonNode run = document("run", ran);
+        List<String> warned = new ArrayList<>();
+        run.path("warnings").forEach(w -> warned.add(w.asText()));
+        assertThat(warned).as("the run's document: %s", run).containsAll(planned);
+        assertThat(ran.err()).as("and its stderr").contains("planned in the JVM");
+
+        Files.writeString(root.resolve("models/customers.sql"), """
+                SELECT * FROM (VALUES ('ada@example.com', 0.3::DOUBLE), ('grace@example.com', 0.2::DOUBLE))
+                    t(customer_email, churn_risk_score)
+                """);
+        Cli.Result human = Cli.ebb("run", "churn", "-p", root.toString());
+        assertThat(human.exitCode()).as(human.toString()).isZero();
+        assertThat(human.err()).as("without --json too").contains("planned in the JVM, not in the state store");
+    }
+
     @Test
     void failuresPrintOneDocumentToo() throws Exception {
         Cli.Result notAProject = ebb("validate");

@@ -2,10 +2,8 @@ package dev.ebb.server;
 
 import dev.ebb.core.config.ConfigException;
 import dev.ebb.core.config.ConnectorCatalog;
-import dev.ebb.core.config.PostgresState;
 import dev.ebb.core.config.ProjectConfig;
 import dev.ebb.core.config.Redaction;
-import dev.ebb.core.config.StateConfig;
 import dev.ebb.core.delivery.RateBudgets;
 import dev.ebb.core.delivery.RetryPolicy;
 import dev.ebb.core.delivery.Waiter;
@@ -14,11 +12,11 @@ import dev.ebb.core.plan.SyncException;
 import dev.ebb.core.run.RunKind;
 import dev.ebb.core.run.RunOptions;
 import dev.ebb.core.run.RunReport;
+import dev.ebb.core.run.StateStores;
 import dev.ebb.core.run.SyncEngine;
 import dev.ebb.core.state.Access;
 import dev.ebb.core.state.StateException;
 import dev.ebb.core.state.StateStore;
-import dev.ebb.core.state.duckdb.DuckDbStateStore;
 import dev.ebb.core.state.postgres.PostgresRateLedger;
 import dev.ebb.core.state.postgres.PostgresStateStore;
 import dev.ebb.server.cluster.ClusteredSchedulers;
@@ -108,18 +106,10 @@ public final class EbbServers {
 
     /** The project's state store, opened for writing; a PostgreSQL store's secrets are resolved from {@code env}. */
     public static StateStore openState(ProjectConfig project, Map<String, String> env) throws StateException {
-        return switch (project.state().store()) {
-            case EMBEDDED -> DuckDbStateStore.open(project.root().resolve(project.state().path()), Access.READ_WRITE);
-            case POSTGRES -> {
-                PostgresState postgres;
-                try {
-                    postgres = project.state().postgres().resolve(project.root(), env);
-                } catch (ConfigException e) {
-                    throw new StateException("the state store's settings cannot be used: " + e.getMessage(), e);
-                }
-                yield PostgresStateStore.open(postgres.url(), postgres.user(), postgres.password(),
-                        postgres.schema(), Access.READ_WRITE);
-            }
-        };
+        try {
+            return StateStores.open(project, Access.READ_WRITE, env);
+        } catch (ConfigException e) {
+            throw new StateException("the state store's settings cannot be used: " + e.getMessage(), e);
+        }
     }
 }

@@ -16,7 +16,8 @@ final class ConfigKeys {
             "alerts");
     /** {@code alerts:} of ebb.yaml (ebb serve). */
     static final List<String> ALERTS = List.of("webhook", "slack", "max_rejected");
-    static final List<String> STATE = List.of("store", "path", "url", "user", "password", "schema");
+    static final List<String> STATE = List.of("store", "path", "memory_limit", "temp_directory", "url", "user",
+            "password", "schema");
     /** A {@code sources:} or {@code destinations:} entry's own keys; the connector's options come on top. */
     static final List<String> CONNECTION = List.of("type", "limits", "state", "sync_logs");
     /** {@code state:} of a source entry (the warehouse-native state). */

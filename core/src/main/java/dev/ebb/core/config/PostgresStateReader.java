@@ -23,6 +23,11 @@ final class PostgresStateReader {
     PostgresState read(YamlNode.Mapping state) {
         state.entry("path").ifPresent(e -> reader.error(e.line(), "'path' is a setting of the embedded state store;"
                 + " a postgres store lives in the database that 'url' names: remove 'path'"));
+        for (String key : List.of("memory_limit", "temp_directory")) {
+            state.entry(key).ifPresent(e -> reader.error(e.line(), "'" + key + "' is a setting of the embedded"
+                    + " state store's DuckDB; a postgres store's memory is the database server's: remove '" + key
+                    + "'"));
+        }
         String url = setting(state, "url").orElse(null);
         if (url != null) checkUrl(url, state.entry("url").orElseThrow().value().line());
         String user = setting(state, "user").orElse(null);

@@ -1,7 +1,6 @@
 package dev.ebb.core.config;
 
 import dev.ebb.spi.ConnectorOption;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -167,30 +166,9 @@ final class ProjectFileReader {
             }
         }
         return switch (store) {
-            case EMBEDDED -> embedded(state.get(), defaults);
+            case EMBEDDED -> new EmbeddedStateReader(reader).read(state.get(), defaults);
             case POSTGRES -> StateConfig.postgres(new PostgresStateReader(reader).read(state.get()));
         };
-    }
-
-    private StateConfig embedded(YamlNode.Mapping state, StateConfig defaults) {
-        for (String key : PostgresStateReader.KEYS) {
-            state.entry(key).ifPresent(e -> reader.error(e.line(), "'" + key + "' is a setting of the postgres"
-                    + " state store; remove it, or write store: postgres"));
-        }
-        Path path = defaults.path();
-        Optional<YamlNode.Entry> pathEntry = state.entry("path");
-        if (pathEntry.isPresent()) {
-            Optional<String> written = reader.string(pathEntry.get());
-            if (written.isPresent()) {
-                try {
-                    path = Path.of(written.get());
-                } catch (InvalidPathException e) {
-                    reader.error(pathEntry.get().value().line(), "'path': '" + written.get()
-                            + "' is not a valid file path");
-                }
-            }
-        }
-        return new StateConfig(StateConfig.Store.EMBEDDED, path, null);
     }
 
     /** A schema name every dialect takes unquoted and that needs no case folding to compare. */

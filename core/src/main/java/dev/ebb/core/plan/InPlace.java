@@ -3,7 +3,6 @@ package dev.ebb.core.plan;
 import dev.ebb.core.plan.sql.Dialects;
 import dev.ebb.core.plan.sql.ExtractionSql;
 import dev.ebb.core.state.EncodedRows;
-import dev.ebb.core.state.InPlaceRows;
 import dev.ebb.core.state.PlanSession;
 import dev.ebb.core.state.StateException;
 import dev.ebb.spi.Column;
@@ -48,8 +47,8 @@ final class InPlace {
         try {
             nativeTypes = nativeTypes(engine.get(), model);
         } catch (SourceException e) {
-            // A DuckDB source's file search path and views belong to its own session, not to a connection of Ebb's:
-            // a model that reads relative paths runs only there. The JVM path reports a real error of the model.
+            // A connection of Ebb's that does not see what the model's session sees (a connector that cannot lend
+            // one): the JVM path runs the model in its session, and reports a real error of the model.
             return Optional.of("the model does not run on a connection of Ebb's own (" + firstLine(e.getMessage())
                     + ")");
         }
@@ -73,8 +72,7 @@ final class InPlace {
     static Optional<String> load(SqlEngine engine, ExtractionSql extraction, PlanSession session)
             throws SourceException, StateException {
         Optional<DuckDbAttachment> attachment = engine.duckDbAttachment();
-        Optional<String> refused = session.load(new InPlaceRows(attachment, extraction.query(),
-                extraction.payload("c")));
+        Optional<String> refused = session.load(extraction.inPlace(attachment));
         if (refused.isEmpty() || attachment.isPresent()) return refused;
         if (!RUN_IN_TESTS.contains(engine.dialect())) {
             // Its texts become the payloads sent: a dialect whose SQL was only ever read, never run, sends nothing yet.

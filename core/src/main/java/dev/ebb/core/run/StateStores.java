@@ -10,6 +10,7 @@ import dev.ebb.core.state.StateStore;
 import dev.ebb.core.state.duckdb.DuckDbStateStore;
 import dev.ebb.core.state.postgres.PostgresStateStore;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Opens the state store a project's {@code state:} names: the one place that chooses between them, for the CLI,
@@ -30,12 +31,20 @@ public final class StateStores {
             throws ConfigException, StateException {
         StateConfig state = project.state();
         return switch (state.store()) {
-            case EMBEDDED -> DuckDbStateStore.open(project.root().resolve(state.path()), access);
+            case EMBEDDED -> DuckDbStateStore.open(project.root().resolve(state.path()), access, limits(project));
             case POSTGRES -> {
                 PostgresState resolved = state.postgres().resolve(project.root(), env);
                 yield PostgresStateStore.open(resolved.url(), resolved.user(), resolved.password(),
                         resolved.schema(), access);
             }
         };
+    }
+
+    /** The embedded store's DuckDB bounds as {@code state:} sets them, its spill folder resolved in the project. */
+    static DuckDbStateStore.Limits limits(ProjectConfig project) {
+        StateConfig state = project.state();
+        return new DuckDbStateStore.Limits(
+                state.memoryLimit() == null ? DuckDbStateStore.Limits.DEFAULT.memoryLimit() : state.memoryLimit(),
+                Optional.ofNullable(state.tempDirectory()).map(folder -> project.root().resolve(folder)));
     }
 }

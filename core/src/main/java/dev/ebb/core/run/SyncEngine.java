@@ -92,8 +92,7 @@ public final class SyncEngine {
             List<String> warnings = new ArrayList<>();
             boolean specChanged = specChanged(bound, warnings);
             PlanCounts counts = extract(bound, plan, specChanged ? Replan.EVERY_ROW : Replan.CHANGES_ONLY, progress,
-                    reason -> warnings.add("the model's rows were planned in the JVM, not in the state store: "
-                            + reason));
+                    inJvm(warnings));
             List<PlanReport.Sample> samples = new ArrayList<>();
             for (Change change : List.of(Change.ADDED, Change.CHANGED, Change.REMOVED)) {
                 for (PlannedRow row : plan.samples(change, samplesPerKind)) {
@@ -279,7 +278,8 @@ public final class SyncEngine {
             try {
                 long delivered = state.snapshotSize(sync.name());
                 boolean replace = kind == RunKind.REPLACE;
-                counts = extract(bound, plan, replace ? Replan.EVERY_ROW : Replan.CHANGES_ONLY, progress);
+                counts = extract(bound, plan, replace ? Replan.EVERY_ROW : Replan.CHANGES_ONLY, progress,
+                        inJvm(warnings));
                 state.recordPlan(runId, counts);
                 delivery.recordInvalid(plan);
                 if (replace) {
@@ -375,9 +375,9 @@ public final class SyncEngine {
         return Optional.empty();
     }
 
-    private static PlanCounts extract(BoundSync bound, PlanSession plan, Replan replan, Progress progress)
-            throws SyncException, StateException {
-        return extract(bound, plan, replan, progress, reason -> { });
+    /** Why the model's rows were planned in the JVM, as a warning of the plan or the run (both show it). */
+    private static java.util.function.Consumer<String> inJvm(List<String> warnings) {
+        return reason -> warnings.add("the model's rows were planned in the JVM, not in the state store: " + reason);
     }
 
     private static PlanCounts extract(BoundSync bound, PlanSession plan, Replan replan, Progress progress,

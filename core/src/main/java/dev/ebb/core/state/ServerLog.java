@@ -6,43 +6,26 @@ import java.util.Optional;
 
 /**
  * What {@code ebb serve} keeps in the state store besides runs: its API tokens (hashed) and the audit log of the
- * actions taken through it. A store that does not keep them answers each call with a {@link StateException} that
- * says so, which is what these defaults do.
+ * actions taken through it. Every store keeps them (the embedded DuckDB file, PostgreSQL), so that a team server and
+ * a laptop answer the same API.
  */
 public interface ServerLog {
 
     /** Records an action; returns its id. */
-    default long audit(AuditEntry entry) throws StateException {
-        throw unsupported();
-    }
+    long audit(AuditEntry entry) throws StateException;
 
     /** The audit log, newest first; {@code sync} may be null for every sync. */
-    default List<AuditEntry> auditEntries(String sync, int offset, int limit) throws StateException {
-        throw unsupported();
-    }
+    List<AuditEntry> auditEntries(String sync, int offset, int limit) throws StateException;
 
     /** Stores a new token; its name must be new. */
-    default void saveToken(ApiToken token) throws StateException {
-        throw unsupported();
-    }
+    void saveToken(ApiToken token) throws StateException;
 
     /** The token whose SHA-256 is {@code hash}, revoked or expired ones included. */
-    default Optional<ApiToken> tokenByHash(String hash) throws StateException {
-        throw unsupported();
-    }
+    Optional<ApiToken> tokenByHash(String hash) throws StateException;
 
     /** Every token, oldest first. */
-    default List<ApiToken> tokens() throws StateException {
-        throw unsupported();
-    }
+    List<ApiToken> tokens() throws StateException;
 
     /** Revokes the token named {@code name}; returns whether there was one not yet revoked. */
-    default boolean revokeToken(String name, Instant now) throws StateException {
-        throw unsupported();
-    }
-
-    private StateException unsupported() {
-        return new StateException("this state store (" + getClass().getSimpleName() + ") keeps no API tokens or"
-                + " audit log yet; use the embedded store for ebb serve", null);
-    }
+    boolean revokeToken(String name, Instant now) throws StateException;
 }

@@ -118,16 +118,20 @@ public final class DuckDbConnector implements SourceConnector {
             throw new SourceException("source '" + name + "': cannot open DuckDB database"
                     + (path.isEmpty() ? "" : " '" + path + "'") + ": " + e.getMessage(), e, true);
         }
+        List<Connection> alike = List.of();
         try {
+            if (keepsState) alike = StateConnections.duplicate(connection, name);
             DuckDbSession.Prepared prepared = DuckDbSession.prepare(connection, name, root,
                     context.setting(THREADS, ""), context.setting(MEMORY_LIMIT, ""), context.setting(FILES, ""),
-                    context.setting(ALLOWED_DIRECTORIES, ""));
+                    context.setting(ALLOWED_DIRECTORIES, ""), alike);
             DuckDbAttachment attachment = new DuckDbAttachment(
                     path.isEmpty() ? Optional.empty() : Optional.of(databaseFile(name, root, path)),
                     prepared.views(), prepared.fileSearchPath(), prepared.allowedDirectories(),
                     prepared.allowedPaths());
-            return new DuckDbSource(name, connection, attachment, keepsState);
+            return new DuckDbSource(name, connection, attachment,
+                    keepsState ? Optional.of(StateConnections.of(name, alike)) : Optional.empty());
         } catch (SourceException | RuntimeException e) {
+            StateConnections.close(alike, e);
             try {
                 connection.close();
             } catch (SQLException closing) {

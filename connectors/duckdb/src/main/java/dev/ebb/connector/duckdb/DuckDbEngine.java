@@ -3,16 +3,15 @@ package dev.ebb.connector.duckdb;
 import dev.ebb.spi.DuckDbAttachment;
 import dev.ebb.spi.SourceException;
 import dev.ebb.spi.SqlEngine;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.Optional;
 
 /**
- * The DuckDB source as an engine for Ebb's own SQL. Its connection is the source's session itself (DuckDB keeps the
- * search path and the file views per connection, and the session's settings are locked), handed out so that closing
- * it leaves the session open. Not thread-safe, like the source.
+ * The DuckDB source as an engine for Ebb's own SQL. Every connection it hands out sees what models see: the file
+ * search path and the file views (DuckDB keeps them per connection), under the session's locked configuration. For a
+ * source that keeps Ebb's warehouse-native state, it is one of the session's prepared duplicates ({@link
+ * StateConnections}); otherwise the session itself, handed out so that closing it leaves the session open. Not
+ * thread-safe, like the source; the connections it lends may each be used on a thread of their own.
  */
 final class DuckDbEngine implements SqlEngine {
     /** Closes the source's open stream, which a statement on the same connection would invalidate. */
@@ -24,17 +23,16 @@ final class DuckDbEngine implements SqlEngine {
     private final Connection session;
     private final DuckDbAttachment attachment;
     private final StreamCloser streams;
-
-    /** Whether connections are the warehouse-native state's: independent of the session and of each other. */
-    private final boolean keepsState;
+    /** The warehouse-native state's connections, independent of the session and of each other, when it keeps one. */
+    private final Optional<StateConnections> stateConnections;
 
     DuckDbEngine(String name, Connection session, DuckDbAttachment attachment, StreamCloser streams,
-                 boolean keepsState) {
-        this.keepsState = keepsState;
+                 Optional<StateConnections> stateConnections) {
         this.name = name;
         this.session = session;
         this.attachment = attachment;
         this.streams = streams;
+        this.stateConnections = stateConnections;
     }
 
     @Override
@@ -50,40 +48,10 @@ final class DuckDbEngine implements SqlEngine {
 
     @Override
     public Connection connect() throws SourceException {
-        if (keepsState) {
-            // The state's commits come from the delivery's threads while the plan's rows are read: each needs a
-            // connection of its own, on the one database instance the process may hold for the file.
-            try {
-                return session.unwrap(org.duckdb.DuckDBConnection.class).duplicate();
-            } catch (SQLException e) {
-                throw new SourceException("source '" + name + "': cannot open a connection for Ebb's state: "
-                        + e.getMessage(), e, true);
-            }
-        }
+        if (stateConnections.isPresent()) return stateConnections.get().lend();
         streams.closeCurrent();
-        return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[]{Connection.class},
-                (proxy, method, arguments) -> {
-                    switch (method.getName()) {
-                        case "close" -> {
-                            return null;
-                        }
-                        case "isClosed" -> {
-                            return false;
-                        }
-                        // Not the session's driver object: that would let a caller close the session.
-                        case "isWrapperFor" -> {
-                            return false;
-                        }
-                        case "unwrap" -> throw new SQLException("the DuckDB source's session cannot be unwrapped");
-                        default -> {
-                            try {
-                                return method.invoke(session, arguments);
-                            } catch (InvocationTargetException e) {
-                                throw e.getCause();
-                            }
-                        }
-                    }
-                });
+        return LentConnection.of(session, () -> {
+        });
     }
 
     @Override

@@ -34,10 +34,18 @@ final class DuckDbSession {
      * Prepares the session, then locks it down: models may read files in the project folder and in the
      * directories {@code allowedDirectories} lists, and nothing else of the file system or the network; no extension
      * is installed or loaded beyond those built in; and no setting can be changed afterwards, by a model or otherwise.
+     *
+     * <p>DuckDB keeps the file search path and temporary views per connection, and locks the configuration of the
+     * whole database: the connections in {@code alike} (duplicates of the session) get the same search path and
+     * views here, before the lock, and are locked down with it.
      */
     static Prepared prepare(Connection connection, String name, Path root, String threads, String memoryLimit,
-                            String files, String allowedDirectories) throws SourceException {
-        Map<String, Path> views = prepare(connection, name, root, threads, memoryLimit, files);
+                            String files, String allowedDirectories, List<Connection> alike) throws SourceException {
+        limit(connection, name, threads, memoryLimit);
+        Map<String, Path> views = files.isBlank() ? Map.of() : views(connection, name, root, files.strip());
+        for (Connection each : concat(connection, alike)) {
+            searchPathAndViews(each, name, root, views);
+        }
         return lockDown(connection, name, root, allowedDirectories, views);
     }
 
@@ -46,16 +54,15 @@ final class DuckDbSession {
                     List<String> allowedPaths) {
     }
 
-    private static Map<String, Path> prepare(Connection connection, String name, Path root, String threads,
-                                             String memoryLimit, String files) throws SourceException {
-        // DuckDB resolves a relative path in SQL against its search path; a file of the same relative path in the
-        // process's working directory wins for a plain path (not for a glob). The CLI runs in the project root, where
-        // the two agree. The setting is a comma-separated list, hence no comma in the root.
-        if (root.toString().contains(",")) {
-            throw new SourceException("source '" + name + "': the project folder's path contains a comma, which"
-                    + " DuckDB's file search path cannot hold; move the project", null);
-        }
-        set(connection, name, "file_search_path", root.toString());
+    private static List<Connection> concat(Connection first, List<Connection> rest) {
+        List<Connection> all = new ArrayList<>(List.of(first));
+        all.addAll(rest);
+        return all;
+    }
+
+    /** The database's resource limits (DuckDB's threads and memory limit are global, not per connection). */
+    private static void limit(Connection connection, String name, String threads, String memoryLimit)
+            throws SourceException {
         if (!threads.isBlank()) {
             if (!WHOLE_NUMBER.matcher(threads.strip()).matches()) {
                 throw new SourceException("source '" + name + "': threads must be a whole number of at least 1,"
@@ -66,7 +73,29 @@ final class DuckDbSession {
         if (!memoryLimit.isBlank()) {
             set(connection, name, "memory_limit", memoryLimit.strip());
         }
-        return files.isBlank() ? Map.of() : createViews(connection, name, root, files.strip());
+    }
+
+    /** What DuckDB keeps per connection: the search path of relative paths, and the file views. */
+    private static void searchPathAndViews(Connection connection, String name, Path root, Map<String, Path> views)
+            throws SourceException {
+        // DuckDB resolves a relative path in SQL against its search path; a file of the same relative path in the
+        // process's working directory wins for a plain path (not for a glob). The CLI runs in the project root, where
+        // the two agree. The setting is a comma-separated list, hence no comma in the root.
+        if (root.toString().contains(",")) {
+            throw new SourceException("source '" + name + "': the project folder's path contains a comma, which"
+                    + " DuckDB's file search path cannot hold; move the project", null);
+        }
+        set(connection, name, "file_search_path", root.toString());
+        for (Map.Entry<String, Path> view : views.entrySet()) {
+            // Temporary: the catalog of a read-only database takes no view, and the session's own does.
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("CREATE TEMPORARY VIEW " + identifier(view.getKey()) + " AS SELECT * FROM "
+                        + literal(view.getValue().toString()));
+            } catch (SQLException e) {
+                throw new SourceException("source '" + name + "': cannot read " + root.relativize(view.getValue())
+                        + ": " + e.getMessage(), e);
+            }
+        }
     }
 
     /**
@@ -135,8 +164,8 @@ final class DuckDbSession {
         }
     }
 
-    /** One temporary view per data file, named after the file: {@code data/customers.csv.gz} is {@code customers}. */
-    private static Map<String, Path> createViews(Connection connection, String name, Path root, String files)
+    /** One view per data file, named after the file: {@code data/customers.csv.gz} is {@code customers}. */
+    private static Map<String, Path> views(Connection connection, String name, Path root, String files)
             throws SourceException {
         Map<String, Path> views = new LinkedHashMap<>();
         for (Path file : dataFiles(connection, name, root, files)) {
@@ -147,14 +176,6 @@ final class DuckDbSession {
                 throw new SourceException("source '" + name + "': files '" + root.relativize(previous) + "' and '"
                         + root.relativize(file) + "' would both be the view " + view + "; rename one, or narrow"
                         + " files: to a glob that matches one of them", null);
-            }
-            // Temporary: the catalog of a read-only database takes no view, and the session's own does.
-            try (Statement statement = connection.createStatement()) {
-                statement.execute("CREATE TEMPORARY VIEW " + identifier(view) + " AS SELECT * FROM "
-                        + literal(file.toString()));
-            } catch (SQLException e) {
-                throw new SourceException("source '" + name + "': cannot read " + root.relativize(file) + ": "
-                        + e.getMessage(), e);
             }
         }
         Map<String, Path> named = new LinkedHashMap<>();

@@ -24,13 +24,16 @@ final class DuckDbSource implements Source {
     private final String name;
     private final Connection connection;
     private final DuckDbEngine engine;
+    private final Optional<StateConnections> stateConnections;
     private DuckDbRowStream current;
 
-    /** @param keepsState whether the source keeps Ebb's warehouse-native state (opened for writing) */
-    DuckDbSource(String name, Connection connection, DuckDbAttachment attachment, boolean keepsState) {
+    /** @param stateConnections the connections of Ebb's warehouse-native state, when the source keeps it */
+    DuckDbSource(String name, Connection connection, DuckDbAttachment attachment,
+                 Optional<StateConnections> stateConnections) {
         this.name = name;
         this.connection = connection;
-        this.engine = new DuckDbEngine(name, connection, attachment, this::closeCurrent, keepsState);
+        this.stateConnections = stateConnections;
+        this.engine = new DuckDbEngine(name, connection, attachment, this::closeCurrent, stateConnections);
     }
 
     @Override
@@ -91,6 +94,7 @@ final class DuckDbSource implements Source {
     public void close() throws SourceException {
         try {
             closeCurrent();
+            if (stateConnections.isPresent()) stateConnections.get().close();
         } finally {
             try {
                 connection.close();

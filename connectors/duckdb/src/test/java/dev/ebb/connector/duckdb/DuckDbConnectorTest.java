@@ -1,6 +1,7 @@
 package dev.ebb.connector.duckdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.ebb.spi.Column;
@@ -494,6 +495,77 @@ class DuckDbConnectorTest extends SourceContractTest {
                                current_setting('autoload_known_extensions'), current_setting('allow_community_extensions'),
                                current_setting('lock_configuration')""")).containsExactly(
                         List.of(false, false, false, false, true));
+            }
+        }
+
+        /**
+         * The warehouse-native state's connections run the model's SQL (the plan's rows are built there) beside the
+         * session: each sees the relative paths and views models see, and is as locked down.
+         */
+        @Test
+        void aSourceKeepingTheStateLendsConnectionsThatSeeWhatModelsSeeUnderTheSameLock(@TempDir Path elsewhere)
+                throws Exception {
+            Files.writeString(elsewhere.resolve("secret.csv"), "id\n1\n");
+            Files.createDirectories(root.resolve("data"));
+            Files.writeString(root.resolve("data/customers.csv"), "id\n1\n2\n");
+            write("lakehouse.duckdb", "CREATE TABLE marker AS SELECT 1 AS one");
+            try (Source source = open(Map.of("path", "lakehouse.duckdb", "files", "data",
+                    ConnectorContext.STATE_SCHEMA, "ebb_state"))) {
+                SqlEngine engine = source.engine().orElseThrow();
+                try (RowStream open = source.query("SELECT * FROM range(5000)");
+                     Connection first = engine.connect(); Connection second = engine.connect();
+                     Statement statement = first.createStatement()) {
+                    assertThat(first).isNotSameAs(second);
+                    assertThat(single(first, "SELECT count(*) FROM read_csv_auto('data/customers.csv')"))
+                            .as("a relative path resolves against the project root").isEqualTo("2");
+                    assertThat(single(second, "SELECT count(*) FROM customers JOIN marker ON id = one"))
+                            .as("the file views, beside the database's tables").isEqualTo("1");
+                    for (String sql : List.of("SELECT * FROM read_csv_auto('" + elsewhere.resolve("secret.csv") + "')",
+                            "SELECT * FROM read_csv_auto('data/../../" + elsewhere.getFileName() + "/secret.csv')",
+                            "SELECT * FROM read_csv_auto('https://example.com/x.csv')")) {
+                        assertThat(catchThrowable(() -> single(first, sql)))
+                                .as(sql).hasMessageContaining("Permission Error");
+                    }
+                    assertThat(catchThrowable(() -> first.createStatement().execute("SET file_search_path = '/'")))
+                            .hasMessageContaining("locked");
+                    assertThat(single(second, "SELECT current_setting('lock_configuration')")).isEqualTo("true");
+                    assertThat(catchThrowable(() -> first.unwrap(Connection.class)))
+                            .hasMessageContaining("cannot be unwrapped");
+                    // Its own connection: a temporary table on one is not on the other, nor in the session's stream.
+                    statement.execute("CREATE TEMPORARY TABLE ebb_cur AS SELECT 1 AS x");
+                    assertThat(catchThrowable(() -> single(second,
+                            "SELECT count(*) FROM ebb_cur"))).hasMessageContaining("ebb_cur");
+                    int streamed = 0;
+                    while (open.next() != null) streamed++;
+                    assertThat(streamed).isEqualTo(5000);
+                }
+                // Given back as lent: the borrower's temporary tables are gone, the views stay.
+                List<Connection> lent = new ArrayList<>();
+                try {
+                    for (int i = 0; i < StateConnections.COUNT; i++) lent.add(engine.connect());
+                    for (Connection each : lent) {
+                        assertThat(single(each, "SELECT count(*) FROM duckdb_tables() WHERE temporary")).isEqualTo("0");
+                        assertThat(single(each, "SELECT count(*) FROM customers")).isEqualTo("2");
+                    }
+                    assertThat(catchThrowableOfType(SourceException.class, engine::connect))
+                            .hasMessageContaining("all " + StateConnections.COUNT + " of its connections")
+                            .hasMessageContaining("run fewer syncs of this source at once");
+                } finally {
+                    for (Connection each : lent) each.close();
+                }
+                Connection again = engine.connect();
+                again.close();
+                assertThat(again.isClosed()).isTrue();
+                assertThat(catchThrowable(() -> single(again, "SELECT 1")))
+                        .hasMessageContaining("closed");
+            }
+        }
+
+        private static String single(Connection connection, String sql) throws SQLException {
+            try (Statement statement = connection.createStatement();
+                 java.sql.ResultSet result = statement.executeQuery(sql)) {
+                result.next();
+                return result.getString(1);
             }
         }
 

@@ -213,6 +213,15 @@ public abstract class Dialect {
         return "(" + String.join(" || ", textExpressions) + ")";
     }
 
+    /**
+     * What ends a subquery whose columns are expensive expressions, so that the engine computes each once per row:
+     * PostgreSQL pulls a plain subquery up into its parent and evaluates a column's expression at every reference
+     * (the fingerprint refers to each field's text four times), unless the subquery has an {@code OFFSET}.
+     */
+    public String fence() {
+        return "";
+    }
+
     /** The text, lower-cased, for a case-blind comparison of match values. */
     public String lower(String expression) {
         return "LOWER(" + expression + ")";

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.ebb.core.plan.Binding;
 import dev.ebb.core.plan.Fingerprint;
 import dev.ebb.core.plan.Values;
+import dev.ebb.core.state.InPlaceRows;
 import dev.ebb.spi.ColumnType;
+import dev.ebb.spi.DuckDbAttachment;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -54,14 +56,19 @@ public final class ExtractionSql {
     private final Dialect dialect;
     private final List<Binding> bindings;
     private final String query;
+    private final String unmarked;
     private final String rows;
+    private final boolean matchIsKey;
     private final List<Character> tags;
 
-    private ExtractionSql(Dialect dialect, List<Binding> bindings, String query, String rows, List<Character> tags) {
+    private ExtractionSql(Dialect dialect, List<Binding> bindings, String query, String unmarked, String rows,
+                          boolean matchIsKey, List<Character> tags) {
         this.dialect = dialect;
         this.bindings = bindings;
         this.query = query;
+        this.unmarked = unmarked;
         this.rows = rows;
+        this.matchIsKey = matchIsKey;
         this.tags = tags;
     }
 
@@ -106,23 +113,37 @@ public final class ExtractionSql {
         StringBuilder rows = new StringBuilder("SELECT ").append(key).append(" AS key, ").append(match.get())
                 .append(" AS match, CASE ").append(String.join(" ", invalid)).append(" END AS invalid");
         for (int i = 0; i < texts.size(); i++) rows.append(", ").append(texts.get(i)).append(" AS v_").append(i);
-        rows.append(" FROM (").append(modelQuery).append(") AS m");
+        rows.append(" FROM (").append(modelQuery).append(") AS m").append(dialect.fence());
         String marked = duplicates(dialect, rows.toString(), texts.size(), caseBlind);
         String fingerprint = fingerprint(dialect, shape.bindings(), tags, "r");
-        return new Result(Optional.of(new ExtractionSql(dialect, shape.bindings(),
-                "SELECT key, match, CASE WHEN invalid IS NULL THEN " + fingerprint + " END AS fp, invalid"
-                        + values(texts.size(), "r.") + " FROM (" + marked + ") AS r", rows.toString(), tags)),
-                null);
+        String select = "SELECT key, match, CASE WHEN invalid IS NULL THEN " + fingerprint + " END AS fp, invalid"
+                + values(texts.size(), "r.") + " FROM (";
+        boolean matchIsKey = shape.keyColumns().length == 1 && shape.keyColumns()[0] == shape.matchColumn();
+        return new Result(Optional.of(new ExtractionSql(dialect, shape.bindings(), select + marked + ") AS r",
+                select + rows + ") AS r", rows.toString(), matchIsKey, tags)), null);
     }
 
-    /** The query: one row per model row. */
+    /** The query: one row per model row, those that share a key or match value marked invalid. */
     public String query() {
         return query;
     }
 
-    /** The payload ({@code Payload.encode}'s JSON) of a row of {@link #query}, whose columns {@code alias} names. */
-    public String payload(String alias) {
-        return payload(dialect, alias);
+    /**
+     * The query without the marks of rows that share a key or match value: what a store loads and then marks itself
+     * with an aggregate per column (a window count over the model sorts it; a store's aggregate only hashes).
+     */
+    public String unmarked() {
+        return unmarked;
+    }
+
+    /** Whether the match value is the key's own text (one key column, which is the match column). */
+    public boolean matchIsKey() {
+        return matchIsKey;
+    }
+
+    /** The rows as a plan session loads them: unmarked (the store marks them), from {@code source} if it is DuckDB. */
+    public InPlaceRows inPlace(Optional<DuckDbAttachment> source) {
+        return new InPlaceRows(source, unmarked, payload("c"), false, matchIsKey);
     }
 
     /**
@@ -149,6 +170,11 @@ public final class ExtractionSql {
     /** The mapped fields, in the order of the columns {@code v_0 … v_n-1}. */
     public List<String> fieldNames() {
         return bindings.stream().map(Binding::name).toList();
+    }
+
+    /** The payload ({@code Payload.encode}'s JSON) of a row of {@link #query}, whose columns {@code alias} names. */
+    public String payload(String alias) {
+        return payload(dialect, alias);
     }
 
     /**

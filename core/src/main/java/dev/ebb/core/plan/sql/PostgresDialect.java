@@ -46,6 +46,11 @@ final class PostgresDialect extends Dialect {
     }
 
     @Override
+    public String fence() {
+        return " OFFSET 0";
+    }
+
+    @Override
     public String dateText(String expression) {
         return "to_char(" + expression + ", 'YYYY-MM-DD')";
     }

@@ -11,6 +11,7 @@ import dev.ebb.core.state.PlannedRow;
 import dev.ebb.core.state.Replan;
 import dev.ebb.core.state.RowCursor;
 import dev.ebb.core.state.StateException;
+import dev.ebb.core.state.sql.PlanSql;
 import dev.ebb.core.state.sql.ResultCursor;
 import dev.ebb.core.state.sql.StateRows;
 import dev.ebb.spi.SqlEngine;
@@ -41,8 +42,12 @@ final class DuckDbPlanSession implements PlanSession {
     private final DuckDb db;
     private final Connection scratch;
     private DuckDBAppender appender;
-    /** Whether {@code cur} was loaded by a query in the store (duplicates marked, payloads not yet written). */
+    /** Whether {@code cur} was loaded by a query in the store (payloads not yet written). */
     private boolean loaded;
+    /** Whether the rows in {@code cur} that share a key or match value are marked invalid yet. */
+    private boolean marked;
+    /** Whether the match value of a row in {@code cur} is its key's text. */
+    private boolean matchIsKey;
     /** The payload of a row of {@code cur} aliased {@code c}. */
     private String payload = "c.payload";
 
@@ -123,6 +128,8 @@ final class DuckDbPlanSession implements PlanSession {
                 }
             }
             loaded = true;
+            marked = rows.marked();
+            matchIsKey = rows.matchIsKey();
             payload = rows.payload();
             return Optional.empty();
         } catch (SQLException e) {
@@ -213,7 +220,14 @@ final class DuckDbPlanSession implements PlanSession {
                 appender.close();
                 appender = null;
             }
-            if (!loaded) markDuplicates(matching);
+            if (!marked) {
+                try (Statement st = scratch.createStatement()) {
+                    for (String mark : PlanSql.markDuplicates("cur", matching == MatchComparison.IGNORE_CASE,
+                            matchIsKey)) {
+                        st.execute(mark);
+                    }
+                }
+            }
             createPlan(replan, matching);
             return StateRows.planCounts(scratch);
         } catch (SQLException e) {
@@ -221,62 +235,22 @@ final class DuckDbPlanSession implements PlanSession {
         }
     }
 
-    /**
-     * A key or match value held by several rows cannot be delivered without guessing which row wins: every such row
-     * is invalid. A destination that compares match values case-blind holds one record for two spellings of one.
-     */
-    private void markDuplicates(MatchComparison matching) throws SQLException {
-        boolean caseBlind = matching == MatchComparison.IGNORE_CASE;
-        try (Statement st = scratch.createStatement()) {
-            st.execute("""
-                    UPDATE cur SET invalid = 'duplicate key: ' || d.n || ' rows of the model share it', fp = NULL
-                    FROM (SELECT key, count(*) AS n FROM cur WHERE key IS NOT NULL GROUP BY key
-                          HAVING count(*) > 1) d
-                    WHERE cur.key = d.key""");
-            st.execute("UPDATE cur SET invalid = 'duplicate match value: ' || d.n || ' rows of the model share it"
-                    + (caseBlind ? " (compared case-blind, as the destination does)" : "") + "', fp = NULL "
-                    + "FROM (SELECT " + (caseBlind ? "lower(match)" : "match") + " AS m, count(*) AS n FROM cur "
-                    + "WHERE match IS NOT NULL AND invalid IS NULL GROUP BY m HAVING count(*) > 1) d "
-                    + "WHERE " + (caseBlind ? "lower(cur.match)" : "cur.match") + " = d.m AND cur.invalid IS NULL");
-        }
-    }
-
-    /**
-     * The plan as one statement: a left join of the current rows to the snapshot (added, changed) and anti-joins
-     * the other way (removed). A row still in flight (sent, outcome unknown: see Snapshots.markInFlight) may have
-     * reached the destination, so the snapshot's fingerprint does not vouch for it: it is sent again, or, when it
-     * left the model, removed even if the snapshot never knew it.
-     */
+    /** The plan (see {@link PlanSql#plan}) in a temporary table {@code plan}. */
     private void createPlan(Replan replan, MatchComparison matching) throws SQLException {
-        boolean caseBlind = matching == MatchComparison.IGNORE_CASE;
-        String valid = "SELECT " + (caseBlind ? "lower(match)" : "match") + " FROM cur WHERE invalid IS NULL";
-        try (PreparedStatement ps = scratch.prepareStatement("""
-                CREATE TEMP TABLE plan AS
-                WITH snap AS (""" + DuckDbSnapshots.CURRENT_SNAPSHOT + """
-                ),
-                     flight AS (""" + DuckDbSnapshots.IN_FLIGHT + """
-                )
-                SELECT c.key, c.fp, c.match, """ + payload + """
-                        AS payload, s.dest_id,
-                       CASE WHEN s.key IS NULL THEN 'added' ELSE 'changed' END AS change, false AS rematched,
-                       coalesce(s.field_hashes, l.field_hashes) AS field_hashes, s.payload AS delivered
-                FROM cur c LEFT JOIN snap s ON s.key = c.key LEFT JOIN flight f ON f.key = c.key
-                     LEFT JOIN left_field_hashes l ON l.sync = $1 AND l.key = c.key
-                WHERE c.invalid IS NULL AND (s.key IS NULL OR $2 OR s.fp IS DISTINCT FROM c.fp OR f.key IS NOT NULL)
-                UNION ALL
-                SELECT s.key, NULL, s.match, NULL, s.dest_id, 'removed',
-                       """ + (caseBlind ? "lower(s.match)" : "s.match") + " IN (" + valid + """
-                ), s.field_hashes, s.payload
-                FROM snap s WHERE NOT EXISTS (SELECT 1 FROM cur c WHERE c.key = s.key)
-                UNION ALL
-                SELECT f.key, NULL, f.match, NULL, NULL, 'removed',
-                       """ + (caseBlind ? "lower(f.match)" : "f.match") + " IN (" + valid + """
-                ), NULL, f.payload
-                FROM flight f WHERE NOT EXISTS (SELECT 1 FROM snap s WHERE s.key = f.key)
-                                AND NOT EXISTS (SELECT 1 FROM cur c WHERE c.key = f.key)""")) {
+        PlanSql.Tables tables = new PlanSql.Tables("cur", DuckDbSnapshots.CURRENT_SNAPSHOT, DuckDbSnapshots.IN_FLIGHT,
+                "left_field_hashes", "$1");
+        try (PreparedStatement ps = scratch.prepareStatement("CREATE TEMP TABLE plan AS "
+                + PlanSql.plan(tables, payload, replan == Replan.EVERY_ROW))) {
             ps.setString(1, sync);
-            ps.setBoolean(2, replan == Replan.EVERY_ROW);
             ps.execute();
+        }
+        try (Statement st = scratch.createStatement()) {
+            boolean removes;
+            try (ResultSet rs = st.executeQuery("SELECT count(*) FROM plan WHERE change = 'removed'")) {
+                rs.next();
+                removes = rs.getLong(1) > 0;
+            }
+            if (removes) st.execute(PlanSql.rematch("plan", "cur", matching == MatchComparison.IGNORE_CASE));
         }
     }
 

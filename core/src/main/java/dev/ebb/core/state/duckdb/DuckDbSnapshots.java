@@ -30,17 +30,19 @@ final class DuckDbSnapshots implements Snapshots {
 
     /**
      * A sync's current snapshot as a query with one parameter (the sync): the compacted table, overridden by the
-     * newest log entry of each key, without the keys the log dropped.
+     * newest log entry of each key, without the keys the log dropped. The compacted rows are read through an anti-join
+     * with the log (which holds only the batches since the last compaction; a correlated {@code NOT EXISTS} would
+     * cost a delimiting join over the whole table), so that ordering by recency costs only the log's rows.
      */
     static final String CURRENT_SNAPSHOT = """
+            SELECT s.key, s.fp, s.match, s.dest_id, s.run_id, s.field_hashes, s.payload
+            FROM snapshot s ANTI JOIN snapshot_log l ON l.sync = $1 AND l.key = s.key
+            WHERE s.sync = $1
+            UNION ALL
             SELECT key, fp, match, dest_id, run_id, field_hashes, payload FROM (
                 SELECT key, fp, match, dest_id, run_id, field_hashes, payload, dropped,
                        row_number() OVER (PARTITION BY key ORDER BY seq DESC) AS newest
-                FROM (SELECT key, fp, match, dest_id, run_id, field_hashes, payload, -1 AS seq, false AS dropped
-                      FROM snapshot WHERE sync = $1
-                      UNION ALL
-                      SELECT key, fp, match, dest_id, run_id, field_hashes, payload, seq, dropped FROM snapshot_log
-                      WHERE sync = $1))
+                FROM snapshot_log WHERE sync = $1)
             WHERE newest = 1 AND NOT dropped""";
 
     /**

@@ -29,6 +29,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
@@ -90,15 +91,33 @@ public final class DuckDbStateStore implements StateStore {
      *                        file, {@link StateException.Kind#FOREIGN} for a file that is not a state store
      */
     public static DuckDbStateStore open(Path file, Access access) throws StateException {
-        return open(file, access, Connection::commit);
+        return open(file, access, Limits.DEFAULT, Connection::commit);
+    }
+
+    /** {@link #open(Path, Access)} with the store's DuckDB bounded by {@code limits} ({@code state:} of ebb.yaml). */
+    public static DuckDbStateStore open(Path file, Access access, Limits limits) throws StateException {
+        return open(file, access, limits, Connection::commit);
     }
 
     /** Opens the store with the writer's commits going through {@code committer}: for fault-injection tests. */
     public static DuckDbStateStore open(Path file, Access access, Committer committer) throws StateException {
+        return open(file, access, Limits.DEFAULT, committer);
+    }
+
+    private static DuckDbStateStore open(Path file, Access access, Limits limits, Committer committer)
+            throws StateException {
         String shown = file.toString();
         boolean readOnly = access == Access.READ_ONLY;
+        Optional<Path> spill = limits.tempDirectory().map(folder -> folder.toAbsolutePath().normalize());
+        if (spill.isPresent() && Files.exists(spill.get()) && !Files.isDirectory(spill.get())) {
+            throw new StateException("state.temp_directory " + limits.tempDirectory().get() + " is a file, not a"
+                    + " folder: name a folder for the state store's DuckDB to spill to (it is created when needed),"
+                    + " or remove temp_directory to spill beside the store", null);
+        }
         if (readOnly && !Files.exists(file)) {
-            return open(null, null, access, shown, () -> DriverManager.getConnection("jdbc:duckdb:", settings()),
+            Properties properties = settings(limits.memoryLimit());
+            spill.ifPresent(folder -> properties.setProperty("temp_directory", folder.toString()));
+            return open(null, null, access, shown, () -> DriverManager.getConnection("jdbc:duckdb:", properties),
                     false, committer);
         }
         try {
@@ -109,9 +128,10 @@ public final class DuckDbStateStore implements StateStore {
         StateFileLock lock = StateFileLock.acquire(file, access, shown);
         try {
             StateFiles.checkBeforeOpen(file, shown);
-            Properties properties = settings();
+            Properties properties = settings(limits.memoryLimit());
             if (readOnly) properties.setProperty("duckdb.read_only", "true");
-            else properties.setProperty("temp_directory", file.toAbsolutePath() + ".tmp");
+            if (spill.isPresent()) properties.setProperty("temp_directory", spill.get().toString());
+            else if (!readOnly) properties.setProperty("temp_directory", file.toAbsolutePath() + ".tmp");
             return open(file, lock, access, shown,
                     () -> DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath(), properties), readOnly,
                     committer);
@@ -136,7 +156,7 @@ public final class DuckDbStateStore implements StateStore {
                     + "Ebb process, which publishes no run log to read: wait for it to finish", null);
         }
         return open(null, null, Access.READ_ONLY, shown, () -> {
-            Connection c = DriverManager.getConnection("jdbc:duckdb:", settings());
+            Connection c = DriverManager.getConnection("jdbc:duckdb:", settings(DEFAULT_MEMORY_LIMIT));
             try (var st = c.createStatement()) {
                 st.execute("CREATE VIEW runs AS SELECT * FROM read_parquet(" + DuckDb.literal(published) + ")");
             }
@@ -145,17 +165,31 @@ public final class DuckDbStateStore implements StateStore {
     }
 
     /**
-     * How much memory the store's DuckDB may use before it spills (to {@code <file>.tmp} beside the store): a plan's
-     * diff runs in it, and DuckDB's own default, 80% of the machine, would crowd out the JVM. {@code
-     * EBB_STATE_MEMORY_LIMIT} sets another (e.g. {@code 4GB}).
+     * How much memory the store's DuckDB may use before it spills (to {@code <file>.tmp} beside the store, unless
+     * {@link Limits#tempDirectory} says where): a plan's diff runs in it, and DuckDB's own default, 80% of the
+     * machine, would crowd out the JVM. {@code state: { memory_limit: 4GB }} sets another.
      */
     static final String DEFAULT_MEMORY_LIMIT = "1GB";
 
+    /**
+     * How the store's DuckDB is bounded, from {@code state:} of ebb.yaml.
+     *
+     * @param memoryLimit   how much memory it may use before it spills, as DuckDB takes it ({@code 2GB})
+     * @param tempDirectory the folder it spills to; empty for {@code <file>.tmp} beside the store
+     */
+    public record Limits(String memoryLimit, Optional<Path> tempDirectory) {
+        public static final Limits DEFAULT = new Limits(DEFAULT_MEMORY_LIMIT, Optional.empty());
+
+        public Limits {
+            Objects.requireNonNull(memoryLimit, "memoryLimit");
+            Objects.requireNonNull(tempDirectory, "tempDirectory");
+        }
+    }
+
     /** No extension is installed or loaded behind Ebb's back (DuckDB would fetch one for a SQLite file). */
-    private static Properties settings() {
+    private static Properties settings(String memoryLimit) {
         Properties properties = new Properties();
-        String limit = System.getenv("EBB_STATE_MEMORY_LIMIT");
-        properties.setProperty("memory_limit", limit == null || limit.isBlank() ? DEFAULT_MEMORY_LIMIT : limit.strip());
+        properties.setProperty("memory_limit", memoryLimit);
         properties.setProperty("autoinstall_known_extensions", "false");
         properties.setProperty("autoload_known_extensions", "false");
         return properties;

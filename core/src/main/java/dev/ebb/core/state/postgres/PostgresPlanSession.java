@@ -9,6 +9,7 @@ import dev.ebb.core.state.PlannedRow;
 import dev.ebb.core.state.Replan;
 import dev.ebb.core.state.RowCursor;
 import dev.ebb.core.state.StateException;
+import dev.ebb.core.state.sql.PlanSql;
 import dev.ebb.core.state.sql.ResultCursor;
 import dev.ebb.core.state.sql.StateRows;
 import java.sql.Connection;
@@ -80,7 +81,11 @@ final class PostgresPlanSession implements PlanSession {
                 // The joins below are planned from these statistics; a fresh temporary table has none.
                 st.execute("ANALYZE cur");
             }
-            markDuplicates(matching);
+            try (Statement st = scratch.createStatement()) {
+                for (String mark : PlanSql.markDuplicates("cur", matching == MatchComparison.IGNORE_CASE, false)) {
+                    st.execute(mark);
+                }
+            }
             createPlan(replan, matching);
             return StateRows.planCounts(scratch);
         } catch (SQLException e) {
@@ -89,63 +94,22 @@ final class PostgresPlanSession implements PlanSession {
     }
 
     /**
-     * A key or match value held by several rows cannot be delivered without guessing which row wins: every such row
-     * is invalid. A destination that compares match values case-blind holds one record for two spellings of one.
-     */
-    private void markDuplicates(MatchComparison matching) throws SQLException {
-        boolean caseBlind = matching == MatchComparison.IGNORE_CASE;
-        String match = caseBlind ? "lower(match)" : "match";
-        try (Statement st = scratch.createStatement()) {
-            st.execute("""
-                    UPDATE cur SET invalid = 'duplicate key: ' || d.n || ' rows of the model share it', fp = NULL
-                    FROM (SELECT key, count(*) AS n FROM cur WHERE key IS NOT NULL GROUP BY key
-                          HAVING count(*) > 1) d
-                    WHERE cur.key = d.key""");
-            st.execute("UPDATE cur SET invalid = 'duplicate match value: ' || d.n || ' rows of the model share it"
-                    + (caseBlind ? " (compared case-blind, as the destination does)" : "") + "', fp = NULL "
-                    + "FROM (SELECT " + match + " AS m, count(*) AS n FROM cur "
-                    + "WHERE match IS NOT NULL AND invalid IS NULL GROUP BY m HAVING count(*) > 1) d "
-                    + "WHERE " + (caseBlind ? "lower(cur.match)" : "cur.match") + " = d.m AND cur.invalid IS NULL");
-        }
-    }
-
-    /**
-     * The plan as one statement: a left join of the current rows to the snapshot (added, changed) and anti-joins
-     * the other way (removed). A row still in flight (sent, outcome unknown: see Snapshots.markInFlight) may have
-     * reached the destination, so the snapshot's fingerprint does not vouch for it: it is sent again, or, when it
-     * left the model, removed even if the snapshot never knew it. The earliest unsettled attempt of a key is the one
-     * whose match value and values count (its effect has been unknown longest).
+     * The plan (see {@link PlanSql#plan}) into the temporary table {@code plan}; of a key's unsettled attempts, the
+     * earliest counts (its effect has been unknown longest).
      */
     private void createPlan(Replan replan, MatchComparison matching) throws SQLException {
-        boolean caseBlind = matching == MatchComparison.IGNORE_CASE;
-        String valid = "SELECT " + (caseBlind ? "lower(match)" : "match") + " FROM cur WHERE invalid IS NULL";
-        try (PreparedStatement ps = scratch.prepareStatement("""
-                INSERT INTO plan
-                WITH snap AS (SELECT key, fp, match, dest_id, field_hashes, payload FROM snapshot WHERE sync = ?),
-                     flight AS (SELECT DISTINCT ON (key) key, match, payload FROM in_flight WHERE sync = ?
-                                ORDER BY key, run_id)
-                SELECT c.key, c.fp, c.match, c.payload, s.dest_id,
-                       CASE WHEN s.key IS NULL THEN 'added' ELSE 'changed' END, false,
-                       coalesce(s.field_hashes, l.field_hashes), s.payload
-                FROM cur c LEFT JOIN snap s ON s.key = c.key LEFT JOIN flight f ON f.key = c.key
-                     LEFT JOIN left_field_hashes l ON l.sync = ? AND l.key = c.key
-                WHERE c.invalid IS NULL AND (s.key IS NULL OR ? OR s.fp IS DISTINCT FROM c.fp OR f.key IS NOT NULL)
-                UNION ALL
-                SELECT s.key, NULL, s.match, NULL, s.dest_id, 'removed',
-                       """ + (caseBlind ? "lower(s.match)" : "s.match") + " IN (" + valid + """
-                ), s.field_hashes, s.payload
-                FROM snap s WHERE NOT EXISTS (SELECT 1 FROM cur c WHERE c.key = s.key)
-                UNION ALL
-                SELECT f.key, NULL, f.match, NULL, NULL, 'removed',
-                       """ + (caseBlind ? "lower(f.match)" : "f.match") + " IN (" + valid + """
-                ), NULL, f.payload
-                FROM flight f WHERE NOT EXISTS (SELECT 1 FROM snap s WHERE s.key = f.key)
-                                AND NOT EXISTS (SELECT 1 FROM cur c WHERE c.key = f.key)""")) {
-            ps.setString(1, sync);
-            ps.setString(2, sync);
-            ps.setString(3, sync);
-            ps.setBoolean(4, replan == Replan.EVERY_ROW);
+        PlanSql.Tables tables = new PlanSql.Tables("cur", "SELECT key, fp, match, dest_id, field_hashes, payload"
+                + " FROM snapshot WHERE sync = ?", "SELECT DISTINCT ON (key) key, match, payload FROM in_flight"
+                + " WHERE sync = ? ORDER BY key, run_id", "left_field_hashes", "?");
+        try (PreparedStatement ps = scratch.prepareStatement("INSERT INTO plan "
+                + PlanSql.plan(tables, "c.payload", replan == Replan.EVERY_ROW))) {
+            PlanSql.bindSync(ps, sync);
             ps.executeUpdate();
+        }
+        if (StateRows.planCounts(scratch).removed() > 0) {
+            try (Statement st = scratch.createStatement()) {
+                st.execute(PlanSql.rematch("plan", "cur", matching == MatchComparison.IGNORE_CASE));
+            }
         }
     }
 

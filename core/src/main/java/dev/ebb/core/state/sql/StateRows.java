@@ -35,14 +35,16 @@ public final class StateRows {
 
     /** How the model's rows ({@code cur}) compare with the snapshot, by the plan they made ({@code plan}). */
     public static PlanCounts planCounts(Connection c) throws SQLException {
+        return planCounts(c, "cur", "plan");
+    }
+
+    /** How the model's rows (table {@code cur}) compare with the snapshot, by the plan they made (table {@code plan}). */
+    public static PlanCounts planCounts(Connection c, String cur, String plan) throws SQLException {
         try (Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("""
-                     SELECT (SELECT count(*) FROM cur),
-                            (SELECT count(*) FROM cur WHERE invalid IS NOT NULL),
-                            count(*) FILTER (WHERE change = 'added'),
-                            count(*) FILTER (WHERE change = 'changed'),
-                            count(*) FILTER (WHERE change = 'removed')
-                     FROM plan""")) {
+             ResultSet rs = st.executeQuery("SELECT (SELECT count(*) FROM " + cur + "),"
+                     + " (SELECT count(*) FROM " + cur + " WHERE invalid IS NOT NULL),"
+                     + " count(*) FILTER (WHERE change = 'added'), count(*) FILTER (WHERE change = 'changed'),"
+                     + " count(*) FILTER (WHERE change = 'removed') FROM " + plan)) {
             rs.next();
             long total = rs.getLong(1);
             long invalid = rs.getLong(2);

@@ -10,6 +10,8 @@ import dev.ebb.core.state.PlannedRow;
 import dev.ebb.core.state.Replan;
 import dev.ebb.core.state.RowCursor;
 import dev.ebb.core.state.StateException;
+import dev.ebb.core.state.sql.PlanSql;
+import dev.ebb.core.state.sql.StateRows;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -38,8 +40,10 @@ final class WarehousePlanSession implements PlanSession {
     private final String sync;
     private final Connection scratch;
     private RowInserter rows;
-    /** Whether {@code ebb_cur} was built by a query in the warehouse (duplicates marked, no payload column). */
-    private boolean loaded;
+    /** Whether the rows in {@code ebb_cur} that share a key or match value are marked invalid yet. */
+    private boolean marked;
+    /** Whether the match value of a row in {@code ebb_cur} is its key's text. */
+    private boolean matchIsKey;
     /** The payload of a row of {@code ebb_cur} aliased {@code c}. */
     private String payload = "c.payload";
 
@@ -91,7 +95,8 @@ final class WarehousePlanSession implements PlanSession {
             rows.close();
             st.execute("DROP TABLE ebb_cur");
             st.execute("CREATE TEMPORARY TABLE ebb_cur AS SELECT * FROM (" + extracted.query() + ") extracted");
-            loaded = true;
+            marked = extracted.marked();
+            matchIsKey = extracted.matchIsKey();
             payload = extracted.payload();
             return Optional.empty();
         } catch (SQLException e) {
@@ -139,7 +144,14 @@ final class WarehousePlanSession implements PlanSession {
                     st.execute("ANALYZE ebb_cur");
                 }
             }
-            if (!loaded) markDuplicates(matching);
+            if (!marked) {
+                try (Statement st = scratch.createStatement()) {
+                    for (String mark : PlanSql.markDuplicates("ebb_cur", matching == MatchComparison.IGNORE_CASE,
+                            matchIsKey)) {
+                        st.execute(mark);
+                    }
+                }
+            }
             createPlan(replan, matching);
             PlanCounts counts = counts();
             scratch.commit();
@@ -150,83 +162,28 @@ final class WarehousePlanSession implements PlanSession {
     }
 
     /**
-     * A key or match value held by several rows cannot be delivered without guessing which row wins: every such row
-     * is invalid. A destination that compares match values case-blind holds one record for two spellings of one.
-     */
-    private void markDuplicates(MatchComparison matching) throws SQLException {
-        boolean caseBlind = matching == MatchComparison.IGNORE_CASE;
-        String match = caseBlind ? "lower(match)" : "match";
-        try (Statement st = scratch.createStatement()) {
-            st.execute("""
-                    UPDATE ebb_cur SET invalid = 'duplicate key: ' || d.n || ' rows of the model share it', fp = NULL
-                    FROM (SELECT key, count(*) AS n FROM ebb_cur WHERE key IS NOT NULL GROUP BY key
-                          HAVING count(*) > 1) d
-                    WHERE ebb_cur.key = d.key""");
-            st.execute("UPDATE ebb_cur SET invalid = 'duplicate match value: ' || d.n || ' rows of the model share it"
-                    + (caseBlind ? " (compared case-blind, as the destination does)" : "") + "', fp = NULL "
-                    + "FROM (SELECT " + match + " AS m, count(*) AS n FROM ebb_cur "
-                    + "WHERE match IS NOT NULL AND invalid IS NULL GROUP BY " + match + " HAVING count(*) > 1) d "
-                    + "WHERE " + (caseBlind ? "lower(ebb_cur.match)" : "ebb_cur.match")
-                    + " = d.m AND ebb_cur.invalid IS NULL");
-        }
-    }
-
-    /**
-     * The plan as one statement, as the embedded store's: a left join of the current rows to the snapshot (added,
-     * changed) and anti-joins the other way (removed). A row still in flight may have reached the destination, so
-     * the snapshot's fingerprint does not vouch for it: it is sent again, or, when it left the model, removed even
-     * if the snapshot never knew it (with the match value of its earliest unsettled attempt).
+     * The plan (see {@link PlanSql#plan}) in a temporary table {@code ebb_plan}; of a key's unsettled attempts, the
+     * earliest counts.
      */
     private void createPlan(Replan replan, MatchComparison matching) throws SQLException {
-        boolean caseBlind = matching == MatchComparison.IGNORE_CASE;
-        String valid = "SELECT " + (caseBlind ? "lower(match)" : "match") + " FROM ebb_cur WHERE invalid IS NULL";
-        try (PreparedStatement ps = scratch.prepareStatement("CREATE TEMPORARY TABLE ebb_plan AS"
-                + " WITH snap AS (SELECT key, fp, match, dest_id, field_hashes, payload FROM " + schema
-                + ".snapshot WHERE sync = ?),"
-                + " flight AS (SELECT key, match, payload FROM (SELECT key, match, payload, row_number() OVER"
-                + " (PARTITION BY key ORDER BY run_id) AS attempt FROM " + schema + ".in_flight WHERE sync = ?) a"
-                + " WHERE attempt = 1)"
-                + " SELECT c.key, c.fp, c.match, " + payload + " AS payload, s.dest_id,"
-                + " CASE WHEN s.key IS NULL THEN 'added' ELSE 'changed' END AS change, false AS rematched,"
-                + " coalesce(s.field_hashes, l.field_hashes) AS field_hashes, s.payload AS delivered"
-                + " FROM ebb_cur c LEFT JOIN snap s ON s.key = c.key LEFT JOIN flight f ON f.key = c.key"
-                + " LEFT JOIN " + schema + ".left_field_hashes l ON l.sync = ? AND l.key = c.key"
-                + " WHERE c.invalid IS NULL AND (s.key IS NULL OR ? OR s.fp IS DISTINCT FROM c.fp"
-                + " OR f.key IS NOT NULL)"
-                + " UNION ALL"
-                + " SELECT s.key, NULL, s.match, NULL, s.dest_id, 'removed', "
-                + (caseBlind ? "lower(s.match)" : "s.match") + " IN (" + valid + "), s.field_hashes, s.payload"
-                + " FROM snap s WHERE NOT EXISTS (SELECT 1 FROM ebb_cur c WHERE c.key = s.key)"
-                + " UNION ALL"
-                + " SELECT f.key, NULL, f.match, NULL, NULL, 'removed', "
-                + (caseBlind ? "lower(f.match)" : "f.match") + " IN (" + valid + "), NULL, f.payload"
-                + " FROM flight f WHERE NOT EXISTS (SELECT 1 FROM snap s WHERE s.key = f.key)"
-                + " AND NOT EXISTS (SELECT 1 FROM ebb_cur c WHERE c.key = f.key)")) {
-            ps.setString(1, sync);
-            ps.setString(2, sync);
-            ps.setString(3, sync);
-            ps.setBoolean(4, replan == Replan.EVERY_ROW);
+        PlanSql.Tables tables = new PlanSql.Tables("ebb_cur", "SELECT key, fp, match, dest_id, field_hashes, payload"
+                + " FROM " + schema + ".snapshot WHERE sync = ?", "SELECT key, match, payload FROM (SELECT key, match,"
+                + " payload, row_number() OVER (PARTITION BY key ORDER BY run_id) AS attempt FROM " + schema
+                + ".in_flight WHERE sync = ?) a WHERE attempt = 1", schema + ".left_field_hashes", "?");
+        try (PreparedStatement ps = scratch.prepareStatement("CREATE TEMPORARY TABLE ebb_plan AS "
+                + PlanSql.plan(tables, payload, replan == Replan.EVERY_ROW))) {
+            PlanSql.bindSync(ps, sync);
             ps.execute();
+        }
+        if (counts().removed() > 0) {
+            try (Statement st = scratch.createStatement()) {
+                st.execute(PlanSql.rematch("ebb_plan", "ebb_cur", matching == MatchComparison.IGNORE_CASE));
+            }
         }
     }
 
     private PlanCounts counts() throws SQLException {
-        try (Statement st = scratch.createStatement();
-             ResultSet rs = st.executeQuery("""
-                     SELECT (SELECT count(*) FROM ebb_cur),
-                            (SELECT count(*) FROM ebb_cur WHERE invalid IS NOT NULL),
-                            count(*) FILTER (WHERE change = 'added'),
-                            count(*) FILTER (WHERE change = 'changed'),
-                            count(*) FILTER (WHERE change = 'removed')
-                     FROM ebb_plan""")) {
-            rs.next();
-            long total = rs.getLong(1);
-            long invalid = rs.getLong(2);
-            long added = rs.getLong(3);
-            long changed = rs.getLong(4);
-            long removed = rs.getLong(5);
-            return new PlanCounts(total, added, changed, removed, total - invalid - added - changed, invalid);
-        }
+        return StateRows.planCounts(scratch, "ebb_cur", "ebb_plan");
     }
 
     @Override

@@ -49,6 +49,38 @@ class DuckDbStateStoreTest {
         }
     }
 
+    /** DuckDB's own default is 80% of the machine; state: { memory_limit, temp_directory } bounds the store's. */
+    @Test
+    void theStoresDuckDbIsBoundedAsStateSaysAndByOneGigabyteOtherwise() throws Exception {
+        Path file = dir.resolve("state.duckdb");
+        try (DuckDbStateStore store = DuckDbStateStore.open(file, Access.READ_WRITE)) {
+            assertThat(settings(store)).containsExactly("953.6 MiB", file.toAbsolutePath() + ".tmp");
+        }
+        Path spill = dir.resolve("spill");
+        DuckDbStateStore.Limits limits = new DuckDbStateStore.Limits("2GB", java.util.Optional.of(spill));
+        try (DuckDbStateStore store = DuckDbStateStore.open(file, Access.READ_WRITE, limits)) {
+            assertThat(settings(store)).containsExactly("1.8 GiB", spill.toString());
+        }
+        for (Path readOnly : List.of(file, dir.resolve("never-written.duckdb"))) {
+            try (DuckDbStateStore store = DuckDbStateStore.open(readOnly, Access.READ_ONLY, limits)) {
+                assertThat(settings(store)).as(readOnly.toString()).containsExactly("1.8 GiB", spill.toString());
+            }
+        }
+        Path notAFolder = Files.writeString(dir.resolve("spill.txt"), "x");
+        assertThatThrownBy(() -> DuckDbStateStore.open(file, Access.READ_WRITE,
+                new DuckDbStateStore.Limits("2GB", java.util.Optional.of(notAFolder))))
+                .isInstanceOf(StateException.class)
+                .hasMessageContaining("state.temp_directory " + notAFolder + " is a file, not a folder");
+    }
+
+    private static List<String> settings(DuckDbStateStore store) throws SQLException {
+        try (Connection c = store.connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT current_setting('memory_limit'), current_setting('temp_directory')")) {
+            rs.next();
+            return List.of(rs.getString(1), rs.getString(2));
+        }
+    }
+
     @Test
     void aFileThatIsNotAStateStoreIsNotMistakenForALockedOne() throws Exception {
         Path file = dir.resolve("state.duckdb");

@@ -76,6 +76,11 @@ class PostgresWarehouseEndToEndTest {
         assertThat(sandbox.recordCount("contacts")).isEqualTo(200);
         assertThat(sandbox.findRecord("contacts", "email", "customer7@example.com").orElseThrow()
                 .property("lifetime_value")).contains("262.5");
+        CliRunner.Result plan = ebb.run("plan", "-p", p, "churn_to_hubspot", "--json");
+        assertThat(plan.exitCode()).as(plan.toString()).isZero();
+        assertThat(ExamplesEndToEndTest.json(plan).get("warnings").toString())
+                .as("PostgreSQL encodes the rows and only their texts reach the embedded store")
+                .doesNotContain("planned in the JVM");
 
         // Three scores move in the warehouse's table under the view.
         POSTGRES.execute(DATABASE, "UPDATE analytics.scores SET churn_risk_score = 0.999"

@@ -44,6 +44,14 @@ public interface SqlEngine {
     Connection connect() throws SourceException;
 
     /**
+     * How many rows a result of Ebb's own SQL on {@link #connect()} is fetched at a time (the source's
+     * {@code fetch_size}, where it has one), so a streamed result never sits whole in memory.
+     */
+    default int fetchSize() {
+        return 10_000;
+    }
+
+    /**
      * For a DuckDB source: how another DuckDB (the embedded state store's) attaches it read-only and reads its files
      * under the same lockdown, so that the diff runs in one query there. Empty for every other engine.
      */

@@ -47,6 +47,24 @@ public final class Fingerprint {
         return HEX.formatHex(hash, 0, 16);
     }
 
+    /**
+     * The same fingerprint from the values' tags and canonical texts, as {@code ExtractionSql} has a source write them
+     * (the values need not be converted back).
+     *
+     * @param tags  each value's type tag, aligned with {@code fieldNames}
+     * @param texts each value's canonical text, {@code null} for a null value
+     */
+    public static String ofTexts(List<String> fieldNames, String tags, String[] texts) {
+        MessageDigest digest = sha256();
+        digest.update(VERSION);
+        for (int i = 0; i < fieldNames.size(); i++) {
+            put(digest, fieldNames.get(i));
+            digest.update(texts[i] == null ? (byte) 'N' : (byte) tags.charAt(i));
+            if (texts[i] != null) put(digest, texts[i]);
+        }
+        return HEX.formatHex(digest.digest(), 0, 16);
+    }
+
     private static byte tag(Object value) {
         return switch (value) {
             case null -> 'N';

@@ -2,6 +2,7 @@ package dev.ebb.core.plan;
 
 import dev.ebb.core.plan.sql.Dialects;
 import dev.ebb.core.plan.sql.ExtractionSql;
+import dev.ebb.core.state.EncodedRows;
 import dev.ebb.core.state.PlanSession;
 import dev.ebb.core.state.StateException;
 import dev.ebb.spi.Column;
@@ -20,9 +21,14 @@ import java.util.Optional;
 /**
  * Plans a sync where its rows are, when the state store can read the source itself (a DuckDB source and the embedded
  * store, or a source that keeps its own state, {@code state: { store: warehouse }}): the model's rows are encoded by
- * {@link ExtractionSql} and diffed in one query in the store, and never cross the JVM. Stateless.
+ * {@link ExtractionSql} and diffed in one query in the store, and never cross the JVM. When the store cannot read the
+ * source (a PostgreSQL or JDBC source and the embedded store), the source runs {@link ExtractionSql} itself and only the
+ * encoded texts stream into the store ({@link SourceEncoded}): no value is converted or hashed in the JVM. Stateless.
  */
 final class InPlace {
+    /** The dialects whose {@code ExtractionSql} the tests run on a real engine (golden rows equal the JVM's). */
+    private static final java.util.Set<String> RUN_IN_TESTS = java.util.Set.of(SqlEngine.DUCKDB, SqlEngine.POSTGRES);
+
     private InPlace() {
     }
 
@@ -33,7 +39,6 @@ final class InPlace {
     static Optional<String> load(BoundSync bound, PlanSession session) throws SourceException, StateException {
         Optional<SqlEngine> engine = bound.source().engine();
         if (engine.isEmpty()) return Optional.of("source '" + bound.sync().model() + "' runs no SQL of Ebb's");
-        Optional<DuckDbAttachment> attachment = engine.get().duckDbAttachment();
         Optional<dev.ebb.core.plan.sql.Dialect> dialect = Dialects.named(engine.get().dialect());
         if (dialect.isEmpty()) return Optional.of("Ebb writes no SQL for " + engine.get().dialect());
         String model = engine.get().modelQuery(bound.model().sql());
@@ -57,7 +62,29 @@ final class InPlace {
                         bound.matchColumn(), modelColumns, bound.bindings()), model,
                 bound.matching() == dev.ebb.core.state.MatchComparison.IGNORE_CASE);
         if (sql.sql().isEmpty()) return Optional.of(sql.fallback());
-        return session.load(sql.sql().get().inPlace(attachment));
+        return load(engine.get(), sql.sql().get(), session);
+    }
+
+    /**
+     * Loads the session with the rows of {@code extraction}, a query over the model of the source {@code engine}: in the
+     * store, or, when the store cannot read the source, streamed from the source encoded; returns why neither can be.
+     */
+    static Optional<String> load(SqlEngine engine, ExtractionSql extraction, PlanSession session)
+            throws SourceException, StateException {
+        Optional<DuckDbAttachment> attachment = engine.duckDbAttachment();
+        Optional<String> refused = session.load(extraction.inPlace(attachment));
+        if (refused.isEmpty() || attachment.isPresent()) return refused;
+        if (!RUN_IN_TESTS.contains(engine.dialect())) {
+            // Its texts become the payloads sent: a dialect whose SQL was only ever read, never run, sends nothing yet.
+            return Optional.of(refused.get() + ", and Ebb's SQL for " + engine.dialect() + " is checked as text only,"
+                    + " not yet run against " + engine.dialect() + " itself");
+        }
+        // The store cannot read this source: the source encodes the values, and only their texts come across.
+        Optional<EncodedRows> rows = session.encoded(extraction.values(),
+                store -> Dialects.named(store).map(d -> extraction.payload(d, "c")));
+        if (rows.isEmpty()) return refused;
+        SourceEncoded.stream(engine, extraction.rows(), extraction.fieldNames(), extraction.tags(), rows.get());
+        return Optional.empty();
     }
 
     private static String firstLine(String message) {

@@ -30,6 +30,20 @@ public interface PlanSession extends AutoCloseable {
     }
 
     /**
+     * Instead of {@link #add} and {@link #load}: takes the model's rows as the source's engine encoded their values,
+     * through the returned {@link EncodedRows}. Empty when the store takes rows only one by one.
+     *
+     * @param values  the number of mapped fields each row has a text for
+     * @param payload the payload, in SQL of the dialect it is given (an engine's name, as {@code SqlEngine} names
+     *                it), of a row whose columns the alias {@code c} names ({@code v_0 …}); empty when Ebb does not
+     *                write that dialect
+     */
+    default java.util.Optional<EncodedRows> encoded(int values,
+            java.util.function.Function<String, java.util.Optional<String>> payload) throws StateException {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * After {@link #diff}: makes planned rows invalid with their reasons (what the destination's own check found
      * wrong with the values they would send), and returns the counts that follow.
      */

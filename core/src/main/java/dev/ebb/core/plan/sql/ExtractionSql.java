@@ -57,15 +57,17 @@ public final class ExtractionSql {
     private final List<Binding> bindings;
     private final String query;
     private final String unmarked;
+    private final String rows;
     private final boolean matchIsKey;
     private final List<Character> tags;
 
-    private ExtractionSql(Dialect dialect, List<Binding> bindings, String query, String unmarked, boolean matchIsKey,
-                          List<Character> tags) {
+    private ExtractionSql(Dialect dialect, List<Binding> bindings, String query, String unmarked, String rows,
+                          boolean matchIsKey, List<Character> tags) {
         this.dialect = dialect;
         this.bindings = bindings;
         this.query = query;
         this.unmarked = unmarked;
+        this.rows = rows;
         this.matchIsKey = matchIsKey;
         this.tags = tags;
     }
@@ -118,7 +120,7 @@ public final class ExtractionSql {
                 + values(texts.size(), "r.") + " FROM (";
         boolean matchIsKey = shape.keyColumns().length == 1 && shape.keyColumns()[0] == shape.matchColumn();
         return new Result(Optional.of(new ExtractionSql(dialect, shape.bindings(), select + marked + ") AS r",
-                select + rows + ") AS r", matchIsKey, tags)), null);
+                select + rows + ") AS r", rows.toString(), matchIsKey, tags)), null);
     }
 
     /** The query: one row per model row, those that share a key or match value marked invalid. */
@@ -144,8 +146,42 @@ public final class ExtractionSql {
         return new InPlaceRows(source, unmarked, payload("c"), false, matchIsKey);
     }
 
+    /**
+     * The rows before duplicates are marked and fingerprints taken: columns {@code key, match, invalid, v_0 … v_n-1},
+     * {@code invalid} saying only what {@link Values#convert} and a null key or match value say: for a store that marks
+     * duplicates itself, and fingerprints taken from the texts ({@link #tags}).
+     */
+    public String rows() {
+        return rows;
+    }
+
+    /** The fingerprint's type tag of each mapped field's text ({@code Fingerprint#ofTexts}), in mapping order. */
+    public String tags() {
+        StringBuilder all = new StringBuilder();
+        for (char tag : tags) all.append(tag);
+        return all.toString();
+    }
+
+    /** The number of mapped fields: the query's columns {@code v_0 … v_n-1}. */
+    public int values() {
+        return bindings.size();
+    }
+
+    /** The mapped fields, in the order of the columns {@code v_0 … v_n-1}. */
+    public List<String> fieldNames() {
+        return bindings.stream().map(Binding::name).toList();
+    }
+
     /** The payload ({@code Payload.encode}'s JSON) of a row of {@link #query}, whose columns {@code alias} names. */
     public String payload(String alias) {
+        return payload(dialect, alias);
+    }
+
+    /**
+     * The payload of a row of {@link #query} written in another engine's SQL: for a store that was sent the query's
+     * rows (their {@code v_*} texts are the same whichever engine wrote them).
+     */
+    public String payload(Dialect dialect, String alias) {
         List<String> parts = new ArrayList<>();
         parts.add("'['");
         for (int i = 0; i < bindings.size(); i++) {
@@ -199,6 +235,8 @@ public final class ExtractionSql {
     /** A column's text as {@link Values#text} writes the value it arrives as, or empty when SQL cannot. */
     static Optional<String> text(Dialect d, ModelColumn column, String alias) {
         String c = alias + d.quote(column.name());
+        // A blank-padded char(n) arrives padded, and its cast to text drops the padding.
+        if (column.nativeType().equalsIgnoreCase("bpchar")) return Optional.empty();
         return switch (column.type()) {
             case STRING, INTEGER -> Optional.of(d.text(c));
             case DECIMAL -> Optional.of(d.numberText(c));

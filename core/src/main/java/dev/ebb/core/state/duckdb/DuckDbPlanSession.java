@@ -1,6 +1,7 @@
 package dev.ebb.core.state.duckdb;
 
 import dev.ebb.core.state.Change;
+import dev.ebb.core.state.EncodedRows;
 import dev.ebb.core.state.InPlaceRows;
 import dev.ebb.core.state.InvalidRow;
 import dev.ebb.core.state.MatchComparison;
@@ -13,6 +14,7 @@ import dev.ebb.core.state.StateException;
 import dev.ebb.core.state.sql.PlanSql;
 import dev.ebb.core.state.sql.ResultCursor;
 import dev.ebb.core.state.sql.StateRows;
+import dev.ebb.spi.SqlEngine;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -24,6 +26,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.duckdb.DuckDBAppender;
 
 /**
@@ -134,6 +137,46 @@ final class DuckDbPlanSession implements PlanSession {
         }
     }
 
+    /**
+     * Rows the source encoded, appended into a {@code cur} of their shape ({@code key, fp, match, invalid, v_0 …});
+     * the diff marks duplicates as for rows added one by one. Payloads are written from the texts, in DuckDB, for the
+     * planned rows only.
+     */
+    @Override
+    public Optional<EncodedRows> encoded(int values, Function<String, Optional<String>> payloadIn)
+            throws StateException {
+        Optional<String> written = payloadIn.apply(SqlEngine.DUCKDB);
+        if (written.isEmpty()) return Optional.empty();
+        StringBuilder columns = new StringBuilder("key VARCHAR, fp VARCHAR, match VARCHAR, invalid VARCHAR");
+        for (int i = 0; i < values; i++) columns.append(", v_").append(i).append(" VARCHAR");
+        try {
+            appender.close();
+            appender = null;
+            try (Statement st = scratch.createStatement()) {
+                st.execute("DROP TABLE cur");
+                st.execute("CREATE TEMP TABLE cur(" + columns + ")");
+            }
+            DuckDBAppender rows = ((org.duckdb.DuckDBConnection) scratch).createAppender("temp", "main", "cur");
+            appender = rows;
+            payload = written.get();
+            return Optional.of((key, fingerprint, match, invalid, texts) -> {
+                try {
+                    rows.beginRow();
+                    rows.append(key);
+                    rows.append(fingerprint);
+                    rows.append(match);
+                    rows.append(invalid);
+                    for (String text : texts) rows.append(text);
+                    rows.endRow();
+                } catch (SQLException e) {
+                    throw DuckDb.failed(e);
+                }
+            });
+        } catch (SQLException e) {
+            throw DuckDb.failed(e);
+        }
+    }
+
     private static String literal(String text) {
         return "'" + text.replace("'", "''") + "'";
     }
@@ -173,7 +216,7 @@ final class DuckDbPlanSession implements PlanSession {
     @Override
     public PlanCounts diff(Replan replan, MatchComparison matching) throws StateException {
         try {
-            if (!loaded) {
+            if (appender != null) {
                 appender.close();
                 appender = null;
             }

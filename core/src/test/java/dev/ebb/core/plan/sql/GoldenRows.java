@@ -29,9 +29,9 @@ import java.util.Map;
  * source connector would (the JVM's values), and checks that the SQL yields the JVM's keys, fingerprints, payloads
  * and reasons.
  */
-abstract class GoldenRows {
+public abstract class GoldenRows {
     /** id, email, name, amount, score, active, born, seen, seen_at (zoned), tier: one line per row. */
-    static final List<String> ROWS = List.of(
+    public static final List<String> ROWS = List.of(
             "1, 'a@x.io', 'plain', 42, 1.500000, true, DATE '2024-02-29', TIMESTAMP '2024-01-02 03:04:05', "
                     + "TIMESTAMPTZ '2024-01-02 02:00:00+02', 'gold'",
             "2, 'b@x.io', 'Ünïcødé ✓ 日本 \"q\" \\ back', -7, -0.000100, false, DATE '1999-12-31', "
@@ -51,7 +51,7 @@ abstract class GoldenRows {
             "11, 'same@x.io', 'same match', 1, 1, true, NULL, NULL, NULL, 'gold'",
             "12, 'h@x.io', 'not a day', 1, 1, true, NULL, NULL, TIMESTAMPTZ '2024-01-01 10:00:00.5+00', 'gold'");
 
-    static final List<String> COLUMNS = List.of("id", "email", "name", "amount", "score", "active", "born", "seen",
+    public static final List<String> COLUMNS = List.of("id", "email", "name", "amount", "score", "active", "born", "seen",
             "seen_at", "tier");
 
     /** The table {@code golden}'s DDL in the engine's types. */
@@ -66,7 +66,7 @@ abstract class GoldenRows {
 
     abstract Object read(ResultSet rows, int column, String nativeType) throws SQLException;
 
-    static List<Binding> bindings() {
+    public static List<Binding> bindings() {
         return List.of(
                 binding("name", FieldSpec.of("name", FieldType.STRING), 2),
                 binding("amount", FieldSpec.of("amount", FieldType.NUMBER), 3),

@@ -6,10 +6,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -20,8 +16,7 @@ class PostgresExtractionSqlTest extends GoldenRows {
 
     @Override
     String create() {
-        return "CREATE TEMPORARY TABLE golden (id integer, email text, name text, amount bigint, score numeric(21, 6),"
-                + " active boolean, born date, seen timestamp, seen_at timestamptz, tier varchar(80))";
+        return "CREATE TEMPORARY TABLE golden " + PostgresValues.GOLDEN;
     }
 
     @Override
@@ -41,29 +36,12 @@ class PostgresExtractionSqlTest extends GoldenRows {
 
     @Override
     ColumnType type(String nativeType) {
-        return switch (nativeType) {
-            case "int4", "int8" -> ColumnType.INTEGER;
-            case "numeric" -> ColumnType.DECIMAL;
-            case "bool" -> ColumnType.BOOLEAN;
-            case "date" -> ColumnType.DATE;
-            case "timestamp", "timestamptz" -> ColumnType.TIMESTAMP;
-            default -> ColumnType.STRING;
-        };
+        return PostgresValues.type(nativeType);
     }
 
     @Override
     Object read(ResultSet rows, int column, String nativeType) throws SQLException {
-        if (rows.getObject(column) == null) return null;
-        return switch (type(nativeType)) {
-            case INTEGER -> rows.getLong(column);
-            case DECIMAL -> rows.getBigDecimal(column);
-            case BOOLEAN -> rows.getBoolean(column);
-            case DATE -> rows.getObject(column, LocalDate.class);
-            case TIMESTAMP -> nativeType.equals("timestamptz")
-                    ? rows.getObject(column, OffsetDateTime.class).toInstant()
-                    : rows.getObject(column, LocalDateTime.class).toInstant(ZoneOffset.UTC);
-            default -> rows.getString(column);
-        };
+        return PostgresValues.read(rows, column, nativeType);
     }
 
     @Test

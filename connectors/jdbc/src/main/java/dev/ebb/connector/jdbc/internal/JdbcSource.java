@@ -113,6 +113,11 @@ public final class JdbcSource implements Source {
         }
 
         @Override
+        public int fetchSize() {
+            return profile.fetchSize();
+        }
+
+        @Override
         public Connection connect() throws SourceException {
             if (closed) throw new SourceException("source '" + name + "' is closed", null);
             try {

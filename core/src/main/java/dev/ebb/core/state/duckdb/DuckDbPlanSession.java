@@ -42,8 +42,6 @@ final class DuckDbPlanSession implements PlanSession {
     private final DuckDb db;
     private final Connection scratch;
     private DuckDBAppender appender;
-    /** Whether {@code cur} was loaded by a query in the store (payloads not yet written). */
-    private boolean loaded;
     /** Whether the rows in {@code cur} that share a key or match value are marked invalid yet. */
     private boolean marked;
     /** Whether the match value of a row in {@code cur} is its key's text. */
@@ -127,7 +125,6 @@ final class DuckDbPlanSession implements PlanSession {
                     }
                 }
             }
-            loaded = true;
             marked = rows.marked();
             matchIsKey = rows.matchIsKey();
             payload = rows.payload();
@@ -221,12 +218,7 @@ final class DuckDbPlanSession implements PlanSession {
                 appender = null;
             }
             if (!marked) {
-                try (Statement st = scratch.createStatement()) {
-                    for (String mark : PlanSql.markDuplicates("cur", matching == MatchComparison.IGNORE_CASE,
-                            matchIsKey)) {
-                        st.execute(mark);
-                    }
-                }
+                PlanSql.markDuplicates(scratch, "cur", matching == MatchComparison.IGNORE_CASE, matchIsKey);
             }
             createPlan(replan, matching);
             return StateRows.planCounts(scratch);
@@ -244,14 +236,7 @@ final class DuckDbPlanSession implements PlanSession {
             ps.setString(1, sync);
             ps.execute();
         }
-        try (Statement st = scratch.createStatement()) {
-            boolean removes;
-            try (ResultSet rs = st.executeQuery("SELECT count(*) FROM plan WHERE change = 'removed'")) {
-                rs.next();
-                removes = rs.getLong(1) > 0;
-            }
-            if (removes) st.execute(PlanSql.rematch("plan", "cur", matching == MatchComparison.IGNORE_CASE));
-        }
+        PlanSql.rematch(scratch, "plan", "cur", matching == MatchComparison.IGNORE_CASE);
     }
 
     @Override

@@ -81,11 +81,7 @@ final class PostgresPlanSession implements PlanSession {
                 // The joins below are planned from these statistics; a fresh temporary table has none.
                 st.execute("ANALYZE cur");
             }
-            try (Statement st = scratch.createStatement()) {
-                for (String mark : PlanSql.markDuplicates("cur", matching == MatchComparison.IGNORE_CASE, false)) {
-                    st.execute(mark);
-                }
-            }
+            PlanSql.markDuplicates(scratch, "cur", matching == MatchComparison.IGNORE_CASE, false);
             createPlan(replan, matching);
             return StateRows.planCounts(scratch);
         } catch (SQLException e) {
@@ -106,11 +102,7 @@ final class PostgresPlanSession implements PlanSession {
             PlanSql.bindSync(ps, sync);
             ps.executeUpdate();
         }
-        if (StateRows.planCounts(scratch).removed() > 0) {
-            try (Statement st = scratch.createStatement()) {
-                st.execute(PlanSql.rematch("plan", "cur", matching == MatchComparison.IGNORE_CASE));
-            }
-        }
+        PlanSql.rematch(scratch, "plan", "cur", matching == MatchComparison.IGNORE_CASE);
     }
 
     @Override

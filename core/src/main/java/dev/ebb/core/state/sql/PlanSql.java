@@ -1,5 +1,10 @@
 package dev.ebb.core.state.sql;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -40,7 +45,14 @@ public final class PlanSql {
      * @param matchIsKey whether the match value is the key itself (then, compared exactly, a shared match value is a
      *                   shared key, and the second statement is not needed)
      */
-    public static List<String> markDuplicates(String cur, boolean caseBlind, boolean matchIsKey) {
+    public static void markDuplicates(Connection c, String cur, boolean caseBlind, boolean matchIsKey)
+            throws SQLException {
+        try (Statement st = c.createStatement()) {
+            for (String mark : markings(cur, caseBlind, matchIsKey)) st.execute(mark);
+        }
+    }
+
+    private static List<String> markings(String cur, boolean caseBlind, boolean matchIsKey) {
         List<String> statements = new ArrayList<>();
         statements.add("UPDATE " + cur + " SET invalid = 'duplicate key: ' || d.n || ' rows of the model share it',"
                 + " fp = NULL FROM (SELECT key, count(*) AS n FROM " + cur + " WHERE key IS NOT NULL GROUP BY key"
@@ -92,19 +104,25 @@ public final class PlanSql {
     }
 
     /** Binds the sync's name to every parameter of a statement of {@link #plan}. */
-    public static void bindSync(java.sql.PreparedStatement statement, String sync) throws java.sql.SQLException {
+    public static void bindSync(PreparedStatement statement, String sync) throws SQLException {
         int parameters = statement.getParameterMetaData().getParameterCount();
         for (int i = 1; i <= parameters; i++) statement.setString(i, sync);
     }
 
     /**
      * Marks the planned removals whose match value a valid current row holds (the record is taken over, not
-     * removed: see {@code Operations}). Needed only when the plan removes something.
+     * removed: see {@code Operations}); nothing to do, and no statement beyond a count, when the plan removes nothing.
      */
-    public static String rematch(String plan, String cur, boolean caseBlind) {
-        String m = caseBlind ? "lower(match)" : "match";
-        return "UPDATE " + plan + " SET rematched = true WHERE change = 'removed' AND "
-                + (caseBlind ? "lower(" + plan + ".match)" : plan + ".match") + " IN (SELECT " + m + " FROM " + cur
-                + " WHERE invalid IS NULL)";
+    public static void rematch(Connection c, String plan, String cur, boolean caseBlind) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT count(*) FROM " + plan + " WHERE change = 'removed'")) {
+                rs.next();
+                if (rs.getLong(1) == 0) return;
+            }
+            String m = caseBlind ? "lower(match)" : "match";
+            st.execute("UPDATE " + plan + " SET rematched = true WHERE change = 'removed' AND "
+                    + (caseBlind ? "lower(" + plan + ".match)" : plan + ".match") + " IN (SELECT " + m + " FROM "
+                    + cur + " WHERE invalid IS NULL)");
+        }
     }
 }

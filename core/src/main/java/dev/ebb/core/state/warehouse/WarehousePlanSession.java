@@ -145,12 +145,7 @@ final class WarehousePlanSession implements PlanSession {
                 }
             }
             if (!marked) {
-                try (Statement st = scratch.createStatement()) {
-                    for (String mark : PlanSql.markDuplicates("ebb_cur", matching == MatchComparison.IGNORE_CASE,
-                            matchIsKey)) {
-                        st.execute(mark);
-                    }
-                }
+                PlanSql.markDuplicates(scratch, "ebb_cur", matching == MatchComparison.IGNORE_CASE, matchIsKey);
             }
             createPlan(replan, matching);
             PlanCounts counts = counts();
@@ -175,11 +170,7 @@ final class WarehousePlanSession implements PlanSession {
             PlanSql.bindSync(ps, sync);
             ps.execute();
         }
-        if (counts().removed() > 0) {
-            try (Statement st = scratch.createStatement()) {
-                st.execute(PlanSql.rematch("ebb_plan", "ebb_cur", matching == MatchComparison.IGNORE_CASE));
-            }
-        }
+        PlanSql.rematch(scratch, "ebb_plan", "ebb_cur", matching == MatchComparison.IGNORE_CASE);
     }
 
     private PlanCounts counts() throws SQLException {

@@ -2,6 +2,7 @@ package dev.ebb.core.plan.sql;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -105,6 +106,18 @@ public abstract class Dialect {
 
     /** The first 16 bytes of the SHA-256 of a byte expression, as 32 lower-case hex characters. */
     public abstract String sha256Hex32(String byteExpression);
+
+    /**
+     * A cheap hash of a seed (a text literal) and of values as the engine holds them (their types' names
+     * {@code nativeTypes}), a {@code BIGINT} of at least 63 bits, equal for equal values of the same types and for
+     * nothing else but by chance; or empty when the engine has none Ebb uses for these types. It is never a fingerprint: a store keeps
+     * the fingerprint it computed for a row's quick hash, and takes it for the row while the hash is the same (see
+     * {@code ExtractionSql#unmarked(String)}). Deterministic within one version of the engine; a hash that changes with
+     * the engine's version costs one run that computes every fingerprint again, never a wrong plan.
+     */
+    public Optional<String> quickHash(String seed, List<String> values, List<String> nativeTypes) {
+        return Optional.empty();
+    }
 
     // ---- canonical texts (Values.text) ----
 

@@ -2,6 +2,7 @@ package dev.ebb.core.plan.sql;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /** DuckDB: BLOBs for bytes, {@code sha256} gives hex, {@code //} divides whole numbers, {@code ON CONFLICT} upserts. */
 final class DuckDbDialect extends Dialect {
@@ -38,6 +39,13 @@ final class DuckDbDialect extends Dialect {
     @Override
     public String sha256Hex32(String byteExpression) {
         return "left(sha256(" + byteExpression + "), 32)";
+    }
+
+    /** DuckDB's own {@code hash} of the values (a {@code UBIGINT}), its upper 63 bits. */
+    @Override
+    public Optional<String> quickHash(String seed, List<String> values, List<String> nativeTypes) {
+        return Optional.of("CAST(hash(" + seed + (values.isEmpty() ? "" : ", " + String.join(", ", values))
+                + ") >> 1 AS BIGINT)");
     }
 
     @Override

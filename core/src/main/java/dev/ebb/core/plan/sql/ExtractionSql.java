@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
  * The SQL form of extraction: one query over the model that yields, per row, what {@code Extraction} computes in the
@@ -29,6 +31,8 @@ import java.util.Optional;
  */
 public final class ExtractionSql {
     private static final HexFormat HEX = HexFormat.of();
+    /** Where {@link #unmarked(String)}'s query names the relation of fingerprints a store knows. */
+    private static final String KNOWN = "(\u0000known\u0000)";
 
     /**
      * A column of the model.
@@ -57,16 +61,21 @@ public final class ExtractionSql {
     private final List<Binding> bindings;
     private final String query;
     private final String unmarked;
+    /** {@link #unmarked} with fingerprints taken from {@link #KNOWN} where they hold; null without a quick hash. */
+    private final String remembering;
+    private final String unmarkedPayload;
     private final String rows;
     private final boolean matchIsKey;
     private final List<Character> tags;
 
-    private ExtractionSql(Dialect dialect, List<Binding> bindings, String query, String unmarked, String rows,
-                          boolean matchIsKey, List<Character> tags) {
+    private ExtractionSql(Dialect dialect, List<Binding> bindings, String query, String unmarked, String remembering,
+                          String unmarkedPayload, String rows, boolean matchIsKey, List<Character> tags) {
         this.dialect = dialect;
         this.bindings = bindings;
         this.query = query;
         this.unmarked = unmarked;
+        this.remembering = remembering;
+        this.unmarkedPayload = unmarkedPayload;
         this.rows = rows;
         this.matchIsKey = matchIsKey;
         this.tags = tags;
@@ -93,34 +102,91 @@ public final class ExtractionSql {
         invalid.add("WHEN " + key + " IS NULL THEN " + dialect.literal("key " + shape.key() + " is null"));
         invalid.add("WHEN " + match.get() + " IS NULL THEN "
                 + dialect.literal("match column '" + shape.matchName() + "' is null"));
+        // The mapped columns as the model has them (r_<column>): what a store keeps of a row besides its fingerprint,
+        // the texts written again from them for the planned rows only (materialising every row's texts costs more
+        // than computing them twice for a few).
+        List<String> rawTexts = new ArrayList<>();
+        List<String> rawTextsOfR = new ArrayList<>();
+        SortedSet<Integer> rawColumns = new TreeSet<>();
         for (Binding b : shape.bindings()) {
             Conversion c;
             if (b.column() < 0) {
                 c = Conversion.constant(dialect, b);
+                rawTexts.add(c.text());
+                rawTextsOfR.add(c.text());
             } else {
-                Optional<Conversion> converted = Conversion.of(dialect, shape.columns().get(b.column()), b, m);
+                ModelColumn column = shape.columns().get(b.column());
+                Optional<Conversion> converted = Conversion.of(dialect, column, b, m);
                 if (converted.isEmpty()) {
-                    return Result.fallback("column '" + b.mapping().column() + "' ("
-                            + shape.columns().get(b.column()).nativeType() + ") into field '" + b.name() + "' ("
-                            + b.field().type() + ") is converted in the JVM only");
+                    return Result.fallback("column '" + b.mapping().column() + "' (" + column.nativeType()
+                            + ") into field '" + b.name() + "' (" + b.field().type() + ") is converted in the JVM only");
                 }
                 c = converted.get();
+                rawColumns.add(b.column());
+                ModelColumn kept = new ModelColumn(raw(b.column()), column.type(), column.nativeType());
+                rawTexts.add(Conversion.of(dialect, kept, b, "c.").orElseThrow().text());
+                rawTextsOfR.add(Conversion.of(dialect, kept, b, "r.").orElseThrow().text());
             }
             texts.add(c.text());
             tags.add(c.tag());
             if (c.invalidWhen() != null) invalid.add("WHEN " + c.invalidWhen() + " THEN " + c.reason());
         }
-        StringBuilder rows = new StringBuilder("SELECT ").append(key).append(" AS key, ").append(match.get())
-                .append(" AS match, CASE ").append(String.join(" ", invalid)).append(" END AS invalid");
-        for (int i = 0; i < texts.size(); i++) rows.append(", ").append(texts.get(i)).append(" AS v_").append(i);
-        rows.append(" FROM (").append(modelQuery).append(") AS m").append(dialect.fence());
-        String marked = duplicates(dialect, rows.toString(), texts.size(), caseBlind);
-        String fingerprint = fingerprint(dialect, shape.bindings(), tags, "r");
-        String select = "SELECT key, match, CASE WHEN invalid IS NULL THEN " + fingerprint + " END AS fp, invalid"
-                + values(texts.size(), "r.") + " FROM (";
+        String core = "SELECT " + key + " AS key, " + match.get() + " AS match, CASE " + String.join(" ", invalid)
+                + " END AS invalid";
+        StringBuilder head = new StringBuilder(core);
+        for (int i = 0; i < texts.size(); i++) head.append(", ").append(texts.get(i)).append(" AS v_").append(i);
+        String from = " FROM (" + modelQuery + ") AS m" + dialect.fence();
+        String rows = head + from;
+        StringBuilder rawSelect = new StringBuilder();
+        StringBuilder rawProjection = new StringBuilder();
+        List<String> hashed = new ArrayList<>();
+        StringBuilder seed = new StringBuilder(dialect.name()).append('\u001F').append(Fingerprint.VERSION);
+        for (int i = 0; i < shape.bindings().size(); i++) {
+            seed.append('\u001F').append(shape.bindings().get(i).name()).append('\u001F').append(tags.get(i))
+                    .append('\u001F').append(rawTexts.get(i));
+        }
+        for (int column : rawColumns) {
+            String value = "m." + dialect.quote(shape.columns().get(column).name());
+            rawSelect.append(", ").append(value).append(" AS ").append(raw(column));
+            rawProjection.append(", r.").append(raw(column));
+            hashed.add(value);
+            seed.append('\u001F').append(raw(column)).append('\u001F').append(shape.columns().get(column).nativeType());
+        }
+        String marked = duplicates(dialect, rows, texts.size(), caseBlind);
+        List<String> textsOfR = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) textsOfR.add("r.v_" + i);
+        String fingerprint = "CASE WHEN invalid IS NULL THEN " + fingerprint(dialect, shape.bindings(), tags,
+                textsOfR) + " END AS fp";
+        String select = "SELECT key, match, " + fingerprint + ", invalid" + values(texts.size(), "r.") + " FROM (";
+        String unmarked = "SELECT key, match, " + fingerprint + ", invalid" + rawProjection + " FROM (" + head
+                + rawSelect + from + ") AS r";
+        // The quick hash of the kept values, seeded with everything their texts are written by: another mapping,
+        // conversion or column type hashes differently, and its rows' fingerprints are computed afresh.
+        Optional<String> quick = dialect.quickHash(dialect.literal(seedOf(seed.toString())), hashed,
+                rawColumns.stream().map(column -> shape.columns().get(column).nativeType()).toList());
+        String remembering = quick.map(q -> "SELECT r.key, r.match, CASE WHEN r.invalid IS NULL THEN coalesce(k.fp, "
+                + fingerprint(dialect, shape.bindings(), tags, rawTextsOfR) + ") END AS fp, r.invalid, r.quick,"
+                + " k.fp IS NULL AS fresh" + rawProjection + " FROM (" + core + rawSelect + ", " + q + " AS quick"
+                + from + ") AS r LEFT JOIN " + KNOWN + " k ON k.key = r.key AND k.quick = r.quick").orElse(null);
         boolean matchIsKey = shape.keyColumns().length == 1 && shape.keyColumns()[0] == shape.matchColumn();
         return new Result(Optional.of(new ExtractionSql(dialect, shape.bindings(), select + marked + ") AS r",
-                select + rows + ") AS r", rows.toString(), matchIsKey, tags)), null);
+                unmarked, remembering, payload(dialect, shape.bindings(), tags, rawTexts), rows, matchIsKey, tags)),
+                null);
+    }
+
+    /** 16 hex digits of the SHA-256 of a text. */
+    private static String seedOf(String text) {
+        try {
+            return HEX.formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)), 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
+    /** The name of a model column's value as {@link #unmarked} keeps it. */
+    private static String raw(int column) {
+        return "r_" + column;
     }
 
     /** The query: one row per model row, those that share a key or match value marked invalid. */
@@ -129,11 +195,33 @@ public final class ExtractionSql {
     }
 
     /**
-     * The query without the marks of rows that share a key or match value: what a store loads and then marks itself
-     * with an aggregate per column (a window count over the model sorts it; a store's aggregate only hashes).
+     * What a store loads, and then marks the rows that share a key or match value itself (with an aggregate per
+     * column: a window count over the model sorts it; a store's aggregate only hashes): columns {@code key, match, fp,
+     * invalid} and, instead of the texts, each mapped model column as the model has it ({@code r_<column index>});
+     * {@link #unmarkedPayload} writes the texts and the payload from those for the rows the plan sends.
      */
     public String unmarked() {
         return unmarked;
+    }
+
+    /**
+     * {@link #unmarked} for a store that keeps the fingerprints it computed, with the quick hash ({@link
+     * Dialect#quickHash}) of the values they were computed from: where {@code known} (a relation {@code key, quick, fp}
+     * of the sync's rows) holds a row's key with its quick hash, the row's fingerprint is the one known, and is not
+     * computed (its SHA-256 costs more than the rest of the plan). Adds the columns {@code quick} and {@code fresh}
+     * (whether the fingerprint was computed now: what the store then keeps). Empty when the engine has no quick hash.
+     *
+     * <p>Whatever the fingerprints' store holds, a known fingerprint is the one of the values that hash so: the seed of
+     * the hash names the mapping, the conversions and the columns' types. Two different rows of one key share a quick
+     * hash with a chance of 2^-63.
+     */
+    public Optional<String> unmarked(String known) {
+        return Optional.ofNullable(remembering).map(q -> q.replace(KNOWN, known));
+    }
+
+    /** The payload of a row of {@link #unmarked}, whose columns the alias {@code c} names. */
+    public String unmarkedPayload() {
+        return unmarkedPayload;
     }
 
     /** Whether the match value is the key's own text (one key column, which is the match column). */
@@ -143,7 +231,8 @@ public final class ExtractionSql {
 
     /** The rows as a plan session loads them: unmarked (the store marks them), from {@code source} if it is DuckDB. */
     public InPlaceRows inPlace(Optional<DuckDbAttachment> source) {
-        return new InPlaceRows(source, unmarked, payload("c"), false, matchIsKey);
+        return new InPlaceRows(source, unmarked, unmarkedPayload, false, matchIsKey,
+                remembering == null ? Optional.empty() : Optional.of(known -> remembering.replace(KNOWN, known)));
     }
 
     /**
@@ -182,10 +271,17 @@ public final class ExtractionSql {
      * rows (their {@code v_*} texts are the same whichever engine wrote them).
      */
     public String payload(Dialect dialect, String alias) {
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < bindings.size(); i++) texts.add(alias + ".v_" + i);
+        return payload(dialect, bindings, tags, texts);
+    }
+
+    /** The payload of the mapped fields' texts, {@code texts} (SQL, in mapping order). */
+    private static String payload(Dialect dialect, List<Binding> bindings, List<Character> tags, List<String> texts) {
         List<String> parts = new ArrayList<>();
         parts.add("'['");
         for (int i = 0; i < bindings.size(); i++) {
-            String v = alias + ".v_" + i;
+            String v = texts.get(i);
             String name = (i == 0 ? "" : ",") + json(bindings.get(i).name());
             parts.add("CASE WHEN " + v + " IS NULL THEN " + dialect.literal(name + ",\"N\",null") + " ELSE "
                     + dialect.concatText(List.of(dialect.literal(name + ",\"" + tags.get(i) + "\","),
@@ -195,12 +291,16 @@ public final class ExtractionSql {
         return dialect.concatText(parts);
     }
 
-    /** {@link Fingerprint}'s encoding v1 in SQL: the version byte, then per field its name, tag and text. */
-    private static String fingerprint(Dialect dialect, List<Binding> bindings, List<Character> tags, String alias) {
+    /**
+     * {@link Fingerprint}'s encoding v1 in SQL: the version byte, then per field its name, tag and text ({@code texts},
+     * SQL, in mapping order).
+     */
+    private static String fingerprint(Dialect dialect, List<Binding> bindings, List<Character> tags,
+                                      List<String> texts) {
         List<String> parts = new ArrayList<>();
         parts.add(dialect.bytes(HEX.formatHex(new byte[]{Fingerprint.VERSION})));
         for (int i = 0; i < bindings.size(); i++) {
-            String v = alias + ".v_" + i;
+            String v = texts.get(i);
             byte[] name = lengthPrefixed(bindings.get(i).name());
             parts.add("CASE WHEN " + v + " IS NULL THEN " + dialect.bytes(HEX.formatHex(name) + hex('N'))
                     + " ELSE " + dialect.concat(List.of(dialect.bytes(HEX.formatHex(name) + hex(tags.get(i))),

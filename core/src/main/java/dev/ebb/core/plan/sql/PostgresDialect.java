@@ -2,6 +2,7 @@ package dev.ebb.core.plan.sql;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /** PostgreSQL: {@code bytea} for bytes ({@code int4send} is a big-endian int), {@code ON CONFLICT} upserts. */
 final class PostgresDialect extends Dialect {
@@ -43,6 +44,27 @@ final class PostgresDialect extends Dialect {
     @Override
     public String sha256Hex32(String byteExpression) {
         return "encode(substring(sha256(" + byteExpression + ") FROM 1 FOR 16), 'hex')";
+    }
+
+    /** Types whose hash is a function of the value alone; texts hashed as bytes, whatever their collation. */
+    private static final java.util.Set<String> HASHED = java.util.Set.of("int2", "int4", "int8", "numeric", "text",
+            "varchar", "bool", "date", "timestamp", "timestamptz");
+
+    /**
+     * {@code hash_record_extended} (PostgreSQL 14 and later) of the row of values: each value by its type's own hash
+     * function, as PostgreSQL's hash joins do. Only for the types of {@link #HASHED}: another type's hash may equate
+     * values that print differently.
+     */
+    @Override
+    public Optional<String> quickHash(String seed, List<String> values, List<String> nativeTypes) {
+        List<String> row = new java.util.ArrayList<>();
+        row.add(seed + "::text");
+        for (int i = 0; i < values.size(); i++) {
+            String type = nativeTypes.get(i).toLowerCase(Locale.ROOT);
+            if (!HASHED.contains(type)) return Optional.empty();
+            row.add(type.equals("text") || type.equals("varchar") ? values.get(i) + " COLLATE \"C\"" : values.get(i));
+        }
+        return Optional.of("hash_record_extended(ROW(" + String.join(", ", row) + "), 0)");
     }
 
     @Override

@@ -48,10 +48,16 @@ final class DuckDbPlanSession implements PlanSession {
     private boolean matchIsKey;
     /** The payload of a row of {@code cur} aliased {@code c}. */
     private String payload = "c.payload";
+    /** Whether the store may keep the fingerprints this plan computes (it is open for writing). */
+    private final boolean remember;
+    /** Whether {@code cur} was loaded with fingerprints known from the store's {@code fingerprints}. */
+    private boolean remembering;
 
-    DuckDbPlanSession(DuckDb db, String sync) throws StateException {
+    /** @param remember whether the store is open for writing, and keeps the fingerprints its plans compute */
+    DuckDbPlanSession(DuckDb db, String sync, boolean remember) throws StateException {
         this.sync = sync;
         this.db = db;
+        this.remember = remember;
         try {
             this.scratch = db.connect();
         } catch (SQLException e) {
@@ -114,9 +120,15 @@ final class DuckDbPlanSession implements PlanSession {
                 // A source of files gets an empty catalog of its own: its models must not see the store's tables.
                 st.execute("ATTACH " + source.database().map(DuckDb::literal).orElse("':memory:'") + " AS "
                         + alias + (source.database().isPresent() ? " (READ_ONLY)" : ""));
+                String query = rows.query();
+                if (rows.remembering().isPresent() && hasFingerprints(st, store)) {
+                    query = rows.remembering().get().apply("(SELECT key, quick, fp FROM " + identifier(store)
+                            + ".main.fingerprints WHERE sync = " + literal(sync) + ")");
+                    remembering = true;
+                }
                 st.execute("USE " + alias);
                 try {
-                    st.execute("CREATE TEMP TABLE cur AS " + rows.query());
+                    st.execute("CREATE TEMP TABLE cur AS " + query);
                 } finally {
                     // A failed statement is closed by the driver: the way back takes a statement of its own.
                     try (Statement back = scratch.createStatement()) {
@@ -174,6 +186,15 @@ final class DuckDbPlanSession implements PlanSession {
         }
     }
 
+    /** Whether the store's file has the table of fingerprints (a file written by an older Ebb, opened read-only, not). */
+    private static boolean hasFingerprints(Statement st, String store) throws SQLException {
+        try (ResultSet rs = st.executeQuery("SELECT count(*) FROM duckdb_tables() WHERE database_name = "
+                + literal(store) + " AND schema_name = 'main' AND table_name = 'fingerprints'")) {
+            rs.next();
+            return rs.getLong(1) > 0;
+        }
+    }
+
     private static String literal(String text) {
         return "'" + text.replace("'", "''") + "'";
     }
@@ -221,6 +242,7 @@ final class DuckDbPlanSession implements PlanSession {
                 PlanSql.markDuplicates(scratch, "cur", matching == MatchComparison.IGNORE_CASE, matchIsKey);
             }
             createPlan(replan, matching);
+            if (remembering && remember) PlanSql.remember(scratch, "cur", "plan", "fingerprints", sync);
             return StateRows.planCounts(scratch);
         } catch (SQLException e) {
             throw DuckDb.failed(e);

@@ -279,7 +279,7 @@ public final class DuckDbStateStore implements StateStore {
 
     @Override
     public PlanSession plan(String sync) throws StateException {
-        return new DuckDbPlanSession(db, sync);
+        return new DuckDbPlanSession(db, sync, access == Access.READ_WRITE);
     }
 
     // ---- snapshots --------------------------------------------------------------------------------------------

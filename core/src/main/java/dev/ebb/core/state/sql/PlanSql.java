@@ -103,6 +103,38 @@ public final class PlanSql {
                 + " OR o.fp IS DISTINCT FROM c.fp OR o.flying))";
     }
 
+    /**
+     * Keeps, in a store's table of fingerprints ({@code sync, key, quick, fp}), the fingerprints this plan computed
+     * ({@code fresh} rows of {@code cur}, loaded by {@code ExtractionSql#unmarked(String)}) with the quick hashes of the
+     * values they were computed from, in place of what the table held for their keys; and forgets the keys the plan
+     * removes. In one transaction, so that a key is in the table once. The next plan takes a row's fingerprint from
+     * the table while its values hash the same, and computes only the others'. What the table holds is true whatever
+     * the snapshot says (a fingerprint is a function of the values), so it needs no commit of its own.
+     */
+    public static void remember(Connection c, String cur, String plan, String fingerprints, String sync)
+            throws SQLException {
+        boolean autoCommit = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try {
+            for (String sql : List.of("DELETE FROM " + fingerprints + " WHERE sync = ? AND key IN (SELECT key FROM "
+                            + cur + " WHERE fresh AND fp IS NOT NULL UNION ALL SELECT key FROM " + plan
+                            + " WHERE change = 'removed')",
+                    "INSERT INTO " + fingerprints + " (sync, key, quick, fp) SELECT ?, key, quick, fp FROM " + cur
+                            + " WHERE fresh AND fp IS NOT NULL")) {
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    ps.setString(1, sync);
+                    ps.execute();
+                }
+            }
+            c.commit();
+        } catch (SQLException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(autoCommit);
+        }
+    }
+
     /** Binds the sync's name to every parameter of a statement of {@link #plan}. */
     public static void bindSync(PreparedStatement statement, String sync) throws SQLException {
         int parameters = statement.getParameterMetaData().getParameterCount();

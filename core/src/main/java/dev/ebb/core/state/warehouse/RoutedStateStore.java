@@ -96,7 +96,8 @@ public final class RoutedStateStore implements StateStore {
     @Override
     public PlanSession plan(String sync) throws StateException {
         Optional<WarehouseSnapshots> warehouse = warehouse(sync);
-        return warehouse.isPresent() ? warehouse.get().plan(sync) : project.plan(sync);
+        return warehouse.isPresent() ? warehouse.get().plan(sync, project.access() == Access.READ_WRITE)
+                : project.plan(sync);
     }
 
     // ---- snapshots: the warehouse's for its syncs -------------------------------------------------------------

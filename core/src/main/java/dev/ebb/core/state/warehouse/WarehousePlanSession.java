@@ -46,12 +46,18 @@ final class WarehousePlanSession implements PlanSession {
     private boolean matchIsKey;
     /** The payload of a row of {@code ebb_cur} aliased {@code c}. */
     private String payload = "c.payload";
+    /** Whether the plan may keep the fingerprints it computes (the project's state is open for writing). */
+    private final boolean remember;
+    /** Whether {@code ebb_cur} was loaded with fingerprints known from the schema's {@code fingerprints}. */
+    private boolean remembering;
 
-    WarehousePlanSession(WarehouseEngine engine, WarehouseDialect dialect, String schema, String sync)
-            throws StateException {
+    /** @param remember whether the state is open for writing, and keeps the fingerprints its plans compute */
+    WarehousePlanSession(WarehouseEngine engine, WarehouseDialect dialect, String schema, String sync,
+                         boolean remember) throws StateException {
         this.dialect = dialect;
         this.schema = schema;
         this.sync = sync;
+        this.remember = remember;
         try {
             this.scratch = engine.connect();
         } catch (SQLException e) {
@@ -94,7 +100,15 @@ final class WarehousePlanSession implements PlanSession {
         try (Statement st = scratch.createStatement()) {
             rows.close();
             st.execute("DROP TABLE ebb_cur");
-            st.execute("CREATE TEMPORARY TABLE ebb_cur AS SELECT * FROM (" + extracted.query() + ") extracted");
+            String query = extracted.query();
+            // PostgreSQL hashes a row of values from version 14 on.
+            if (extracted.remembering().isPresent() && (dialect != WarehouseDialect.POSTGRES
+                    || scratch.getMetaData().getDatabaseMajorVersion() >= 14)) {
+                query = extracted.remembering().get().apply("(SELECT key, quick, fp FROM " + schema
+                        + ".fingerprints WHERE sync = '" + sync.replace("'", "''") + "')");
+                remembering = true;
+            }
+            st.execute("CREATE TEMPORARY TABLE ebb_cur AS SELECT * FROM (" + query + ") extracted");
             marked = extracted.marked();
             matchIsKey = extracted.matchIsKey();
             payload = extracted.payload();
@@ -150,6 +164,9 @@ final class WarehousePlanSession implements PlanSession {
             createPlan(replan, matching);
             PlanCounts counts = counts();
             scratch.commit();
+            if (remembering && remember) {
+                PlanSql.remember(scratch, "ebb_cur", "ebb_plan", schema + ".fingerprints", sync);
+            }
             return counts;
         } catch (SQLException e) {
             throw failed(e);

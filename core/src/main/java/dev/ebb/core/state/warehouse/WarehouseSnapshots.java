@@ -99,7 +99,17 @@ public final class WarehouseSnapshots implements Snapshots, Planner, AutoCloseab
 
     @Override
     public PlanSession plan(String sync) throws StateException {
-        return new WarehousePlanSession(engine, dialect, schema, sync);
+        return plan(sync, true);
+    }
+
+    /**
+     * A plan of the sync in the warehouse.
+     *
+     * @param remember whether the plan keeps the fingerprints it computes (the project's state is open for writing:
+     *                 a command that only looks writes nothing)
+     */
+    public PlanSession plan(String sync, boolean remember) throws StateException {
+        return new WarehousePlanSession(engine, dialect, schema, sync, remember);
     }
 
     // ---- specs ------------------------------------------------------------------------------------------------

@@ -42,7 +42,10 @@ final class WarehouseTables {
                     "CREATE TABLE IF NOT EXISTS " + schema + ".in_flight(sync VARCHAR, key VARCHAR, match VARCHAR,"
                             + " run_id BIGINT, payload VARCHAR)",
                     "CREATE TABLE IF NOT EXISTS " + schema + ".left_field_hashes(sync VARCHAR NOT NULL,"
-                            + " key VARCHAR NOT NULL, field_hashes VARCHAR" + key + ")"));
+                            + " key VARCHAR NOT NULL, field_hashes VARCHAR" + key + ")",
+                    // Fingerprints a plan computed, by the quick hash of the values (PlanSql.remember): a cache.
+                    "CREATE TABLE IF NOT EXISTS " + schema + ".fingerprints(sync VARCHAR NOT NULL,"
+                            + " key VARCHAR NOT NULL, quick BIGINT, fp VARCHAR)"));
             ddl.addAll(dialect.indexes(schema));
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(false);

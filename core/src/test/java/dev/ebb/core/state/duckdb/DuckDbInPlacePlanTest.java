@@ -74,6 +74,97 @@ class DuckDbInPlacePlanTest {
                 List.of(root + "/"), List.of()), sql.query(), sql.payload("c"));
     }
 
+    private ExtractionSql extraction(String model) {
+        List<ExtractionSql.ModelColumn> columns = List.of(
+                new ExtractionSql.ModelColumn("id", ColumnType.INTEGER, "BIGINT"),
+                new ExtractionSql.ModelColumn("email", ColumnType.STRING, "VARCHAR"),
+                new ExtractionSql.ModelColumn("score", ColumnType.DECIMAL, "DECIMAL(10,3)"),
+                new ExtractionSql.ModelColumn("seen", ColumnType.TIMESTAMP, "TIMESTAMP"));
+        return ExtractionSql.of(Dialects.named("duckdb").orElseThrow(), new ExtractionSql.Shape(
+                List.of("id"), new int[]{0}, "email", 1, columns, bindings), model, false).sql().orElseThrow();
+    }
+
+    /** The rows as a plan loads them: the store marks duplicates, and keeps the fingerprints it computes. */
+    private InPlaceRows remembered(Path lake) {
+        return extraction(MODEL).inPlace(Optional.of(new DuckDbAttachment(Optional.of(lake), Map.of(),
+                root.toString(), List.of(root + "/"), List.of())));
+    }
+
+    /** The plan of the lake's rows, loaded as {@code rows}. */
+    private static List<PlannedRow> plan(DuckDbStateStore store, InPlaceRows rows) throws StateException {
+        try (PlanSession session = store.plan("s")) {
+            assertThat(session.load(rows)).isEmpty();
+            session.diff(Replan.CHANGES_ONLY, MatchComparison.EXACT);
+            return planned(session);
+        }
+    }
+
+    private static void deliver(DuckDbStateStore store, List<PlannedRow> rows) throws StateException {
+        List<dev.ebb.core.state.RowOutcome> outcomes = rows.stream().map(r -> new dev.ebb.core.state.RowOutcome(
+                r.key(), r.change(), dev.ebb.spi.Operation.UPSERT, dev.ebb.core.state.Outcome.DELIVERED, null,
+                r.fingerprint(), r.matchValue(), null)).toList();
+        long run = store.startRun("s", java.time.Instant.EPOCH);
+        store.commit("s", run, outcomes, java.time.Instant.EPOCH);
+    }
+
+    private void sql(Path database, String... statements) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + database); Statement st = c.createStatement()) {
+            for (String statement : statements) st.execute(statement);
+        }
+    }
+
+    private long count(Path database, String query) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + database); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery(query)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
+    void aStoreTakesTheFingerprintsItKeptForValuesThatHashTheSameAndComputesTheOthers() throws Exception {
+        Path lake = lake();
+        Path file = root.resolve(".ebb/state.duckdb");
+        try (DuckDbStateStore store = DuckDbStateStore.open(file, Access.READ_WRITE)) {
+            List<PlannedRow> first = plan(store, remembered(lake));
+            assertThat(first).hasSize(500).isEqualTo(plan(store, rows(lake, MODEL)));
+            deliver(store, first);
+            assertThat(plan(store, remembered(lake))).as("nothing changed").isEmpty();
+        }
+        assertThat(count(file, "SELECT count(*) FROM fingerprints WHERE sync = 's'")).isEqualTo(500);
+
+        sql(lake, "UPDATE customers SET score = score + 1 WHERE id IN (3, 4, 5)",
+                "UPDATE customers SET seen = seen + INTERVAL 1 SECOND WHERE id = 6");
+        // A fingerprint the store kept is taken as it is, not computed again, while its row's values hash the same.
+        sql(file, "UPDATE fingerprints SET fp = 'kept' WHERE key = '7'");
+        PlannedRow delivered;
+        try (DuckDbStateStore store = DuckDbStateStore.open(file, Access.READ_WRITE)) {
+            List<PlannedRow> changed = plan(store, remembered(lake));
+            assertThat(changed).extracting(PlannedRow::key).containsExactly("3", "4", "5", "6", "7");
+            assertThat(changed.subList(0, 4)).as("computed as the JVM computes them")
+                    .isEqualTo(plan(store, rows(lake, MODEL)).stream().filter(r -> !r.key().equals("7")).toList());
+            assertThat(changed.get(4).fingerprint()).isEqualTo("kept");
+            deliver(store, changed.subList(0, 4));
+            delivered = changed.getFirst();
+        }
+        assertThat(count(file, "SELECT count(*) FROM fingerprints WHERE sync = 's'")).isEqualTo(500);
+
+        // Back to the values of the first run: their fingerprints are known, and differ from the snapshot's.
+        sql(lake, "UPDATE customers SET score = score - 1 WHERE id IN (3, 4, 5)");
+        try (DuckDbStateStore store = DuckDbStateStore.open(file, Access.READ_ONLY)) {
+            assertThat(plan(store, remembered(lake))).extracting(PlannedRow::key).containsExactly("3", "4", "5", "7");
+        }
+        assertThat(count(file, "SELECT count(*) FROM fingerprints WHERE sync = 's' AND key = '3' AND fp = '"
+                + delivered.fingerprint() + "'")).as("a command that only looks writes nothing").isEqualTo(1);
+        sql(lake, "DELETE FROM customers WHERE id = 8");
+        try (DuckDbStateStore store = DuckDbStateStore.open(file, Access.READ_WRITE)) {
+            assertThat(plan(store, remembered(lake))).extracting(PlannedRow::key).containsExactly("3", "4", "5", "7",
+                    "8");
+        }
+        assertThat(count(file, "SELECT count(*) FROM fingerprints WHERE sync = 's' AND key IN ('3', '8')"))
+                .as("a key the plan removes is forgotten").isEqualTo(1);
+    }
+
     private static List<PlannedRow> planned(PlanSession session) throws StateException {
         List<PlannedRow> rows = new ArrayList<>();
         try (RowCursor<PlannedRow> cursor = session.planned()) {

@@ -276,9 +276,12 @@ abstract class WarehouseSnapshotsContract {
             }
         }
         // The first plan, in SQL, is the JVM's: same keys, fingerprints and payloads.
+        assertThat(planInSql(engine, false).rows()).hasSize(300).isEqualTo(planInJvm(engine).rows());
         Plan inSql = planInSql(engine);
         assertThat(inSql.counts().added()).isEqualTo(300);
         assertThat(inSql.rows()).isEqualTo(planInJvm(engine).rows());
+        assertThat(count(engine, "SELECT count(*) FROM " + schema + ".fingerprints WHERE quick IS NOT NULL"))
+                .as("the fingerprints the plan computed, kept by the quick hashes of their values").isEqualTo(300);
         deliver(inSql);
 
         // Nothing changed: the warehouse reads back no row, whichever path plans.
@@ -298,9 +301,35 @@ abstract class WarehouseSnapshotsContract {
         // Delivered by the JVM path's plan: the SQL path then sends nothing.
         deliver(planInJvm(engine));
         assertThat(planInSql(engine).rows()).isEmpty();
+
+        // Other values, delivered; then back to values whose fingerprints the warehouse kept: planned again.
+        try (Connection c = engine.connect(); Statement st = c.createStatement()) {
+            st.execute("UPDATE lake.customers SET score = 1.25 WHERE id IN (10, 20, 30)");
+        }
+        Plan other = planInSql(engine);
+        assertThat(other.rows()).hasSize(3).isEqualTo(planInJvm(engine).rows());
+        deliver(other);
+        try (Connection c = engine.connect(); Statement st = c.createStatement()) {
+            st.execute("UPDATE lake.customers SET score = 9.5 WHERE id IN (10, 20, 30)");
+        }
+        assertThat(planInSql(engine).rows()).hasSize(3).isEqualTo(planInJvm(engine).rows());
+        assertThat(count(engine, "SELECT count(*) FROM " + schema + ".fingerprints WHERE key = '40'"))
+                .as("a key the plan removed is forgotten").isZero();
+    }
+
+    private static long count(WarehouseEngine engine, String query) throws Exception {
+        try (Connection c = engine.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(query)) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     private Plan planInSql(WarehouseEngine engine) throws Exception {
+        return planInSql(engine, true);
+    }
+
+    /** The plan in SQL, loaded as a plan loads it ({@code remembering}: with the fingerprints the store kept). */
+    private Plan planInSql(WarehouseEngine engine, boolean remembering) throws Exception {
         List<ExtractionSql.ModelColumn> columns = new ArrayList<>();
         try (Connection c = engine.connect(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery(MODEL + " LIMIT 0")) {
@@ -313,7 +342,8 @@ abstract class WarehouseSnapshotsContract {
         ExtractionSql sql = ExtractionSql.of(Dialects.named(engine.dialect()).orElseThrow(), new ExtractionSql.Shape(
                 List.of("id"), new int[]{0}, "email", 1, columns, BINDINGS), MODEL, false).sql().orElseThrow();
         try (PlanSession session = store.plan(SYNC)) {
-            assertThat(session.load(new InPlaceRows(Optional.empty(), sql.query(), sql.payload("c")))).isEmpty();
+            assertThat(session.load(remembering ? sql.inPlace(Optional.empty())
+                    : new InPlaceRows(Optional.empty(), sql.query(), sql.payload("c")))).isEmpty();
             session.diff(Replan.CHANGES_ONLY, MatchComparison.EXACT);
             return new Plan(session.invalidate(Map.of()), planned(session));
         }

@@ -29,10 +29,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * A destination that accepts every record at once and keeps nothing, so that a benchmark measures Ebb and not a
  * vendor. One object, {@code contacts}, matched by {@code email}, with the fields the benchmark models map.
  * Thread-safe.
- *
- * <p>Its batch size is the benchmark's to choose: 1,000 records (a vendor-sized batch) by default, or a large one
- * ({@link #seeding(int)}, by default {@value #SEEDING_BATCH}) for a full sync that only fills the snapshot, where each batch costs Ebb one state commit and
- * fewer, larger commits are what make a 10,000,000-row seed take minutes instead of an hour.
  */
 final class AcceptingDestination implements Destination {
     static final String OBJECT = "contacts";
@@ -47,33 +43,13 @@ final class AcceptingDestination implements Destination {
             FieldSpec.of("country", FieldType.STRING),
             FieldSpec.of("seats", FieldType.NUMBER));
 
-    /** Records per batch of a seeding destination: 200 commits per 10,000,000 rows, with up to 4 batches in flight (their payloads are in the heap, hence not more). */
-    static final int SEEDING_BATCH = 50_000;
-
     final AtomicLong calls = new AtomicLong();
     final AtomicLong records = new AtomicLong();
     private final BatchLimits limits;
 
     /** Batches of 1,000 records, 10 MB. */
     AcceptingDestination() {
-        this(new BatchLimits(1_000, 10_000_000));
-    }
-
-    private AcceptingDestination(BatchLimits limits) {
-        this.limits = limits;
-    }
-
-    /**
-     * Batches of {@code records} records (and bytes enough for them: the estimate of a row of the benchmark's models
-     * is well under 1 KB), for a full sync that seeds the snapshot.
-     */
-    static AcceptingDestination seeding(int records) {
-        return new AcceptingDestination(new BatchLimits(records, 1024L * records));
-    }
-
-    /** The batch size it declares. */
-    int batchRecords() {
-        return limits.maxRecords();
+        this.limits = new BatchLimits(1_000, 10_000_000);
     }
 
     @Override

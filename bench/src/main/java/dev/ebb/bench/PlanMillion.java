@@ -55,7 +55,7 @@ final class PlanMillion implements Benchmark {
             long changed = 1_000;
             int repeat = 3;
             Integer threads = null;
-            int seedBatch = AcceptingDestination.SEEDING_BATCH;
+            int seedBatch = SnapshotSeed.BATCH;
             Path work = null;
             for (Map.Entry<String, String> given : Benchmark.options(args)) {
                 String option = given.getKey();

@@ -22,7 +22,6 @@ import dev.ebb.core.plan.Connectors;
 import dev.ebb.core.plan.PlanReport;
 import dev.ebb.core.plan.SyncException;
 import dev.ebb.core.run.Progress;
-import dev.ebb.core.run.RunReport;
 import dev.ebb.core.run.SyncEngine;
 import dev.ebb.core.run.WarehouseRouting;
 import dev.ebb.core.state.Access;
@@ -56,8 +55,11 @@ import java.util.random.RandomGenerator;
  *
  * <ol>
  *   <li>generate the model;</li>
- *   <li>seed the snapshot with a full sync into a {@linkplain AcceptingDestination#seeding(int) seeding destination}
- *       (through Ebb's own delivery and commits, in large batches), then check that the snapshot holds every row;</li>
+ *   <li>seed the snapshot ({@link SnapshotSeed}): Ebb's own plan of the model against the empty snapshot, and each
+ *       planned row's delivered outcome committed through {@link StateStore#commit} in large batches, as a full sync
+ *       whose every batch the destination acknowledged commits them, but without a destination, its records and
+ *       calls, or the in-flight marks that each commit settles; then check that the plan was every row added and
+ *       that the snapshot holds every row;</li>
  *   <li>change 0.1% of the rows (keeping the old version for the baseline);</li>
  *   <li><b>measured:</b> {@link SyncEngine#plan} of the changed model, best of {@code repeat}, with the heap and
  *       resident peaks of this process (and the database server's, when it has its own processes);</li>
@@ -84,7 +86,7 @@ final class PlanScenario {
      * @param root           the project's folder (emptied first): its embedded store, and a DuckDB lake's file
      * @param warehouseState whether the source keeps the sync's snapshot ({@code state: { store: warehouse }})
      * @param server         watches the lake's server during a phase; {@code null} for an in-process lake
-     * @param seedBatch      records per batch of the seeding full sync
+     * @param seedBatch      rows per commit of the seed
      */
     PlanScenario(ModelLake lake, boolean warehouseState, Path root, Supplier<ServerWatch> server,
                  int seedBatch) {
@@ -110,43 +112,35 @@ final class PlanScenario {
         lake.generate(rows);
         figures.put("generate_ms", millis(t0));
 
-        AcceptingDestination seeding = AcceptingDestination.seeding(seedBatch);
-        progress.accept(String.format(Locale.ROOT, "seeding the snapshot: a full sync in batches of %,d",
-                seeding.batchRecords()));
+        progress.accept(String.format(Locale.ROOT, "seeding the snapshot: Ebb's plan, committed as delivered in"
+                + " batches of %,d", seedBatch));
         MemoryWatch.reset();
         t0 = System.nanoTime();
-        RunReport full;
+        SnapshotSeed.Seeded seed;
         long snapshot;
-        try (Session session = open(seeding)) {
-            full = session.engine.run(SYNC, new Progress() {
-                long shown;
-
-                @Override
-                public void delivered(long done, long total, long calls, long throttles) {
-                    if (done - shown >= Math.max(250_000, total / 4) || done == total) {
-                        shown = done;
-                        progress.accept(String.format(Locale.ROOT, "  delivered %,d of %,d rows in %,d calls",
-                                done, total, calls));
-                    }
-                }
-            });
+        try (Session session = open(new AcceptingDestination())) {
+            seed = new SnapshotSeed(session.project, session.state, session.connectors, session.clock, seedBatch)
+                    .seed(SYNC);
             snapshot = session.state.snapshotSize(SYNC);
         }
         figures.put("seed_ms", millis(t0));
-        progress.accept(String.format(Locale.ROOT, "  seeded %,d rows in %,d ms (%,d calls)", snapshot,
-                figures.get("seed_ms"), full.record().apiCalls()));
-        figures.put("seed_batch_records", seeding.batchRecords());
-        figures.put("seed_delivered", full.record().delivered());
-        figures.put("seed_api_calls", full.record().apiCalls());
+        progress.accept(String.format(Locale.ROOT, "  seeded %,d rows in %,d ms (%,d commits)", snapshot,
+                figures.get("seed_ms"), seed.commits()));
+        figures.put("seed_batch_records", seedBatch);
+        figures.put("seed_delivered", seed.committed());
+        figures.put("seed_commits", seed.commits());
+        figures.put("seed_api_calls", seed.apiCalls());
         figures.put("seed_heap_peak_mb", MemoryWatch.heapPeakMib());
         figures.put("seed_heap_live_peak_mb", boxed(MemoryWatch.liveHeapPeakMib()));
         figures.put("seed_snapshot_rows", snapshot);
-        if (!full.warnings().isEmpty()) figures.put("seed_warnings", full.warnings());
-        full.warnings().forEach(w -> progress.accept("  seed warning: " + w));
-        boolean seeded = full.clean() && snapshot == rows;
+        if (!seed.warnings().isEmpty()) figures.put("seed_warnings", seed.warnings());
+        seed.warnings().forEach(w -> progress.accept("  seed warning: " + w));
+        PlanCounts seedPlan = seed.counts();
+        boolean seeded = seedPlan.added() == rows && seedPlan.invalid() == 0 && seed.committed() == rows
+                && snapshot == rows;
         if (!seeded) {
-            progress.accept("CHECK FAILED: the full sync must leave every row in the snapshot: " + full.record()
-                    + (full.problems().isEmpty() ? "" : " " + full.problems()));
+            progress.accept("CHECK FAILED: the seed must plan every row as added and leave every row in the snapshot: "
+                    + seedPlan + ", " + seed.committed() + " committed, " + snapshot + " in the snapshot");
         }
 
         progress.accept(String.format(Locale.ROOT, "changing %,d rows (%.2f%%)", changed, 100.0 * changed / rows));
@@ -278,10 +272,11 @@ final class PlanScenario {
         WarehouseRouting.Wired wired = WarehouseRouting.wire(project, store, connectors);
         SyncEngine engine = new SyncEngine(project, wired.state(), wired.connectors(), new RateBudgets(clock),
                 RetryPolicy.DEFAULT, Waiter.SYSTEM, clock, RandomGenerator.of("L64X128MixRandom"));
-        return new Session(wired.state(), engine);
+        return new Session(project, wired.state(), wired.connectors(), clock, engine);
     }
 
-    private record Session(StateStore state, SyncEngine engine) implements AutoCloseable {
+    private record Session(ProjectConfig project, StateStore state, Connectors connectors, Clock clock,
+                           SyncEngine engine) implements AutoCloseable {
         @Override
         public void close() {
             state.close();

@@ -144,7 +144,7 @@ final class PlanTenMillion implements Benchmark {
             List<Scenario> scenarios = List.of(Scenario.values());
             List<Long> sizes = List.of(1_000_000L, 10_000_000L);
             int repeat = 1;
-            int seedBatch = AcceptingDestination.SEEDING_BATCH;
+            int seedBatch = SnapshotSeed.BATCH;
             Path work = null;
             for (Map.Entry<String, String> given : Benchmark.options(args)) {
                 String option = given.getKey();

@@ -136,7 +136,7 @@ final class SnapshotSeed {
         // An add_remove sync's outcome keeps the values it sent, for its removals to send again.
         String sent = sync.mode() == Mode.ADD_REMOVE ? row.payload() : null;
         return new RowOutcome(row.key(), row.change(), operation, Outcome.DELIVERED, null, row.fingerprint(),
-                row.matchValue(), row.destinationId(), row.fieldHashes(), sent);
+                row.matchValue(), row.destinationId(), row.fieldHashes(), sent, row.quick());
     }
 
     /** Commits {@code batch} on the committer once the previous batch is committed, so at most one waits. */

@@ -298,6 +298,6 @@ public final class BatchWriter {
     /** The row with its outcome; the destination id learnt, if any, replaces the one it had. */
     public static RowOutcome with(RowOutcome o, Outcome outcome, String reason, String destinationId) {
         return new RowOutcome(o.key(), o.change(), o.operation(), outcome, reason, o.fingerprint(), o.matchValue(),
-                destinationId != null ? destinationId : o.destinationId(), o.fieldHashes(), o.payload());
+                destinationId != null ? destinationId : o.destinationId(), o.fieldHashes(), o.payload(), o.quick());
     }
 }

@@ -97,12 +97,13 @@ public final class FieldOwnership {
             RowOutcome decided = new RowOutcome(outcome.key(), outcome.change(), outcome.operation(),
                     outcome.outcome(), outcome.reason(), outcome.fingerprint(), outcome.matchValue(),
                     remote != null && outcome.destinationId() == null ? remote.destinationId()
-                            : outcome.destinationId(), FieldHashes.encode(hashes), outcome.payload());
+                            : outcome.destinationId(), FieldHashes.encode(hashes), outcome.payload(), outcome.quick());
             boolean nothingLeft = fields.isEmpty() && !record.fields().isEmpty();
             if (nothingLeft && remote != null) {
                 skipped.add(new RowOutcome(decided.key(), decided.change(), null, Outcome.SKIPPED,
                         "nothing to write: every field is kept by its policy", decided.fingerprint(),
-                        decided.matchValue(), decided.destinationId(), decided.fieldHashes(), decided.payload()));
+                        decided.matchValue(), decided.destinationId(), decided.fieldHashes(), decided.payload(),
+                        decided.quick()));
                 continue;
             }
             toWrite.add(new OutboundRecord(record.key(), record.matchValue(), record.destinationId(), fields));

@@ -309,7 +309,8 @@ final class RunDelivery {
     private RowOutcome outcome(PlannedRow row, Operation operation, Outcome outcome, String reason) {
         boolean keepsValues = audience() && operation != null && operation != Operation.DELETE;
         return new RowOutcome(row.key(), row.change(), operation, outcome, reason, row.fingerprint(),
-                row.matchValue(), row.destinationId(), row.fieldHashes(), keepsValues ? row.payload() : null);
+                row.matchValue(), row.destinationId(), row.fieldHashes(), keepsValues ? row.payload() : null,
+                row.quick());
     }
 
     /** A row the run did not send because it stopped: failed, with the reason, planned again by the next run. */

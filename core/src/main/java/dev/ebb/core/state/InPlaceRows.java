@@ -2,41 +2,36 @@ package dev.ebb.core.state;
 
 import dev.ebb.spi.DuckDbAttachment;
 import java.util.Optional;
-import java.util.function.UnaryOperator;
 
 /**
- * A model's rows as a query the store runs itself: what a {@link PlanSession} loads instead of being sent the rows one
- * by one ({@link PlanSession#load}). The embedded store attaches the source to run it; a warehouse-native store runs
- * it on the source itself, where the model is.
+ * A model's rows as a query the store runs itself: what a {@link PlanSession} plans from instead of being sent the rows
+ * one by one ({@link PlanSession#load}). The embedded store attaches the source to run it; a warehouse-native store
+ * runs it on the source itself, where the model is. The query is run where the plan needs it (the rows' marks, the
+ * diff), never materialised whole; a row's fingerprint and payload are written only for the rows the plan needs them
+ * of (see {@code state.sql.InPlacePlanSql}).
  *
- * @param source     how the store's DuckDB attaches the source and reads its files, when the source is DuckDB
- * @param query      one row per model row with the columns {@code key, match, fp, invalid} and what its payload is
- *                   written from (the texts {@code v_0 … v_n-1}, or the mapped model columns), in the source's own
- *                   dialect (see {@code ExtractionSql})
- * @param payload    the payload of a row of {@code query} whose columns the alias {@code c} names, in the same dialect:
- *                   written for the planned rows only
- * @param marked     whether {@code query} already marks the rows that share a key or match value invalid; if not,
- *                   the store marks them (an aggregate per column is cheaper there than the query's window counts)
- * @param matchIsKey whether the match value is the key's own text (one key column, also the match column)
- * @param remembering for a store that keeps the fingerprints it computes: given the relation of the sync's known
- *                   fingerprints ({@code key, quick, fp}), {@code query} taking a row's fingerprint from it where it
- *                   holds the row's quick hash, with the columns {@code quick} and {@code fresh} besides (see
- *                   {@code ExtractionSql#unmarked(String)}); empty when the engine has no quick hash
+ * @param source       how the store's DuckDB attaches the source and reads its files, when the source is DuckDB
+ * @param rows         one row per model row, rows that share a key or match value not marked, in the source's own
+ *                     dialect (see {@code ExtractionSql}), with the columns {@code key, match, invalid} (why the row
+ *                     cannot be sent: a null key or match value, a value that does not convert), {@code quick} (the
+ *                     quick hash of the row's mapped values, or null where the engine has none) and the mapped model
+ *                     columns ({@code r_<column index>}), from which the fingerprint and payload are written
+ * @param withoutQuick {@code rows} with a null {@code quick}, for an engine whose version cannot compute the hash;
+ *                     empty when {@code rows} has none
+ * @param fingerprint  the fingerprint of a row of {@code rows} whose columns the alias {@code c} names, in the same
+ *                     dialect: the SHA-256 of {@code Fingerprint}'s encoding
+ * @param payload      the payload of such a row, in the same dialect
+ * @param matchIsKey   whether the match value is the key's own text (one key column, also the match column)
  */
-public record InPlaceRows(Optional<DuckDbAttachment> source, String query, String payload, boolean marked,
-                          boolean matchIsKey, Optional<UnaryOperator<String>> remembering) {
-    /** Rows of a query that marks its duplicates itself. */
-    public InPlaceRows(Optional<DuckDbAttachment> source, String query, String payload) {
-        this(source, query, payload, true, false, Optional.empty());
-    }
-
-    /** Rows of a DuckDB source, from a query that marks its duplicates itself. */
-    public InPlaceRows(DuckDbAttachment source, String query, String payload) {
-        this(Optional.of(source), query, payload);
-    }
-
+public record InPlaceRows(Optional<DuckDbAttachment> source, String rows, Optional<String> withoutQuick,
+                          String fingerprint, String payload, boolean matchIsKey) {
     /** The same rows, read from another source's attachment. */
     public InPlaceRows from(DuckDbAttachment other) {
-        return new InPlaceRows(Optional.of(other), query, payload, marked, matchIsKey, remembering);
+        return new InPlaceRows(Optional.of(other), rows, withoutQuick, fingerprint, payload, matchIsKey);
+    }
+
+    /** The same rows without their quick hashes: every fingerprint is computed. */
+    public InPlaceRows unhashed() {
+        return new InPlaceRows(source, withoutQuick.orElse(rows), Optional.empty(), fingerprint, payload, matchIsKey);
     }
 }

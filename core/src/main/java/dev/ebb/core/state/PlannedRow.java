@@ -12,7 +12,16 @@ package dev.ebb.core.state;
  * @param fieldHashes   the hashes of the values Ebb last wrote to owned fields, or {@code null}
  * @param delivered     for a changed or removed row of an add_remove sync: the values last delivered for it, as
  *                      {@code Payload} encodes them (what its removal sends again); {@code null} when unknown
+ * @param quick         the quick hash of the values its fingerprint was computed from (see
+ *                      {@code state.sql.InPlacePlanSql}), which the snapshot keeps beside it; {@code null} when the
+ *                      plan has none
  */
 public record PlannedRow(String key, String fingerprint, String matchValue, String payload, String destinationId,
-                         Change change, boolean rematched, String fieldHashes, String delivered) {
+                         Change change, boolean rematched, String fieldHashes, String delivered, Long quick) {
+
+    /** A row without a quick hash. */
+    public PlannedRow(String key, String fingerprint, String matchValue, String payload, String destinationId,
+                      Change change, boolean rematched, String fieldHashes, String delivered) {
+        this(key, fingerprint, matchValue, payload, destinationId, change, rematched, fieldHashes, delivered, null);
+    }
 }

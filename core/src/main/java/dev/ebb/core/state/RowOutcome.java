@@ -18,10 +18,19 @@ import dev.ebb.spi.Operation;
  * @param payload       the values this write sends, as {@code Payload} encodes them, kept in the snapshot when it
  *                      advances so that a later removal can send them again; only add_remove syncs keep them, the
  *                      others pass {@code null} (their snapshot holds hashes, never values)
+ * @param quick         the quick hash of the values the fingerprint was computed from ({@link PlannedRow#quick}),
+ *                      kept beside it by a snapshot that plans by it; {@code null} when unknown
  */
 public record RowOutcome(String key, Change change, Operation operation, Outcome outcome, String reason,
                          String fingerprint, String matchValue, String destinationId, String fieldHashes,
-                         String payload) {
+                         String payload, Long quick) {
+
+    public RowOutcome(String key, Change change, Operation operation, Outcome outcome, String reason,
+                      String fingerprint, String matchValue, String destinationId, String fieldHashes,
+                      String payload) {
+        this(key, change, operation, outcome, reason, fingerprint, matchValue, destinationId, fieldHashes, payload,
+                null);
+    }
 
     public RowOutcome(String key, Change change, Operation operation, Outcome outcome, String reason,
                       String fingerprint, String matchValue, String destinationId, String fieldHashes) {

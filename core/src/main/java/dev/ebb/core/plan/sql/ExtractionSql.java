@@ -31,8 +31,6 @@ import java.util.TreeSet;
  */
 public final class ExtractionSql {
     private static final HexFormat HEX = HexFormat.of();
-    /** Where {@link #unmarked(String)}'s query names the relation of fingerprints a store knows. */
-    private static final String KNOWN = "(\u0000known\u0000)";
 
     /**
      * A column of the model.
@@ -60,24 +58,18 @@ public final class ExtractionSql {
     private final Dialect dialect;
     private final List<Binding> bindings;
     private final String query;
-    private final String unmarked;
-    /** {@link #unmarked} with fingerprints taken from {@link #KNOWN} where they hold; null without a quick hash. */
-    private final String remembering;
-    private final String unmarkedPayload;
+    /** What a store plans in place from: see {@link #inPlace}. */
+    private final InPlaceRows inPlace;
     private final String rows;
-    private final boolean matchIsKey;
     private final List<Character> tags;
 
-    private ExtractionSql(Dialect dialect, List<Binding> bindings, String query, String unmarked, String remembering,
-                          String unmarkedPayload, String rows, boolean matchIsKey, List<Character> tags) {
+    private ExtractionSql(Dialect dialect, List<Binding> bindings, String query, InPlaceRows inPlace, String rows,
+                          List<Character> tags) {
         this.dialect = dialect;
         this.bindings = bindings;
         this.query = query;
-        this.unmarked = unmarked;
-        this.remembering = remembering;
-        this.unmarkedPayload = unmarkedPayload;
+        this.inPlace = inPlace;
         this.rows = rows;
-        this.matchIsKey = matchIsKey;
         this.tags = tags;
     }
 
@@ -106,14 +98,12 @@ public final class ExtractionSql {
         // the texts written again from them for the planned rows only (materialising every row's texts costs more
         // than computing them twice for a few).
         List<String> rawTexts = new ArrayList<>();
-        List<String> rawTextsOfR = new ArrayList<>();
         SortedSet<Integer> rawColumns = new TreeSet<>();
         for (Binding b : shape.bindings()) {
             Conversion c;
             if (b.column() < 0) {
                 c = Conversion.constant(dialect, b);
                 rawTexts.add(c.text());
-                rawTextsOfR.add(c.text());
             } else {
                 ModelColumn column = shape.columns().get(b.column());
                 Optional<Conversion> converted = Conversion.of(dialect, column, b, m);
@@ -125,7 +115,6 @@ public final class ExtractionSql {
                 rawColumns.add(b.column());
                 ModelColumn kept = new ModelColumn(raw(b.column()), column.type(), column.nativeType());
                 rawTexts.add(Conversion.of(dialect, kept, b, "c.").orElseThrow().text());
-                rawTextsOfR.add(Conversion.of(dialect, kept, b, "r.").orElseThrow().text());
             }
             texts.add(c.text());
             tags.add(c.tag());
@@ -138,7 +127,6 @@ public final class ExtractionSql {
         String from = " FROM (" + modelQuery + ") AS m" + dialect.fence();
         String rows = head + from;
         StringBuilder rawSelect = new StringBuilder();
-        StringBuilder rawProjection = new StringBuilder();
         List<String> hashed = new ArrayList<>();
         StringBuilder seed = new StringBuilder(dialect.name()).append('\u001F').append(Fingerprint.VERSION);
         for (int i = 0; i < shape.bindings().size(); i++) {
@@ -148,7 +136,6 @@ public final class ExtractionSql {
         for (int column : rawColumns) {
             String value = "m." + dialect.quote(shape.columns().get(column).name());
             rawSelect.append(", ").append(value).append(" AS ").append(raw(column));
-            rawProjection.append(", r.").append(raw(column));
             hashed.add(value);
             seed.append('\u001F').append(raw(column)).append('\u001F').append(shape.columns().get(column).nativeType());
         }
@@ -158,20 +145,18 @@ public final class ExtractionSql {
         String fingerprint = "CASE WHEN invalid IS NULL THEN " + fingerprint(dialect, shape.bindings(), tags,
                 textsOfR) + " END AS fp";
         String select = "SELECT key, match, " + fingerprint + ", invalid" + values(texts.size(), "r.") + " FROM (";
-        String unmarked = "SELECT key, match, " + fingerprint + ", invalid" + rawProjection + " FROM (" + head
-                + rawSelect + from + ") AS r";
         // The quick hash of the kept values, seeded with everything their texts are written by: another mapping,
         // conversion or column type hashes differently, and its rows' fingerprints are computed afresh.
         Optional<String> quick = dialect.quickHash(dialect.literal(seedOf(seed.toString())), hashed,
                 rawColumns.stream().map(column -> shape.columns().get(column).nativeType()).toList());
-        String remembering = quick.map(q -> "SELECT r.key, r.match, CASE WHEN r.invalid IS NULL THEN coalesce(k.fp, "
-                + fingerprint(dialect, shape.bindings(), tags, rawTextsOfR) + ") END AS fp, r.invalid, r.quick,"
-                + " k.fp IS NULL AS fresh" + rawProjection + " FROM (" + core + rawSelect + ", " + q + " AS quick"
-                + from + ") AS r LEFT JOIN " + KNOWN + " k ON k.key = r.key AND k.quick = r.quick").orElse(null);
+        String none = "CAST(NULL AS BIGINT)";
         boolean matchIsKey = shape.keyColumns().length == 1 && shape.keyColumns()[0] == shape.matchColumn();
+        InPlaceRows inPlace = new InPlaceRows(Optional.empty(), core + rawSelect + ", " + quick.orElse(none)
+                + " AS quick" + from, quick.isEmpty() ? Optional.empty() : Optional.of(core + rawSelect + ", " + none
+                + " AS quick" + from), fingerprint(dialect, shape.bindings(), tags, rawTexts),
+                payload(dialect, shape.bindings(), tags, rawTexts), matchIsKey);
         return new Result(Optional.of(new ExtractionSql(dialect, shape.bindings(), select + marked + ") AS r",
-                unmarked, remembering, payload(dialect, shape.bindings(), tags, rawTexts), rows, matchIsKey, tags)),
-                null);
+                inPlace, rows, tags)), null);
     }
 
     /** 16 hex digits of the SHA-256 of a text. */
@@ -184,7 +169,7 @@ public final class ExtractionSql {
         }
     }
 
-    /** The name of a model column's value as {@link #unmarked} keeps it. */
+    /** The name of a model column's value as {@link #inPlace} keeps it. */
     private static String raw(int column) {
         return "r_" + column;
     }
@@ -195,44 +180,13 @@ public final class ExtractionSql {
     }
 
     /**
-     * What a store loads, and then marks the rows that share a key or match value itself (with an aggregate per
-     * column: a window count over the model sorts it; a store's aggregate only hashes): columns {@code key, match, fp,
-     * invalid} and, instead of the texts, each mapped model column as the model has it ({@code r_<column index>});
-     * {@link #unmarkedPayload} writes the texts and the payload from those for the rows the plan sends.
+     * The rows as a plan session plans them where they are (see {@link InPlaceRows}), from {@code source} if it is
+     * DuckDB: unmarked (the store marks the rows that share a key or match value), each with the quick hash of its
+     * mapped values (see {@link Dialect#quickHash}), the fingerprint and the payload written from the values for the
+     * rows the plan needs them of only.
      */
-    public String unmarked() {
-        return unmarked;
-    }
-
-    /**
-     * {@link #unmarked} for a store that keeps the fingerprints it computed, with the quick hash ({@link
-     * Dialect#quickHash}) of the values they were computed from: where {@code known} (a relation {@code key, quick, fp}
-     * of the sync's rows) holds a row's key with its quick hash, the row's fingerprint is the one known, and is not
-     * computed (its SHA-256 costs more than the rest of the plan). Adds the columns {@code quick} and {@code fresh}
-     * (whether the fingerprint was computed now: what the store then keeps). Empty when the engine has no quick hash.
-     *
-     * <p>Whatever the fingerprints' store holds, a known fingerprint is the one of the values that hash so: the seed of
-     * the hash names the mapping, the conversions and the columns' types. Two different rows of one key share a quick
-     * hash with a chance of 2^-63.
-     */
-    public Optional<String> unmarked(String known) {
-        return Optional.ofNullable(remembering).map(q -> q.replace(KNOWN, known));
-    }
-
-    /** The payload of a row of {@link #unmarked}, whose columns the alias {@code c} names. */
-    public String unmarkedPayload() {
-        return unmarkedPayload;
-    }
-
-    /** Whether the match value is the key's own text (one key column, which is the match column). */
-    public boolean matchIsKey() {
-        return matchIsKey;
-    }
-
-    /** The rows as a plan session loads them: unmarked (the store marks them), from {@code source} if it is DuckDB. */
     public InPlaceRows inPlace(Optional<DuckDbAttachment> source) {
-        return new InPlaceRows(source, unmarked, unmarkedPayload, false, matchIsKey,
-                remembering == null ? Optional.empty() : Optional.of(known -> remembering.replace(KNOWN, known)));
+        return source.map(inPlace::from).orElse(inPlace);
     }
 
     /**

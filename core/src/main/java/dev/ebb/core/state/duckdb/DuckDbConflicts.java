@@ -162,7 +162,7 @@ final class DuckDbConflicts implements ConflictLog {
     /** Appends the key's snapshot entry again with its field hashes decided; false when the key is not in it. */
     private boolean rewriteSnapshotHashes(Connection c, String sync, String key, UnaryOperator<String> decided)
             throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM (" + DuckDbSnapshots.CURRENT_SNAPSHOT
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM (" + DuckDbSnapshots.currentSnapshot("", true)
                 + ") WHERE key = $2")) {
             ps.setString(1, sync);
             ps.setString(2, key);
@@ -179,6 +179,7 @@ final class DuckDbConflicts implements ConflictLog {
                 appender.append(false);
                 appender.append(decided.apply(rs.getString("field_hashes")));
                 appender.append(rs.getString("payload"));
+                appender.append(rs.getObject("quick") == null ? null : rs.getLong("quick"));
                 appender.endRow();
                 return true;
             }

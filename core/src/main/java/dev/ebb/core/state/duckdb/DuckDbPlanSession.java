@@ -11,6 +11,7 @@ import dev.ebb.core.state.PlannedRow;
 import dev.ebb.core.state.Replan;
 import dev.ebb.core.state.RowCursor;
 import dev.ebb.core.state.StateException;
+import dev.ebb.core.state.sql.InPlacePlanSql;
 import dev.ebb.core.state.sql.PlanSql;
 import dev.ebb.core.state.sql.ResultCursor;
 import dev.ebb.core.state.sql.StateRows;
@@ -30,9 +31,11 @@ import java.util.function.Function;
 import org.duckdb.DuckDBAppender;
 
 /**
- * A plan in DuckDB: the model's rows are appended (DuckDB's appender) into a temporary table {@code cur} of a
- * connection of its own; the diff against the snapshot is one statement that leaves the plan in a temporary table
- * {@code plan}. DuckDB runs it vectorised, on every core, spilling to disk when it must.
+ * A plan in DuckDB, on a connection of its own. A DuckDB source is attached and its model planned where it is
+ * ({@link #load}, {@link InPlacePlanSql}: one aggregate marks the rows that cannot be sent, one full outer join with
+ * the snapshot is the diff; the model is never copied). Rows from elsewhere are appended (DuckDB's appender) into a
+ * temporary table {@code ebb_cur}, and one statement diffs it. Either way the plan is left in a temporary table
+ * {@code ebb_plan}. DuckDB runs it vectorised, on every core, spilling to disk when it must.
  */
 final class DuckDbPlanSession implements PlanSession {
     /** Names the source's attachment apart from another plan's at the same time. */
@@ -42,18 +45,18 @@ final class DuckDbPlanSession implements PlanSession {
     private final DuckDb db;
     private final Connection scratch;
     private DuckDBAppender appender;
-    /** Whether the rows in {@code cur} that share a key or match value are marked invalid yet. */
-    private boolean marked;
-    /** Whether the match value of a row in {@code cur} is its key's text. */
-    private boolean matchIsKey;
-    /** The payload of a row of {@code cur} aliased {@code c}. */
+    /** The payload of a row of {@code ebb_cur} aliased {@code c}. */
     private String payload = "c.payload";
-    /** Whether the store may keep the fingerprints this plan computes (it is open for writing). */
+    /** Whether the store may keep the quick hashes this plan computes (it is open for writing). */
     private final boolean remember;
-    /** Whether {@code cur} was loaded with fingerprints known from the store's {@code fingerprints}. */
-    private boolean remembering;
+    /** The rows planned where they are ({@link #load}), or null when they were added into {@code ebb_cur}. */
+    private InPlaceRows inPlace;
+    /** Of a plan where the rows are: its tables, the source's attachment and the store's database. */
+    private InPlacePlanSql.Tables tables;
+    private String alias;
+    private String store;
 
-    /** @param remember whether the store is open for writing, and keeps the fingerprints its plans compute */
+    /** @param remember whether the store is open for writing, and keeps the quick hashes its plans compute */
     DuckDbPlanSession(DuckDb db, String sync, boolean remember) throws StateException {
         this.sync = sync;
         this.db = db;
@@ -65,10 +68,10 @@ final class DuckDbPlanSession implements PlanSession {
         }
         try {
             try (Statement st = scratch.createStatement()) {
-                st.execute("CREATE TEMP TABLE cur(key VARCHAR, fp VARCHAR, match VARCHAR, payload VARCHAR, "
+                st.execute("CREATE TEMP TABLE ebb_cur(key VARCHAR, fp VARCHAR, match VARCHAR, payload VARCHAR, "
                         + "invalid VARCHAR)");
             }
-            appender = ((org.duckdb.DuckDBConnection) scratch).createAppender("temp", "main", "cur");
+            appender = ((org.duckdb.DuckDBConnection) scratch).createAppender("temp", "main", "ebb_cur");
         } catch (SQLException e) {
             close();
             throw DuckDb.failed(e);
@@ -92,8 +95,10 @@ final class DuckDbPlanSession implements PlanSession {
     }
 
     /**
-     * Loads {@code cur} with one query in the store: the source attached read-only (a database file) and its file views
-     * recreated on this connection, under the source's lockdown (see {@link DuckDb#admit}); then detached.
+     * Plans the rows where they are: the source attached read-only (a database file) and its file views recreated on
+     * this connection, under the source's lockdown (see {@link DuckDb#admit}), until the session closes. The model runs
+     * with the source as the default database, so that its names are the source's; the store's tables are named with
+     * the store's database. A model that cannot run is told now.
      */
     @Override
     public Optional<String> load(InPlaceRows rows) throws StateException {
@@ -104,13 +109,19 @@ final class DuckDbPlanSession implements PlanSession {
             if (refused.isPresent()) return refused;
             appender.close();
             appender = null;
-            String alias = "ebb_source_" + ATTACHMENTS.incrementAndGet();
+            alias = "ebb_source_" + ATTACHMENTS.incrementAndGet();
             try (Statement st = scratch.createStatement()) {
-                st.execute("DROP TABLE cur");
-                String store;
+                st.execute("DROP TABLE ebb_cur");
                 try (ResultSet rs = st.executeQuery("SELECT current_database()")) {
                     rs.next();
                     store = rs.getString(1);
+                }
+                boolean quick;
+                try (ResultSet rs = st.executeQuery("SELECT count(*) FROM duckdb_columns() WHERE database_name = "
+                        + literal(store) + " AND schema_name = 'main' AND table_name = 'snapshot'"
+                        + " AND column_name = 'quick'")) {
+                    rs.next();
+                    quick = rs.getLong(1) > 0;
                 }
                 st.execute("SET file_search_path = " + literal(source.fileSearchPath()));
                 for (Map.Entry<String, java.nio.file.Path> view : source.views().entrySet()) {
@@ -120,29 +131,39 @@ final class DuckDbPlanSession implements PlanSession {
                 // A source of files gets an empty catalog of its own: its models must not see the store's tables.
                 st.execute("ATTACH " + source.database().map(DuckDb::literal).orElse("':memory:'") + " AS "
                         + alias + (source.database().isPresent() ? " (READ_ONLY)" : ""));
-                String query = rows.query();
-                if (rows.remembering().isPresent() && hasFingerprints(st, store)) {
-                    query = rows.remembering().get().apply("(SELECT key, quick, fp FROM " + identifier(store)
-                            + ".main.fingerprints WHERE sync = " + literal(sync) + ")");
-                    remembering = true;
-                }
-                st.execute("USE " + alias);
-                try {
-                    st.execute("CREATE TEMP TABLE cur AS " + query);
-                } finally {
-                    // A failed statement is closed by the driver: the way back takes a statement of its own.
-                    try (Statement back = scratch.createStatement()) {
-                        back.execute("USE " + identifier(store));
-                        back.execute("DETACH " + alias);
+                String prefix = identifier(store) + ".main.";
+                tables = new InPlacePlanSql.Tables("ebb_bad", "ebb_plan", DuckDbSnapshots.currentSnapshot(prefix,
+                        quick), DuckDbSnapshots.inFlight(prefix), prefix + "left_field_hashes", "$1", "");
+                inPlace = rows;
+                inSource(() -> {
+                    try (Statement probe = scratch.createStatement()) {
+                        probe.executeQuery("SELECT * FROM (" + rows.rows() + ") AS r LIMIT 0").close();
                     }
-                }
+                });
             }
-            marked = rows.marked();
-            matchIsKey = rows.matchIsKey();
-            payload = rows.payload();
             return Optional.empty();
         } catch (SQLException e) {
             throw DuckDb.failed(e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Work {
+        void run() throws SQLException;
+    }
+
+    /** Runs {@code work} with the source as the default database, the model's names being the source's. */
+    private void inSource(Work work) throws SQLException {
+        try (Statement st = scratch.createStatement()) {
+            st.execute("USE " + alias);
+        }
+        try {
+            work.run();
+        } finally {
+            // A failed statement is closed by the driver: the way back takes a statement of its own.
+            try (Statement back = scratch.createStatement()) {
+                back.execute("USE " + identifier(store));
+            }
         }
     }
 
@@ -162,10 +183,10 @@ final class DuckDbPlanSession implements PlanSession {
             appender.close();
             appender = null;
             try (Statement st = scratch.createStatement()) {
-                st.execute("DROP TABLE cur");
-                st.execute("CREATE TEMP TABLE cur(" + columns + ")");
+                st.execute("DROP TABLE ebb_cur");
+                st.execute("CREATE TEMP TABLE ebb_cur(" + columns + ")");
             }
-            DuckDBAppender rows = ((org.duckdb.DuckDBConnection) scratch).createAppender("temp", "main", "cur");
+            DuckDBAppender rows = ((org.duckdb.DuckDBConnection) scratch).createAppender("temp", "main", "ebb_cur");
             appender = rows;
             payload = written.get();
             return Optional.of((key, fingerprint, match, invalid, texts) -> {
@@ -186,15 +207,6 @@ final class DuckDbPlanSession implements PlanSession {
         }
     }
 
-    /** Whether the store's file has the table of fingerprints (a file written by an older Ebb, opened read-only, not). */
-    private static boolean hasFingerprints(Statement st, String store) throws SQLException {
-        try (ResultSet rs = st.executeQuery("SELECT count(*) FROM duckdb_tables() WHERE database_name = "
-                + literal(store) + " AND schema_name = 'main' AND table_name = 'fingerprints'")) {
-            rs.next();
-            return rs.getLong(1) > 0;
-        }
-    }
-
     private static String literal(String text) {
         return "'" + text.replace("'", "''") + "'";
     }
@@ -205,78 +217,86 @@ final class DuckDbPlanSession implements PlanSession {
 
     @Override
     public PlanCounts invalidate(Map<String, String> reasons) throws StateException {
-        if (reasons.isEmpty()) {
-            try {
-                return StateRows.planCounts(scratch);
-            } catch (SQLException e) {
-                throw DuckDb.failed(e);
-            }
-        }
         try (Statement st = scratch.createStatement()) {
-            st.execute("CREATE OR REPLACE TEMP TABLE problems(key VARCHAR, reason VARCHAR)");
-            try (DuckDBAppender rows = ((org.duckdb.DuckDBConnection) scratch).createAppender("temp", "main",
-                    "problems")) {
-                for (Map.Entry<String, String> problem : reasons.entrySet()) {
-                    rows.beginRow();
-                    rows.append(problem.getKey());
-                    rows.append(problem.getValue());
-                    rows.endRow();
+            if (!reasons.isEmpty()) {
+                st.execute("CREATE OR REPLACE TEMP TABLE ebb_problems(key VARCHAR, reason VARCHAR)");
+                try (DuckDBAppender rows = ((org.duckdb.DuckDBConnection) scratch).createAppender("temp", "main",
+                        "ebb_problems")) {
+                    for (Map.Entry<String, String> problem : reasons.entrySet()) {
+                        rows.beginRow();
+                        rows.append(problem.getKey());
+                        rows.append(problem.getValue());
+                        rows.endRow();
+                    }
+                }
+                if (inPlace != null) {
+                    InPlacePlanSql.invalidate(scratch, tables, "ebb_problems");
+                } else {
+                    PlanSql.invalidate(scratch, "ebb_cur", "ebb_plan", "ebb_problems");
                 }
             }
-            st.execute("UPDATE cur SET invalid = p.reason, fp = NULL FROM problems p WHERE cur.key = p.key");
-            st.execute("DELETE FROM plan WHERE change <> 'removed' AND key IN (SELECT key FROM problems)");
-            return StateRows.planCounts(scratch);
+            return counts();
         } catch (SQLException e) {
             throw DuckDb.failed(e);
         }
     }
 
+    private PlanCounts counts() throws SQLException {
+        return inPlace != null ? InPlacePlanSql.counts(scratch, tables)
+                : StateRows.planCounts(scratch, "ebb_cur", "ebb_plan");
+    }
+
     @Override
     public PlanCounts diff(Replan replan, MatchComparison matching) throws StateException {
+        boolean caseBlind = matching == MatchComparison.IGNORE_CASE;
         try {
             if (appender != null) {
                 appender.close();
                 appender = null;
             }
-            if (!marked) {
-                PlanSql.markDuplicates(scratch, "cur", matching == MatchComparison.IGNORE_CASE, matchIsKey);
+            if (inPlace != null) {
+                inSource(() -> {
+                    InPlacePlanSql.mark(scratch, tables, inPlace, caseBlind);
+                    InPlacePlanSql.plan(scratch, tables, inPlace, replan == Replan.EVERY_ROW, sync);
+                });
+                InPlacePlanSql.settle(scratch, tables, remember ? Optional.of(identifier(store) + ".main.snapshot")
+                        : Optional.empty(), sync);
+                inSource(() -> InPlacePlanSql.rematch(scratch, tables, inPlace, caseBlind));
+                return counts();
             }
-            createPlan(replan, matching);
-            if (remembering && remember) PlanSql.remember(scratch, "cur", "plan", "fingerprints", sync);
-            return StateRows.planCounts(scratch);
+            PlanSql.markDuplicates(scratch, "ebb_cur", caseBlind, false);
+            PlanSql.Tables cur = new PlanSql.Tables("ebb_cur", DuckDbSnapshots.CURRENT_SNAPSHOT,
+                    DuckDbSnapshots.IN_FLIGHT, "left_field_hashes", "$1");
+            try (PreparedStatement ps = scratch.prepareStatement("CREATE TEMP TABLE ebb_plan AS "
+                    + PlanSql.plan(cur, payload, replan == Replan.EVERY_ROW))) {
+                ps.setString(1, sync);
+                ps.execute();
+            }
+            PlanSql.rematch(scratch, "ebb_plan", "ebb_cur", caseBlind);
+            return counts();
         } catch (SQLException e) {
             throw DuckDb.failed(e);
         }
     }
 
-    /** The plan (see {@link PlanSql#plan}) in a temporary table {@code plan}. */
-    private void createPlan(Replan replan, MatchComparison matching) throws SQLException {
-        PlanSql.Tables tables = new PlanSql.Tables("cur", DuckDbSnapshots.CURRENT_SNAPSHOT, DuckDbSnapshots.IN_FLIGHT,
-                "left_field_hashes", "$1");
-        try (PreparedStatement ps = scratch.prepareStatement("CREATE TEMP TABLE plan AS "
-                + PlanSql.plan(tables, payload, replan == Replan.EVERY_ROW))) {
-            ps.setString(1, sync);
-            ps.execute();
-        }
-        PlanSql.rematch(scratch, "plan", "cur", matching == MatchComparison.IGNORE_CASE);
-    }
-
     @Override
     public RowCursor<InvalidRow> invalid() throws StateException {
-        return cursor("SELECT key, invalid FROM cur WHERE invalid IS NOT NULL",
+        if (inPlace != null) return InPlacePlanSql.each(cursor(InPlacePlanSql.invalidRows(tables),
+                InPlacePlanSql.Counted::read));
+        return cursor("SELECT key, invalid FROM ebb_cur WHERE invalid IS NOT NULL",
                 rs -> new InvalidRow(rs.getString(1), rs.getString(2)));
     }
 
     @Override
     public RowCursor<PlannedRow> planned() throws StateException {
         return cursor("SELECT " + StateRows.PLANNED_COLUMNS
-                + " FROM plan ORDER BY CASE change WHEN 'removed' THEN 1 ELSE 0 END, key", StateRows::planned);
+                + " FROM ebb_plan ORDER BY CASE change WHEN 'removed' THEN 1 ELSE 0 END, key", StateRows::planned);
     }
 
     @Override
     public List<PlannedRow> samples(Change change, int limit) throws StateException {
         try (PreparedStatement ps = scratch.prepareStatement("SELECT " + StateRows.PLANNED_COLUMNS
-                + " FROM plan WHERE change = ? ORDER BY key LIMIT ?")) {
+                + " FROM ebb_plan WHERE change = ? ORDER BY key LIMIT ?")) {
             ps.setString(1, change.name().toLowerCase(Locale.ROOT));
             ps.setInt(2, limit);
             List<PlannedRow> rows = new ArrayList<>();
@@ -293,7 +313,7 @@ final class DuckDbPlanSession implements PlanSession {
     public String identity() throws StateException {
         try (Statement st = scratch.createStatement(); ResultSet rs = st.executeQuery("""
                 SELECT count(*), coalesce(bit_xor(hash(key || chr(31) || change || chr(31) || coalesce(fp, ''))), 0)
-                FROM plan""")) {
+                FROM ebb_plan""")) {
             rs.next();
             return rs.getLong(1) + ":" + Long.toHexString(rs.getLong(2));
         } catch (SQLException e) {
@@ -305,6 +325,14 @@ final class DuckDbPlanSession implements PlanSession {
     public void close() throws StateException {
         try {
             if (appender != null) appender.close();
+            if (alias != null) {
+                try (Statement st = scratch.createStatement()) {
+                    st.execute("USE " + identifier(store));
+                    st.execute("DETACH " + alias);
+                } finally {
+                    scratch.close();
+                }
+            }
             scratch.close();
         } catch (SQLException e) {
             throw DuckDb.failed(e);

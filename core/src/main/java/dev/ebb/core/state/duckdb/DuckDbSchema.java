@@ -59,8 +59,12 @@ final class DuckDbSchema {
             st.execute("ALTER TABLE snapshot ADD COLUMN IF NOT EXISTS payload VARCHAR");
             st.execute("ALTER TABLE snapshot_log ADD COLUMN IF NOT EXISTS payload VARCHAR");
             st.execute("CREATE TABLE IF NOT EXISTS left_field_hashes(sync VARCHAR, key VARCHAR, field_hashes VARCHAR)");
-            // Fingerprints a plan computed, by the quick hash of the values (PlanSql.remember): a cache, never state.
-            st.execute("CREATE TABLE IF NOT EXISTS fingerprints(sync VARCHAR, key VARCHAR, quick BIGINT, fp VARCHAR)");
+            // Beside a fingerprint, the quick hash of the values it was computed from (InPlacePlanSql): a plan takes
+            // the fingerprint of a row whose values hash the same instead of computing it. It replaces the table
+            // of fingerprints an earlier Ebb kept apart.
+            st.execute("ALTER TABLE snapshot ADD COLUMN IF NOT EXISTS quick BIGINT");
+            st.execute("ALTER TABLE snapshot_log ADD COLUMN IF NOT EXISTS quick BIGINT");
+            st.execute("DROP TABLE IF EXISTS fingerprints");
             st.execute("""
                     CREATE TABLE IF NOT EXISTS conflicts(sync VARCHAR, key VARCHAR, field VARCHAR, base_hash VARCHAR,
                         destination_value VARCHAR, warehouse_value VARCHAR, run_id BIGINT, detected_at TIMESTAMP,

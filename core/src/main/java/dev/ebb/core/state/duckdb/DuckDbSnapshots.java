@@ -34,24 +34,37 @@ final class DuckDbSnapshots implements Snapshots {
      * with the log (which holds only the batches since the last compaction; a correlated {@code NOT EXISTS} would
      * cost a delimiting join over the whole table), so that ordering by recency costs only the log's rows.
      */
-    static final String CURRENT_SNAPSHOT = """
-            SELECT s.key, s.fp, s.match, s.dest_id, s.run_id, s.field_hashes, s.payload
-            FROM snapshot s ANTI JOIN snapshot_log l ON l.sync = $1 AND l.key = s.key
-            WHERE s.sync = $1
-            UNION ALL
-            SELECT key, fp, match, dest_id, run_id, field_hashes, payload FROM (
-                SELECT key, fp, match, dest_id, run_id, field_hashes, payload, dropped,
-                       row_number() OVER (PARTITION BY key ORDER BY seq DESC) AS newest
-                FROM snapshot_log WHERE sync = $1)
-            WHERE newest = 1 AND NOT dropped""";
+    static final String CURRENT_SNAPSHOT = currentSnapshot("", false).replace(", CAST(NULL AS BIGINT) AS quick", "");
+
+    /**
+     * {@link #CURRENT_SNAPSHOT} with each entry's {@code quick} (see {@code InPlacePlanSql}), its tables in the database {@code prefix} names ({@code "store".main.}, or
+     * nothing for the default one).
+     *
+     * @param quick whether the file's snapshot and log have the column (a file written by an older Ebb, opened only to
+     *              read, has not)
+     */
+    static String currentSnapshot(String prefix, boolean quick) {
+        String none = ", CAST(NULL AS BIGINT) AS quick";
+        return "SELECT s.key, s.fp" + (quick ? ", s.quick" : none) + ", s.match, s.dest_id, s.run_id, s.field_hashes,"
+                + " s.payload FROM " + prefix + "snapshot s ANTI JOIN " + prefix + "snapshot_log l ON l.sync = $1"
+                + " AND l.key = s.key WHERE s.sync = $1 UNION ALL SELECT key, fp" + (quick ? ", quick" : none)
+                + ", match, dest_id, run_id, field_hashes, payload FROM (SELECT key, fp" + (quick ? ", quick" : "")
+                + ", match, dest_id, run_id, field_hashes, payload, dropped,"
+                + " row_number() OVER (PARTITION BY key ORDER BY seq DESC) AS newest FROM " + prefix + "snapshot_log"
+                + " WHERE sync = $1) WHERE newest = 1 AND NOT dropped";
+    }
 
     /**
      * A sync's rows in flight as a query with one parameter (the sync): key, and the match value of the earliest
      * unsettled attempt (the one whose effect has been unknown longest), with the values it sent (add_remove syncs).
      */
-    static final String IN_FLIGHT = """
-            SELECT key, arg_min(match, run_id) AS match, arg_min(payload, run_id) AS payload FROM in_flight
-            WHERE sync = $1 GROUP BY key""";
+    static final String IN_FLIGHT = inFlight("");
+
+    /** {@link #IN_FLIGHT}, its table in the database {@code prefix} names. */
+    static String inFlight(String prefix) {
+        return "SELECT key, arg_min(match, run_id) AS match, arg_min(payload, run_id) AS payload FROM " + prefix
+                + "in_flight WHERE sync = $1 GROUP BY key";
+    }
 
     private final DuckDb db;
 
@@ -83,7 +96,7 @@ final class DuckDbSnapshots implements Snapshots {
         db.transaction(c -> {
             upsertSpec(c, sync, specHash, spec, now);
             fold(c, sync);
-            try (PreparedStatement ps = c.prepareStatement("UPDATE snapshot SET fp = NULL WHERE sync = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE snapshot SET fp = NULL, quick = NULL WHERE sync = ?")) {
                 ps.setString(1, sync);
                 ps.executeUpdate();
             }
@@ -240,6 +253,7 @@ final class DuckDbSnapshots implements Snapshots {
                 appender.append(o.change() == Change.REMOVED || o.operation() == Operation.DELETE);
                 appender.append(o.fieldHashes());
                 appender.append(o.payload());
+                appender.append(o.quick());
                 appender.endRow();
             }
         }
@@ -316,13 +330,13 @@ final class DuckDbSnapshots implements Snapshots {
             }
         }
         try (PreparedStatement ps = c.prepareStatement("CREATE OR REPLACE TEMP TABLE folded AS "
-                + CURRENT_SNAPSHOT)) {
+                + currentSnapshot("", true))) {
             ps.setString(1, sync);
             ps.execute();
         }
         List<String> statements = new ArrayList<>(List.of("DELETE FROM snapshot WHERE sync = $1",
-                "INSERT INTO snapshot BY NAME SELECT $1 AS sync, key, fp, match, dest_id, run_id, field_hashes, "
-                        + "payload FROM folded"));
+                "INSERT INTO snapshot BY NAME SELECT $1 AS sync, key, fp, quick, match, dest_id, run_id, "
+                        + "field_hashes, payload FROM folded"));
         if (keepsLeftFieldHashes(c, sync)) {
             // A row that left the model keeps its field hashes; one that is back in the snapshot has them there.
             statements.add("""

@@ -53,7 +53,7 @@ final class PostgresPlanSession implements PlanSession {
                 st.execute("CREATE TEMP TABLE cur(key text, fp text, match text, payload text, invalid text)");
                 st.execute("""
                         CREATE TEMP TABLE plan(key text, fp text, match text, payload text, dest_id text, change text,
-                            rematched boolean, field_hashes text, delivered text)""");
+                            rematched boolean, field_hashes text, delivered text, quick bigint)""");
             }
             copy = new CopyRows(scratch.unwrap(PGConnection.class).getCopyAPI()
                     .copyIn("COPY cur (key, fp, match, payload, invalid) FROM STDIN"));

@@ -95,7 +95,8 @@ public final class PlanSql {
                 + " false AS rematched,"
                 + " CASE WHEN c.key IS NULL THEN o.field_hashes ELSE coalesce(o.field_hashes, l.field_hashes) END"
                 + " AS field_hashes,"
-                + " CASE WHEN c.key IS NULL THEN o.last_sent ELSE o.delivered END AS delivered"
+                + " CASE WHEN c.key IS NULL THEN o.last_sent ELSE o.delivered END AS delivered,"
+                + " CAST(NULL AS BIGINT) AS quick"
                 + " FROM " + t.cur() + " c FULL OUTER JOIN old o ON o.key = c.key"
                 + " LEFT JOIN " + t.leftFieldHashes() + " l ON l.sync = " + t.syncParameter() + " AND l.key = c.key"
                 + " WHERE (c.key IS NULL AND o.key IS NOT NULL)"
@@ -104,34 +105,15 @@ public final class PlanSql {
     }
 
     /**
-     * Keeps, in a store's table of fingerprints ({@code sync, key, quick, fp}), the fingerprints this plan computed
-     * ({@code fresh} rows of {@code cur}, loaded by {@code ExtractionSql#unmarked(String)}) with the quick hashes of the
-     * values they were computed from, in place of what the table held for their keys; and forgets the keys the plan
-     * removes. In one transaction, so that a key is in the table once. The next plan takes a row's fingerprint from
-     * the table while its values hash the same, and computes only the others'. What the table holds is true whatever
-     * the snapshot says (a fingerprint is a function of the values), so it needs no commit of its own.
+     * After the diff: the rows of the table {@code problems} ({@code key, reason}: what the destination's check
+     * refused) become invalid in {@code cur}, and leave the plan.
      */
-    public static void remember(Connection c, String cur, String plan, String fingerprints, String sync)
-            throws SQLException {
-        boolean autoCommit = c.getAutoCommit();
-        c.setAutoCommit(false);
-        try {
-            for (String sql : List.of("DELETE FROM " + fingerprints + " WHERE sync = ? AND key IN (SELECT key FROM "
-                            + cur + " WHERE fresh AND fp IS NOT NULL UNION ALL SELECT key FROM " + plan
-                            + " WHERE change = 'removed')",
-                    "INSERT INTO " + fingerprints + " (sync, key, quick, fp) SELECT ?, key, quick, fp FROM " + cur
-                            + " WHERE fresh AND fp IS NOT NULL")) {
-                try (PreparedStatement ps = c.prepareStatement(sql)) {
-                    ps.setString(1, sync);
-                    ps.execute();
-                }
-            }
-            c.commit();
-        } catch (SQLException e) {
-            c.rollback();
-            throw e;
-        } finally {
-            c.setAutoCommit(autoCommit);
+    public static void invalidate(Connection c, String cur, String plan, String problems) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("UPDATE " + cur + " SET invalid = p.reason, fp = NULL FROM " + problems + " p WHERE " + cur
+                    + ".key = p.key");
+            st.execute("DELETE FROM " + plan + " WHERE change <> 'removed' AND key IN (SELECT key FROM " + problems
+                    + ")");
         }
     }
 

@@ -22,7 +22,7 @@ import java.util.Locale;
 public final class StateRows {
     /** The columns of a planned row, in the order {@link #planned} reads them. */
     public static final String PLANNED_COLUMNS =
-            "key, fp, match, payload, dest_id, change, rematched, field_hashes, delivered";
+            "key, fp, match, payload, dest_id, change, rematched, field_hashes, delivered, quick";
 
     private StateRows() {
     }
@@ -30,7 +30,7 @@ public final class StateRows {
     public static PlannedRow planned(ResultSet rs) throws SQLException {
         return new PlannedRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                 Change.valueOf(rs.getString(6).toUpperCase(Locale.ROOT)), rs.getBoolean(7), rs.getString(8),
-                rs.getString(9));
+                rs.getString(9), rs.getObject(10) == null ? null : rs.getLong(10));
     }
 
     /** How the model's rows ({@code cur}) compare with the snapshot, by the plan they made ({@code plan}). */

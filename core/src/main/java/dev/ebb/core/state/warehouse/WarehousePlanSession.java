@@ -10,6 +10,7 @@ import dev.ebb.core.state.PlannedRow;
 import dev.ebb.core.state.Replan;
 import dev.ebb.core.state.RowCursor;
 import dev.ebb.core.state.StateException;
+import dev.ebb.core.state.sql.InPlacePlanSql;
 import dev.ebb.core.state.sql.PlanSql;
 import dev.ebb.core.state.sql.StateRows;
 import java.sql.Connection;
@@ -24,12 +25,13 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A plan inside the warehouse: the model's rows go into a temporary table {@code ebb_cur} of a connection of its
- * own, either from the JVM ({@link #add}, a few hundred rows per statement) or, when the whole extraction can be
- * written in the warehouse's SQL, by one {@code CREATE TEMPORARY TABLE … AS} over the model ({@link #load}, no row
- * leaves the warehouse, and only the planned rows get a payload); the diff
- * against the snapshot tables is one statement that leaves the plan in {@code ebb_plan}; only planned and invalid
- * rows are read back. One thread at a time.
+ * A plan inside the warehouse, on a connection of its own. When the whole extraction can be written in the
+ * warehouse's SQL ({@link #load}), the model is planned where it is ({@link InPlacePlanSql}: one aggregate marks the
+ * rows that cannot be sent, one full outer join with the snapshot tables is the diff; no row leaves the warehouse, none
+ * is copied whole, and only the planned rows get a fingerprint computed and a payload). Else the JVM adds the rows
+ * into a temporary table {@code ebb_cur} ({@link #add}, thousands of rows per statement) and one statement diffs it.
+ * Either way the plan is left in {@code ebb_plan}, and only planned and invalid rows are read back. One thread at a
+ * time.
  */
 final class WarehousePlanSession implements PlanSession {
     /** Rows fetched per round trip when reading the plan back. */
@@ -40,16 +42,14 @@ final class WarehousePlanSession implements PlanSession {
     private final String sync;
     private final Connection scratch;
     private RowInserter rows;
-    /** Whether the rows in {@code ebb_cur} that share a key or match value are marked invalid yet. */
-    private boolean marked;
-    /** Whether the match value of a row in {@code ebb_cur} is its key's text. */
-    private boolean matchIsKey;
     /** The payload of a row of {@code ebb_cur} aliased {@code c}. */
     private String payload = "c.payload";
-    /** Whether the plan may keep the fingerprints it computes (the project's state is open for writing). */
+    /** Whether the plan may keep the quick hashes it computes (the project's state is open for writing). */
     private final boolean remember;
-    /** Whether {@code ebb_cur} was loaded with fingerprints known from the schema's {@code fingerprints}. */
-    private boolean remembering;
+    /** The rows planned where they are ({@link #load}), or null when they were added into {@code ebb_cur}. */
+    private InPlaceRows inPlace;
+    /** The tables of a plan of rows where they are. */
+    private final InPlacePlanSql.Tables tables;
 
     /** @param remember whether the state is open for writing, and keeps the fingerprints its plans compute */
     WarehousePlanSession(WarehouseEngine engine, WarehouseDialect dialect, String schema, String sync,
@@ -58,6 +58,9 @@ final class WarehousePlanSession implements PlanSession {
         this.schema = schema;
         this.sync = sync;
         this.remember = remember;
+        this.tables = new InPlacePlanSql.Tables("ebb_bad", "ebb_plan", "SELECT key, fp, quick, match, dest_id,"
+                + " field_hashes, payload FROM " + schema + ".snapshot WHERE sync = ?", inFlight(schema), schema
+                + ".left_field_hashes", "?", dialect == WarehouseDialect.POSTGRES ? " OFFSET 0" : "");
         try {
             this.scratch = engine.connect();
         } catch (SQLException e) {
@@ -67,9 +70,14 @@ final class WarehousePlanSession implements PlanSession {
             // Reading the plan back streams only inside a transaction (PostgreSQL's cursors); temporary tables
             // outlive each commit.
             scratch.setAutoCommit(false);
+            if (dialect == WarehouseDialect.POSTGRES) {
+                // The plan reads the model more than once (its marks, the diff): all of it as of one moment.
+                scratch.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            }
             try (Statement st = scratch.createStatement()) {
                 st.execute("DROP TABLE IF EXISTS ebb_cur");
                 st.execute("DROP TABLE IF EXISTS ebb_plan");
+                st.execute("DROP TABLE IF EXISTS ebb_bad");
                 st.execute("CREATE TEMPORARY TABLE ebb_cur(key VARCHAR, fp VARCHAR, match VARCHAR, payload VARCHAR,"
                         + " invalid VARCHAR)");
             }
@@ -91,27 +99,18 @@ final class WarehousePlanSession implements PlanSession {
     }
 
     /**
-     * Builds {@code ebb_cur} with one statement from the extraction's SQL form over the model, run on the warehouse
-     * itself (it is the sync's source): no row of the model travels through the JVM, and payloads are written only
-     * for the planned rows, in {@link #diff}.
+     * Plans the model where it is, on the warehouse itself (it is the sync's source): no row of the model travels
+     * through the JVM, and none is copied whole: {@link #diff} marks its invalid rows and diffs it there (see
+     * {@link InPlacePlanSql}).
      */
     @Override
     public Optional<String> load(InPlaceRows extracted) throws StateException {
         try (Statement st = scratch.createStatement()) {
             rows.close();
             st.execute("DROP TABLE ebb_cur");
-            String query = extracted.query();
             // PostgreSQL hashes a row of values from version 14 on.
-            if (extracted.remembering().isPresent() && (dialect != WarehouseDialect.POSTGRES
-                    || scratch.getMetaData().getDatabaseMajorVersion() >= 14)) {
-                query = extracted.remembering().get().apply("(SELECT key, quick, fp FROM " + schema
-                        + ".fingerprints WHERE sync = '" + sync.replace("'", "''") + "')");
-                remembering = true;
-            }
-            st.execute("CREATE TEMPORARY TABLE ebb_cur AS SELECT * FROM (" + query + ") extracted");
-            marked = extracted.marked();
-            matchIsKey = extracted.matchIsKey();
-            payload = extracted.payload();
+            inPlace = dialect == WarehouseDialect.POSTGRES && scratch.getMetaData().getDatabaseMajorVersion() < 14
+                    ? extracted.unhashed() : extracted;
             return Optional.empty();
         } catch (SQLException e) {
             throw failed(e);
@@ -133,14 +132,15 @@ final class WarehousePlanSession implements PlanSession {
                             problems.add(problem.getKey(), problem.getValue());
                         }
                     }
-                    st.execute("UPDATE ebb_cur SET invalid = p.reason, fp = NULL FROM ebb_problems p"
-                            + " WHERE ebb_cur.key = p.key");
-                    st.execute("DELETE FROM ebb_plan WHERE change <> 'removed'"
-                            + " AND key IN (SELECT key FROM ebb_problems)");
+                    if (inPlace != null) {
+                        InPlacePlanSql.invalidate(scratch, tables, "ebb_problems");
+                    } else {
+                        PlanSql.invalidate(scratch, "ebb_cur", "ebb_plan", "ebb_problems");
+                    }
                     st.execute("DROP TABLE ebb_problems");
                 }
             }
-            PlanCounts counts = counts();
+            PlanCounts counts = inPlace != null ? InPlacePlanSql.counts(scratch, tables) : counts();
             scratch.commit();
             return counts;
         } catch (SQLException e) {
@@ -150,44 +150,47 @@ final class WarehousePlanSession implements PlanSession {
 
     @Override
     public PlanCounts diff(Replan replan, MatchComparison matching) throws StateException {
+        boolean caseBlind = matching == MatchComparison.IGNORE_CASE;
         try {
             rows.close();
+            if (inPlace != null) {
+                InPlacePlanSql.mark(scratch, tables, inPlace, caseBlind);
+                InPlacePlanSql.plan(scratch, tables, inPlace, replan == Replan.EVERY_ROW, sync);
+                InPlacePlanSql.settle(scratch, tables, remember ? Optional.of(schema + ".snapshot")
+                        : Optional.empty(), sync);
+                InPlacePlanSql.rematch(scratch, tables, inPlace, caseBlind);
+                PlanCounts counts = InPlacePlanSql.counts(scratch, tables);
+                scratch.commit();
+                return counts;
+            }
             if (dialect == WarehouseDialect.POSTGRES) {
                 // A temporary table has no statistics until analysed, and the join's plan depends on them.
                 try (Statement st = scratch.createStatement()) {
                     st.execute("ANALYZE ebb_cur");
                 }
             }
-            if (!marked) {
-                PlanSql.markDuplicates(scratch, "ebb_cur", matching == MatchComparison.IGNORE_CASE, matchIsKey);
+            PlanSql.markDuplicates(scratch, "ebb_cur", caseBlind, false);
+            PlanSql.Tables cur = new PlanSql.Tables("ebb_cur", "SELECT key, fp, match, dest_id, field_hashes,"
+                    + " payload FROM " + schema + ".snapshot WHERE sync = ?", inFlight(schema), schema
+                    + ".left_field_hashes", "?");
+            try (PreparedStatement ps = scratch.prepareStatement("CREATE TEMPORARY TABLE ebb_plan AS "
+                    + PlanSql.plan(cur, payload, replan == Replan.EVERY_ROW))) {
+                PlanSql.bindSync(ps, sync);
+                ps.execute();
             }
-            createPlan(replan, matching);
+            PlanSql.rematch(scratch, "ebb_plan", "ebb_cur", caseBlind);
             PlanCounts counts = counts();
             scratch.commit();
-            if (remembering && remember) {
-                PlanSql.remember(scratch, "ebb_cur", "ebb_plan", schema + ".fingerprints", sync);
-            }
             return counts;
         } catch (SQLException e) {
             throw failed(e);
         }
     }
 
-    /**
-     * The plan (see {@link PlanSql#plan}) in a temporary table {@code ebb_plan}; of a key's unsettled attempts, the
-     * earliest counts.
-     */
-    private void createPlan(Replan replan, MatchComparison matching) throws SQLException {
-        PlanSql.Tables tables = new PlanSql.Tables("ebb_cur", "SELECT key, fp, match, dest_id, field_hashes, payload"
-                + " FROM " + schema + ".snapshot WHERE sync = ?", "SELECT key, match, payload FROM (SELECT key, match,"
-                + " payload, row_number() OVER (PARTITION BY key ORDER BY run_id) AS attempt FROM " + schema
-                + ".in_flight WHERE sync = ?) a WHERE attempt = 1", schema + ".left_field_hashes", "?");
-        try (PreparedStatement ps = scratch.prepareStatement("CREATE TEMPORARY TABLE ebb_plan AS "
-                + PlanSql.plan(tables, payload, replan == Replan.EVERY_ROW))) {
-            PlanSql.bindSync(ps, sync);
-            ps.execute();
-        }
-        PlanSql.rematch(scratch, "ebb_plan", "ebb_cur", matching == MatchComparison.IGNORE_CASE);
+    /** The sync's rows in flight: of a key's unsettled attempts, the earliest counts. */
+    private static String inFlight(String schema) {
+        return "SELECT key, match, payload FROM (SELECT key, match, payload, row_number() OVER (PARTITION BY key"
+                + " ORDER BY run_id) AS attempt FROM " + schema + ".in_flight WHERE sync = ?) a WHERE attempt = 1";
     }
 
     private PlanCounts counts() throws SQLException {
@@ -196,37 +199,34 @@ final class WarehousePlanSession implements PlanSession {
 
     @Override
     public RowCursor<InvalidRow> invalid() throws StateException {
+        if (inPlace != null) {
+            return InPlacePlanSql.each(new Cursor<>(InPlacePlanSql.invalidRows(tables), InPlacePlanSql.Counted::read));
+        }
         return new Cursor<>("SELECT key, invalid FROM ebb_cur WHERE invalid IS NOT NULL",
                 rs -> new InvalidRow(rs.getString(1), rs.getString(2)));
     }
 
     @Override
     public RowCursor<PlannedRow> planned() throws StateException {
-        return new Cursor<>("SELECT key, fp, match, payload, dest_id, change, rematched, field_hashes, delivered"
+        return new Cursor<>("SELECT " + StateRows.PLANNED_COLUMNS
                 + " FROM ebb_plan ORDER BY CASE change WHEN 'removed' THEN 1 ELSE 0 END, key",
-                WarehousePlanSession::planned);
+                StateRows::planned);
     }
 
     @Override
     public List<PlannedRow> samples(Change change, int limit) throws StateException {
-        try (PreparedStatement ps = scratch.prepareStatement("SELECT key, fp, match, payload, dest_id, change,"
-                + " rematched, field_hashes, delivered FROM ebb_plan WHERE change = ? ORDER BY key LIMIT ?")) {
+        try (PreparedStatement ps = scratch.prepareStatement("SELECT " + StateRows.PLANNED_COLUMNS
+                + " FROM ebb_plan WHERE change = ? ORDER BY key LIMIT ?")) {
             ps.setString(1, change.name().toLowerCase(Locale.ROOT));
             ps.setInt(2, limit);
             List<PlannedRow> planned = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) planned.add(planned(rs));
+                while (rs.next()) planned.add(StateRows.planned(rs));
             }
             return planned;
         } catch (SQLException e) {
             throw failed(e);
         }
-    }
-
-    private static PlannedRow planned(ResultSet rs) throws SQLException {
-        return new PlannedRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                Change.valueOf(rs.getString(6).toUpperCase(Locale.ROOT)), rs.getBoolean(7), rs.getString(8),
-                rs.getString(9));
     }
 
     @Override
@@ -248,6 +248,7 @@ final class WarehousePlanSession implements PlanSession {
                 scratch.rollback();
                 st.execute("DROP TABLE IF EXISTS ebb_cur");
                 st.execute("DROP TABLE IF EXISTS ebb_plan");
+                st.execute("DROP TABLE IF EXISTS ebb_bad");
                 scratch.commit();
             }
             scratch.close();

@@ -136,7 +136,7 @@ public final class WarehouseSnapshots implements Snapshots, Planner, AutoCloseab
     public void replaceSpec(String sync, String specHash, String spec, Instant now) throws StateException {
         transaction(c -> {
             upsertSpec(c, sync, specHash, spec, now);
-            update(c, "UPDATE " + schema + ".snapshot SET fp = NULL WHERE sync = ?", sync);
+            update(c, "UPDATE " + schema + ".snapshot SET fp = NULL, quick = NULL WHERE sync = ?", sync);
         });
     }
 
@@ -281,22 +281,24 @@ public final class WarehouseSnapshots implements Snapshots, Planner, AutoCloseab
         if (byKey.isEmpty()) return;
         try (Statement st = c.createStatement()) {
             st.execute("CREATE TEMPORARY TABLE IF NOT EXISTS ebb_commit(key VARCHAR, fp VARCHAR, match VARCHAR,"
-                    + " dest_id VARCHAR, field_hashes VARCHAR, payload VARCHAR, dropped BOOLEAN, advanced BOOLEAN)");
+                    + " dest_id VARCHAR, field_hashes VARCHAR, payload VARCHAR, dropped BOOLEAN, advanced BOOLEAN,"
+                    + " quick BIGINT)");
             st.execute("DELETE FROM ebb_commit");
         }
-        try (RowInserter in = new RowInserter(c, "ebb_commit", 8)) {
+        try (RowInserter in = new RowInserter(c, "ebb_commit", 9)) {
             for (RowOutcome o : byKey.values()) {
                 // A removal drops the entry; so does an add_remove sync's removal of a changed row's old values,
                 // until its addition with the new ones is acknowledged.
                 boolean dropped = o.change() == Change.REMOVED || o.operation() == Operation.DELETE;
                 in.add(o.key(), o.fingerprint(), o.matchValue(), o.destinationId(), o.fieldHashes(), o.payload(),
-                        dropped, advances(o));
+                        dropped, advances(o), o.quick());
             }
         }
         String advanced = "(SELECT key FROM ebb_commit WHERE advanced)";
         update(c, "DELETE FROM " + schema + ".snapshot WHERE sync = ? AND key IN " + advanced, sync);
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + schema + ".snapshot SELECT ?, key, fp,"
-                + " match, dest_id, ?, field_hashes, payload FROM ebb_commit WHERE advanced AND NOT dropped")) {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + schema + ".snapshot (sync, key, fp, match,"
+                + " dest_id, run_id, field_hashes, payload, quick) SELECT ?, key, fp, match, dest_id, ?, field_hashes,"
+                + " payload, quick FROM ebb_commit WHERE advanced AND NOT dropped")) {
             ps.setString(1, sync);
             ps.setLong(2, runId);
             ps.executeUpdate();

@@ -43,9 +43,10 @@ final class WarehouseTables {
                             + " run_id BIGINT, payload VARCHAR)",
                     "CREATE TABLE IF NOT EXISTS " + schema + ".left_field_hashes(sync VARCHAR NOT NULL,"
                             + " key VARCHAR NOT NULL, field_hashes VARCHAR" + key + ")",
-                    // Fingerprints a plan computed, by the quick hash of the values (PlanSql.remember): a cache.
-                    "CREATE TABLE IF NOT EXISTS " + schema + ".fingerprints(sync VARCHAR NOT NULL,"
-                            + " key VARCHAR NOT NULL, quick BIGINT, fp VARCHAR)"));
+                    // Beside a fingerprint, the quick hash of the values it was computed from (InPlacePlanSql); it
+                    // replaces the table of fingerprints an earlier Ebb kept apart.
+                    "ALTER TABLE " + schema + ".snapshot ADD COLUMN IF NOT EXISTS quick BIGINT",
+                    "DROP TABLE IF EXISTS " + schema + ".fingerprints"));
             ddl.addAll(dialect.indexes(schema));
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(false);

@@ -62,16 +62,10 @@ class DuckDbInPlacePlanTest {
         return lake;
     }
 
+    /** The rows as a plan loads them: the store marks duplicates, and takes fingerprints by quick hash. */
     private InPlaceRows rows(Path lake, String model) {
-        List<ExtractionSql.ModelColumn> columns = List.of(
-                new ExtractionSql.ModelColumn("id", ColumnType.INTEGER, "BIGINT"),
-                new ExtractionSql.ModelColumn("email", ColumnType.STRING, "VARCHAR"),
-                new ExtractionSql.ModelColumn("score", ColumnType.DECIMAL, "DECIMAL(10,3)"),
-                new ExtractionSql.ModelColumn("seen", ColumnType.TIMESTAMP, "TIMESTAMP"));
-        ExtractionSql sql = ExtractionSql.of(Dialects.named("duckdb").orElseThrow(), new ExtractionSql.Shape(
-                List.of("id"), new int[]{0}, "email", 1, columns, bindings), model, false).sql().orElseThrow();
-        return new InPlaceRows(new DuckDbAttachment(Optional.of(lake), Map.of(), root.toString(),
-                List.of(root + "/"), List.of()), sql.query(), sql.payload("c"));
+        return extraction(model).inPlace(Optional.of(new DuckDbAttachment(Optional.of(lake), Map.of(),
+                root.toString(), List.of(root + "/"), List.of())));
     }
 
     private ExtractionSql extraction(String model) {
@@ -82,12 +76,6 @@ class DuckDbInPlacePlanTest {
                 new ExtractionSql.ModelColumn("seen", ColumnType.TIMESTAMP, "TIMESTAMP"));
         return ExtractionSql.of(Dialects.named("duckdb").orElseThrow(), new ExtractionSql.Shape(
                 List.of("id"), new int[]{0}, "email", 1, columns, bindings), model, false).sql().orElseThrow();
-    }
-
-    /** The rows as a plan loads them: the store marks duplicates, and keeps the fingerprints it computes. */
-    private InPlaceRows remembered(Path lake) {
-        return extraction(MODEL).inPlace(Optional.of(new DuckDbAttachment(Optional.of(lake), Map.of(),
-                root.toString(), List.of(root + "/"), List.of())));
     }
 
     /** The plan of the lake's rows, loaded as {@code rows}. */
@@ -102,9 +90,12 @@ class DuckDbInPlacePlanTest {
     private static void deliver(DuckDbStateStore store, List<PlannedRow> rows) throws StateException {
         List<dev.ebb.core.state.RowOutcome> outcomes = rows.stream().map(r -> new dev.ebb.core.state.RowOutcome(
                 r.key(), r.change(), dev.ebb.spi.Operation.UPSERT, dev.ebb.core.state.Outcome.DELIVERED, null,
-                r.fingerprint(), r.matchValue(), null)).toList();
+                r.fingerprint(), r.matchValue(), null, null, null, r.quick())).toList();
         long run = store.startRun("s", java.time.Instant.EPOCH);
         store.commit("s", run, outcomes, java.time.Instant.EPOCH);
+        // A run's end folds its commits into the snapshot.
+        store.finishRun(new dev.ebb.core.state.RunRecord(run, "s", java.time.Instant.EPOCH, java.time.Instant.EPOCH,
+                dev.ebb.core.state.RunStatus.SUCCEEDED, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null, 0, 0));
     }
 
     private void sql(Path database, String... statements) throws Exception {
@@ -122,47 +113,48 @@ class DuckDbInPlacePlanTest {
     }
 
     @Test
-    void aStoreTakesTheFingerprintsItKeptForValuesThatHashTheSameAndComputesTheOthers() throws Exception {
+    void aPlanTakesTheSnapshotsFingerprintOfRowsWhoseValuesHashTheSameAndComputesTheOthers() throws Exception {
         Path lake = lake();
         Path file = root.resolve(".ebb/state.duckdb");
+        String quick = "SELECT count(*) FROM snapshot WHERE sync = 's' AND quick IS NOT NULL";
         try (DuckDbStateStore store = DuckDbStateStore.open(file, Access.READ_WRITE)) {
-            List<PlannedRow> first = plan(store, remembered(lake));
-            assertThat(first).hasSize(500).isEqualTo(plan(store, rows(lake, MODEL)));
+            List<PlannedRow> first = plan(store, rows(lake, MODEL));
+            assertThat(first).hasSize(500).allMatch(r -> r.quick() != null);
+            assertThat(withoutQuick(first)).isEqualTo(plan(store, rows(lake, MODEL).unhashed()));
             deliver(store, first);
-            assertThat(plan(store, remembered(lake))).as("nothing changed").isEmpty();
         }
-        assertThat(count(file, "SELECT count(*) FROM fingerprints WHERE sync = 's'")).isEqualTo(500);
+        assertThat(count(file, quick)).as("a commit keeps the quick hashes of the values delivered").isEqualTo(500);
+        try (DuckDbStateStore store = DuckDbStateStore.open(file, Access.READ_WRITE)) {
+            assertThat(plan(store, rows(lake, MODEL))).as("nothing changed").isEmpty();
+        }
 
         sql(lake, "UPDATE customers SET score = score + 1 WHERE id IN (3, 4, 5)",
                 "UPDATE customers SET seen = seen + INTERVAL 1 SECOND WHERE id = 6");
-        // A fingerprint the store kept is taken as it is, not computed again, while its row's values hash the same.
-        sql(file, "UPDATE fingerprints SET fp = 'kept' WHERE key = '7'");
-        PlannedRow delivered;
+        // The snapshot's fingerprint is taken as it is, not computed again, while its row's values hash the same.
+        sql(file, "UPDATE snapshot SET fp = 'kept' WHERE key = '7'");
         try (DuckDbStateStore store = DuckDbStateStore.open(file, Access.READ_WRITE)) {
-            List<PlannedRow> changed = plan(store, remembered(lake));
-            assertThat(changed).extracting(PlannedRow::key).containsExactly("3", "4", "5", "6", "7");
-            assertThat(changed.subList(0, 4)).as("computed as the JVM computes them")
-                    .isEqualTo(plan(store, rows(lake, MODEL)).stream().filter(r -> !r.key().equals("7")).toList());
-            assertThat(changed.get(4).fingerprint()).isEqualTo("kept");
-            deliver(store, changed.subList(0, 4));
-            delivered = changed.getFirst();
+            List<PlannedRow> changed = plan(store, rows(lake, MODEL));
+            assertThat(changed).extracting(PlannedRow::key).containsExactly("3", "4", "5", "6");
+            List<PlannedRow> computed = plan(store, rows(lake, MODEL).unhashed());
+            assertThat(computed).extracting(PlannedRow::key).containsExactly("3", "4", "5", "6", "7");
+            assertThat(withoutQuick(changed)).as("computed as the JVM computes them").isEqualTo(computed.subList(0, 4));
+            deliver(store, computed);
         }
-        assertThat(count(file, "SELECT count(*) FROM fingerprints WHERE sync = 's'")).isEqualTo(500);
+        assertThat(count(file, quick)).as("delivered by a plan without quick hashes").isEqualTo(495);
 
-        // Back to the values of the first run: their fingerprints are known, and differ from the snapshot's.
+        // Back to the values of the first run: planned again. A plan that only looks writes nothing.
         sql(lake, "UPDATE customers SET score = score - 1 WHERE id IN (3, 4, 5)");
         try (DuckDbStateStore store = DuckDbStateStore.open(file, Access.READ_ONLY)) {
-            assertThat(plan(store, remembered(lake))).extracting(PlannedRow::key).containsExactly("3", "4", "5", "7");
+            assertThat(plan(store, rows(lake, MODEL))).extracting(PlannedRow::key).containsExactly("3", "4", "5");
         }
-        assertThat(count(file, "SELECT count(*) FROM fingerprints WHERE sync = 's' AND key = '3' AND fp = '"
-                + delivered.fingerprint() + "'")).as("a command that only looks writes nothing").isEqualTo(1);
+        assertThat(count(file, quick)).as("a command that only looks writes nothing").isEqualTo(495);
         sql(lake, "DELETE FROM customers WHERE id = 8");
         try (DuckDbStateStore store = DuckDbStateStore.open(file, Access.READ_WRITE)) {
-            assertThat(plan(store, remembered(lake))).extracting(PlannedRow::key).containsExactly("3", "4", "5", "7",
+            assertThat(plan(store, rows(lake, MODEL))).extracting(PlannedRow::key).containsExactly("3", "4", "5",
                     "8");
         }
-        assertThat(count(file, "SELECT count(*) FROM fingerprints WHERE sync = 's' AND key IN ('3', '8')"))
-                .as("a key the plan removes is forgotten").isEqualTo(1);
+        assertThat(count(file, quick)).as("the rows 6 and 7, computed and found unchanged, keep theirs again")
+                .isEqualTo(497);
     }
 
     private static List<PlannedRow> planned(PlanSession session) throws StateException {
@@ -197,7 +189,7 @@ class DuckDbInPlacePlanTest {
                 assertThat(session.load(rows(lake, MODEL))).isEmpty();
                 PlanCounts counts = session.diff(Replan.CHANGES_ONLY, MatchComparison.EXACT);
                 assertThat(counts.added()).isEqualTo(500);
-                assertThat(planned(session)).isEqualTo(inJvm);
+                assertThat(withoutQuick(planned(session))).isEqualTo(inJvm);
                 // The destination's own check, after the diff, turns planned rows invalid.
                 PlanCounts checked = session.invalidate(Map.of("7", "the destination refuses it"));
                 assertThat(checked.added()).isEqualTo(499);
@@ -219,14 +211,13 @@ class DuckDbInPlacePlanTest {
                 root.toString(), List.of(root + "/", "data/"), List.of());
         try (DuckDbStateStore store = DuckDbStateStore.open(root.resolve(".ebb/state.duckdb"), Access.READ_WRITE)) {
             try (PlanSession session = store.plan("s")) {
-                assertThat(session.load(new InPlaceRows(files, fromDatabase.query(), fromDatabase.payload())))
-                        .isEmpty();
+                assertThat(session.load(fromDatabase.from(files))).isEmpty();
                 assertThat(session.diff(Replan.CHANGES_ONLY, MatchComparison.EXACT).added()).isEqualTo(500);
             }
             try (PlanSession session = store.plan("s")) {
                 InPlaceRows snooping = rows(lake, "SELECT key AS id, key AS email, 1.0 AS score, now() AS seen"
                         + " FROM snapshot");
-                assertThatThrownBy(() -> session.load(new InPlaceRows(files, snooping.query(), snooping.payload())))
+                assertThatThrownBy(() -> session.load(snooping.from(files)))
                         .isInstanceOf(StateException.class).hasMessageContaining("snapshot");
             }
         }
@@ -241,5 +232,11 @@ class DuckDbInPlacePlanTest {
                     + " columns = {'id': 'BIGINT', 'email': 'VARCHAR', 'score': 'DECIMAL(10,3)', 'seen':"
                     + " 'TIMESTAMP'})"))).isInstanceOf(StateException.class).hasMessageContaining("Permission");
         }
+    }
+
+    /** The rows without their quick hashes, which only plans in SQL compute: what the two paths must agree on. */
+    private static List<PlannedRow> withoutQuick(List<PlannedRow> rows) {
+        return rows.stream().map(r -> new PlannedRow(r.key(), r.fingerprint(), r.matchValue(), r.payload(),
+                r.destinationId(), r.change(), r.rematched(), r.fieldHashes(), r.delivered())).toList();
     }
 }

@@ -22,6 +22,7 @@ import dev.ebb.core.plan.Extraction;
 import dev.ebb.core.plan.sql.Dialects;
 import dev.ebb.core.plan.sql.ExtractionSql;
 import dev.ebb.core.state.InPlaceRows;
+import dev.ebb.core.state.InvalidRow;
 import dev.ebb.spi.ColumnType;
 import dev.ebb.spi.FieldSpec;
 import dev.ebb.spi.FieldType;
@@ -74,7 +75,10 @@ abstract class WarehouseSnapshotsContract {
     }
 
     /** Plans the model against the snapshot; returns the counts and the planned rows. */
-    record Plan(PlanCounts counts, List<PlannedRow> rows) {
+    record Plan(PlanCounts counts, List<PlannedRow> rows, List<String> invalid) {
+        Plan(PlanCounts counts, List<PlannedRow> rows) {
+            this(counts, rows, List.of());
+        }
     }
 
     Plan plan(Map<String, String> model, Replan replan) throws StateException {
@@ -117,7 +121,7 @@ abstract class WarehouseSnapshotsContract {
     static RowOutcome delivered(PlannedRow row) {
         Operation op = row.change() == Change.REMOVED ? Operation.DELETE : Operation.UPSERT;
         return new RowOutcome(row.key(), row.change(), op, Outcome.DELIVERED, null, row.fingerprint(),
-                row.matchValue(), "id-" + row.key());
+                row.matchValue(), "id-" + row.key(), null, null, row.quick());
     }
 
     @Test
@@ -279,14 +283,28 @@ abstract class WarehouseSnapshotsContract {
         assertThat(planInSql(engine, false).rows()).hasSize(300).isEqualTo(planInJvm(engine).rows());
         Plan inSql = planInSql(engine);
         assertThat(inSql.counts().added()).isEqualTo(300);
-        assertThat(inSql.rows()).isEqualTo(planInJvm(engine).rows());
-        assertThat(count(engine, "SELECT count(*) FROM " + schema + ".fingerprints WHERE quick IS NOT NULL"))
-                .as("the fingerprints the plan computed, kept by the quick hashes of their values").isEqualTo(300);
+        assertThat(inSql.rows()).allMatch(r -> r.quick() != null);
+        assertThat(withoutQuick(inSql.rows())).isEqualTo(planInJvm(engine).rows());
         deliver(inSql);
+        String quick = "SELECT count(*) FROM " + schema + ".snapshot WHERE quick IS NOT NULL";
+        assertThat(count(engine, quick)).as("a commit keeps the quick hashes of the values delivered").isEqualTo(300);
 
         // Nothing changed: the warehouse reads back no row, whichever path plans.
         assertThat(planInSql(engine).rows()).isEmpty();
         assertThat(planInJvm(engine).rows()).isEmpty();
+
+        // A row whose values hash as the snapshot's takes the snapshot's fingerprint: it is not computed.
+        try (Connection c = engine.connect(); Statement st = c.createStatement()) {
+            st.execute("UPDATE " + schema + ".snapshot SET fp = 'kept' WHERE key = '50'");
+        }
+        assertThat(planInSql(engine).rows()).as("taken, not computed").isEmpty();
+        Plan computed = planInSql(engine, false);
+        assertThat(computed.rows()).extracting(PlannedRow::key).containsExactly("50");
+        deliver(computed);
+        assertThat(count(engine, quick)).as("delivered without one").isEqualTo(299);
+        // The next plan computes its fingerprint, finds it unchanged, and keeps its quick hash.
+        assertThat(planInSql(engine).rows()).isEmpty();
+        assertThat(count(engine, quick)).isEqualTo(300);
 
         try (Connection c = engine.connect(); Statement st = c.createStatement()) {
             st.execute("UPDATE lake.customers SET score = 9.5 WHERE id IN (10, 20, 30)");
@@ -296,25 +314,52 @@ abstract class WarehouseSnapshotsContract {
         assertThat(changed.counts().changed()).isEqualTo(3);
         assertThat(changed.counts().removed()).isEqualTo(1);
         assertThat(changed.counts().unchanged()).isEqualTo(296);
-        assertThat(changed.rows()).as("only the planned rows and the removed key come back").hasSize(4)
-                .isEqualTo(planInJvm(engine).rows());
+        assertThat(changed.rows()).as("only the planned rows and the removed key come back").hasSize(4);
+        assertThat(withoutQuick(changed.rows())).isEqualTo(planInJvm(engine).rows());
         // Delivered by the JVM path's plan: the SQL path then sends nothing.
         deliver(planInJvm(engine));
         assertThat(planInSql(engine).rows()).isEmpty();
 
-        // Other values, delivered; then back to values whose fingerprints the warehouse kept: planned again.
+        // Other values, delivered; then back to values the snapshot once had: planned again.
         try (Connection c = engine.connect(); Statement st = c.createStatement()) {
             st.execute("UPDATE lake.customers SET score = 1.25 WHERE id IN (10, 20, 30)");
         }
         Plan other = planInSql(engine);
-        assertThat(other.rows()).hasSize(3).isEqualTo(planInJvm(engine).rows());
+        assertThat(withoutQuick(other.rows())).hasSize(3).isEqualTo(planInJvm(engine).rows());
         deliver(other);
         try (Connection c = engine.connect(); Statement st = c.createStatement()) {
             st.execute("UPDATE lake.customers SET score = 9.5 WHERE id IN (10, 20, 30)");
         }
-        assertThat(planInSql(engine).rows()).hasSize(3).isEqualTo(planInJvm(engine).rows());
-        assertThat(count(engine, "SELECT count(*) FROM " + schema + ".fingerprints WHERE key = '40'"))
-                .as("a key the plan removed is forgotten").isZero();
+        assertThat(withoutQuick(planInSql(engine).rows())).hasSize(3).isEqualTo(planInJvm(engine).rows());
+    }
+
+    @Test
+    void aPlanInTheWarehouseMarksTheRowsThatCannotBeSentAsTheJvmDoes() throws Exception {
+        WarehouseEngine engine = engine();
+        try (Connection c = engine.connect(); Statement st = c.createStatement()) {
+            st.execute("CREATE SCHEMA lake");
+            st.execute("CREATE TABLE lake.customers(id BIGINT, email VARCHAR(64), score DECIMAL(10, 3))");
+            // Key 2 twice; two spellings of one email (one record where the destination compares case-blind); two
+            // rows without a key; one without an email.
+            st.execute("INSERT INTO lake.customers VALUES (1, 'a@x.io', 1), (2, 'b@x.io', 2), (2, 'b2@x.io', 3),"
+                    + " (3, 'Twin@x.io', 4), (4, 'twin@x.io', 5), (NULL, 'n@x.io', 6), (NULL, 'm@x.io', 7),"
+                    + " (5, NULL, 8), (6, 'f@x.io', 9)");
+        }
+        for (MatchComparison matching : MatchComparison.values()) {
+            Plan inSql = planInSql(engine, true, matching);
+            Plan inJvm = planInJvm(engine, matching);
+            assertThat(inSql.counts()).as(matching.name()).isEqualTo(inJvm.counts());
+            assertThat(withoutQuick(inSql.rows())).as(matching.name()).isEqualTo(inJvm.rows());
+            assertThat(inSql.invalid()).as(matching.name()).isEqualTo(inJvm.invalid());
+        }
+        assertThat(planInSql(engine, true, MatchComparison.IGNORE_CASE).counts())
+                .isEqualTo(new PlanCounts(9, 2, 0, 0, 0, 7));
+        assertThat(planInSql(engine, true, MatchComparison.IGNORE_CASE).invalid()).containsExactly(
+                " key [id] is null", " key [id] is null", "2 duplicate key: 2 rows of the model share it",
+                "2 duplicate key: 2 rows of the model share it",
+                "3 duplicate match value: 2 rows of the model share it (compared case-blind, as the destination does)",
+                "4 duplicate match value: 2 rows of the model share it (compared case-blind, as the destination does)",
+                "5 match column 'email' is null");
     }
 
     private static long count(WarehouseEngine engine, String query) throws Exception {
@@ -328,8 +373,12 @@ abstract class WarehouseSnapshotsContract {
         return planInSql(engine, true);
     }
 
-    /** The plan in SQL, loaded as a plan loads it ({@code remembering}: with the fingerprints the store kept). */
-    private Plan planInSql(WarehouseEngine engine, boolean remembering) throws Exception {
+    private Plan planInSql(WarehouseEngine engine, boolean quick) throws Exception {
+        return planInSql(engine, quick, MatchComparison.EXACT);
+    }
+
+    /** The plan in SQL, loaded as a plan loads it; without {@code quick}, every fingerprint is computed. */
+    private Plan planInSql(WarehouseEngine engine, boolean quick, MatchComparison matching) throws Exception {
         List<ExtractionSql.ModelColumn> columns = new ArrayList<>();
         try (Connection c = engine.connect(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery(MODEL + " LIMIT 0")) {
@@ -340,26 +389,44 @@ abstract class WarehouseSnapshotsContract {
             }
         }
         ExtractionSql sql = ExtractionSql.of(Dialects.named(engine.dialect()).orElseThrow(), new ExtractionSql.Shape(
-                List.of("id"), new int[]{0}, "email", 1, columns, BINDINGS), MODEL, false).sql().orElseThrow();
+                List.of("id"), new int[]{0}, "email", 1, columns, BINDINGS), MODEL,
+                matching == MatchComparison.IGNORE_CASE).sql().orElseThrow();
         try (PlanSession session = store.plan(SYNC)) {
-            assertThat(session.load(remembering ? sql.inPlace(Optional.empty())
-                    : new InPlaceRows(Optional.empty(), sql.query(), sql.payload("c")))).isEmpty();
-            session.diff(Replan.CHANGES_ONLY, MatchComparison.EXACT);
-            return new Plan(session.invalidate(Map.of()), planned(session));
+            InPlaceRows rows = sql.inPlace(Optional.empty());
+            assertThat(session.load(quick ? rows : rows.unhashed())).isEmpty();
+            session.diff(Replan.CHANGES_ONLY, matching);
+            return new Plan(session.invalidate(Map.of()), planned(session), invalid(session));
         }
     }
 
     private Plan planInJvm(WarehouseEngine engine) throws Exception {
+        return planInJvm(engine, MatchComparison.EXACT);
+    }
+
+    private Plan planInJvm(WarehouseEngine engine, MatchComparison matching) throws Exception {
         try (PlanSession session = store.plan(SYNC); Connection c = engine.connect();
              Statement st = c.createStatement(); ResultSet rs = st.executeQuery(MODEL)) {
             while (rs.next()) {
-                Object[] values = {rs.getLong(1), rs.getString(2), rs.getBigDecimal(3)};
+                Object[] values = {rs.getObject(1) == null ? null : rs.getLong(1), rs.getString(2),
+                        rs.getBigDecimal(3)};
                 Extraction.Encoded e = Extraction.encode(List.of("id"), new int[]{0}, "email", 1, BINDINGS,
                         List.of("score"), i -> values[i], new ArrayList<>());
                 session.add(e.key(), e.fingerprint(), e.match(), e.payload(), e.invalid());
             }
-            return new Plan(session.diff(Replan.CHANGES_ONLY, MatchComparison.EXACT), planned(session));
+            PlanCounts counts = session.diff(Replan.CHANGES_ONLY, matching);
+            return new Plan(counts, planned(session), invalid(session));
         }
+    }
+
+    /** The invalid rows, as "key reason", sorted. */
+    private static List<String> invalid(PlanSession session) throws StateException {
+        List<String> rows = new ArrayList<>();
+        try (RowCursor<InvalidRow> cursor = session.invalid()) {
+            InvalidRow row;
+            while ((row = cursor.next()) != null) rows.add((row.key() == null ? "" : row.key()) + " " + row.reason());
+        }
+        rows.sort(null);
+        return rows;
     }
 
     private static List<PlannedRow> planned(PlanSession session) throws StateException {
@@ -369,5 +436,11 @@ abstract class WarehouseSnapshotsContract {
             while ((row = cursor.next()) != null) rows.add(row);
         }
         return rows;
+    }
+
+    /** The rows without their quick hashes, which only plans in SQL compute: what the two paths must agree on. */
+    private static List<PlannedRow> withoutQuick(List<PlannedRow> rows) {
+        return rows.stream().map(r -> new PlannedRow(r.key(), r.fingerprint(), r.matchValue(), r.payload(),
+                r.destinationId(), r.change(), r.rematched(), r.fieldHashes(), r.delivered())).toList();
     }
 }

@@ -28,6 +28,16 @@ public final class BlastRadius {
     }
 
     /**
+     * Whether the plan's counts could breach the guard at all: a plan that changes (under {@code max_changed}) and
+     * removes nothing is never held, whatever the snapshot's size, so the snapshot need not be counted.
+     */
+    public static boolean couldBreach(SyncConfig sync, PlanCounts counts) {
+        Guard guard = guard(sync);
+        return (guard.maxRemoved() != null && counts.removed() > 0)
+                || (guard.maxChanged() != null && counts.changed() > 0);
+    }
+
+    /**
      * Why the plan must wait for approval, or {@code null} when it may go. Shares are of the records the sync has
      * delivered; a first run (an empty snapshot) is never held, since it changes and removes nothing.
      */

@@ -110,7 +110,8 @@ public final class SyncEngine {
                     invalid.add(new PlanReport.Invalid(row.key(), row.reason()));
                 }
             }
-            String breach = BlastRadius.breach(sync, counts, state.snapshotSize(sync.name()));
+            String breach = BlastRadius.breach(sync, counts, BlastRadius.couldBreach(sync, counts)
+                    ? state.snapshotSize(sync.name()) : 0);
             return new PlanReport(sync.name(), counts, samples, invalid, warnings,
                     bound.caller().stats().calls.get(), breach);
         } catch (StateException e) {
@@ -276,10 +277,11 @@ public final class SyncEngine {
             RunDelivery delivery = new RunDelivery(bound, state, runId, progress, waiter, clock, log, options);
             PlanCounts counts = null;
             try {
-                long delivered = state.snapshotSize(sync.name());
                 boolean replace = kind == RunKind.REPLACE;
                 counts = extract(bound, plan, replace ? Replan.EVERY_ROW : Replan.CHANGES_ONLY, progress,
                         inJvm(warnings));
+                // Nothing is delivered before the guard: the snapshot's size is still the one the plan diffed.
+                long delivered = BlastRadius.couldBreach(sync, counts) ? state.snapshotSize(sync.name()) : 0;
                 state.recordPlan(runId, counts);
                 delivery.recordInvalid(plan);
                 if (replace) {

@@ -328,7 +328,7 @@ final class DuckDbPlanSession implements PlanSession {
             if (alias != null) {
                 try (Statement st = scratch.createStatement()) {
                     st.execute("USE " + identifier(store));
-                    st.execute("DETACH " + alias);
+                    st.execute("DETACH DATABASE IF EXISTS " + alias);
                 } finally {
                     scratch.close();
                 }

@@ -264,7 +264,7 @@ final class DuckDbPlanSession implements PlanSession {
                 inSource(() -> InPlacePlanSql.rematch(scratch, tables, inPlace, caseBlind));
                 return counts();
             }
-            PlanSql.markDuplicates(scratch, "ebb_cur", caseBlind, false);
+            PlanSql.markDuplicates(scratch, "ebb_cur", caseBlind);
             PlanSql.Tables cur = new PlanSql.Tables("ebb_cur", DuckDbSnapshots.CURRENT_SNAPSHOT,
                     DuckDbSnapshots.IN_FLIGHT, "left_field_hashes", "$1");
             try (PreparedStatement ps = scratch.prepareStatement("CREATE TEMP TABLE ebb_plan AS "

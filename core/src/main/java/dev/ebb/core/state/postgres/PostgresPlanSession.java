@@ -81,7 +81,7 @@ final class PostgresPlanSession implements PlanSession {
                 // The joins below are planned from these statistics; a fresh temporary table has none.
                 st.execute("ANALYZE cur");
             }
-            PlanSql.markDuplicates(scratch, "cur", matching == MatchComparison.IGNORE_CASE, false);
+            PlanSql.markDuplicates(scratch, "cur", matching == MatchComparison.IGNORE_CASE);
             createPlan(replan, matching);
             return StateRows.planCounts(scratch);
         } catch (SQLException e) {

@@ -41,23 +41,18 @@ public final class PlanSql {
      * The statements that make every row invalid whose key, or match value as the destination compares them, is held
      * by several rows of the model: none of them can be delivered without guessing which row wins. One aggregate per
      * column, so that a model without duplicates costs a hash of its keys, not a sort.
-     *
-     * @param matchIsKey whether the match value is the key itself (then, compared exactly, a shared match value is a
-     *                   shared key, and the second statement is not needed)
      */
-    public static void markDuplicates(Connection c, String cur, boolean caseBlind, boolean matchIsKey)
-            throws SQLException {
+    public static void markDuplicates(Connection c, String cur, boolean caseBlind) throws SQLException {
         try (Statement st = c.createStatement()) {
-            for (String mark : markings(cur, caseBlind, matchIsKey)) st.execute(mark);
+            for (String mark : markings(cur, caseBlind)) st.execute(mark);
         }
     }
 
-    private static List<String> markings(String cur, boolean caseBlind, boolean matchIsKey) {
+    private static List<String> markings(String cur, boolean caseBlind) {
         List<String> statements = new ArrayList<>();
         statements.add("UPDATE " + cur + " SET invalid = 'duplicate key: ' || d.n || ' rows of the model share it',"
                 + " fp = NULL FROM (SELECT key, count(*) AS n FROM " + cur + " WHERE key IS NOT NULL GROUP BY key"
                 + " HAVING count(*) > 1) d WHERE " + cur + ".key = d.key");
-        if (matchIsKey && !caseBlind) return statements;
         String match = caseBlind ? "lower(match)" : "match";
         statements.add("UPDATE " + cur + " SET invalid = 'duplicate match value: ' || d.n || ' rows of the model"
                 + " share it" + (caseBlind ? " (compared case-blind, as the destination does)" : "") + "', fp = NULL"

@@ -169,7 +169,7 @@ final class WarehousePlanSession implements PlanSession {
                     st.execute("ANALYZE ebb_cur");
                 }
             }
-            PlanSql.markDuplicates(scratch, "ebb_cur", caseBlind, false);
+            PlanSql.markDuplicates(scratch, "ebb_cur", caseBlind);
             PlanSql.Tables cur = new PlanSql.Tables("ebb_cur", "SELECT key, fp, match, dest_id, field_hashes,"
                     + " payload FROM " + schema + ".snapshot WHERE sync = ?", inFlight(schema), schema
                     + ".left_field_hashes", "?");

@@ -266,8 +266,7 @@ abstract class WarehouseSnapshotsContract {
     void aPlanBuiltInTheWarehouseReadsBackOnlyThePlannedRowsWithTheJvmsFingerprints() throws Exception {
         WarehouseEngine engine = engine();
         try (Connection c = engine.connect(); Statement st = c.createStatement()) {
-            st.execute("CREATE SCHEMA lake");
-            st.execute("CREATE TABLE lake.customers(id BIGINT, email VARCHAR(64), score DECIMAL(10, 3))");
+            createCustomers(st);
             try (java.sql.PreparedStatement insert =
                          c.prepareStatement("INSERT INTO lake.customers VALUES (?, ?, ?)")) {
                 for (int i = 0; i < 300; i++) {
@@ -337,8 +336,7 @@ abstract class WarehouseSnapshotsContract {
     void aPlanInTheWarehouseMarksTheRowsThatCannotBeSentAsTheJvmDoes() throws Exception {
         WarehouseEngine engine = engine();
         try (Connection c = engine.connect(); Statement st = c.createStatement()) {
-            st.execute("CREATE SCHEMA lake");
-            st.execute("CREATE TABLE lake.customers(id BIGINT, email VARCHAR(64), score DECIMAL(10, 3))");
+            createCustomers(st);
             // Key 2 twice; two spellings of one email (one record where the destination compares case-blind); two
             // rows without a key; one without an email.
             st.execute("INSERT INTO lake.customers VALUES (1, 'a@x.io', 1), (2, 'b@x.io', 2), (2, 'b2@x.io', 3),"
@@ -360,6 +358,12 @@ abstract class WarehouseSnapshotsContract {
                 "3 duplicate match value: 2 rows of the model share it (compared case-blind, as the destination does)",
                 "4 duplicate match value: 2 rows of the model share it (compared case-blind, as the destination does)",
                 "5 match column 'email' is null");
+    }
+
+    /** The table {@link #MODEL} reads, empty. */
+    private static void createCustomers(Statement st) throws java.sql.SQLException {
+        st.execute("CREATE SCHEMA lake");
+        st.execute("CREATE TABLE lake.customers(id BIGINT, email VARCHAR(64), score DECIMAL(10, 3))");
     }
 
     private static long count(WarehouseEngine engine, String query) throws Exception {

@@ -329,24 +329,23 @@ final class DuckDbSnapshots implements Snapshots {
                 if (rs.getLong(1) == 0) return;
             }
         }
-        try (PreparedStatement ps = c.prepareStatement("CREATE OR REPLACE TEMP TABLE folded AS "
-                + currentSnapshot("", true))) {
-            ps.setString(1, sync);
-            ps.execute();
-        }
-        List<String> statements = new ArrayList<>(List.of("DELETE FROM snapshot WHERE sync = $1",
-                "INSERT INTO snapshot BY NAME SELECT $1 AS sync, key, fp, quick, match, dest_id, run_id, "
-                        + "field_hashes, payload FROM folded"));
+        // Each logged key's newest entry, by its sequence number (unique across the log): a grouping keeps one key
+        // and one number per key, where ordering every entry by recency would hold all of their columns at once (a
+        // full sync's log of 10M rows ran out of a 1 GB memory limit that way).
+        List<String> statements = new ArrayList<>(List.of(
+                "CREATE OR REPLACE TEMP TABLE newest AS SELECT key, max(seq) AS seq FROM snapshot_log WHERE sync = $1"
+                        + " GROUP BY key",
+                "DELETE FROM snapshot WHERE sync = $1 AND key IN (SELECT key FROM newest)",
+                "INSERT INTO snapshot BY NAME SELECT sync, key, fp, quick, match, dest_id, run_id, field_hashes, payload"
+                        + " FROM snapshot_log WHERE sync = $1 AND NOT dropped AND seq IN (SELECT seq FROM newest)"));
         if (keepsLeftFieldHashes(c, sync)) {
             // A row that left the model keeps its field hashes; one that is back in the snapshot has them there.
             statements.add("""
                     DELETE FROM left_field_hashes WHERE sync = $1 AND key IN (
                         SELECT key FROM snapshot_log WHERE sync = $1 AND (NOT dropped OR field_hashes IS NOT NULL))""");
             statements.add("""
-                    INSERT INTO left_field_hashes SELECT $1, l.key, l.field_hashes FROM snapshot_log l
-                    WHERE l.sync = $1 AND l.dropped AND l.field_hashes IS NOT NULL
-                      AND NOT EXISTS (SELECT 1 FROM snapshot_log n
-                                      WHERE n.sync = $1 AND n.key = l.key AND n.seq > l.seq)""");
+                    INSERT INTO left_field_hashes SELECT sync, key, field_hashes FROM snapshot_log
+                    WHERE sync = $1 AND dropped AND field_hashes IS NOT NULL AND seq IN (SELECT seq FROM newest)""");
         }
         statements.add("DELETE FROM snapshot_log WHERE sync = $1");
         for (String sql : statements) {
@@ -356,7 +355,7 @@ final class DuckDbSnapshots implements Snapshots {
             }
         }
         try (Statement st = c.createStatement()) {
-            st.execute("DROP TABLE folded");
+            st.execute("DROP TABLE newest");
         }
     }
 

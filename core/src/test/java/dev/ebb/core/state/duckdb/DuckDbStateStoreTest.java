@@ -81,6 +81,39 @@ class DuckDbStateStoreTest {
         }
     }
 
+    /**
+     * The fold at a run's end keeps the store's DuckDB within its limit when the run's log is many times larger than
+     * that limit (a full sync of 10M rows once ran out of 1 GB ordering every logged entry by recency).
+     */
+    @Test
+    void aRunsLogFarLargerThanTheMemoryLimitFoldsIntoTheSnapshot() throws Exception {
+        Path file = dir.resolve("state.duckdb");
+        int rows = 200_000;
+        String filler = "x".repeat(300);
+        DuckDbStateStore.Limits limits = new DuckDbStateStore.Limits("32MB", java.util.Optional.of(dir.resolve("spill")));
+        try (DuckDbStateStore store = DuckDbStateStore.open(file, Access.READ_WRITE, limits)) {
+            for (int round = 1; round <= 2; round++) {
+                long run = store.startRun("people", T0);
+                for (int from = 0; from < rows; from += 10_000) {
+                    List<RowOutcome> batch = new ArrayList<>();
+                    for (int i = from; i < from + 10_000; i++) {
+                        // the second run changes every row and removes every tenth
+                        boolean removed = round == 2 && i % 10 == 0;
+                        batch.add(new RowOutcome("k" + i, removed ? Change.REMOVED : Change.ADDED,
+                                removed ? Operation.DELETE : Operation.UPSERT, Outcome.DELIVERED, null,
+                                "fp-" + round + "-" + i, "k" + i, null, null, i + filler + round));
+                    }
+                    store.commit("people", run, batch, T0);
+                }
+                store.finishRun(new RunRecord(run, "people", T0, T0, RunStatus.SUCCEEDED, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                        0, 0, 0, null));
+            }
+            assertThat(store.snapshotSize("people")).isEqualTo(rows - rows / 10);
+            assertThat(store.snapshotEntry("people", "k10")).as("removed by the second run").isEmpty();
+            assertThat(store.snapshotEntry("people", "k7").orElseThrow().fingerprint()).isEqualTo("fp-2-7");
+        }
+    }
+
     @Test
     void aFileThatIsNotAStateStoreIsNotMistakenForALockedOne() throws Exception {
         Path file = dir.resolve("state.duckdb");

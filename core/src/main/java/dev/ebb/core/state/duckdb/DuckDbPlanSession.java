@@ -259,6 +259,7 @@ final class DuckDbPlanSession implements PlanSession {
                     InPlacePlanSql.mark(scratch, tables, inPlace, caseBlind);
                     InPlacePlanSql.plan(scratch, tables, inPlace, replan == Replan.EVERY_ROW, sync);
                 });
+                InPlacePlanSql.dropMarked(scratch, tables);
                 InPlacePlanSql.settle(scratch, tables, remember ? Optional.of(identifier(store) + ".main.snapshot")
                         : Optional.empty(), sync);
                 inSource(() -> InPlacePlanSql.rematch(scratch, tables, inPlace, caseBlind));

@@ -53,17 +53,40 @@ public final class InPlacePlanSql {
 
     /**
      * Creates {@code bad}: in one aggregate over the model, per key, the rows that share it or cannot be sent, and the
-     * model's size; then, unless the match value is the key compared exactly, the valid rows that share a match value
-     * as the destination compares them.
+     * model's size ({@link #markKeys}); then, unless the match value is the key compared exactly, the valid rows that
+     * share a match value as the destination compares them ({@link #markMatches}).
      */
     public static void mark(Connection c, Tables t, InPlaceRows rows, boolean caseBlind) throws SQLException {
+        markKeys(c, t, rows);
+        markMatches(c, t, rows, caseBlind);
+    }
+
+    /**
+     * Creates {@code bad} with the keys of the model that cannot be sent and its size. It reads the model alone, so it
+     * may run on a connection beside the one that runs {@link #plan}, on the same snapshot of the model.
+     */
+    public static void markKeys(Connection c, Tables t, InPlaceRows rows) throws SQLException {
         try (Statement st = c.createStatement()) {
-            st.execute("CREATE TEMPORARY TABLE " + t.bad() + " AS SELECT key, CASE WHEN whole = 1 THEN NULL"
-                    + " WHEN key IS NOT NULL AND n > 1 THEN 'duplicate key: ' || n || ' rows of the model share it'"
-                    + " ELSE invalid END AS invalid, n, whole FROM (SELECT key, count(*) AS n, min(invalid) AS invalid,"
-                    + " GROUPING(key) AS whole FROM (" + rows.rows() + ") AS r GROUP BY GROUPING SETS ((key), ()))"
-                    + " AS g WHERE whole = 1 OR n > 1 OR invalid IS NOT NULL");
-            if (rows.matchIsKey() && !caseBlind) return;
+            st.execute("CREATE TEMPORARY TABLE " + t.bad() + " AS " + badKeysOf(rows));
+        }
+    }
+
+    /** The query of {@link #markKeys}: {@code key, invalid, n, whole}. */
+    private static String badKeysOf(InPlaceRows rows) {
+        return "SELECT key, CASE WHEN whole = 1 THEN NULL"
+                + " WHEN key IS NOT NULL AND n > 1 THEN 'duplicate key: ' || n || ' rows of the model share it'"
+                + " ELSE invalid END AS invalid, n, whole FROM (SELECT key, count(*) AS n, min(invalid) AS invalid,"
+                + " GROUPING(key) AS whole FROM (" + rows.rows() + ") AS r GROUP BY GROUPING SETS ((key), ()))"
+                + " AS g WHERE whole = 1 OR n > 1 OR invalid IS NOT NULL";
+    }
+
+    /**
+     * Adds to {@code bad} (made by {@link #markKeys}) the valid rows that share a match value as the destination
+     * compares them, unless the match value is the key compared exactly.
+     */
+    public static void markMatches(Connection c, Tables t, InPlaceRows rows, boolean caseBlind) throws SQLException {
+        if (rows.matchIsKey() && !caseBlind) return;
+        try (Statement st = c.createStatement()) {
             String m = caseBlind ? "lower(match)" : "match";
             String valid = "invalid IS NULL AND key NOT IN (" + badKeys(t) + ")";
             st.execute("INSERT INTO " + t.bad() + " (key, invalid, n, whole) SELECT r.key, 'duplicate match value: '"
@@ -75,6 +98,16 @@ public final class InPlacePlanSql {
         }
     }
 
+    /**
+     * Takes out of {@code plan} the rows of the keys {@code bad} marks (after both {@link #plan} and {@link #mark}):
+     * the diff plans a key that several rows share as it plans any other, so that it needs not wait for the marks.
+     */
+    public static void dropMarked(Connection c, Tables t) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("DELETE FROM " + t.plan() + " WHERE change <> 'removed' AND key IN (" + badKeys(t) + ")");
+        }
+    }
+
     private static String badKeys(Tables t) {
         return "SELECT key FROM " + t.bad() + " WHERE whole = 0 AND key IS NOT NULL";
     }
@@ -83,18 +116,24 @@ public final class InPlacePlanSql {
      * Creates {@code plan}: the model's rows that can be sent, full outer joined with the snapshot and the rows in
      * flight, as {@link PlanSql#plan} diffs a table of current rows (added, changed, removed; a row in flight is sent
      * again; an invalid row makes no removal). A row whose quick hash is the snapshot's takes its fingerprint; the
-     * others' are computed, and those found unchanged are kept as {@code same} for {@link #settle}.
+     * others' are computed, and those found unchanged are kept as {@code same} for {@link #settle}. It does not read
+     * {@code bad}: the rows of a key several rows share are planned, and {@link #dropMarked} takes them out.
      *
      * @param everyRow whether every current row is planned, changed or not (the sync's spec changed)
      */
     public static void plan(Connection c, Tables t, InPlaceRows rows, boolean everyRow, String sync)
             throws SQLException {
-        String sql = "CREATE TEMPORARY TABLE " + t.plan() + " AS WITH snap AS (" + t.snapshot() + "), flight AS ("
-                + t.inFlight() + "), old AS (SELECT coalesce(s.key, f.key) AS key, s.key IS NOT NULL AS known,"
+        // Rows are in flight only after a run that did not end well; else the snapshot alone is what was sent, and
+        // the diff joins the model with it directly (joining a million entries with no row in flight cost PostgreSQL
+        // a tenth of the plan).
+        String old = inFlight(c, t, sync) ? "(SELECT coalesce(s.key, f.key) AS key, s.key IS NOT NULL AS known,"
                 + " f.key IS NOT NULL AS flying, s.fp, s.quick,"
                 + " CASE WHEN s.key IS NULL THEN f.match ELSE s.match END AS match, s.dest_id, s.field_hashes,"
                 + " s.payload AS delivered, CASE WHEN s.key IS NULL THEN f.payload ELSE s.payload END AS last_sent"
-                + " FROM snap s FULL OUTER JOIN flight f ON f.key = s.key)"
+                + " FROM (" + t.snapshot() + ") AS s FULL OUTER JOIN (" + t.inFlight() + ") AS f ON f.key = s.key)"
+                : "(SELECT key, true AS known, false AS flying, fp, quick, match, dest_id, field_hashes,"
+                + " payload AS delivered, payload AS last_sent FROM (" + t.snapshot() + ") AS s)";
+        String sql = "CREATE TEMPORARY TABLE " + t.plan() + " AS WITH old AS " + old
                 + " SELECT coalesce(c.key, c.o_key) AS key, c.fp,"
                 + " CASE WHEN c.key IS NULL THEN c.o_match ELSE c.match END AS match,"
                 + " CASE WHEN c.key IS NULL OR c.change = 'same' THEN NULL ELSE " + rows.payload() + " END AS payload,"
@@ -111,12 +150,21 @@ public final class InPlacePlanSql {
                 + " FROM (" + rows.rows() + ") AS c FULL OUTER JOIN old o ON o.key = c.key"
                 + " LEFT JOIN " + t.leftFieldHashes() + " l ON l.sync = " + t.syncParameter() + " AND l.key = c.key"
                 + " WHERE (c.key IS NULL AND o.key IS NOT NULL) OR (c.key IS NOT NULL AND c.invalid IS NULL"
-                + " AND c.key NOT IN (" + badKeys(t) + ") AND (o.known IS NOT TRUE OR " + everyRow + " OR o.flying"
+                + " AND (o.known IS NOT TRUE OR " + everyRow + " OR o.flying"
                 + " OR o.quick IS NULL OR c.quick IS NULL OR o.quick <> c.quick))" + t.fence() + ") AS j) AS c"
                 + " WHERE c.change <> 'same' OR c.quick IS NOT NULL";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             PlanSql.bindSync(ps, sync);
             ps.execute();
+        }
+    }
+
+    private static boolean inFlight(Connection c, Tables t, String sync) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM (" + t.inFlight() + ") AS f)")) {
+            PlanSql.bindSync(ps, sync);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
         }
     }
 

@@ -27,7 +27,8 @@ import java.util.Optional;
 /**
  * A plan inside the warehouse, on a connection of its own. When the whole extraction can be written in the
  * warehouse's SQL ({@link #load}), the model is planned where it is ({@link InPlacePlanSql}: one aggregate marks the
- * rows that cannot be sent, one full outer join with the snapshot tables is the diff; no row leaves the warehouse, none
+ * rows that cannot be sent, one full outer join with the snapshot tables is the diff, on PostgreSQL side by side on
+ * two connections ({@link MarksBeside}); no row leaves the warehouse, none
  * is copied whole, and only the planned rows get a fingerprint computed and a payload). Else the JVM adds the rows
  * into a temporary table {@code ebb_cur} ({@link #add}, thousands of rows per statement) and one statement diffs it.
  * Either way the plan is left in {@code ebb_plan}, and only planned and invalid rows are read back. One thread at a
@@ -37,6 +38,7 @@ final class WarehousePlanSession implements PlanSession {
     /** Rows fetched per round trip when reading the plan back. */
     private static final int FETCH = 1000;
 
+    private final WarehouseEngine engine;
     private final WarehouseDialect dialect;
     private final String schema;
     private final String sync;
@@ -54,6 +56,7 @@ final class WarehousePlanSession implements PlanSession {
     /** @param remember whether the state is open for writing, and keeps the fingerprints its plans compute */
     WarehousePlanSession(WarehouseEngine engine, WarehouseDialect dialect, String schema, String sync,
                          boolean remember) throws StateException {
+        this.engine = engine;
         this.dialect = dialect;
         this.schema = schema;
         this.sync = sync;
@@ -154,8 +157,18 @@ final class WarehousePlanSession implements PlanSession {
         try {
             rows.close();
             if (inPlace != null) {
-                InPlacePlanSql.mark(scratch, tables, inPlace, caseBlind);
-                InPlacePlanSql.plan(scratch, tables, inPlace, replan == Replan.EVERY_ROW, sync);
+                boolean everyRow = replan == Replan.EVERY_ROW;
+                if (dialect == WarehouseDialect.POSTGRES) {
+                    try (MarksBeside marks = MarksBeside.start(engine, scratch, tables, inPlace)) {
+                        InPlacePlanSql.plan(scratch, tables, inPlace, everyRow, sync);
+                        marks.finish(scratch);
+                    }
+                    InPlacePlanSql.markMatches(scratch, tables, inPlace, caseBlind);
+                } else {
+                    InPlacePlanSql.mark(scratch, tables, inPlace, caseBlind);
+                    InPlacePlanSql.plan(scratch, tables, inPlace, everyRow, sync);
+                }
+                InPlacePlanSql.dropMarked(scratch, tables);
                 InPlacePlanSql.settle(scratch, tables, remember ? Optional.of(schema + ".snapshot")
                         : Optional.empty(), sync);
                 InPlacePlanSql.rematch(scratch, tables, inPlace, caseBlind);

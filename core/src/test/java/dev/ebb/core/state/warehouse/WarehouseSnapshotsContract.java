@@ -360,6 +360,27 @@ abstract class WarehouseSnapshotsContract {
                 "5 match column 'email' is null");
     }
 
+    /**
+     * A plan reads the model as of one moment, though it reads it more than once (on PostgreSQL, its marks on a
+     * connection of their own): rows committed while it runs are the next plan's.
+     */
+    @Test
+    void aPlanSeesTheModelAsOfOneMomentWhileRowsArrive() throws Exception {
+        WarehouseEngine engine = engine();
+        try (Connection c = engine.connect(); Statement st = c.createStatement()) {
+            createCustomers(st);
+            st.execute("INSERT INTO lake.customers VALUES (1, 'a@x.io', 1), (2, 'b@x.io', 2)");
+        }
+        Plan during = planInSql(engine, true, MatchComparison.EXACT, () -> {
+            try (Connection c = engine.connect(); Statement st = c.createStatement()) {
+                st.execute("INSERT INTO lake.customers VALUES (2, 'b2@x.io', 3), (3, 'c@x.io', 4)");
+            }
+        });
+        assertThat(during.counts()).isEqualTo(new PlanCounts(2, 2, 0, 0, 0, 0));
+        assertThat(during.rows()).extracting(PlannedRow::key).containsExactly("1", "2");
+        assertThat(planInSql(engine).counts()).as("the next plan").isEqualTo(new PlanCounts(4, 2, 0, 0, 0, 2));
+    }
+
     /** The table {@link #MODEL} reads, empty. */
     private static void createCustomers(Statement st) throws java.sql.SQLException {
         st.execute("CREATE SCHEMA lake");
@@ -383,6 +404,17 @@ abstract class WarehouseSnapshotsContract {
 
     /** The plan in SQL, loaded as a plan loads it; without {@code quick}, every fingerprint is computed. */
     private Plan planInSql(WarehouseEngine engine, boolean quick, MatchComparison matching) throws Exception {
+        return planInSql(engine, quick, matching, () -> { });
+    }
+
+    /** What happens elsewhere while a plan runs: after its session opened, before its diff. */
+    @FunctionalInterface
+    interface Meanwhile {
+        void run() throws Exception;
+    }
+
+    private Plan planInSql(WarehouseEngine engine, boolean quick, MatchComparison matching, Meanwhile meanwhile)
+            throws Exception {
         List<ExtractionSql.ModelColumn> columns = new ArrayList<>();
         try (Connection c = engine.connect(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery(MODEL + " LIMIT 0")) {
@@ -398,6 +430,7 @@ abstract class WarehouseSnapshotsContract {
         try (PlanSession session = store.plan(SYNC)) {
             InPlaceRows rows = sql.inPlace(Optional.empty());
             assertThat(session.load(quick ? rows : rows.unhashed())).isEmpty();
+            meanwhile.run();
             session.diff(Replan.CHANGES_ONLY, matching);
             return new Plan(session.invalidate(Map.of()), planned(session), invalid(session));
         }

@@ -67,13 +67,13 @@ public final class InPlacePlanSql {
      */
     public static void markKeys(Connection c, Tables t, InPlaceRows rows) throws SQLException {
         try (Statement st = c.createStatement()) {
-            st.execute("CREATE TEMPORARY TABLE " + t.bad() + " AS " + badKeysOf(rows));
+            st.execute(markKeys(t, rows));
         }
     }
 
-    /** The query of {@link #markKeys}: {@code key, invalid, n, whole}. */
-    private static String badKeysOf(InPlaceRows rows) {
-        return "SELECT key, CASE WHEN whole = 1 THEN NULL"
+    /** The statement of {@link #markKeys}, for a caller that runs it on a statement it may cancel. */
+    public static String markKeys(Tables t, InPlaceRows rows) {
+        return "CREATE TEMPORARY TABLE " + t.bad() + " AS SELECT key, CASE WHEN whole = 1 THEN NULL"
                 + " WHEN key IS NOT NULL AND n > 1 THEN 'duplicate key: ' || n || ' rows of the model share it'"
                 + " ELSE invalid END AS invalid, n, whole FROM (SELECT key, count(*) AS n, min(invalid) AS invalid,"
                 + " GROUPING(key) AS whole FROM (" + rows.rows() + ") AS r GROUP BY GROUPING SETS ((key), ()))"

@@ -25,11 +25,15 @@ final class MarksBeside implements AutoCloseable {
     private static final Pattern SNAPSHOT = Pattern.compile("[0-9A-Fa-f-]+");
 
     private final Connection marks;
+    /** The statement that marks, cancelled when the plan fails before it ends. */
+    private final Statement statement;
     private final InPlacePlanSql.Tables tables;
     private final FutureTask<Void> marking;
 
-    private MarksBeside(Connection marks, InPlacePlanSql.Tables tables, FutureTask<Void> marking) {
+    private MarksBeside(Connection marks, Statement statement, InPlacePlanSql.Tables tables,
+                        FutureTask<Void> marking) {
         this.marks = marks;
+        this.statement = statement;
         this.tables = tables;
         this.marking = marking;
     }
@@ -55,12 +59,15 @@ final class MarksBeside implements AutoCloseable {
             try (Statement st = marks.createStatement()) {
                 st.execute("SET TRANSACTION SNAPSHOT '" + snapshot + "'");
             }
+            Statement statement = marks.createStatement();
             FutureTask<Void> marking = new FutureTask<>(() -> {
-                InPlacePlanSql.markKeys(marks, tables, rows);
+                try (statement) {
+                    statement.execute(InPlacePlanSql.markKeys(tables, rows));
+                }
                 return null;
             });
             Thread.ofPlatform().name("ebb-plan-marks").daemon().start(marking);
-            return new MarksBeside(marks, tables, marking);
+            return new MarksBeside(marks, statement, tables, marking);
         } catch (SQLException | RuntimeException e) {
             marks.close();
             throw e;
@@ -96,10 +103,20 @@ final class MarksBeside implements AutoCloseable {
         }
     }
 
-    /** Ends the second connection, once its marks are made (or failed): its temporary table goes with it. */
+    /**
+     * Ends the second connection, once its marks are made, failed, or (when the plan failed before it needed them)
+     * cancelled: its temporary table goes with it.
+     */
     @Override
     public void close() throws SQLException {
         try {
+            if (!marking.isDone()) {
+                try {
+                    statement.cancel();
+                } catch (SQLException ended) {
+                    // it ended as it was cancelled
+                }
+            }
             awaitMarks();
         } catch (SQLException | RuntimeException ignored) {
             // finish() reported it, or the diff failed first and is what the caller reports

@@ -152,9 +152,9 @@ public final class ExtractionSql {
         String none = "CAST(NULL AS BIGINT)";
         boolean matchIsKey = shape.keyColumns().length == 1 && shape.keyColumns()[0] == shape.matchColumn();
         InPlaceRows inPlace = new InPlaceRows(Optional.empty(), core + rawSelect + ", " + quick.orElse(none)
-                + " AS quick" + from, quick.isEmpty() ? Optional.empty() : Optional.of(core + rawSelect + ", " + none
-                + " AS quick" + from), fingerprint(dialect, shape.bindings(), tags, rawTexts),
-                payload(dialect, shape.bindings(), tags, rawTexts), matchIsKey);
+                + " AS quick", quick.isEmpty() ? Optional.empty() : Optional.of(core + rawSelect + ", " + none
+                + " AS quick"), modelQuery, key, dialect.fence(), fingerprint(dialect, shape.bindings(), tags,
+                rawTexts), payload(dialect, shape.bindings(), tags, rawTexts), matchIsKey);
         return new Result(Optional.of(new ExtractionSql(dialect, shape.bindings(), select + marked + ") AS r",
                 inPlace, rows, tags)), null);
     }

@@ -32,8 +32,8 @@ import org.duckdb.DuckDBAppender;
 
 /**
  * A plan in DuckDB, on a connection of its own. A DuckDB source is attached and its model planned where it is
- * ({@link #load}, {@link InPlacePlanSql}: one aggregate marks the rows that cannot be sent, one full outer join with
- * the snapshot is the diff; the model is never copied). Rows from elsewhere are appended (DuckDB's appender) into a
+ * ({@link #load}, {@link InPlacePlanSql}: a full outer join with the snapshot is the diff, and the rows that cannot
+ * be sent are marked from it; the model is never copied). Rows from elsewhere are appended (DuckDB's appender) into a
  * temporary table {@code ebb_cur}, and one statement diffs it. Either way the plan is left in a temporary table
  * {@code ebb_plan}. DuckDB runs it vectorised, on every core, spilling to disk when it must.
  */
@@ -132,8 +132,9 @@ final class DuckDbPlanSession implements PlanSession {
                 st.execute("ATTACH " + source.database().map(DuckDb::literal).orElse("':memory:'") + " AS "
                         + alias + (source.database().isPresent() ? " (READ_ONLY)" : ""));
                 String prefix = identifier(store) + ".main.";
-                tables = new InPlacePlanSql.Tables("ebb_bad", "ebb_plan", DuckDbSnapshots.currentSnapshot(prefix,
-                        quick), DuckDbSnapshots.inFlight(prefix), prefix + "left_field_hashes", "$1", "");
+                tables = new InPlacePlanSql.Tables("ebb_bad", "ebb_plan", "ebb_keys",
+                        DuckDbSnapshots.currentSnapshot(prefix, quick), DuckDbSnapshots.inFlight(prefix),
+                        prefix + "left_field_hashes", "$1", "");
                 inPlace = rows;
                 inSource(() -> {
                     try (Statement probe = scratch.createStatement()) {
@@ -255,11 +256,8 @@ final class DuckDbPlanSession implements PlanSession {
                 appender = null;
             }
             if (inPlace != null) {
-                inSource(() -> {
-                    InPlacePlanSql.mark(scratch, tables, inPlace, caseBlind);
-                    InPlacePlanSql.plan(scratch, tables, inPlace, replan == Replan.EVERY_ROW, sync);
-                });
-                InPlacePlanSql.dropMarked(scratch, tables);
+                inSource(() -> InPlacePlanSql.planMarked(scratch, tables, inPlace, replan == Replan.EVERY_ROW,
+                        caseBlind, sync));
                 InPlacePlanSql.settle(scratch, tables, remember ? Optional.of(identifier(store) + ".main.snapshot")
                         : Optional.empty(), sync);
                 inSource(() -> InPlacePlanSql.rematch(scratch, tables, inPlace, caseBlind));

@@ -26,9 +26,9 @@ import java.util.Optional;
 
 /**
  * A plan inside the warehouse, on a connection of its own. When the whole extraction can be written in the
- * warehouse's SQL ({@link #load}), the model is planned where it is ({@link InPlacePlanSql}: one aggregate marks the
- * rows that cannot be sent, one full outer join with the snapshot tables is the diff, on PostgreSQL side by side on
- * two connections ({@link MarksBeside}); no row leaves the warehouse, none
+ * warehouse's SQL ({@link #load}), the model is planned where it is ({@link InPlacePlanSql}: a full outer join with
+ * the snapshot tables is the diff, and the rows that cannot be sent are marked from it; on PostgreSQL an aggregate
+ * marks them instead, beside the diff on a second connection, {@link MarksBeside}; no row leaves the warehouse, none
  * is copied whole, and only the planned rows get a fingerprint computed and a payload). Else the JVM adds the rows
  * into a temporary table {@code ebb_cur} ({@link #add}, thousands of rows per statement) and one statement diffs it.
  * Either way the plan is left in {@code ebb_plan}, and only planned and invalid rows are read back. One thread at a
@@ -61,7 +61,7 @@ final class WarehousePlanSession implements PlanSession {
         this.schema = schema;
         this.sync = sync;
         this.remember = remember;
-        this.tables = new InPlacePlanSql.Tables("ebb_bad", "ebb_plan", "SELECT key, fp, quick, match, dest_id,"
+        this.tables = new InPlacePlanSql.Tables("ebb_bad", "ebb_plan", "ebb_keys", "SELECT key, fp, quick, match, dest_id,"
                 + " field_hashes, payload FROM " + schema + ".snapshot WHERE sync = ?", inFlight(schema), schema
                 + ".left_field_hashes", "?", dialect == WarehouseDialect.POSTGRES ? " OFFSET 0" : "");
         try {
@@ -81,6 +81,7 @@ final class WarehousePlanSession implements PlanSession {
                 st.execute("DROP TABLE IF EXISTS ebb_cur");
                 st.execute("DROP TABLE IF EXISTS ebb_plan");
                 st.execute("DROP TABLE IF EXISTS ebb_bad");
+                st.execute("DROP TABLE IF EXISTS ebb_keys");
                 st.execute("CREATE TEMPORARY TABLE ebb_cur(key VARCHAR, fp VARCHAR, match VARCHAR, payload VARCHAR,"
                         + " invalid VARCHAR)");
             }
@@ -163,12 +164,10 @@ final class WarehousePlanSession implements PlanSession {
                         InPlacePlanSql.plan(scratch, tables, inPlace, everyRow, sync);
                         marks.finish(scratch);
                     }
-                    InPlacePlanSql.markMatches(scratch, tables, inPlace, caseBlind);
+                    InPlacePlanSql.takeMarked(scratch, tables, inPlace, caseBlind);
                 } else {
-                    InPlacePlanSql.mark(scratch, tables, inPlace, caseBlind);
-                    InPlacePlanSql.plan(scratch, tables, inPlace, everyRow, sync);
+                    InPlacePlanSql.planMarked(scratch, tables, inPlace, everyRow, caseBlind, sync);
                 }
-                InPlacePlanSql.dropMarked(scratch, tables);
                 InPlacePlanSql.settle(scratch, tables, remember ? Optional.of(schema + ".snapshot")
                         : Optional.empty(), sync);
                 InPlacePlanSql.rematch(scratch, tables, inPlace, caseBlind);
@@ -262,6 +261,7 @@ final class WarehousePlanSession implements PlanSession {
                 st.execute("DROP TABLE IF EXISTS ebb_cur");
                 st.execute("DROP TABLE IF EXISTS ebb_plan");
                 st.execute("DROP TABLE IF EXISTS ebb_bad");
+                st.execute("DROP TABLE IF EXISTS ebb_keys");
                 scratch.commit();
             }
             scratch.close();

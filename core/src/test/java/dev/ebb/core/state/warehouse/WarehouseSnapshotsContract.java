@@ -335,14 +335,11 @@ abstract class WarehouseSnapshotsContract {
     @Test
     void aPlanInTheWarehouseMarksTheRowsThatCannotBeSentAsTheJvmDoes() throws Exception {
         WarehouseEngine engine = engine();
-        try (Connection c = engine.connect(); Statement st = c.createStatement()) {
-            createCustomers(st);
-            // Key 2 twice; two spellings of one email (one record where the destination compares case-blind); two
-            // rows without a key; one without an email.
-            st.execute("INSERT INTO lake.customers VALUES (1, 'a@x.io', 1), (2, 'b@x.io', 2), (2, 'b2@x.io', 3),"
-                    + " (3, 'Twin@x.io', 4), (4, 'twin@x.io', 5), (NULL, 'n@x.io', 6), (NULL, 'm@x.io', 7),"
-                    + " (5, NULL, 8), (6, 'f@x.io', 9)");
-        }
+        // Key 2 twice; two spellings of one email (one record where the destination compares case-blind); two rows
+        // without a key; one without an email.
+        customers(engine, "INSERT INTO lake.customers VALUES (1, 'a@x.io', 1), (2, 'b@x.io', 2), (2, 'b2@x.io', 3),"
+                + " (3, 'Twin@x.io', 4), (4, 'twin@x.io', 5), (NULL, 'n@x.io', 6), (NULL, 'm@x.io', 7),"
+                + " (5, NULL, 8), (6, 'f@x.io', 9)");
         for (MatchComparison matching : MatchComparison.values()) {
             Plan inSql = planInSql(engine, true, matching);
             Plan inJvm = planInJvm(engine, matching);
@@ -358,6 +355,31 @@ abstract class WarehouseSnapshotsContract {
                 "3 duplicate match value: 2 rows of the model share it (compared case-blind, as the destination does)",
                 "4 duplicate match value: 2 rows of the model share it (compared case-blind, as the destination does)",
                 "5 match column 'email' is null");
+    }
+
+    /**
+     * The marks of rows that met a snapshot entry: a key already delivered that a new row shares, a delivered row
+     * whose match value went missing (no removal). The plan finds them from the model itself, not from its own rows,
+     * and says what the JVM says; a key two new rows share is found as well.
+     */
+    @Test
+    void aKeyThatADeliveredRowSharesWithANewRowIsMarkedAsTheJvmMarksIt() throws Exception {
+        WarehouseEngine engine = engine();
+        customers(engine, "INSERT INTO lake.customers VALUES (1, 'a@x.io', 1), (2, 'b@x.io', 2), (3, 'c@x.io', 3),"
+                + " (4, 'd@x.io', 4)");
+        deliver(planInSql(engine));
+        execute(engine, "INSERT INTO lake.customers VALUES (2, 'b2@x.io', 5), (7, 'g@x.io', 7), (7, 'g2@x.io', 8),"
+                + " (8, 'h@x.io', 9)", "UPDATE lake.customers SET email = NULL WHERE id = 3",
+                "DELETE FROM lake.customers WHERE id = 4");
+        Plan inSql = planInSql(engine);
+        Plan inJvm = planInJvm(engine);
+        assertThat(inSql.counts()).isEqualTo(inJvm.counts()).isEqualTo(new PlanCounts(7, 1, 0, 1, 1, 5));
+        assertThat(withoutQuick(inSql.rows())).isEqualTo(inJvm.rows());
+        assertThat(inSql.rows()).extracting(PlannedRow::key).containsExactly("8", "4");
+        assertThat(inSql.invalid()).isEqualTo(inJvm.invalid()).containsExactly(
+                "2 duplicate key: 2 rows of the model share it", "2 duplicate key: 2 rows of the model share it",
+                "3 match column 'email' is null", "7 duplicate key: 2 rows of the model share it",
+                "7 duplicate key: 2 rows of the model share it");
     }
 
     /**
@@ -379,6 +401,20 @@ abstract class WarehouseSnapshotsContract {
         assertThat(during.counts()).isEqualTo(new PlanCounts(2, 2, 0, 0, 0, 0));
         assertThat(during.rows()).extracting(PlannedRow::key).containsExactly("1", "2");
         assertThat(planInSql(engine).counts()).as("the next plan").isEqualTo(new PlanCounts(4, 2, 0, 0, 0, 2));
+    }
+
+    /** Creates the table {@link #MODEL} reads, then runs {@code statements}. */
+    private static void customers(WarehouseEngine engine, String... statements) throws Exception {
+        try (Connection c = engine.connect(); Statement st = c.createStatement()) {
+            createCustomers(st);
+        }
+        execute(engine, statements);
+    }
+
+    private static void execute(WarehouseEngine engine, String... statements) throws Exception {
+        try (Connection c = engine.connect(); Statement st = c.createStatement()) {
+            for (String sql : statements) st.execute(sql);
+        }
     }
 
     /** The table {@link #MODEL} reads, empty. */

@@ -54,7 +54,7 @@ public final class Extraction {
             throws SyncException, StateException {
         Optional<String> refused;
         try {
-            refused = InPlace.load(bound, session);
+            refused = InPlace.load(bound, session, replan);
         } catch (SourceException e) {
             throw failure(bound, e);
         }

@@ -3,7 +3,9 @@ package dev.ebb.core.plan;
 import dev.ebb.core.plan.sql.Dialects;
 import dev.ebb.core.plan.sql.ExtractionSql;
 import dev.ebb.core.state.EncodedRows;
+import dev.ebb.core.state.KeyedRows;
 import dev.ebb.core.state.PlanSession;
+import dev.ebb.core.state.Replan;
 import dev.ebb.core.state.StateException;
 import dev.ebb.spi.Column;
 import dev.ebb.spi.DuckDbAttachment;
@@ -36,7 +38,8 @@ final class InPlace {
      * Loads the session with the model's rows in the store; returns why it cannot (nothing loaded, the rows must be
      * added one by one), or empty when it did.
      */
-    static Optional<String> load(BoundSync bound, PlanSession session) throws SourceException, StateException {
+    static Optional<String> load(BoundSync bound, PlanSession session, Replan replan)
+            throws SourceException, StateException {
         Optional<SqlEngine> engine = bound.source().engine();
         if (engine.isEmpty()) return Optional.of("source '" + bound.sync().model() + "' runs no SQL of Ebb's");
         Optional<dev.ebb.core.plan.sql.Dialect> dialect = Dialects.named(engine.get().dialect());
@@ -62,14 +65,15 @@ final class InPlace {
                         bound.matchColumn(), modelColumns, bound.bindings()), model,
                 bound.matching() == dev.ebb.core.state.MatchComparison.IGNORE_CASE);
         if (sql.sql().isEmpty()) return Optional.of(sql.fallback());
-        return load(engine.get(), sql.sql().get(), session);
+        return load(engine.get(), sql.sql().get(), session, replan);
     }
 
     /**
      * Loads the session with the rows of {@code extraction}, a query over the model of the source {@code engine}: in the
-     * store, or, when the store cannot read the source, streamed from the source encoded; returns why neither can be.
+     * store, or, when the store cannot read the source, streamed from the source encoded (in two passes for a plan of
+     * the changes, {@code replan}, when the source hashes rows too); returns why neither can be.
      */
-    static Optional<String> load(SqlEngine engine, ExtractionSql extraction, PlanSession session)
+    static Optional<String> load(SqlEngine engine, ExtractionSql extraction, PlanSession session, Replan replan)
             throws SourceException, StateException {
         Optional<DuckDbAttachment> attachment = engine.duckDbAttachment();
         Optional<String> refused = session.load(extraction.inPlace(attachment));
@@ -79,12 +83,33 @@ final class InPlace {
             return Optional.of(refused.get() + ", and Ebb's SQL for " + engine.dialect() + " is checked as text only,"
                     + " not yet run against " + engine.dialect() + " itself");
         }
-        // The store cannot read this source: the source encodes the values, and only their texts come across.
-        Optional<EncodedRows> rows = session.encoded(extraction.values(),
-                store -> Dialects.named(store).map(d -> extraction.payload(d, "c")));
+        // The store cannot read this source: the source encodes the values, and only their texts come across; when it
+        // hashes them too, only the keys and hashes of the rows that did not change.
+        java.util.function.Function<String, Optional<String>> payload =
+                store -> Dialects.named(store).map(d -> extraction.payload(d, "c"));
+        if (replan == Replan.CHANGES_ONLY && extraction.passes().isPresent() && hashes(engine)) {
+            Optional<KeyedRows> keyed = session.keyed(extraction.values(),
+                    extraction.inPlace(Optional.empty()).matchIsKey(), payload);
+            if (keyed.isPresent()) {
+                SourceEncoded.passes(engine, extraction.passes().get(), extraction.fieldNames(), extraction.tags(),
+                        keyed.get());
+                return Optional.empty();
+            }
+        }
+        Optional<EncodedRows> rows = session.encoded(extraction.values(), payload);
         if (rows.isEmpty()) return refused;
         SourceEncoded.stream(engine, extraction.rows(), extraction.fieldNames(), extraction.tags(), rows.get());
         return Optional.empty();
+    }
+
+    /** Whether the source computes the quick hash: PostgreSQL hashes a row of values from version 14 on. */
+    private static boolean hashes(SqlEngine engine) throws SourceException {
+        if (!engine.dialect().equals(SqlEngine.POSTGRES)) return true;
+        try (Connection connection = engine.connect()) {
+            return connection.getMetaData().getDatabaseMajorVersion() >= 14;
+        } catch (SQLException e) {
+            throw new SourceException(e.getMessage(), e);
+        }
     }
 
     private static String firstLine(String message) {

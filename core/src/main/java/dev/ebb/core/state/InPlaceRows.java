@@ -22,13 +22,17 @@ import java.util.Optional;
  * @param model       the model as a query
  * @param key         the key's expression over the model's columns
  * @param fence       what ends the query so that the engine computes its columns once per row ({@code Dialect#fence})
+ * @param detail      where {@link #rowsOf} reads instead, when the rows' values are kept apart from their keys: a
+ *                    query of some rows with {@code select}'s columns and those {@code fingerprint} and
+ *                    {@code payload} read
  * @param fingerprint the fingerprint of a row of {@link #rows} whose columns the alias {@code c} names, in the same
  *                    dialect: the SHA-256 of {@code Fingerprint}'s encoding
  * @param payload     the payload of such a row, in the same dialect
  * @param matchIsKey  whether the match value is the key's own text (one key column, also the match column)
  */
 public record InPlaceRows(Optional<DuckDbAttachment> source, String select, Optional<String> plainSelect, String model,
-                          String key, String fence, String fingerprint, String payload, boolean matchIsKey) {
+                          String key, String fence, Optional<String> detail, String fingerprint, String payload,
+                          boolean matchIsKey) {
     /** One row per model row, as a query. */
     public String rows() {
         return select + " FROM (" + model + ") AS m" + fence;
@@ -39,19 +43,22 @@ public record InPlaceRows(Optional<DuckDbAttachment> source, String select, Opti
      * computed for every row of the model, the other columns only for those rows.
      */
     public String rowsOf(String keys) {
+        if (detail.isPresent()) {
+            return "SELECT * FROM (" + detail.get() + ") AS d WHERE d.key IN (" + keys + ") OR d.key IS NULL";
+        }
         return select + " FROM (" + model + ") AS m WHERE " + key + " IN (" + keys + ") OR " + key + " IS NULL"
                 + fence;
     }
 
     /** The same rows, read from another source's attachment. */
     public InPlaceRows from(DuckDbAttachment other) {
-        return new InPlaceRows(Optional.of(other), select, plainSelect, model, key, fence, fingerprint, payload,
-                matchIsKey);
+        return new InPlaceRows(Optional.of(other), select, plainSelect, model, key, fence, detail, fingerprint,
+                payload, matchIsKey);
     }
 
     /** The same rows without their quick hashes: every fingerprint is computed. */
     public InPlaceRows unhashed() {
-        return new InPlaceRows(source, plainSelect.orElse(select), Optional.empty(), model, key, fence, fingerprint,
-                payload, matchIsKey);
+        return new InPlaceRows(source, plainSelect.orElse(select), Optional.empty(), model, key, fence, detail,
+                fingerprint, payload, matchIsKey);
     }
 }

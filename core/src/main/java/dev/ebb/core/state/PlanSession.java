@@ -44,6 +44,19 @@ public interface PlanSession extends AutoCloseable {
     }
 
     /**
+     * Instead of {@link #encoded}: takes the model's rows in two passes, as the source's engine encoded and hashed them
+     * ({@link KeyedRows}), for a plan of the changes only. Empty when the store takes rows only in one pass.
+     *
+     * @param values     the number of mapped fields each row of the second pass has a text for
+     * @param matchIsKey whether the match value is the key's own text (see {@link InPlaceRows#matchIsKey})
+     * @param payload    as for {@link #encoded}
+     */
+    default java.util.Optional<KeyedRows> keyed(int values, boolean matchIsKey,
+            java.util.function.Function<String, java.util.Optional<String>> payload) throws StateException {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * After {@link #diff}: makes planned rows invalid with their reasons (what the destination's own check found
      * wrong with the values they would send), and returns the counts that follow.
      */

@@ -15,6 +15,7 @@ import dev.ebb.core.plan.sql.PostgresValues;
 import dev.ebb.core.state.Access;
 import dev.ebb.core.state.Change;
 import dev.ebb.core.state.InvalidRow;
+import dev.ebb.core.state.KeyedRows;
 import dev.ebb.core.state.MatchComparison;
 import dev.ebb.core.state.Outcome;
 import dev.ebb.core.state.PlanCounts;
@@ -23,6 +24,8 @@ import dev.ebb.core.state.PlannedRow;
 import dev.ebb.core.state.Replan;
 import dev.ebb.core.state.RowCursor;
 import dev.ebb.core.state.RowOutcome;
+import dev.ebb.core.state.RunRecord;
+import dev.ebb.core.state.RunStatus;
 import dev.ebb.core.state.StateException;
 import dev.ebb.core.state.duckdb.DuckDbStateStore;
 import dev.ebb.spi.ColumnType;
@@ -43,6 +46,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -120,6 +124,67 @@ class PostgresSourceEncodedPlanTest {
         }
     }
 
+    /**
+     * The source hashes each row, and the store diffs the hashes first: only the rows whose quick hash is not their
+     * snapshot entry's (changed, never delivered, invalid) send their texts.
+     */
+    @Test
+    void theSecondPassReadsOnlyTheRowsWhoseQuickHashIsNotTheSnapshots() throws Exception {
+        try (DuckDbStateStore store = DuckDbStateStore.open(root.resolve(".ebb/state.duckdb"), Access.READ_WRITE)) {
+            deliver(store, encoded(store));
+            // Delivered without their quick hashes: this plan computes their fingerprints, and keeps the hashes.
+            assertThat(encoded(store).rows()).isEmpty();
+            Passes unchanged = passes(store);
+            assertThat(unchanged.keys()).isEqualTo(GoldenRows.ROWS.size());
+            assertThat(unchanged.rows()).as("the rows never delivered, which are invalid")
+                    .isEqualTo(unchanged.plan().counts().invalid()).isPositive();
+            assertThat(unchanged.plan().rows()).isEmpty();
+
+            POSTGRES.execute(database, "UPDATE golden SET name = 'changed again' WHERE id = 1",
+                    "DELETE FROM golden WHERE id = 4");
+            Passes changed = passes(store);
+            assertThat(changed.rows()).isEqualTo(unchanged.rows() + 1);
+            assertThat(changed.plan().counts().changed()).isEqualTo(1);
+            assertThat(changed.plan().counts().removed()).isEqualTo(1);
+            assertSame(changed.plan(), inJvm(store));
+        }
+    }
+
+    /** A plan in two passes, and how many rows each pass read. */
+    record Passes(Plan plan, int keys, int rows) {
+    }
+
+    private Passes passes(DuckDbStateStore store) throws Exception {
+        ExtractionSql sql = extraction();
+        AtomicInteger keys = new AtomicInteger();
+        AtomicInteger rows = new AtomicInteger();
+        try (PlanSession session = store.plan(SYNC)) {
+            KeyedRows keyed = session.keyed(sql.values(), sql.inPlace(Optional.empty()).matchIsKey(),
+                    dialect -> Dialects.named(dialect).map(d -> sql.payload(d, "c"))).orElseThrow();
+            SourceEncoded.passes(engine, sql.passes().orElseThrow(), sql.fieldNames(), sql.tags(), new KeyedRows() {
+                @Override
+                public void key(String key, String match, String invalid, long quick) throws StateException {
+                    keys.incrementAndGet();
+                    keyed.key(key, match, invalid, quick);
+                }
+
+                @Override
+                public Optional<List<String>> wanted() throws StateException {
+                    return keyed.wanted();
+                }
+
+                @Override
+                public void add(String key, String fingerprint, String match, String invalid, long quick,
+                                String[] values) throws StateException {
+                    rows.incrementAndGet();
+                    keyed.add(key, fingerprint, match, invalid, quick, values);
+                }
+            });
+            session.diff(Replan.CHANGES_ONLY, MatchComparison.IGNORE_CASE);
+            return new Passes(plan(session, session.invalidate(Map.of())), keys.get(), rows.get());
+        }
+    }
+
     @Test
     void blankPaddedTextIsLeftToTheJvmWhichReadsItPadded() throws Exception {
         POSTGRES.execute(database, "CREATE TABLE padded (id char(6), email varchar(20), code char(4))",
@@ -150,8 +215,8 @@ class PostgresSourceEncodedPlanTest {
         POSTGRES.execute(database, "UPDATE golden SET score = 'NaN' WHERE id = 6");
         try (DuckDbStateStore store = DuckDbStateStore.open(root.resolve(".ebb/state.duckdb"), Access.READ_WRITE);
              PlanSession session = store.plan(SYNC)) {
-            assertThatThrownBy(() -> InPlace.load(engine, extraction(), session)).isInstanceOf(SourceException.class)
-                    .hasMessageContaining("field 'score' would be sent NaN, which is not a number");
+            assertThatThrownBy(() -> InPlace.load(engine, extraction(), session, Replan.CHANGES_ONLY))
+                    .isInstanceOf(SourceException.class).hasMessageContaining("field 'score' would be sent NaN, which is not a number");
         }
     }
 
@@ -212,7 +277,7 @@ class PostgresSourceEncodedPlanTest {
             public void close() {
             }
         };
-        assertThat(InPlace.load(engine, extraction(), oneByOne))
+        assertThat(InPlace.load(engine, extraction(), oneByOne, Replan.CHANGES_ONLY))
                 .contains("the state store cannot read the source itself");
     }
 
@@ -223,9 +288,9 @@ class PostgresSourceEncodedPlanTest {
         });
         try (DuckDbStateStore store = DuckDbStateStore.open(root.resolve(".ebb/state.duckdb"), Access.READ_WRITE);
              PlanSession session = store.plan(SYNC)) {
-            assertThat(InPlace.load(snowflake, extraction(), session)).contains("the embedded state store reads DuckDB"
-                    + " sources only, and Ebb's SQL for snowflake is checked as text only, not yet run against"
-                    + " snowflake itself");
+            assertThat(InPlace.load(snowflake, extraction(), session, Replan.CHANGES_ONLY)).contains("the embedded"
+                    + " state store reads DuckDB sources only, and Ebb's SQL for snowflake is checked as text only,"
+                    + " not yet run against snowflake itself");
         }
     }
 
@@ -250,7 +315,7 @@ class PostgresSourceEncodedPlanTest {
     private Plan encoded(DuckDbStateStore store) throws Exception {
         ExtractionSql sql = extraction();
         try (PlanSession session = store.plan(SYNC)) {
-            assertThat(InPlace.load(engine, sql, session)).isEmpty();
+            assertThat(InPlace.load(engine, sql, session, Replan.CHANGES_ONLY)).isEmpty();
             session.diff(Replan.CHANGES_ONLY, MatchComparison.IGNORE_CASE);
             return plan(session, session.invalidate(Map.of()));
         }
@@ -328,5 +393,7 @@ class PostgresSourceEncodedPlanTest {
         }
         store.markInFlight(SYNC, run, outcomes);
         store.commit(SYNC, run, outcomes, NOW);
+        store.finishRun(new RunRecord(run, SYNC, NOW, NOW, RunStatus.SUCCEEDED, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                null));
     }
 }

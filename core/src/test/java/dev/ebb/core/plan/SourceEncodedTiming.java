@@ -203,7 +203,9 @@ final class SourceEncodedTiming {
 
     private static PlanCounts encoded(DuckDbStateStore store, SqlEngine engine, ExtractionSql sql) throws Exception {
         try (PlanSession session = store.plan("s")) {
-            if (InPlace.load(engine, sql, session).isPresent()) throw new IllegalStateException("not loaded");
+            if (InPlace.load(engine, sql, session, Replan.CHANGES_ONLY).isPresent()) {
+                throw new IllegalStateException("not loaded");
+            }
             session.diff(Replan.CHANGES_ONLY, MatchComparison.EXACT);
             PlanCounts counts = session.invalidate(java.util.Map.of());
             drain(session);
@@ -223,7 +225,7 @@ final class SourceEncodedTiming {
     private static void deliverAll(DuckDbStateStore store, SqlEngine engine, ExtractionSql sql) throws Exception {
         List<RowOutcome> outcomes = new ArrayList<>();
         try (PlanSession session = store.plan("s")) {
-            InPlace.load(engine, sql, session);
+            InPlace.load(engine, sql, session, Replan.CHANGES_ONLY);
             session.diff(Replan.CHANGES_ONLY, MatchComparison.EXACT);
             try (RowCursor<PlannedRow> cursor = session.planned()) {
                 PlannedRow row;

@@ -235,7 +235,15 @@ public abstract class Dialect {
         return "";
     }
 
-    /** The text, lower-cased, for a case-blind comparison of match values. */
+    /**
+     * A query of one text column, the elements of a list of texts bound as its one parameter (an array), so that a
+     * query can take a few thousand keys in one statement; empty where Ebb binds no such list.
+     */
+    public Optional<String> keyList() {
+        return Optional.empty();
+    }
+
+        /** The text, lower-cased, for a case-blind comparison of match values. */
     public String lower(String expression) {
         return "LOWER(" + expression + ")";
     }

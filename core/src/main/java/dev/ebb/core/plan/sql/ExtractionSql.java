@@ -62,15 +62,34 @@ public final class ExtractionSql {
     private final InPlaceRows inPlace;
     private final String rows;
     private final List<Character> tags;
+    /** The rows in two passes, where the dialect hashes the values and takes a list of keys: see {@link #passes}. */
+    private final Optional<Passes> passes;
 
     private ExtractionSql(Dialect dialect, List<Binding> bindings, String query, InPlaceRows inPlace, String rows,
-                          List<Character> tags) {
+                          List<Character> tags, Optional<Passes> passes) {
         this.dialect = dialect;
         this.bindings = bindings;
         this.query = query;
         this.inPlace = inPlace;
         this.rows = rows;
         this.tags = tags;
+        this.passes = passes;
+    }
+
+    /**
+     * The rows in two passes, for a store that cannot read the source and diffs by quick hash ({@code KeyedRows}).
+     *
+     * @param keys   every row's {@code key, match, invalid, quick} (see {@link Dialect#quickHash})
+     * @param rowsOf the rows of {@link #rows} whose key is in a list the query takes as its one parameter (see
+     *               {@link Dialect#keyList}), and those without a key, with their quick hash last
+     * @param every  every row of {@link #rows}, with its quick hash last
+     */
+    public record Passes(String keys, String rowsOf, String every) {
+    }
+
+    /** The rows in two passes: empty where the dialect has no quick hash, or takes no list of keys. */
+    public Optional<Passes> passes() {
+        return passes;
     }
 
     /** The query over {@code modelQuery}, where {@code caseBlind} says how the destination compares match values. */
@@ -153,10 +172,15 @@ public final class ExtractionSql {
         boolean matchIsKey = shape.keyColumns().length == 1 && shape.keyColumns()[0] == shape.matchColumn();
         InPlaceRows inPlace = new InPlaceRows(Optional.empty(), core + rawSelect + ", " + quick.orElse(none)
                 + " AS quick", quick.isEmpty() ? Optional.empty() : Optional.of(core + rawSelect + ", " + none
-                + " AS quick"), modelQuery, key, dialect.fence(), fingerprint(dialect, shape.bindings(), tags,
-                rawTexts), payload(dialect, shape.bindings(), tags, rawTexts), matchIsKey);
+                + " AS quick"), modelQuery, key, dialect.fence(), Optional.empty(), fingerprint(dialect,
+                shape.bindings(), tags, rawTexts), payload(dialect, shape.bindings(), tags, rawTexts), matchIsKey);
+        Optional<Passes> passes = quick.isEmpty() || dialect.keyList().isEmpty() ? Optional.empty()
+                : Optional.of(new Passes("SELECT key, match, invalid, quick FROM (" + inPlace.rows() + ") AS r",
+                head + ", " + quick.get() + " AS quick FROM (" + modelQuery + ") AS m WHERE " + key + " IN ("
+                + dialect.keyList().get() + ") OR " + key + " IS NULL" + dialect.fence(),
+                head + ", " + quick.get() + " AS quick" + from));
         return new Result(Optional.of(new ExtractionSql(dialect, shape.bindings(), select + marked + ") AS r",
-                inPlace, rows, tags)), null);
+                inPlace, rows, tags, passes)), null);
     }
 
     /** 16 hex digits of the SHA-256 of a text. */

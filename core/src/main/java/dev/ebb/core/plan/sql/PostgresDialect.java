@@ -68,6 +68,11 @@ final class PostgresDialect extends Dialect {
     }
 
     @Override
+    public Optional<String> keyList() {
+        return Optional.of("SELECT unnest(CAST(? AS text[]))");
+    }
+
+        @Override
     public String fence() {
         return " OFFSET 0";
     }

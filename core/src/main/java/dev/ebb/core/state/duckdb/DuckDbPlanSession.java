@@ -2,6 +2,7 @@ package dev.ebb.core.state.duckdb;
 
 import dev.ebb.core.state.Change;
 import dev.ebb.core.state.EncodedRows;
+import dev.ebb.core.state.KeyedRows;
 import dev.ebb.core.state.InPlaceRows;
 import dev.ebb.core.state.InvalidRow;
 import dev.ebb.core.state.MatchComparison;
@@ -49,8 +50,10 @@ final class DuckDbPlanSession implements PlanSession {
     private String payload = "c.payload";
     /** Whether the store may keep the quick hashes this plan computes (it is open for writing). */
     private final boolean remember;
-    /** The rows planned where they are ({@link #load}), or null when they were added into {@code ebb_cur}. */
+    /** The rows planned where they are ({@link #load}, {@link #keyed}), or null when added into {@code ebb_cur}. */
     private InPlaceRows inPlace;
+    /** The two passes of rows the source encoded and hashed ({@link #keyed}), or null. */
+    private DuckDbKeyedRows keyed;
     /** Of a plan where the rows are: its tables, the source's attachment and the store's database. */
     private InPlacePlanSql.Tables tables;
     private String alias;
@@ -112,17 +115,7 @@ final class DuckDbPlanSession implements PlanSession {
             alias = "ebb_source_" + ATTACHMENTS.incrementAndGet();
             try (Statement st = scratch.createStatement()) {
                 st.execute("DROP TABLE ebb_cur");
-                try (ResultSet rs = st.executeQuery("SELECT current_database()")) {
-                    rs.next();
-                    store = rs.getString(1);
-                }
-                boolean quick;
-                try (ResultSet rs = st.executeQuery("SELECT count(*) FROM duckdb_columns() WHERE database_name = "
-                        + literal(store) + " AND schema_name = 'main' AND table_name = 'snapshot'"
-                        + " AND column_name = 'quick'")) {
-                    rs.next();
-                    quick = rs.getLong(1) > 0;
-                }
+                tables = tables(st);
                 st.execute("SET file_search_path = " + literal(source.fileSearchPath()));
                 for (Map.Entry<String, java.nio.file.Path> view : source.views().entrySet()) {
                     st.execute("CREATE TEMPORARY VIEW " + identifier(view.getKey()) + " AS SELECT * FROM "
@@ -131,10 +124,6 @@ final class DuckDbPlanSession implements PlanSession {
                 // A source of files gets an empty catalog of its own: its models must not see the store's tables.
                 st.execute("ATTACH " + source.database().map(DuckDb::literal).orElse("':memory:'") + " AS "
                         + alias + (source.database().isPresent() ? " (READ_ONLY)" : ""));
-                String prefix = identifier(store) + ".main.";
-                tables = new InPlacePlanSql.Tables("ebb_bad", "ebb_plan", "ebb_keys",
-                        DuckDbSnapshots.currentSnapshot(prefix, quick), DuckDbSnapshots.inFlight(prefix),
-                        prefix + "left_field_hashes", "$1", "");
                 inPlace = rows;
                 inSource(() -> {
                     try (Statement probe = scratch.createStatement()) {
@@ -148,13 +137,38 @@ final class DuckDbPlanSession implements PlanSession {
         }
     }
 
-    @FunctionalInterface
+    /** The tables of a plan of rows where they are, the store's named with its database ({@link #store}, set). */
+    private InPlacePlanSql.Tables tables(Statement st) throws SQLException {
+        try (ResultSet rs = st.executeQuery("SELECT current_database()")) {
+            rs.next();
+            store = rs.getString(1);
+        }
+        boolean quick;
+        try (ResultSet rs = st.executeQuery("SELECT count(*) FROM duckdb_columns() WHERE database_name = "
+                + literal(store) + " AND schema_name = 'main' AND table_name = 'snapshot'"
+                + " AND column_name = 'quick'")) {
+            rs.next();
+            quick = rs.getLong(1) > 0;
+        }
+        String prefix = identifier(store) + ".main.";
+        return new InPlacePlanSql.Tables("ebb_bad", "ebb_plan", "ebb_keys", DuckDbSnapshots.currentSnapshot(prefix,
+                quick), DuckDbSnapshots.inFlight(prefix), prefix + "left_field_hashes", "$1", "");
+    }
+
+        @FunctionalInterface
     private interface Work {
         void run() throws SQLException;
     }
 
-    /** Runs {@code work} with the source as the default database, the model's names being the source's. */
+    /**
+     * Runs {@code work} with the source as the default database, the model's names being the source's; as it is when
+     * no source is attached ({@link #keyed}).
+     */
     private void inSource(Work work) throws SQLException {
+        if (alias == null) {
+            work.run();
+            return;
+        }
         try (Statement st = scratch.createStatement()) {
             st.execute("USE " + alias);
         }
@@ -208,7 +222,31 @@ final class DuckDbPlanSession implements PlanSession {
         }
     }
 
-    private static String literal(String text) {
+    /**
+     * Rows the source encoded and hashed, in two passes ({@link DuckDbKeyedRows}): the plan then reads them where they
+     * are, as it reads an attached source's rows, but that the first step of its diff ran between the passes.
+     */
+    @Override
+    public Optional<KeyedRows> keyed(int values, boolean matchIsKey, Function<String, Optional<String>> payloadIn)
+            throws StateException {
+        Optional<String> written = payloadIn.apply(SqlEngine.DUCKDB);
+        if (written.isEmpty()) return Optional.empty();
+        try {
+            appender.close();
+            appender = null;
+            try (Statement st = scratch.createStatement()) {
+                st.execute("DROP TABLE ebb_cur");
+                tables = tables(st);
+            }
+            keyed = DuckDbKeyedRows.open(scratch, tables, sync, values, matchIsKey, written.get());
+            inPlace = keyed.rows();
+            return Optional.of(keyed);
+        } catch (SQLException e) {
+            throw DuckDb.failed(e);
+        }
+    }
+
+        private static String literal(String text) {
         return "'" + text.replace("'", "''") + "'";
     }
 
@@ -255,9 +293,19 @@ final class DuckDbPlanSession implements PlanSession {
                 appender.close();
                 appender = null;
             }
-            if (inPlace != null) {
+            if (keyed != null) {
+                if (replan == Replan.EVERY_ROW) {
+                    throw new IllegalStateException("a plan of every row takes its rows in one pass, not keyed");
+                }
+                keyed.finish();
+                InPlacePlanSql.join(scratch, tables, inPlace, false, sync);
+                InPlacePlanSql.markFromPlan(scratch, tables, inPlace, sync);
+                InPlacePlanSql.takeMarked(scratch, tables, inPlace, caseBlind);
+            } else if (inPlace != null) {
                 inSource(() -> InPlacePlanSql.planMarked(scratch, tables, inPlace, replan == Replan.EVERY_ROW,
                         caseBlind, sync));
+            }
+            if (inPlace != null) {
                 InPlacePlanSql.settle(scratch, tables, remember ? Optional.of(identifier(store) + ".main.snapshot")
                         : Optional.empty(), sync);
                 inSource(() -> InPlacePlanSql.rematch(scratch, tables, inPlace, caseBlind));

@@ -176,23 +176,34 @@ public final class InPlacePlanSql {
      */
     public static void plan(Connection c, Tables t, InPlaceRows rows, boolean everyRow, String sync)
             throws SQLException {
+        if (!everyRow) differing(c, t, rows, sync);
+        join(c, t, rows, everyRow, sync);
+    }
+
+    /**
+     * Creates {@code keys}: the keys whose rows differ from the snapshot (and null, for the rows without a key), by a
+     * join of each row's key and quick hash alone. Such a join costs about what a plain diff's join costs; carrying
+     * each row's values and the snapshot's fingerprints through it cost as much again.
+     */
+    public static void differing(Connection c, Tables t, InPlaceRows rows, String sync) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("CREATE TEMPORARY TABLE " + t.keys() + " AS SELECT"
+                + " coalesce(c.key, o.key) AS key FROM (SELECT key, invalid, quick FROM (" + rows.rows() + ") AS r)"
+                + " AS c FULL OUTER JOIN (SELECT key, known, flying, quick FROM " + old(c, t, sync) + " AS s) AS o"
+                + " ON o.key = c.key" + differs(false))) {
+            PlanSql.bindSync(ps, sync);
+            ps.execute();
+        }
+    }
+
+    /**
+     * The second step of {@link #plan}, creating {@code plan}: the join of the rows of the keys {@link #differing}
+     * found (and of the rows without a key, which are invalid); of every row when {@code everyRow}.
+     */
+    public static void join(Connection c, Tables t, InPlaceRows rows, boolean everyRow, String sync)
+            throws SQLException {
         String old = old(c, t, sync);
         String current = "(" + rows.rows() + ")";
-        // Which rows differ, the keys' join alone: a join of every row's key and quick hash, and of nothing else,
-        // costs about what a plain diff's join costs; carrying each row's values and the snapshot's fingerprints
-        // through it cost as much again. The plan then joins only the rows of those keys (and the rows without a
-        // key, which are invalid), but when every row is planned.
-        String differs = " WHERE (c.key IS NULL AND o.key IS NOT NULL) OR c.invalid IS NOT NULL OR (c.key IS NOT NULL"
-                + " AND (o.known IS NOT TRUE OR " + everyRow + " OR o.flying OR o.quick IS NULL OR c.quick IS NULL"
-                + " OR o.quick <> c.quick))";
         if (!everyRow) {
-            try (PreparedStatement ps = c.prepareStatement("CREATE TEMPORARY TABLE " + t.keys() + " AS SELECT"
-                    + " coalesce(c.key, o.key) AS key FROM (SELECT key, invalid, quick FROM " + current + " AS r) AS c"
-                    + " FULL OUTER JOIN (SELECT key, known, flying, quick FROM " + old + " AS s) AS o ON o.key = c.key"
-                    + differs)) {
-                PlanSql.bindSync(ps, sync);
-                ps.execute();
-            }
             String keys = "SELECT key FROM " + t.keys() + " WHERE key IS NOT NULL";
             current = "(" + rows.rowsOf(keys) + ")";
             old = "(SELECT * FROM " + old + " AS s WHERE s.key IN (" + keys + "))";
@@ -215,12 +226,19 @@ public final class InPlacePlanSql {
                 + " THEN o.fp ELSE " + rows.fingerprint() + " END AS fp"
                 + " FROM " + current + " AS c FULL OUTER JOIN old o ON o.key = c.key"
                 + " LEFT JOIN " + t.leftFieldHashes() + " l ON l.sync = " + t.syncParameter() + " AND l.key = c.key"
-                + differs + t.fence() + ") AS j) AS c"
+                + differs(everyRow) + t.fence() + ") AS j) AS c"
                 + " WHERE c.change <> 'same' OR c.quick IS NOT NULL";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             PlanSql.bindSync(ps, sync);
             ps.execute();
         }
+    }
+
+    /** Which rows of the join of the model's rows {@code c} with what was sent {@code o} differ. */
+    private static String differs(boolean everyRow) {
+        return " WHERE (c.key IS NULL AND o.key IS NOT NULL) OR c.invalid IS NOT NULL OR (c.key IS NOT NULL"
+                + " AND (o.known IS NOT TRUE OR " + everyRow + " OR o.flying OR o.quick IS NULL OR c.quick IS NULL"
+                + " OR o.quick <> c.quick))";
     }
 
     /**

@@ -22,7 +22,7 @@ import org.duckdb.DuckDBAppender;
  */
 final class DuckDbKeyedRows implements KeyedRows {
     /** The most keys whose rows the second pass names; with more, it reads every row's. */
-    static final int MOST_NAMED = 100_000;
+    static final long MOST_NAMED = InPlacePlanSql.MOST_JOINED;
 
     private final Connection scratch;
     private final InPlacePlanSql.Tables tables;

@@ -197,13 +197,15 @@ public final class InPlacePlanSql {
 
     /**
      * The second step of {@link #plan}, creating {@code plan}: the join of the rows of the keys {@link #differing}
-     * found (and of the rows without a key, which are invalid); of every row when {@code everyRow}.
+     * found (and of the rows without a key, which are invalid); of every row when {@code everyRow}, or when more than
+     * {@link #MOST_JOINED} keys differ.
      */
     public static void join(Connection c, Tables t, InPlaceRows rows, boolean everyRow, String sync)
             throws SQLException {
         String old = old(c, t, sync);
-        String current = "(" + rows.rows() + ")";
-        if (!everyRow) {
+        // Rows whose values are kept apart (the source's second pass) are every row's there when many differ.
+        String current = "(" + rows.detail().orElse(rows.rows()) + ")";
+        if (!everyRow && keys(c, t) <= MOST_JOINED) {
             String keys = "SELECT key FROM " + t.keys() + " WHERE key IS NOT NULL";
             current = "(" + rows.rowsOf(keys) + ")";
             old = "(SELECT * FROM " + old + " AS s WHERE s.key IN (" + keys + "))";
@@ -231,6 +233,21 @@ public final class InPlacePlanSql {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             PlanSql.bindSync(ps, sync);
             ps.execute();
+        }
+    }
+
+    /**
+     * The most keys whose rows the second step joins alone; with more (a full sync), it joins every row, as one
+     * statement would: PostgreSQL's filter by a set of keys larger than its memory for it reads the set again for
+     * every row.
+     */
+    public static final long MOST_JOINED = 100_000;
+
+    private static long keys(Connection c, Tables t) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM " + t.keys()
+                + " WHERE key IS NOT NULL")) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 

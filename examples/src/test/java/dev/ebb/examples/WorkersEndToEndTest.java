@@ -143,7 +143,8 @@ class WorkersEndToEndTest {
                 output(other)).isEqualTo("abandoned");
         // Every batch once, plus at most the one in flight when the worker died (one call at a time).
         long upserts = upserts(Instant.MIN);
-        assertThat(upserts).as("upsert calls: %d before the kill at %s", before, killed).isBetween(20L, 21L);
+        assertThat(upserts).as("upsert calls: %d before the kill at %s; all at %s; runs %s; %s: %s", before, killed,
+                upsertTimes(), statuses(), other, output(other)).isBetween(20L, 21L);
         assertThat(maxCallsIn10s()).as("both workers together within the sandbox's 10 per 10 s")
                 .isLessThanOrEqualTo(10);
         assertThat(sandbox.requests().stream().filter(r -> r.status() == 429).count()).isZero();
@@ -264,6 +265,11 @@ class WorkersEndToEndTest {
     long upserts(Instant since) {
         return sandbox.requests().stream().filter(r -> r.path().equals(UPSERTS) && r.status() == 200
                 && r.time().isAfter(since)).count();
+    }
+
+    List<Instant> upsertTimes() {
+        return sandbox.requests().stream().filter(r -> r.path().equals(UPSERTS) && r.status() == 200)
+                .map(LoggedRequest::time).toList();
     }
 
     long maxCallsIn10s() {

@@ -87,6 +87,11 @@ public final class Caller {
         this.stats = stats;
     }
 
+    /** The calls this caller's account takes at once, as lowered by the project's {@code limits:}. */
+    public int maxConcurrency() {
+        return budget.maxConcurrency();
+    }
+
     public CallStats stats() {
         return stats;
     }

@@ -47,6 +47,7 @@ public final class RateBudget {
     private final RateLedger ledger;
     /** This process's own grants, in its clock, for {@link #inUse()}; the ledger holds every worker's. */
     private final ArrayDeque<Instant> granted = new ArrayDeque<>();
+    private final int maxConcurrency;
     private final Semaphore slots;
     private Instant pausedUntil = Instant.MIN;
     private double factor = 1.0;
@@ -64,7 +65,8 @@ public final class RateBudget {
         this.account = account;
         this.clock = clock;
         this.ledger = ledger;
-        this.slots = new Semaphore(limits.maxConcurrency(), true);
+        this.maxConcurrency = limits.maxConcurrency();
+        this.slots = new Semaphore(maxConcurrency, true);
         for (RateWindow window : limits.windows()) logs.add(new Log(window));
     }
 
@@ -89,6 +91,11 @@ public final class RateBudget {
             while (!granted.isEmpty() && !granted.peekFirst().isAfter(horizon)) granted.removeFirst();
         }
         return wait;
+    }
+
+    /** The account's calls in flight at once: the destination's declared limit, lowered by ebb.yaml's. */
+    public int maxConcurrency() {
+        return maxConcurrency;
     }
 
     /** Waits for a free call slot of the account. */

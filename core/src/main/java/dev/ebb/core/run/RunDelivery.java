@@ -93,8 +93,9 @@ final class RunDelivery {
         this.clock = clock;
         this.writer = new BatchWriter(bound.destination(), bound.capabilities(), bound.sync().match().field(),
                 bound.matching(), bound.caller(), waiter, tally);
-        this.inFlight = Math.max(1, Math.min(MAX_BATCHES_IN_FLIGHT,
-                bound.destination().rateLimits().maxConcurrency()));
+        // The account's concurrency as ebb.yaml lowered it: a batch waiting for a call slot would already be marked
+        // in flight, and a process dying then would leave more than the batches it was sending to send again.
+        this.inFlight = Math.max(1, Math.min(MAX_BATCHES_IN_FLIGHT, bound.caller().maxConcurrency()));
         this.slots = new Semaphore(inFlight);
     }
 

@@ -53,6 +53,8 @@ final class EngineFixture implements AutoCloseable {
     dev.ebb.core.config.ConnectionConfig lake;
     /** {@code sync_logs:} of that source; {@code null} for none. */
     dev.ebb.core.config.SyncLogConfig syncLogs;
+    /** The destination's {@code limits:} in ebb.yaml; {@code null} for none. */
+    dev.ebb.core.config.DestinationLimits limits;
     /** The folder the project lives in. */
     final Path dir;
 
@@ -88,12 +90,14 @@ final class EngineFixture implements AutoCloseable {
                 Schedule.MANUAL, loc, guard);
         ModelConfig model = new ModelConfig("people", "select * from people", "lake", List.of(),
                 new Location(Path.of("models/people.sql"), 0));
+        Map<String, dev.ebb.core.config.ConnectionConfig> destinations = limits == null ? Map.of()
+                : Map.of("crm", new dev.ebb.core.config.ConnectionConfig("crm", "memory", Map.of(), loc, limits));
         if (syncLogs != null) {
-            return new ProjectConfig(dir, "test", StateConfig.embeddedDefault(), Map.of("lake", lake), Map.of(),
+            return new ProjectConfig(dir, "test", StateConfig.embeddedDefault(), Map.of("lake", lake), destinations,
                     Map.of("people", model), new TreeMap<>(Map.of("people", sync)), null, Map.of("lake", syncLogs),
                     dev.ebb.core.config.AlertsConfig.NONE);
         }
-        return new ProjectConfig(Path.of("."), "test", StateConfig.embeddedDefault(), Map.of(), Map.of(),
+        return new ProjectConfig(Path.of("."), "test", StateConfig.embeddedDefault(), Map.of(), destinations,
                 Map.of("people", model), new TreeMap<>(Map.of("people", sync)));
     }
 

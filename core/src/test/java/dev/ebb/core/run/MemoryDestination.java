@@ -65,6 +65,10 @@ final class MemoryDestination implements Destination {
     private boolean crashAfterApplying;
     private RuntimeException crash;
     int batchSize = 3;
+    /** The calls in flight at once that the destination declares. */
+    int concurrency = 1;
+    /** Runs at the start of every write call, before anything else. */
+    Runnable beforeWrite = () -> { };
     /** The object's replace limits; empty when it cannot be replaced as a whole (the default). */
     Optional<BatchLimits> replaceLimits = Optional.empty();
     /** What the destination says is wrong with a record's values before any call; nothing by default. */
@@ -101,7 +105,7 @@ final class MemoryDestination implements Destination {
 
     @Override
     public RateLimits rateLimits() {
-        return new RateLimits(List.of(new RateWindow(1000, Duration.ofSeconds(1))), 1, dailyQuota);
+        return new RateLimits(List.of(new RateWindow(1000, Duration.ofSeconds(1))), concurrency, dailyQuota);
     }
 
     @Override
@@ -126,6 +130,7 @@ final class MemoryDestination implements Destination {
     }
 
     public synchronized WriteResult write(WriteBatch batch) throws DestinationException {
+        beforeWrite.run();
         calls.incrementAndGet();
         writeCalls++;
         DestinationException fault = faults.poll();

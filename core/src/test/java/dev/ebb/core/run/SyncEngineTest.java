@@ -532,4 +532,28 @@ class SyncEngineTest {
             assertThat(f.destination.records).hasSize(10);
         }
     }
+
+    @Test
+    void theProjectsMaxConcurrencyBoundsTheBatchesInFlightSoEachIsCommittedBeforeTheNextGoes() throws Exception {
+        try (EngineFixture f = new EngineFixture(dir)) {
+            // The destination allows 4 calls at once; ebb.yaml lowers it to 1.
+            f.destination.concurrency = 4;
+            f.limits = new dev.ebb.core.config.DestinationLimits(null, 1, null,
+                    new dev.ebb.core.config.Location(Path.of("ebb.yaml"), 5));
+            for (int i = 0; i < 12; i++) f.row("p" + i + "@x.io", String.valueOf(i), "free");
+            List<Long> committed = new java.util.concurrent.CopyOnWriteArrayList<>();
+            f.destination.beforeWrite = () -> {
+                try {
+                    committed.add(f.state.snapshotSize("people"));
+                } catch (dev.ebb.core.state.StateException e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+            RunReport run = f.engine().run("people", Progress.NONE);
+            assertThat(run.record().status()).isEqualTo(RunStatus.SUCCEEDED);
+            // One batch in flight: a process dying mid-call leaves at most that batch to send again.
+            assertThat(committed).as("rows committed when each of the four batches of 3 was sent")
+                    .containsExactly(0L, 3L, 6L, 9L);
+        }
+    }
 }

@@ -298,9 +298,7 @@ final class DuckDbPlanSession implements PlanSession {
                     throw new IllegalStateException("a plan of every row takes its rows in one pass, not keyed");
                 }
                 keyed.finish();
-                InPlacePlanSql.join(scratch, tables, inPlace, false, sync);
-                InPlacePlanSql.markFromPlan(scratch, tables, inPlace, sync);
-                InPlacePlanSql.takeMarked(scratch, tables, inPlace, caseBlind);
+                InPlacePlanSql.joinMarked(scratch, tables, inPlace, false, caseBlind, sync);
             } else if (inPlace != null) {
                 inSource(() -> InPlacePlanSql.planMarked(scratch, tables, inPlace, replan == Replan.EVERY_ROW,
                         caseBlind, sync));

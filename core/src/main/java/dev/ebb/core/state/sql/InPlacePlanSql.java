@@ -61,7 +61,17 @@ public final class InPlacePlanSql {
      */
     public static void planMarked(Connection c, Tables t, InPlaceRows rows, boolean everyRow, boolean caseBlind,
                                   String sync) throws SQLException {
-        plan(c, t, rows, everyRow, sync);
+        if (!everyRow) differing(c, t, rows, sync);
+        joinMarked(c, t, rows, everyRow, caseBlind, sync);
+    }
+
+    /**
+     * {@link #planMarked} once {@code keys} is made ({@link #differing}, or the source's first pass): the join of the
+     * differing keys' rows, then the marks.
+     */
+    public static void joinMarked(Connection c, Tables t, InPlaceRows rows, boolean everyRow, boolean caseBlind,
+                                  String sync) throws SQLException {
+        join(c, t, rows, everyRow, sync);
         markFromPlan(c, t, rows, sync);
         takeMarked(c, t, rows, caseBlind);
     }

@@ -20,6 +20,7 @@ import dev.ebb.core.state.PlannedRow;
 import dev.ebb.core.state.Replan;
 import dev.ebb.core.state.RowCursor;
 import dev.ebb.core.state.StateException;
+import dev.ebb.core.state.sql.InPlacePlanSql;
 import dev.ebb.spi.ColumnType;
 import dev.ebb.spi.DuckDbAttachment;
 import dev.ebb.spi.FieldSpec;
@@ -53,11 +54,15 @@ class DuckDbInPlacePlanTest {
     }
 
     private Path lake() throws Exception {
+        return lake(500);
+    }
+
+    private Path lake(int rows) throws Exception {
         Path lake = root.resolve("lake.duckdb");
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + lake); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE customers AS SELECT range AS id, 'c' || range || '@x.io' AS email,"
                     + " (range / 8)::DECIMAL(10, 3) AS score, TIMESTAMP '2024-01-01' + INTERVAL (range) MILLISECOND"
-                    + " AS seen FROM range(500)");
+                    + " AS seen FROM range(" + rows + ")");
         }
         return lake;
     }
@@ -170,21 +175,7 @@ class DuckDbInPlacePlanTest {
     void theStoresOwnQueryPlansWhatTheRowsAddedOneByOnePlan() throws Exception {
         Path lake = lake();
         try (DuckDbStateStore store = DuckDbStateStore.open(root.resolve(".ebb/state.duckdb"), Access.READ_WRITE)) {
-            List<PlannedRow> inJvm;
-            try (PlanSession session = store.plan("s");
-                 Connection c = DriverManager.getConnection("jdbc:duckdb:" + lake);
-                 Statement st = c.createStatement(); ResultSet rs = st.executeQuery(MODEL)) {
-                List<String> fields = List.of("score", "seen");
-                while (rs.next()) {
-                    Object[] values = {rs.getLong(1), rs.getString(2), rs.getBigDecimal(3),
-                            rs.getObject(4, java.time.LocalDateTime.class).toInstant(java.time.ZoneOffset.UTC)};
-                    Extraction.Encoded e = Extraction.encode(List.of("id"), new int[]{0}, "email", 1, bindings,
-                            fields, i -> values[i], new ArrayList<>());
-                    session.add(e.key(), e.fingerprint(), e.match(), e.payload(), e.invalid());
-                }
-                session.diff(Replan.CHANGES_ONLY, MatchComparison.EXACT);
-                inJvm = planned(session);
-            }
+            List<PlannedRow> inJvm = inJvm(store, lake);
             try (PlanSession session = store.plan("s")) {
                 assertThat(session.load(rows(lake, MODEL))).isEmpty();
                 PlanCounts counts = session.diff(Replan.CHANGES_ONLY, MatchComparison.EXACT);
@@ -196,6 +187,47 @@ class DuckDbInPlacePlanTest {
                 assertThat(checked.invalid()).isEqualTo(1);
                 assertThat(planned(session)).noneMatch(row -> row.key().equals("7"));
             }
+        }
+    }
+
+    /** The plan of the lake's rows read, encoded and hashed by the JVM, added one by one. */
+    private List<PlannedRow> inJvm(DuckDbStateStore store, Path lake) throws Exception {
+        try (PlanSession session = store.plan("s");
+             Connection c = DriverManager.getConnection("jdbc:duckdb:" + lake);
+             Statement st = c.createStatement(); ResultSet rs = st.executeQuery(MODEL)) {
+            List<String> fields = List.of("score", "seen");
+            while (rs.next()) {
+                Object[] values = {rs.getLong(1), rs.getString(2), rs.getBigDecimal(3),
+                        rs.getObject(4, java.time.LocalDateTime.class).toInstant(java.time.ZoneOffset.UTC)};
+                Extraction.Encoded e = Extraction.encode(List.of("id"), new int[]{0}, "email", 1, bindings,
+                        fields, i -> values[i], new ArrayList<>());
+                session.add(e.key(), e.fingerprint(), e.match(), e.payload(), e.invalid());
+            }
+            session.diff(Replan.CHANGES_ONLY, MatchComparison.EXACT);
+            return planned(session);
+        }
+    }
+
+    @Test
+    void withMoreDifferingKeysThanTheSecondStepJoinsAloneEveryRowIsJoinedAndPlannedAsTheJvmPlansIt()
+            throws Exception {
+        int rows = (int) InPlacePlanSql.MOST_JOINED + 100;
+        Path lake = lake(rows);
+        try (DuckDbStateStore store = DuckDbStateStore.open(root.resolve(".ebb/state.duckdb"), Access.READ_WRITE)) {
+            List<PlannedRow> first = plan(store, rows(lake, MODEL));
+            assertThat(first).as("a first sync: every key differs").hasSize(rows);
+            assertThat(withoutQuick(first)).isEqualTo(inJvm(store, lake));
+            deliver(store, first);
+
+            // All but 50 rows change, and one goes: still more keys than the second step joins alone.
+            sql(lake, "UPDATE customers SET score = score + 1 WHERE id >= 50", "DELETE FROM customers WHERE id = 7");
+            List<PlannedRow> changed = plan(store, rows(lake, MODEL));
+            assertThat(changed).hasSize(rows - 50 + 1);
+            assertThat(changed).filteredOn(r -> r.change() == dev.ebb.core.state.Change.REMOVED)
+                    .extracting(PlannedRow::key).containsExactly("7");
+            assertThat(changed).as("the rows that did not change are not planned")
+                    .noneMatch(r -> Integer.parseInt(r.key()) < 50 && !r.key().equals("7"));
+            assertThat(withoutQuick(changed)).as("as the JVM plans them").isEqualTo(inJvm(store, lake));
         }
     }
 

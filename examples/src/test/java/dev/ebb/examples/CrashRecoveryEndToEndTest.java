@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and kills it with SIGKILL ({@link Process#destroyForcibly()} on Linux) a random 0 to 450 ms after one of the run's
  * first three writes was answered. The sandbox holds every batch write 300 ms, so kills land while batches are in
  * flight and between an answer and its commit. In the first round, while the run goes, {@code ebb runs} must show it
- * running with what it committed so far. There are 30 rounds, or more (up to 45) until 20 runs were killed mid-run
+ * running with what it committed so far. There are 30 rounds, or more (up to 60) until 20 runs were killed mid-run
  * and 10 of them mid-batch, since a run whose change is small can finish before its kill. After the rounds one run
  * goes to the end, and the sandbox must hold exactly
  * the model's rows with their values, one contact per email; every killed run must be {@code abandoned}, ended at its
@@ -55,7 +55,7 @@ class CrashRecoveryEndToEndTest {
     static final Duration FIRST_ROUND_HOLD = Duration.ofSeconds(5);
     /** Rounds at least; more, up to {@link #MAX_ROUNDS}, until the kills below have landed. */
     static final int ROUNDS = 30;
-    static final int MAX_ROUNDS = 45;
+    static final int MAX_ROUNDS = 60;
     /** Runs killed mid-run that the test needs (a run may finish before its kill, when its change is small). */
     static final int KILLS = 20;
     /** Of which killed while a batch was in flight. */
@@ -100,9 +100,10 @@ class CrashRecoveryEndToEndTest {
         List<Round> rounds = new ArrayList<>();
         int midBatch = 0;
         int killedAfterWriting = 0;
-        // Two kills to spare: a run killed after its last commit may be recorded as finished.
-        for (int round = 1; round <= ROUNDS || round <= MAX_ROUNDS
-                && (killedAfterWriting < KILLS + 2 || midBatch < MID_BATCH_KILLS); round++) {
+        // A run killed after its last commit is recorded as finished: once enough kills landed after a write, the
+        // run log says how many landed mid-run.
+        for (int round = 1; round <= ROUNDS || round <= MAX_ROUNDS && (killedAfterWriting < KILLS
+                || midBatch < MID_BATCH_KILLS || abandoned(runLog()) < KILLS); round++) {
             model.mutate();
             model.write(project.resolve(CSV));
             // In the first round the first writes are slow, so that a reader has time to look while the run holds
@@ -225,6 +226,11 @@ class CrashRecoveryEndToEndTest {
         JsonNode live = JSON.readTree(scratch.resolve("live-runs.out").toFile()).get("runs").get(0);
         assertThat(live.get("status").asText()).as(live.toString()).isEqualTo("running");
         assertThat(live.get("added").asLong()).as("its plan, published while it runs").isEqualTo(rows);
+    }
+
+    /** The runs of {@code log} that were killed mid-run. */
+    static int abandoned(List<JsonNode> log) {
+        return (int) log.stream().filter(r -> r.get("status").asText().equals("abandoned")).count();
     }
 
     List<JsonNode> runLog() throws Exception {

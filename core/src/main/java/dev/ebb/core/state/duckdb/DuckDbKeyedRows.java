@@ -21,9 +21,6 @@ import org.duckdb.DuckDBAppender;
  * ({@link #rows}): the model is {@code ebb_src}, the values of the rows that differ are in {@code ebb_cur}.
  */
 final class DuckDbKeyedRows implements KeyedRows {
-    /** The most keys whose rows the second pass names; with more, it reads every row's. */
-    static final long MOST_NAMED = InPlacePlanSql.MOST_JOINED;
-
     private final Connection scratch;
     private final InPlacePlanSql.Tables tables;
     private final InPlaceRows rows;
@@ -90,16 +87,11 @@ final class DuckDbKeyedRows implements KeyedRows {
             Optional<List<String>> wanted;
             try (Statement st = scratch.createStatement()) {
                 st.execute("CREATE TEMP TABLE ebb_cur(" + columns + ")");
-                long count;
-                try (ResultSet rs = st.executeQuery("SELECT count(*) FROM " + tables.keys()
-                        + " WHERE key IS NOT NULL")) {
-                    rs.next();
-                    count = rs.getLong(1);
-                }
-                if (count > MOST_NAMED) {
+                // The second pass names the differing keys, or reads every row's when many differ.
+                if (!InPlacePlanSql.fewKeysDiffer(scratch, tables)) {
                     wanted = Optional.empty();
                 } else {
-                    List<String> keys = new ArrayList<>((int) count);
+                    List<String> keys = new ArrayList<>();
                     try (ResultSet rs = st.executeQuery("SELECT key FROM " + tables.keys()
                             + " WHERE key IS NOT NULL")) {
                         while (rs.next()) keys.add(rs.getString(1));

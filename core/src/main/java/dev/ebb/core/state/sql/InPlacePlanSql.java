@@ -215,7 +215,7 @@ public final class InPlacePlanSql {
         String old = old(c, t, sync);
         // Rows whose values are kept apart (the source's second pass) are every row's there when many differ.
         String current = "(" + rows.detail().orElse(rows.rows()) + ")";
-        if (!everyRow && keys(c, t) <= MOST_JOINED) {
+        if (!everyRow && fewKeysDiffer(c, t)) {
             String keys = "SELECT key FROM " + t.keys() + " WHERE key IS NOT NULL";
             current = "(" + rows.rowsOf(keys) + ")";
             old = "(SELECT * FROM " + old + " AS s WHERE s.key IN (" + keys + "))";
@@ -253,11 +253,12 @@ public final class InPlacePlanSql {
      */
     public static final long MOST_JOINED = 100_000;
 
-    private static long keys(Connection c, Tables t) throws SQLException {
+    /** Whether {@code keys} holds no more than {@link #MOST_JOINED} keys: their rows are joined, or read, alone. */
+    public static boolean fewKeysDiffer(Connection c, Tables t) throws SQLException {
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM " + t.keys()
                 + " WHERE key IS NOT NULL")) {
             rs.next();
-            return rs.getLong(1);
+            return rs.getLong(1) <= MOST_JOINED;
         }
     }
 
